@@ -1,0 +1,137 @@
+package dev.lakemill.compile;
+
+import dev.lakemill.config.Names;
+import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.spec.SourceSpec;
+import dev.lakemill.spec.SqlStepSpec;
+import dev.lakemill.spec.StepSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which sources and steps each step reads: the tables its SQL references plus explicit
+ * {@code inputs}, resolved case-insensitively against source and step names.
+ */
+final class Dependencies {
+  /** A reference that names no source or step. */
+  record Unresolved(String step, String reference, boolean explicit, String hint) {}
+
+  private final Map<String, List<String>> inputs = new LinkedHashMap<>();
+  private final List<Unresolved> unresolved = new ArrayList<>();
+
+  Dependencies(PipelineSpec spec, SqlAnalyzer analyzer) {
+    Map<String, String> byLowerName = new LinkedHashMap<>();
+    for (SourceSpec s : spec.sources()) {
+      byLowerName.put(s.name().toLowerCase(Locale.ROOT), s.name());
+    }
+    Map<String, String> writers = new LinkedHashMap<>();
+    for (StepSpec s : spec.steps()) {
+      byLowerName.put(s.name().toLowerCase(Locale.ROOT), s.name());
+      if (s.output() != null && s.output().table() != null) {
+        writers.putIfAbsent(s.output().table().toLowerCase(Locale.ROOT), s.name());
+      }
+    }
+    for (StepSpec step : spec.steps()) {
+      Set<String> resolved = new LinkedHashSet<>();
+      for (String ref : step.inputs()) {
+        resolve(step.name(), ref, true, byLowerName, writers, resolved);
+      }
+      if (step instanceof SqlStepSpec sql && sql.sql() != null) {
+        SqlAnalyzer.Analysis analysis = analyzer.analyzeQuery(sql.sql());
+        for (String ref : new TreeSet<>(analysis.tables())) {
+          resolve(step.name(), ref, false, byLowerName, writers, resolved);
+        }
+      }
+      inputs.put(step.name(), List.copyOf(resolved));
+    }
+  }
+
+  private void resolve(String step, String ref, boolean explicit, Map<String, String> names,
+      Map<String, String> writers, Set<String> out) {
+    String name = names.get(ref.toLowerCase(Locale.ROOT));
+    if (name != null) {
+      out.add(name);
+      return;
+    }
+    String writer = writers.get(ref.toLowerCase(Locale.ROOT));
+    String hint;
+    if (writer != null) {
+      hint = "; read it by the name of the step that writes it: " + writer
+          + " (use backticks for names with '-': `" + writer + "`)";
+    } else if (ref.contains(".")) {
+      hint = "; to read a lakehouse table, declare it under sources with format = delta and table = " + ref;
+    } else {
+      hint = Names.suggestion(ref, names.values());
+    }
+    unresolved.add(new Unresolved(step, ref, explicit, hint));
+  }
+
+  Map<String, List<String>> inputs() {
+    return inputs;
+  }
+
+  List<Unresolved> unresolved() {
+    return unresolved;
+  }
+
+  /** A cycle among steps as {@code [a, b, a]}, or empty when the steps form a DAG. */
+  List<String> cycle(List<String> stepOrder) {
+    Map<String, Integer> state = new LinkedHashMap<>();
+    for (String start : stepOrder) {
+      List<String> path = new ArrayList<>();
+      List<String> found = dfs(start, state, path);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return List.of();
+  }
+
+  private List<String> dfs(String node, Map<String, Integer> state, List<String> path) {
+    Integer s = state.get(node);
+    if (s != null && s == 2) {
+      return List.of();
+    }
+    if (s != null && s == 1) {
+      List<String> cycle = new ArrayList<>(path.subList(path.indexOf(node), path.size()));
+      cycle.add(node);
+      return cycle;
+    }
+    state.put(node, 1);
+    path.add(node);
+    for (String next : inputs.getOrDefault(node, List.of())) {
+      if (inputs.containsKey(next)) {
+        List<String> found = dfs(next, state, path);
+        if (!found.isEmpty()) {
+          return found;
+        }
+      }
+    }
+    path.remove(path.size() - 1);
+    state.put(node, 2);
+    return List.of();
+  }
+
+  /** Steps in dependency order, declaration order among independent steps. Assumes no cycle. */
+  List<String> topologicalOrder(List<String> stepOrder) {
+    List<String> order = new ArrayList<>();
+    Set<String> done = new LinkedHashSet<>();
+    while (order.size() < stepOrder.size()) {
+      for (String step : stepOrder) {
+        if (!done.contains(step)
+            && inputs.get(step).stream().filter(inputs::containsKey).allMatch(done::contains)) {
+          done.add(step);
+          order.add(step);
+          break;
+        }
+      }
+    }
+    return order;
+  }
+}

@@ -1,0 +1,156 @@
+package dev.lakemill.compile;
+
+import dev.lakemill.config.Problem;
+import dev.lakemill.spec.ExpectationSpec;
+import dev.lakemill.spec.OnViolation;
+import dev.lakemill.spec.OutputSpec;
+import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.spec.SourceFormat;
+import dev.lakemill.spec.SourceLocation;
+import dev.lakemill.spec.SourceSpec;
+import dev.lakemill.spec.SqlStepSpec;
+import dev.lakemill.spec.StepSpec;
+import dev.lakemill.spec.WriteMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks across fields and steps of a bound {@link PipelineSpec}: SQL syntax, references, cycles,
+ * table names and output modes. Returns every problem; never throws for invalid input.
+ */
+public final class PipelineValidator {
+  /** {@code schema.table}, each part {@code [a-z0-9_]} starting with a letter or digit. */
+  public static final Pattern TABLE_NAME = Pattern.compile("[a-z0-9][a-z0-9_]*\\.[a-z0-9][a-z0-9_]*");
+
+  private final SqlAnalyzer analyzer;
+
+  public PipelineValidator(SqlAnalyzer analyzer) {
+    this.analyzer = analyzer;
+  }
+
+  /**
+   * @param spec the bound pipeline
+   * @param unbound names of sources and steps that failed to bind (already reported): references to
+   *     them are not reported again
+   */
+  public List<Problem> validate(PipelineSpec spec, Set<String> unbound) {
+    List<Problem> problems = new ArrayList<>();
+    Map<String, SourceLocation> sourceNames = new HashMap<>();
+    for (SourceSpec source : spec.sources()) {
+      sourceNames.put(source.name().toLowerCase(Locale.ROOT), source.at());
+      checkSource(source, problems);
+    }
+    Map<String, StepSpec> writers = new HashMap<>();
+    for (StepSpec step : spec.steps()) {
+      String base = "steps." + step.name();
+      SourceLocation clash = sourceNames.get(step.name().toLowerCase(Locale.ROOT));
+      if (clash != null) {
+        problems.add(new Problem(base, step.at(), "Step name '" + step.name()
+            + "' is also the name of a source (" + clash + "); rename one of them so SQL references are unambiguous"));
+      }
+      if (step instanceof SqlStepSpec sql) {
+        checkSql(sql, base, problems);
+      }
+      checkOutput(step, base, writers, problems);
+    }
+    Dependencies deps = new Dependencies(spec, analyzer);
+    for (Dependencies.Unresolved u : deps.unresolved()) {
+      if (unbound.contains(u.reference())) {
+        continue;
+      }
+      StepSpec step = spec.steps().stream().filter(s -> s.name().equals(u.step())).findFirst().orElseThrow();
+      SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit() ? sql.sqlAt() : step.at();
+      problems.add(new Problem("steps." + u.step() + (u.explicit() ? ".inputs" : ".sql"), at,
+          "Unknown table or step '" + u.reference() + "'" + u.hint()));
+    }
+    List<String> names = spec.steps().stream().map(StepSpec::name).toList();
+    List<String> cycle = deps.cycle(names);
+    if (!cycle.isEmpty()) {
+      StepSpec first = spec.steps().stream().filter(s -> s.name().equals(cycle.get(0))).findFirst().orElseThrow();
+      problems.add(new Problem("steps." + first.name(), first.at(), "Dependency cycle: "
+          + String.join(" -> ", cycle) + " (each step reads the next); remove one of these references"));
+    }
+    return problems;
+  }
+
+  private void checkSource(SourceSpec source, List<Problem> problems) {
+    String base = "sources." + source.name();
+    if (source.format() == SourceFormat.DELTA && "table".equals(source.generator())) {
+      checkTableName(source.path(), base + ".table", source.at(), problems);
+    }
+    if (source.schema() != null) {
+      for (SqlAnalyzer.SqlError e : analyzer.checkSchema(source.schema())) {
+        problems.add(new Problem(base + ".schema", source.at(), "Cannot parse schema '" + source.schema()
+            + "' at column " + e.column() + ": " + e.message()
+            + "; use Spark DDL, e.g. \"plan STRING, monthly_fee DOUBLE\""));
+      }
+    }
+  }
+
+  private void checkSql(SqlStepSpec step, String base, List<Problem> problems) {
+    if (step.sql() != null) {
+      SqlAnalyzer.Analysis analysis = analyzer.analyzeQuery(step.sql());
+      for (SqlAnalyzer.SqlError e : analysis.errors()) {
+        problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(e.line() - 1),
+            "SQL does not parse at line " + e.line() + ", column " + e.column() + " of the SQL: "
+                + e.message() + "; fix the SQL (it must be one SELECT query)"));
+      }
+    }
+    for (ExpectationSpec e : step.expectations()) {
+      String path = base + ".expectations." + e.name();
+      if (e.check() != null) {
+        for (SqlAnalyzer.SqlError err : analyzer.checkExpression(e.check())) {
+          problems.add(new Problem(path + ".check", e.at(), "Cannot parse check '" + e.check() + "' at column "
+              + err.column() + ": " + err.message() + "; write a SQL boolean expression, e.g. \"age >= 18\""));
+        }
+      }
+      if (e.onViolation() == OnViolation.DROP && step.output() == null) {
+        problems.add(new Problem(path + ".on-violation", e.at(), "Expectation '" + e.name()
+            + "' drops rows, but step '" + step.name() + "' has no output to put the quarantine table next to;"
+            + " add output = schema.table or use on-violation = warn or fail"));
+      }
+    }
+  }
+
+  private void checkOutput(StepSpec step, String base, Map<String, StepSpec> writers, List<Problem> problems) {
+    OutputSpec out = step.output();
+    if (out == null || out.table() == null) {
+      return;
+    }
+    String path = base + ".output";
+    if (checkTableName(out.table(), path, out.at(), problems)) {
+      StepSpec other = writers.putIfAbsent(out.table(), step);
+      if (other != null) {
+        problems.add(new Problem(path, out.at(), "Step '" + step.name() + "' writes " + out.table()
+            + ", which step '" + other.name() + "' (" + other.output().at() + ") already writes;"
+            + " give each step its own output table"));
+      }
+    }
+    if (out.mode() == WriteMode.MERGE && out.mergeKeys().isEmpty()) {
+      problems.add(new Problem(path + ".merge-keys", out.at(),
+          "Output mode merge needs merge-keys = [columns that identify a row]"));
+    }
+    if (out.mode() != WriteMode.MERGE && !out.mergeKeys().isEmpty()) {
+      problems.add(new Problem(path + ".merge-keys", out.at(), "Cannot use merge-keys with mode "
+          + out.mode().key() + ": they apply to mode = merge only; remove them or set mode = merge"));
+    }
+    if (out.mode() == WriteMode.REPLACE_PARTITIONS && out.partitionBy().isEmpty()) {
+      problems.add(new Problem(path + ".partition-by", out.at(),
+          "Output mode replace-partitions needs partition-by = [columns], e.g. partition-by = [snapshot_date]"));
+    }
+  }
+
+  private static boolean checkTableName(String table, String path, SourceLocation at, List<Problem> problems) {
+    if (TABLE_NAME.matcher(table).matches()) {
+      return true;
+    }
+    problems.add(new Problem(path, at, "Cannot use table name '" + table
+        + "': write schema.table with lowercase letters, digits and _ (e.g. silver.customers)"));
+    return false;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.lakemill.compile;
+
+import com.typesafe.config.Config;
+import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.config.PipelineConfigLoader;
+import dev.lakemill.config.Problem;
+import dev.lakemill.config.SpecBinder;
+import dev.lakemill.spec.PipelineSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The front end in its fixed order: load → bind → validate. Every problem of every phase that could
+ * run is reported together in one {@link PipelineConfigException}.
+ */
+public final class Pipelines {
+  private Pipelines() {}
+
+  /** @throws PipelineConfigException with every problem found */
+  public static PipelineSpec load(Path file, Map<String, String> params, SqlAnalyzer analyzer) {
+    Config config = PipelineConfigLoader.load(file, params);
+    List<Problem> problems = new ArrayList<>();
+    PipelineSpec spec = new SpecBinder(file.toString(), problems).bind(config);
+    Set<String> unbound = new HashSet<>();
+    for (Problem p : problems) {
+      String[] parts = p.path().split("\\.");
+      if (parts.length >= 2 && (parts[0].equals("sources") || parts[0].equals("steps"))) {
+        unbound.add(parts[1]);
+      }
+    }
+    problems.addAll(new PipelineValidator(analyzer).validate(spec, unbound));
+    if (!problems.isEmpty()) {
+      throw new PipelineConfigException(problems);
+    }
+    return spec;
+  }
+}

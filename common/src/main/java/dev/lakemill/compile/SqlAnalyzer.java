@@ -1,0 +1,33 @@
+package dev.lakemill.compile;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Syntax-level SQL checks that need no SparkSession. The compiler depends on this interface only;
+ * the implementation lives with the other Spark-class-but-no-session code.
+ */
+public interface SqlAnalyzer {
+  /** Parses one query (SELECT, WITH, VALUES, ...) and lists the tables it reads, CTE names excluded. */
+  Analysis analyzeQuery(String sql);
+
+  /** Parses a boolean expression such as an expectation's {@code check}. */
+  List<SqlError> checkExpression(String expression);
+
+  /** Parses a DDL schema string such as {@code "plan STRING, fee DOUBLE"}. */
+  List<SqlError> checkSchema(String ddl);
+
+  /**
+   * @param errors syntax errors; empty when the query parsed
+   * @param tables referenced table names as written ({@code a} or {@code a.b}), without backticks
+   */
+  record Analysis(List<SqlError> errors, Set<String> tables) {
+    public Analysis {
+      errors = List.copyOf(errors);
+      tables = Set.copyOf(tables);
+    }
+  }
+
+  /** A syntax error at a 1-based line and 0-based column of the text. */
+  record SqlError(int line, int column, String message) {}
+}

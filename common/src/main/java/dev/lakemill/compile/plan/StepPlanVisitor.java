@@ -1,0 +1,6 @@
+package dev.lakemill.compile.plan;
+
+/** One method per step type; runners and renderers implement it. */
+public interface StepPlanVisitor<R> {
+  R visitSql(SqlStepPlan step);
+}

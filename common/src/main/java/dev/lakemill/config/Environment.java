@@ -1,0 +1,28 @@
+package dev.lakemill.config;
+
+import java.util.Map;
+
+/**
+ * Where and how pipelines run, from {@code conf/application.conf} plus an {@code --env} overlay.
+ * Pipeline files never hold these values.
+ *
+ * @param name the overlay name ({@code local}, {@code cluster}, ...)
+ * @param lakehouseRoot folder or filesystem URI under which {@code schema.table} lives as
+ *     {@code <root>/schema/table}, and the run ledger as {@code <root>/_lakemill/}
+ * @param sparkMaster Spark master URL, e.g. {@code local[*]}; empty to leave it to spark-submit
+ * @param sparkConf extra Spark settings applied to the session
+ */
+public record Environment(String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf) {
+  public Environment {
+    sparkConf = Map.copyOf(sparkConf);
+  }
+
+  /** A local environment writing under {@code lakehouseRoot}, for tests and embedding. */
+  public static Environment local(String lakehouseRoot) {
+    return new Environment("local", lakehouseRoot, "local[*]", Map.of());
+  }
+
+  public Environment withLakehouseRoot(String root) {
+    return new Environment(name, root, sparkMaster, sparkConf);
+  }
+}

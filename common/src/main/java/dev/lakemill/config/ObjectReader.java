@@ -1,0 +1,215 @@
+package dev.lakemill.config;
+
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.lakemill.spec.SourceLocation;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads typed values out of one HOCON object, recording a {@link Problem} (with path and line) instead
+ * of throwing, so that binding reports every problem at once. Getters return null after a problem.
+ */
+final class ObjectReader {
+  private final ConfigObject object;
+  private final String path;
+  private final List<Problem> problems;
+
+  ObjectReader(ConfigObject object, String path, List<Problem> problems) {
+    this.object = object;
+    this.path = path;
+    this.problems = problems;
+  }
+
+  String path() {
+    return path;
+  }
+
+  String childPath(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  SourceLocation at() {
+    return SourceLocation.of(object.origin());
+  }
+
+  SourceLocation at(String key) {
+    ConfigValue value = object.get(key);
+    return value == null ? at() : SourceLocation.of(value.origin());
+  }
+
+  boolean has(String key) {
+    ConfigValue value = object.get(key);
+    return value != null && value.valueType() != ConfigValueType.NULL;
+  }
+
+  /** Keys in declaration order (HOCON objects are unordered maps; the origin line orders them). */
+  List<String> keys() {
+    return object.keySet().stream()
+        .sorted(java.util.Comparator.comparingInt((String k) -> object.get(k).origin().lineNumber())
+            .thenComparing(k -> k))
+        .toList();
+  }
+
+  void problem(String key, String message) {
+    problems.add(new Problem(key == null ? path : childPath(key), at(key == null ? "" : key), message));
+  }
+
+  /** Reports every key not in {@code allowed}, with a did-you-mean. */
+  void allowOnly(Collection<String> allowed, String what) {
+    for (String key : keys()) {
+      if (!allowed.contains(key)) {
+        problem(key, "Unknown key '" + key + "' in " + what + Names.suggestion(key, allowed));
+      }
+    }
+  }
+
+  String requiredString(String key, String hint) {
+    if (!has(key)) {
+      problems.add(new Problem(childPath(key), at(), "Missing required key '" + key + "': " + hint));
+      return null;
+    }
+    return string(key);
+  }
+
+  /** A scalar as a string (numbers and booleans are accepted as their text), or null. */
+  String string(String key) {
+    ConfigValue value = object.get(key);
+    if (value == null || value.valueType() == ConfigValueType.NULL) {
+      return null;
+    }
+    if (!isScalar(value)) {
+      wrongType(key, value, "a string");
+      return null;
+    }
+    return String.valueOf(value.unwrapped());
+  }
+
+  Long longValue(String key) {
+    String text = string(key);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      problem(key, "Cannot use " + key + " = " + quote(text) + ": expected a whole number");
+      return null;
+    }
+  }
+
+  Double doubleValue(String key) {
+    String text = string(key);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      problem(key, "Cannot use " + key + " = " + quote(text) + ": expected a number");
+      return null;
+    }
+  }
+
+  /** A list of scalars; a single scalar is accepted as a one-element list. Null if absent. */
+  List<String> stringList(String key) {
+    ConfigValue value = object.get(key);
+    if (value == null || value.valueType() == ConfigValueType.NULL) {
+      return null;
+    }
+    if (isScalar(value)) {
+      return List.of(String.valueOf(value.unwrapped()));
+    }
+    if (value.valueType() != ConfigValueType.LIST) {
+      wrongType(key, value, "a list of strings, e.g. [a, b]");
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (Object element : (List<?>) value.unwrapped()) {
+      if (element instanceof Map || element instanceof List) {
+        wrongType(key, value, "a list of strings, e.g. [a, b]");
+        return null;
+      }
+      out.add(String.valueOf(element));
+    }
+    return out;
+  }
+
+  /** A nested object, or null (a wrong type is reported). */
+  ObjectReader object(String key) {
+    ConfigValue value = object.get(key);
+    if (value == null || value.valueType() == ConfigValueType.NULL) {
+      return null;
+    }
+    if (value.valueType() != ConfigValueType.OBJECT) {
+      wrongType(key, value, "an object { ... }");
+      return null;
+    }
+    return new ObjectReader((ConfigObject) value, childPath(key), problems);
+  }
+
+  /** A free-form object of scalars (params, options) as strings, in declaration order. */
+  Map<String, String> scalarMap(String key) {
+    ObjectReader nested = object(key);
+    Map<String, String> out = new LinkedHashMap<>();
+    if (nested == null) {
+      return out;
+    }
+    for (String k : nested.keys()) {
+      String v = nested.string(k);
+      if (v != null) {
+        out.put(k, v);
+      }
+    }
+    return out;
+  }
+
+  /** An enum value spelt in kebab-case, with a did-you-mean; null if absent or invalid. */
+  <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+    String text = string(key);
+    if (text == null) {
+      return null;
+    }
+    List<String> allowed = new ArrayList<>();
+    for (E constant : type.getEnumConstants()) {
+      String spelling = constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+      if (spelling.equals(text)) {
+        return constant;
+      }
+      allowed.add(spelling);
+    }
+    problem(key, "Unknown " + key + " " + quote(text) + Names.suggestion(text, allowed));
+    return null;
+  }
+
+  ConfigValue raw(String key) {
+    return object.get(key);
+  }
+
+  private void wrongType(String key, ConfigValue value, String expected) {
+    problem(
+        key,
+        "Cannot use "
+            + key
+            + ": expected "
+            + expected
+            + " but found "
+            + value.valueType().name().toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean isScalar(ConfigValue value) {
+    return switch (value.valueType()) {
+      case STRING, NUMBER, BOOLEAN -> true;
+      default -> false;
+    };
+  }
+
+  static String quote(String text) {
+    return "'" + text + "'";
+  }
+}

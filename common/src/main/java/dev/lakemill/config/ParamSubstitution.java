@@ -1,0 +1,85 @@
+package dev.lakemill.config;
+
+import dev.lakemill.spec.SourceLocation;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Replaces {@code ${params.x}} inside SQL text. HOCON leaves quoted strings alone, so lakemill does
+ * this itself, after {@code --param} overrides. Values that could change the SQL's structure (quotes,
+ * semicolons, comment markers, backslashes, line breaks) are rejected rather than pasted in.
+ */
+final class ParamSubstitution {
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{\\??([^}]*)}");
+  private static final Pattern UNSAFE = Pattern.compile("['\"`;\\\\\\r\\n]|--|/\\*|\\*/");
+
+  private ParamSubstitution() {}
+
+  /**
+   * @param text the SQL as written
+   * @param params the resolved params
+   * @param textAt the line where the SQL text starts; line {@code n} of the SQL is
+   *     {@code textAt.line() + n - 1}
+   * @return the substituted text, or null if a problem was recorded
+   */
+  static String apply(
+      String text, Map<String, String> params, SourceLocation textAt, String path, List<Problem> problems) {
+    Matcher m = REFERENCE.matcher(text);
+    StringBuilder out = new StringBuilder();
+    boolean ok = true;
+    while (m.find()) {
+      String ref = m.group(1).trim();
+      SourceLocation at = textAt.plusLines(lineOf(text, m.start()) - 1);
+      String name = ref.startsWith(ConfigKeys.PARAMS_PREFIX) ? ref.substring(7) : null;
+      String value = name == null ? null : params.get(name);
+      if (name == null) {
+        problems.add(
+            new Problem(
+                path,
+                at,
+                "Cannot substitute ${" + ref + "} in SQL: only ${params.<name>} is replaced inside SQL;"
+                    + " declare the value under params"));
+        ok = false;
+      } else if (value == null) {
+        problems.add(
+            new Problem(
+                path,
+                at,
+                "Unresolved substitution ${"
+                    + ref
+                    + "} in SQL"
+                    + Names.closest(name, params.keySet()).map(c -> "; did you mean ${params." + c + "}?")
+                        .orElse("; declare '" + name + "' under params or pass --param " + name + "=...")));
+        ok = false;
+      } else if (UNSAFE.matcher(value).find()) {
+        problems.add(
+            new Problem(
+                path,
+                at,
+                "Cannot substitute params."
+                    + name
+                    + " = "
+                    + ObjectReader.quote(value)
+                    + " into SQL: it contains a quote, semicolon, backslash, comment marker or line"
+                    + " break; pass a plain value"));
+        ok = false;
+      } else {
+        m.appendReplacement(out, Matcher.quoteReplacement(value));
+      }
+    }
+    m.appendTail(out);
+    return ok ? out.toString() : null;
+  }
+
+  private static int lineOf(String text, int offset) {
+    int line = 1;
+    for (int i = 0; i < offset; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+      }
+    }
+    return line;
+  }
+}

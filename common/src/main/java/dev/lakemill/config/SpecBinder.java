@@ -1,0 +1,252 @@
+package dev.lakemill.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
+import dev.lakemill.spec.ExpectationSpec;
+import dev.lakemill.spec.OnViolation;
+import dev.lakemill.spec.OutputSpec;
+import dev.lakemill.spec.PipelineInfo;
+import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.spec.SourceFormat;
+import dev.lakemill.spec.SourceLocation;
+import dev.lakemill.spec.SourceSpec;
+import dev.lakemill.spec.SqlStepSpec;
+import dev.lakemill.spec.StepSpec;
+import dev.lakemill.spec.WriteMode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Binds a resolved pipeline {@link Config} to a {@link PipelineSpec}, checking keys and types of
+ * every block. Problems are collected, not thrown: fields that fail to bind are left null so that the
+ * validator can still check the rest of the file.
+ */
+public final class SpecBinder {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+
+  private final String file;
+  private final List<Problem> problems;
+
+  /**
+   * @param file the pipeline file, for problems that have no better origin
+   * @param problems where binding problems are added
+   */
+  public SpecBinder(String file, List<Problem> problems) {
+    this.file = file;
+    this.problems = problems;
+  }
+
+  public PipelineSpec bind(Config config) {
+    ObjectReader root = new ObjectReader(config.root(), "", problems);
+    root.allowOnly(ConfigKeys.TOP, "a pipeline file");
+    PipelineInfo info = bindInfo(root);
+    Map<String, String> params = root.scalarMap("params");
+    List<SourceSpec> sources = new ArrayList<>();
+    ObjectReader sourcesBlock = root.object("sources");
+    if (sourcesBlock != null) {
+      for (String name : sourcesBlock.keys()) {
+        ObjectReader source = sourcesBlock.object(name);
+        if (source != null && checkName(sourcesBlock, name, "source")) {
+          SourceSpec spec = bindSource(name, source);
+          if (spec != null) {
+            sources.add(spec);
+          }
+        }
+      }
+    }
+    List<StepSpec> steps = new ArrayList<>();
+    Map<String, String> canonical = new LinkedHashMap<>();
+    ObjectReader stepsBlock = root.object("steps");
+    if (stepsBlock == null) {
+      root.problem(null, "Missing steps { ... }: declare at least one step, e.g. steps { prepare { type = sql, sql = \"SELECT ...\" } }");
+    } else {
+      for (String name : stepsBlock.keys()) {
+        ObjectReader step = stepsBlock.object(name);
+        if (step != null && checkName(stepsBlock, name, "step")) {
+          StepSpec spec = bindStep(name, step, params);
+          if (spec != null) {
+            steps.add(spec);
+            canonical.put(name, canonical((ConfigObject) ((ConfigObject) config.root().get("steps")).get(name), spec));
+          }
+        }
+      }
+    }
+    return new PipelineSpec(file, info, params, sources, steps, canonical);
+  }
+
+  private PipelineInfo bindInfo(ObjectReader root) {
+    ObjectReader block = root.object("pipeline");
+    if (block == null) {
+      if (!root.has("pipeline")) {
+        root.problem(null, "Missing pipeline { name = ... } block: every pipeline file starts with one");
+      }
+      return new PipelineInfo(fallbackName(), "", "", "", List.of());
+    }
+    block.allowOnly(ConfigKeys.PIPELINE, "pipeline");
+    String name = block.requiredString("name", "give the pipeline a name, e.g. name = churn-prep");
+    if (name != null && !NAME.matcher(name).matches()) {
+      block.problem("name", "Cannot use pipeline name " + ObjectReader.quote(name) + ": use letters, digits, - and _, starting with a letter");
+      name = null;
+    }
+    List<String> tags = block.stringList("tags");
+    return new PipelineInfo(
+        name == null ? fallbackName() : name,
+        block.string("description"),
+        block.string("owner"),
+        block.string("schedule"),
+        tags);
+  }
+
+  private String fallbackName() {
+    String base = java.nio.file.Path.of(file).getFileName().toString();
+    return base.replaceAll("\\.conf$", "").replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  private boolean checkName(ObjectReader block, String name, String what) {
+    if (NAME.matcher(name).matches()) {
+      return true;
+    }
+    block.problem(name, "Cannot use " + what + " name " + ObjectReader.quote(name) + ": use letters, digits, - and _, starting with a letter");
+    return false;
+  }
+
+  private SourceSpec bindSource(String name, ObjectReader s) {
+    String formatText = s.requiredString(ConfigKeys.FORMAT, "one of " + formats());
+    if (formatText == null) {
+      return null;
+    }
+    SourceFormat format = Arrays.stream(SourceFormat.values()).filter(f -> f.key().equals(formatText)).findFirst().orElse(null);
+    if (format == null) {
+      s.problem(ConfigKeys.FORMAT, "Unknown source format " + ObjectReader.quote(formatText) + Names.suggestion(formatText, formats()));
+      return null;
+    }
+    SourceLocation at = s.at();
+    switch (format) {
+      case DELTA -> {
+        s.allowOnly(ConfigKeys.DELTA_SOURCE, "a delta source");
+        String table = s.string("table");
+        String path = s.string("path");
+        if ((table == null) == (path == null)) {
+          s.problem(null, "A delta source needs exactly one of table = schema.table (a lakehouse table) or path = <folder>");
+        }
+        if (s.has("version-as-of") && s.has("timestamp-as-of")) {
+          s.problem("timestamp-as-of", "Cannot use both version-as-of and timestamp-as-of: pick one");
+        }
+        Long version = s.longValue("version-as-of");
+        if (version != null && version < 0) {
+          s.problem("version-as-of", "Cannot use version-as-of " + version + ": Delta versions start at 0");
+        }
+        return new SourceSpec(name, format, table != null ? table : path, null, Map.of(), version,
+            s.string("timestamp-as-of"), table != null ? "table" : null, Map.of(), at);
+      }
+      case GENERATE -> {
+        String generator = s.requiredString("generator", "one of " + ConfigKeys.GENERATORS.keySet());
+        if (generator == null) {
+          return null;
+        }
+        List<String> keys = ConfigKeys.GENERATORS.get(generator);
+        if (keys == null) {
+          s.problem("generator", "Unknown generator " + ObjectReader.quote(generator) + Names.suggestion(generator, ConfigKeys.GENERATORS.keySet()));
+          return null;
+        }
+        s.allowOnly(keys, "generator " + generator);
+        Map<String, Object> options = new LinkedHashMap<>();
+        Long rows = s.longValue("rows");
+        if (rows == null && !s.has("rows")) {
+          s.problem(null, "Missing required key 'rows': how many rows to generate, e.g. rows = 1000");
+        } else if (rows != null && rows < 0) {
+          s.problem("rows", "Cannot use rows " + rows + ": must be >= 0");
+        }
+        options.put("rows", rows == null ? 0L : rows);
+        Long seed = s.longValue("seed");
+        options.put("seed", seed == null ? 0L : seed);
+        Double drift = s.doubleValue("drift");
+        options.put("drift", drift == null ? 0.0 : drift);
+        return new SourceSpec(name, format, null, null, Map.of(), null, null, generator, options, at);
+      }
+      default -> {
+        s.allowOnly(ConfigKeys.FILE_SOURCE, "a " + format.key() + " source");
+        String path = s.requiredString("path", "the file or folder to read, relative to the pipeline file");
+        return new SourceSpec(name, format, path, s.string("schema"), s.scalarMap("options"), null, null, null, Map.of(), at);
+      }
+    }
+  }
+
+  private StepSpec bindStep(String name, ObjectReader s, Map<String, String> params) {
+    String type = s.requiredString("type", "one of " + ConfigKeys.STEP_TYPES);
+    if (type == null) {
+      return null;
+    }
+    if (!ConfigKeys.STEP_TYPES.contains(type)) {
+      s.problem("type", "Unknown step type " + ObjectReader.quote(type) + Names.suggestion(type, ConfigKeys.STEP_TYPES));
+      return null;
+    }
+    s.allowOnly(ConfigKeys.SQL_STEP, "a sql step");
+    String sqlText = s.requiredString("sql", "the SELECT this step runs");
+    SourceLocation sqlAt = s.at("sql");
+    String sql = sqlText == null ? null : ParamSubstitution.apply(sqlText, params, sqlAt, s.childPath("sql"), problems);
+    List<String> inputs = s.stringList("inputs");
+    return new SqlStepSpec(name, sql, sqlAt, inputs, bindExpectations(s), bindOutput(s), s.at());
+  }
+
+  private List<ExpectationSpec> bindExpectations(ObjectReader step) {
+    ObjectReader block = step.object("expectations");
+    List<ExpectationSpec> out = new ArrayList<>();
+    if (block == null) {
+      return out;
+    }
+    for (String name : block.keys()) {
+      ObjectReader e = block.object(name);
+      if (e == null) {
+        continue;
+      }
+      e.allowOnly(ConfigKeys.EXPECTATION, "an expectation");
+      int kinds = (e.has("check") ? 1 : 0) + (e.has("unique") ? 1 : 0) + (e.has("not-null") ? 1 : 0);
+      if (kinds != 1) {
+        e.problem(null, "An expectation needs exactly one of check = \"<SQL condition>\", unique = [columns] or not-null = [columns]; found " + kinds);
+      }
+      List<String> unique = e.stringList("unique");
+      List<String> notNull = e.stringList("not-null");
+      if ((unique != null && unique.isEmpty()) || (notNull != null && notNull.isEmpty())) {
+        e.problem(unique != null && unique.isEmpty() ? "unique" : "not-null", "Cannot use an empty column list: name at least one column");
+      }
+      OnViolation onViolation = e.enumValue("on-violation", OnViolation.class);
+      out.add(new ExpectationSpec(name, e.string("check"), unique, notNull, onViolation, e.at()));
+    }
+    return out;
+  }
+
+  private OutputSpec bindOutput(ObjectReader step) {
+    if (!step.has("output")) {
+      return null;
+    }
+    if (step.raw("output") instanceof ConfigObject) {
+      ObjectReader o = step.object("output");
+      o.allowOnly(ConfigKeys.OUTPUT, "output");
+      String table = o.requiredString("table", "the lakehouse table to write, e.g. table = silver.customers");
+      WriteMode mode = o.enumValue("mode", WriteMode.class);
+      return new OutputSpec(table, mode, o.stringList("merge-keys"), o.stringList("partition-by"), o.at());
+    }
+    String table = step.string("output");
+    return table == null ? null : new OutputSpec(table, WriteMode.OVERWRITE, null, null, step.at("output"));
+  }
+
+  /** The step's config with keys sorted, comments dropped and params substituted into its SQL. */
+  private static String canonical(ConfigObject step, StepSpec spec) {
+    ConfigObject withSql = step;
+    if (spec instanceof SqlStepSpec sql && sql.sql() != null) {
+      withSql = step.withValue("sql", ConfigValueFactory.fromAnyRef(sql.sql()));
+    }
+    return withSql.render(ConfigRenderOptions.concise());
+  }
+
+  private static List<String> formats() {
+    return Arrays.stream(SourceFormat.values()).map(SourceFormat::key).toList();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.lakemill.ledger;
+
+import dev.lakemill.spark.DeltaIO;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The run ledger: Delta tables {@code <root>/_lakemill/runs} and {@code <root>/_lakemill/steps}.
+ * One invocation costs two Delta commits, both at its end.
+ */
+public final class RunLedger {
+  static final StructType INPUT = new StructType()
+      .add("name", DataTypes.StringType).add("location", DataTypes.StringType).add("version", DataTypes.LongType);
+  static final StructType EXPECTATION = new StructType()
+      .add("name", DataTypes.StringType).add("on_violation", DataTypes.StringType).add("violations", DataTypes.LongType);
+  static final StructType RUNS = new StructType()
+      .add("run_id", DataTypes.StringType).add("pipeline", DataTypes.StringType)
+      .add("pipeline_file", DataTypes.StringType)
+      .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+      .add("steps", DataTypes.createArrayType(DataTypes.StringType))
+      .add("started_at", DataTypes.TimestampType).add("ended_at", DataTypes.TimestampType)
+      .add("status", DataTypes.StringType).add("lakemill_version", DataTypes.StringType)
+      .add("error", DataTypes.StringType);
+  static final StructType STEPS = new StructType()
+      .add("run_id", DataTypes.StringType).add("pipeline", DataTypes.StringType).add("step", DataTypes.StringType)
+      .add("position", DataTypes.IntegerType).add("status", DataTypes.StringType)
+      .add("started_at", DataTypes.TimestampType).add("ended_at", DataTypes.TimestampType)
+      .add("duration_ms", DataTypes.LongType)
+      .add("inputs", DataTypes.createArrayType(INPUT))
+      .add("output_table", DataTypes.StringType).add("output_version", DataTypes.LongType)
+      .add("rows_in", DataTypes.LongType).add("rows_out", DataTypes.LongType)
+      .add("rows_quarantined", DataTypes.LongType)
+      .add("expectations", DataTypes.createArrayType(EXPECTATION))
+      .add("fingerprint", DataTypes.StringType).add("error", DataTypes.StringType);
+
+  private final SparkSession spark;
+  private final String location;
+
+  /** @param location the ledger folder, {@code <lakehouse root>/_lakemill} */
+  public RunLedger(SparkSession spark, String location) {
+    this.spark = spark;
+    this.location = location;
+  }
+
+  public String runsLocation() {
+    return location + "/runs";
+  }
+
+  public String stepsLocation() {
+    return location + "/steps";
+  }
+
+  /** Appends one invocation and its steps: two Delta commits. */
+  public void record(RunRecord run, List<StepRecord> steps) {
+    List<Row> stepRows = new ArrayList<>();
+    for (StepRecord s : steps) {
+      stepRows.add(RowFactory.create(s.runId(), s.pipeline(), s.step(), s.position(), s.status(),
+          ts(s.startedAt()), ts(s.endedAt()), s.durationMillis(),
+          scala(s.inputs().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version())).toList()),
+          s.outputTable(), s.outputVersion(), s.rowsIn(), s.rowsOut(), s.rowsQuarantined(),
+          scala(s.expectations().stream().map(e -> RowFactory.create(e.name(), e.onViolation(), e.violations())).toList()),
+          s.fingerprint(), s.error()));
+    }
+    if (!stepRows.isEmpty()) {
+      spark.createDataFrame(stepRows, STEPS).write().format("delta").mode("append").save(stepsLocation());
+    }
+    Row runRow = RowFactory.create(run.runId(), run.pipeline(), run.pipelineFile(),
+        scala.jdk.javaapi.CollectionConverters.asScala(run.params()), scala(run.steps()),
+        ts(run.startedAt()), ts(run.endedAt()), run.status(), run.lakemillVersion(), run.error());
+    spark.createDataFrame(List.of(runRow), RUNS).write().format("delta").mode("append").save(runsLocation());
+  }
+
+  /**
+   * The output version and fingerprint of the latest successful run of {@code step}: within
+   * {@code runId} when it recorded one, otherwise across all runs of the pipeline.
+   */
+  public Optional<Row> lastSucceeded(String pipeline, String step, String runId) {
+    if (!DeltaIO.exists(spark, stepsLocation())) {
+      return Optional.empty();
+    }
+    Dataset<Row> succeeded = steps()
+        .where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
+            .and(org.apache.spark.sql.functions.col("step").equalTo(step))
+            .and(org.apache.spark.sql.functions.col("status").equalTo(StepRecord.SUCCEEDED)))
+        .selectExpr("run_id", "output_version", "fingerprint", "ended_at",
+            "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run")
+        .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
+    List<Row> rows = succeeded.limit(1).collectAsList();
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  public Dataset<Row> runs() {
+    return spark.read().format("delta").load(runsLocation());
+  }
+
+  public Dataset<Row> steps() {
+    return spark.read().format("delta").load(stepsLocation());
+  }
+
+  public boolean exists() {
+    return DeltaIO.exists(spark, runsLocation());
+  }
+
+  private static Timestamp ts(Instant instant) {
+    return instant == null ? null : Timestamp.from(instant);
+  }
+
+  private static <T> scala.collection.immutable.Seq<T> scala(List<T> list) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(list).toSeq();
+  }
+}

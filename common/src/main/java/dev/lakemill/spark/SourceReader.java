@@ -1,0 +1,48 @@
+package dev.lakemill.spark;
+
+import dev.lakemill.compile.plan.SourcePlan;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Opens a source as a DataFrame; Delta sources are pinned to one version for the whole run. */
+final class SourceReader {
+  /** The data and, for Delta sources, the version read (-1 otherwise). */
+  record Opened(Dataset<Row> data, long version) {}
+
+  private SourceReader() {}
+
+  static Opened open(SparkSession spark, SourcePlan source) {
+    switch (source.format()) {
+      case GENERATE -> {
+        long rows = ((Number) source.generatorOptions().get("rows")).longValue();
+        long seed = ((Number) source.generatorOptions().get("seed")).longValue();
+        double drift = ((Number) source.generatorOptions().get("drift")).doubleValue();
+        return new Opened(ChurnCustomersGenerator.generate(spark, rows, seed, drift), -1);
+      }
+      case DELTA -> {
+        if (!DeltaIO.exists(spark, source.location())) {
+          throw new IllegalStateException("Source '" + source.name() + "': no Delta table at " + source.location()
+              + "; write it first or fix the table name or path");
+        }
+        long version;
+        if (source.versionAsOf() != null) {
+          version = source.versionAsOf();
+        } else if (source.timestampAsOf() != null) {
+          version = DeltaIO.versionAt(spark, source.location(), source.timestampAsOf());
+        } else {
+          version = DeltaIO.latestVersion(spark, source.location());
+        }
+        return new Opened(DeltaIO.read(spark, source.location(), version), version);
+      }
+      default -> {
+        DataFrameReader reader = spark.read().format(source.format().key()).options(source.options());
+        if (source.schema() != null) {
+          reader = reader.schema(source.schema());
+        }
+        return new Opened(reader.load(source.location()), -1);
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.lakemill.spec;
+
+import java.util.List;
+
+/**
+ * One entry of {@code steps { <name> { type = ..., ... } }}.
+ *
+ * <p>Later step types ({@code features}, {@code train}, {@code validate}, {@code score},
+ * {@code drift}) join this sealed hierarchy.
+ */
+public sealed interface StepSpec permits SqlStepSpec {
+  /** The step's name: its key under {@code steps}; SQL of later steps references it by this name. */
+  String name();
+
+  /** Names declared with {@code inputs = [...]}; SQL steps also infer inputs from their SQL. */
+  List<String> inputs();
+
+  /** Where the output goes; null when the step only defines a view for later steps. */
+  OutputSpec output();
+
+  /** Where the step was declared. */
+  SourceLocation at();
+}

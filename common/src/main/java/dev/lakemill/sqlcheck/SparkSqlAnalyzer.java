@@ -1,0 +1,128 @@
+package dev.lakemill.sqlcheck;
+
+import dev.lakemill.compile.SqlAnalyzer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.ParseTree;
+import org.apache.spark.sql.catalyst.parser.SqlBaseLexer;
+import org.apache.spark.sql.catalyst.parser.SqlBaseParser;
+import org.apache.spark.sql.catalyst.parser.UpperCaseCharStream;
+
+/**
+ * {@link SqlAnalyzer} on Spark's own generated ANTLR grammar, used directly: no SparkSession, no
+ * SQLConf, no Catalyst (going through {@code CatalystSqlParser} costs over a second of start-up).
+ * Results are memoized per text, since validation and compilation ask about the same SQL.
+ */
+public final class SparkSqlAnalyzer implements SqlAnalyzer {
+  private final Map<String, Analysis> queries = new HashMap<>();
+
+  @Override
+  public synchronized Analysis analyzeQuery(String sql) {
+    return queries.computeIfAbsent(sql, text -> {
+      List<SqlError> errors = new ArrayList<>();
+      ParseTree tree = parse(text, errors, SqlBaseParser::singleQuery);
+      if (!errors.isEmpty()) {
+        return new Analysis(errors, Set.of());
+      }
+      Set<String> tables = new LinkedHashSet<>();
+      Set<String> ctes = new LinkedHashSet<>();
+      collect(tree, tables, ctes);
+      Set<String> cteLower = ctes.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+      tables.removeIf(t -> cteLower.contains(t.toLowerCase(Locale.ROOT)));
+      return new Analysis(errors, tables);
+    });
+  }
+
+  @Override
+  public List<SqlError> checkExpression(String expression) {
+    List<SqlError> errors = new ArrayList<>();
+    parse(expression, errors, SqlBaseParser::singleExpression);
+    return errors;
+  }
+
+  @Override
+  public List<SqlError> checkSchema(String ddl) {
+    List<SqlError> errors = new ArrayList<>();
+    parse(ddl, errors, SqlBaseParser::singleTableSchema);
+    return errors;
+  }
+
+  private static ParseTree parse(String text, List<SqlError> errors, Function<SqlBaseParser, ParseTree> rule) {
+    FirstErrorListener listener = new FirstErrorListener(errors);
+    SqlBaseLexer lexer = new SqlBaseLexer(new UpperCaseCharStream(CharStreams.fromString(text)));
+    lexer.removeErrorListeners();
+    lexer.addErrorListener(listener);
+    SqlBaseParser parser = new SqlBaseParser(new CommonTokenStream(lexer));
+    parser.removeErrorListeners();
+    parser.addErrorListener(listener);
+    parser.legacy_setops_precedence_enabled = false;
+    parser.legacy_exponent_literal_as_decimal_enabled = false;
+    parser.SQL_standard_keyword_behavior = false;
+    parser.double_quoted_identifiers = false;
+    parser.parameter_substitution_enabled = true;
+    parser.legacy_identifier_clause_only = false;
+    return rule.apply(parser);
+  }
+
+  private static void collect(ParseTree node, Set<String> tables, Set<String> ctes) {
+    if (node instanceof SqlBaseParser.TableNameContext t
+        && t.identifierReference() != null
+        && t.identifierReference().multipartIdentifier() != null) {
+      tables.add(t.identifierReference().multipartIdentifier().errorCapturingIdentifier().stream()
+          .map(p -> unquote(p.getText()))
+          .collect(Collectors.joining(".")));
+    }
+    if (node instanceof SqlBaseParser.NamedQueryContext q && q.name != null) {
+      ctes.add(unquote(q.name.getText()));
+    }
+    for (int i = 0; i < node.getChildCount(); i++) {
+      collect(node.getChild(i), tables, ctes);
+    }
+  }
+
+  private static String unquote(String identifier) {
+    if (identifier.length() >= 2 && identifier.startsWith("`") && identifier.endsWith("`")) {
+      return identifier.substring(1, identifier.length() - 1).replace("``", "`");
+    }
+    return identifier;
+  }
+
+  /** Keeps the first syntax error only: ANTLR's recovery produces follow-on noise. */
+  private static final class FirstErrorListener extends BaseErrorListener {
+    private final List<SqlError> errors;
+
+    FirstErrorListener(List<SqlError> errors) {
+      this.errors = errors;
+    }
+
+    @Override
+    public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int column,
+        String msg, RecognitionException e) {
+      if (!errors.isEmpty()) {
+        return;
+      }
+      String message;
+      if (offending instanceof Token token) {
+        message = token.getType() == Token.EOF
+            ? "syntax error at end of input"
+            : "syntax error at or near '" + token.getText() + "'";
+      } else {
+        message = "syntax error: " + msg;
+      }
+      errors.add(new SqlError(line, column, message));
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.lakemill.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.config.Environment;
+import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.ledger.RunLedger;
+import dev.lakemill.spark.SparkSessions;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lakemill history}: recent runs and their steps, from the ledger. */
+@Command(name = "history", description = "Show recent runs and their steps from the run ledger.")
+final class HistoryCommand implements Callable<Integer> {
+  @Option(names = "--pipeline", description = "Only runs of this pipeline.")
+  String pipeline;
+
+  @Option(names = "--limit", defaultValue = "10", description = "How many runs (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Mixin
+  PipelineOptions options;
+
+  @Override
+  public Integer call() {
+    Environment env;
+    try {
+      env = options.environment();
+    } catch (PipelineConfigException e) {
+      System.err.println(e.getMessage());
+      return Lakemill.INVALID;
+    }
+    String root = env.lakehouseRoot();
+    SparkSession spark = SparkSessions.create(env, "lakemill history");
+    try {
+      RunLedger ledger = new RunLedger(spark, PipelineCompiler.tableLocation(
+          java.nio.file.Path.of(root).toAbsolutePath().normalize().toString(), "_lakemill"));
+      if (!ledger.exists()) {
+        System.out.println("No runs recorded under " + root + " yet.");
+        return Lakemill.OK;
+      }
+      System.out.print(render(ledger, pipeline, limit));
+      return Lakemill.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static String render(RunLedger ledger, String pipeline, int limit) {
+    Dataset<Row> runs = ledger.runs();
+    if (pipeline != null) {
+      runs = runs.where(col("pipeline").equalTo(pipeline));
+    }
+    List<Row> recent = runs.orderBy(col("started_at").desc()).limit(limit).collectAsList();
+    List<Row> steps = ledger.steps().orderBy(col("started_at"), col("position")).collectAsList();
+    StringBuilder out = new StringBuilder();
+    for (Row run : recent) {
+      String id = run.getAs("run_id");
+      out.append(String.format("%s  %-12s %-9s %s  (lakemill %s)%n", run.getAs("started_at"), run.<String>getAs("pipeline"),
+          run.<String>getAs("status"), id, run.<String>getAs("lakemill_version")));
+      for (Row s : steps) {
+        if (id.equals(s.getAs("run_id")) && run.<String>getAs("pipeline").equals(s.getAs("pipeline"))) {
+          long version = s.getAs("output_version");
+          String table = s.getAs("output_table");
+          out.append(String.format("    %-16s %-10s %8s  rows out %s  %s%n", s.<String>getAs("step"),
+              s.<String>getAs("status"), RunCommand.seconds(s.<Long>getAs("duration_ms")),
+              RunCommand.rows(s.<Long>getAs("rows_out")), table.isEmpty() ? "" : table + (version < 0 ? "" : "@v" + version)));
+        }
+      }
+    }
+    return out.toString();
+  }
+}

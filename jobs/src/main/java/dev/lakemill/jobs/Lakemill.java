@@ -1,0 +1,40 @@
+package dev.lakemill.jobs;
+
+import dev.lakemill.LakemillVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code lakemill} command line, also the spark-submit main class. Exit codes: 0 success, 1 a
+ * run failed, 2 an invalid pipeline or command line.
+ */
+@Command(
+    name = "lakemill",
+    mixinStandardHelpOptions = true,
+    versionProvider = Lakemill.Version.class,
+    description = "Declarative batch pipelines on Apache Spark and Delta Lake.",
+    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, HistoryCommand.class})
+public final class Lakemill {
+  public static final int OK = 0;
+  public static final int RUN_FAILED = 1;
+  public static final int INVALID = 2;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this instead of main). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Lakemill());
+    cli.setExitCodeExceptionMapper(e -> INVALID);
+    cli.getCommandSpec().exitCodeOnInvalidInput(INVALID);
+    return cli.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"lakemill " + LakemillVersion.get()};
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.lakemill.jobs;
+
+import dev.lakemill.compile.Pipelines;
+import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lakemill validate FILE...}: every problem of every file, without starting Spark. */
+@Command(name = "validate", description = "Check pipeline files without starting Spark; print every problem.")
+final class ValidateCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Pipeline files.")
+  List<Path> files;
+
+  @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Override a key under params (repeatable).")
+  Map<String, String> params = new java.util.LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+    int invalid = 0;
+    for (Path file : files) {
+      try {
+        PipelineSpec spec = Pipelines.load(file, params, analyzer);
+        System.out.println(file + ": OK (pipeline " + spec.info().name() + ", " + spec.sources().size()
+            + " sources, " + spec.steps().size() + " steps)");
+      } catch (PipelineConfigException e) {
+        invalid++;
+        System.err.println(e.getMessage());
+      }
+    }
+    if (invalid > 0) {
+      System.err.println(invalid + " of " + files.size() + " pipeline files invalid");
+      return Lakemill.INVALID;
+    }
+    return Lakemill.OK;
+  }
+}
