@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Which sources and steps each step reads: the tables its SQL references plus explicit
@@ -20,7 +19,7 @@ import java.util.TreeSet;
  */
 final class Dependencies {
   /** A reference that names no source or step. */
-  record Unresolved(String step, String reference, boolean explicit, String hint) {}
+  record Unresolved(String step, String reference, boolean explicit, int sqlLine, String hint) {}
 
   private final Map<String, List<String>> inputs = new LinkedHashMap<>();
   private final List<Unresolved> unresolved = new ArrayList<>();
@@ -40,19 +39,19 @@ final class Dependencies {
     for (StepSpec step : spec.steps()) {
       Set<String> resolved = new LinkedHashSet<>();
       for (String ref : step.inputs()) {
-        resolve(step.name(), ref, true, byLowerName, writers, resolved);
+        resolve(step.name(), ref, 0, byLowerName, writers, resolved);
       }
       if (step instanceof SqlStepSpec sql && sql.sql() != null) {
-        SqlAnalyzer.Analysis analysis = analyzer.analyzeQuery(sql.sql());
-        for (String ref : new TreeSet<>(analysis.tables())) {
-          resolve(step.name(), ref, false, byLowerName, writers, resolved);
+        for (SqlAnalyzer.TableRef ref : analyzer.analyzeQuery(sql.sql()).tables()) {
+          resolve(step.name(), ref.name(), ref.line(), byLowerName, writers, resolved);
         }
       }
       inputs.put(step.name(), List.copyOf(resolved));
     }
   }
 
-  private void resolve(String step, String ref, boolean explicit, Map<String, String> names,
+  /** @param sqlLine line of the reference in the step's SQL, or 0 for an explicit input */
+  private void resolve(String step, String ref, int sqlLine, Map<String, String> names,
       Map<String, String> writers, Set<String> out) {
     String name = names.get(ref.toLowerCase(Locale.ROOT));
     if (name != null) {
@@ -69,7 +68,7 @@ final class Dependencies {
     } else {
       hint = Names.suggestion(ref, names.values());
     }
-    unresolved.add(new Unresolved(step, ref, explicit, hint));
+    unresolved.add(new Unresolved(step, ref, sqlLine == 0, sqlLine, hint));
   }
 
   Map<String, List<String>> inputs() {

@@ -43,7 +43,7 @@ public final class PipelineValidator {
     Map<String, SourceLocation> sourceNames = new HashMap<>();
     for (SourceSpec source : spec.sources()) {
       sourceNames.put(source.name().toLowerCase(Locale.ROOT), source.at());
-      checkSource(source, problems);
+      checkSource(spec, source, problems);
     }
     Map<String, StepSpec> writers = new HashMap<>();
     for (StepSpec step : spec.steps()) {
@@ -54,9 +54,9 @@ public final class PipelineValidator {
             + "' is also the name of a source (" + clash + "); rename one of them so SQL references are unambiguous"));
       }
       if (step instanceof SqlStepSpec sql) {
-        checkSql(sql, base, problems);
+        checkSql(spec, sql, base, problems);
       }
-      checkOutput(step, base, writers, problems);
+      checkOutput(spec, step, base, writers, problems);
     }
     Dependencies deps = new Dependencies(spec, analyzer);
     for (Dependencies.Unresolved u : deps.unresolved()) {
@@ -64,8 +64,9 @@ public final class PipelineValidator {
         continue;
       }
       StepSpec step = spec.steps().stream().filter(s -> s.name().equals(u.step())).findFirst().orElseThrow();
-      SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit() ? sql.sqlAt() : step.at();
-      problems.add(new Problem("steps." + u.step() + (u.explicit() ? ".inputs" : ".sql"), at,
+      SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit() ? sql.sqlAt().plusLines(u.sqlLine() - 1) : step.at();
+      problems.add(new Problem("steps." + u.step() + (u.explicit() ? ".inputs" : ".sql"),
+          u.explicit() ? spec.at("steps." + u.step() + ".inputs", at) : at,
           "Unknown table or step '" + u.reference() + "'" + u.hint()));
     }
     List<String> names = spec.steps().stream().map(StepSpec::name).toList();
@@ -78,21 +79,21 @@ public final class PipelineValidator {
     return problems;
   }
 
-  private void checkSource(SourceSpec source, List<Problem> problems) {
+  private void checkSource(PipelineSpec spec, SourceSpec source, List<Problem> problems) {
     String base = "sources." + source.name();
     if (source.format() == SourceFormat.DELTA && "table".equals(source.generator())) {
       checkTableName(source.path(), base + ".table", source.at(), problems);
     }
     if (source.schema() != null) {
       for (SqlAnalyzer.SqlError e : analyzer.checkSchema(source.schema())) {
-        problems.add(new Problem(base + ".schema", source.at(), "Cannot parse schema '" + source.schema()
+        problems.add(new Problem(base + ".schema", spec.at(base + ".schema", source.at()), "Cannot parse schema '" + source.schema()
             + "' at column " + e.column() + ": " + e.message()
             + "; use Spark DDL, e.g. \"plan STRING, monthly_fee DOUBLE\""));
       }
     }
   }
 
-  private void checkSql(SqlStepSpec step, String base, List<Problem> problems) {
+  private void checkSql(PipelineSpec spec, SqlStepSpec step, String base, List<Problem> problems) {
     if (step.sql() != null) {
       SqlAnalyzer.Analysis analysis = analyzer.analyzeQuery(step.sql());
       for (SqlAnalyzer.SqlError e : analysis.errors()) {
@@ -105,7 +106,7 @@ public final class PipelineValidator {
       String path = base + ".expectations." + e.name();
       if (e.check() != null) {
         for (SqlAnalyzer.SqlError err : analyzer.checkExpression(e.check())) {
-          problems.add(new Problem(path + ".check", e.at(), "Cannot parse check '" + e.check() + "' at column "
+          problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()), "Cannot parse check '" + e.check() + "' at column "
               + err.column() + ": " + err.message() + "; write a SQL boolean expression, e.g. \"age >= 18\""));
         }
       }
@@ -117,7 +118,7 @@ public final class PipelineValidator {
     }
   }
 
-  private void checkOutput(StepSpec step, String base, Map<String, StepSpec> writers, List<Problem> problems) {
+  private void checkOutput(PipelineSpec spec, StepSpec step, String base, Map<String, StepSpec> writers, List<Problem> problems) {
     OutputSpec out = step.output();
     if (out == null || out.table() == null) {
       return;
@@ -136,7 +137,7 @@ public final class PipelineValidator {
           "Output mode merge needs merge-keys = [columns that identify a row]"));
     }
     if (out.mode() != WriteMode.MERGE && !out.mergeKeys().isEmpty()) {
-      problems.add(new Problem(path + ".merge-keys", out.at(), "Cannot use merge-keys with mode "
+      problems.add(new Problem(path + ".merge-keys", spec.at(path + ".merge-keys", out.at()), "Cannot use merge-keys with mode "
           + out.mode().key() + ": they apply to mode = merge only; remove them or set mode = merge"));
     }
     if (out.mode() == WriteMode.REPLACE_PARTITIONS && out.partitionBy().isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.lakemill.compile;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * Syntax-level SQL checks that need no SparkSession. The compiler depends on this interface only;
@@ -19,15 +18,19 @@ public interface SqlAnalyzer {
 
   /**
    * @param errors syntax errors; empty when the query parsed
-   * @param tables referenced table names as written ({@code a} or {@code a.b}), without backticks
+   * @param tables referenced tables as written ({@code a} or {@code a.b}, without backticks), each
+   *     with the 1-based line of its first reference, in order of appearance
    */
-  record Analysis(List<SqlError> errors, Set<String> tables) {
+  record Analysis(List<SqlError> errors, List<TableRef> tables) {
     public Analysis {
       errors = List.copyOf(errors);
-      tables = Set.copyOf(tables);
+      tables = List.copyOf(tables);
     }
   }
 
-  /** A syntax error at a 1-based line and 0-based column of the text. */
+  /** A table reference and the 1-based line of the SQL it is on. */
+  record TableRef(String name, int line) {}
+
+  /** A syntax error at a 1-based line and 1-based column of the text. */
   record SqlError(int line, int column, String message) {}
 }

@@ -19,11 +19,16 @@ final class ObjectReader {
   private final ConfigObject object;
   private final String path;
   private final List<Problem> problems;
+  private final Map<String, SourceLocation> locations;
 
-  ObjectReader(ConfigObject object, String path, List<Problem> problems) {
+  ObjectReader(ConfigObject object, String path, List<Problem> problems, Map<String, SourceLocation> locations) {
     this.object = object;
     this.path = path;
     this.problems = problems;
+    this.locations = locations;
+    for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+      locations.put(childPath(e.getKey()), SourceLocation.of(e.getValue().origin()));
+    }
   }
 
   String path() {
@@ -150,7 +155,7 @@ final class ObjectReader {
       wrongType(key, value, "an object { ... }");
       return null;
     }
-    return new ObjectReader((ConfigObject) value, childPath(key), problems);
+    return new ObjectReader((ConfigObject) value, childPath(key), problems, locations);
   }
 
   /** A free-form object of scalars (params, options) as strings, in declaration order. */

@@ -43,7 +43,8 @@ public final class SpecBinder {
   }
 
   public PipelineSpec bind(Config config) {
-    ObjectReader root = new ObjectReader(config.root(), "", problems);
+    Map<String, SourceLocation> locations = new LinkedHashMap<>();
+    ObjectReader root = new ObjectReader(config.root(), "", problems, locations);
     root.allowOnly(ConfigKeys.TOP, "a pipeline file");
     PipelineInfo info = bindInfo(root);
     Map<String, String> params = root.scalarMap("params");
@@ -77,7 +78,7 @@ public final class SpecBinder {
         }
       }
     }
-    return new PipelineSpec(file, info, params, sources, steps, canonical);
+    return new PipelineSpec(file, info, params, sources, steps, canonical, locations);
   }
 
   private PipelineInfo bindInfo(ObjectReader root) {
@@ -189,7 +190,7 @@ public final class SpecBinder {
     }
     s.allowOnly(ConfigKeys.SQL_STEP, "a sql step");
     String sqlText = s.requiredString("sql", "the SELECT this step runs");
-    SourceLocation sqlAt = s.at("sql");
+    SourceLocation sqlAt = sqlText == null ? s.at("sql") : startOf(s.at("sql"), sqlText);
     String sql = sqlText == null ? null : ParamSubstitution.apply(sqlText, params, sqlAt, s.childPath("sql"), problems);
     List<String> inputs = s.stringList("inputs");
     return new SqlStepSpec(name, sql, sqlAt, inputs, bindExpectations(s), bindOutput(s), s.at());
@@ -235,6 +236,14 @@ public final class SpecBinder {
     }
     String table = step.string("output");
     return table == null ? null : new OutputSpec(table, WriteMode.OVERWRITE, null, null, step.at("output"));
+  }
+
+  /**
+   * Typesafe tags a multi-line (triple-quoted) string with the line where it ends; line 1 of the SQL
+   * is that line minus the text's line breaks.
+   */
+  private static SourceLocation startOf(SourceLocation end, String text) {
+    return end.plusLines(-(int) text.chars().filter(c -> c == '\n').count());
   }
 
   /** The step's config with keys sorted, comments dropped and params substituted into its SQL. */

@@ -18,8 +18,12 @@ final class ChurnCustomersGenerator {
   private ChurnCustomersGenerator() {}
 
   static Dataset<Row> generate(SparkSession spark, long rows, long seed, double drift) {
+    return generate(spark, rows, seed, drift, spark.sparkContext().defaultParallelism());
+  }
+
+  static Dataset<Row> generate(SparkSession spark, long rows, long seed, double drift, int partitions) {
     String d = Double.toString(drift);
-    return spark.range(0, rows, 1, spark.sparkContext().defaultParallelism())
+    return spark.range(0, rows, 1, partitions)
         .selectExpr("id", u(1, seed), u(2, seed), u(3, seed), u(4, seed), u(5, seed), u(6, seed), u(7, seed),
             u(8, seed), u(9, seed))
         .selectExpr(

@@ -3,6 +3,7 @@ package dev.lakemill.sqlcheck;
 import dev.lakemill.compile.SqlAnalyzer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,14 +36,15 @@ public final class SparkSqlAnalyzer implements SqlAnalyzer {
       List<SqlError> errors = new ArrayList<>();
       ParseTree tree = parse(text, errors, SqlBaseParser::singleQuery);
       if (!errors.isEmpty()) {
-        return new Analysis(errors, Set.of());
+        return new Analysis(errors, List.of());
       }
-      Set<String> tables = new LinkedHashSet<>();
+      Map<String, TableRef> tables = new LinkedHashMap<>();
       Set<String> ctes = new LinkedHashSet<>();
       collect(tree, tables, ctes);
       Set<String> cteLower = ctes.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-      tables.removeIf(t -> cteLower.contains(t.toLowerCase(Locale.ROOT)));
-      return new Analysis(errors, tables);
+      return new Analysis(errors, tables.values().stream()
+          .filter(t -> !cteLower.contains(t.name().toLowerCase(Locale.ROOT)))
+          .toList());
     });
   }
 
@@ -77,13 +79,14 @@ public final class SparkSqlAnalyzer implements SqlAnalyzer {
     return rule.apply(parser);
   }
 
-  private static void collect(ParseTree node, Set<String> tables, Set<String> ctes) {
+  private static void collect(ParseTree node, Map<String, TableRef> tables, Set<String> ctes) {
     if (node instanceof SqlBaseParser.TableNameContext t
         && t.identifierReference() != null
         && t.identifierReference().multipartIdentifier() != null) {
-      tables.add(t.identifierReference().multipartIdentifier().errorCapturingIdentifier().stream()
+      String name = t.identifierReference().multipartIdentifier().errorCapturingIdentifier().stream()
           .map(p -> unquote(p.getText()))
-          .collect(Collectors.joining(".")));
+          .collect(Collectors.joining("."));
+      tables.putIfAbsent(name, new TableRef(name, t.getStart().getLine()));
     }
     if (node instanceof SqlBaseParser.NamedQueryContext q && q.name != null) {
       ctes.add(unquote(q.name.getText()));
@@ -122,7 +125,7 @@ public final class SparkSqlAnalyzer implements SqlAnalyzer {
       } else {
         message = "syntax error: " + msg;
       }
-      errors.add(new SqlError(line, column, message));
+      errors.add(new SqlError(line, column + 1, message));
     }
   }
 }
