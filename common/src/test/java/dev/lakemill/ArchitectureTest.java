@@ -1,0 +1,33 @@
+package dev.lakemill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The spec, config and compile packages never import Spark: validate and plan stay session-free. */
+class ArchitectureTest {
+  private static final Path MAIN = Path.of("src/main/java/dev/lakemill");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"spec", "config", "compile"})
+  void packageDoesNotImportSparkOrDelta(String pkg) throws IOException {
+    List<Path> sources;
+    try (Stream<Path> files = Files.walk(MAIN.resolve(pkg))) {
+      sources = files.filter(p -> p.toString().endsWith(".java")).toList();
+    }
+    assertThat(sources).isNotEmpty();
+    for (Path source : sources) {
+      assertThat(Files.readAllLines(source))
+          .as(source.toString())
+          .noneMatch(line -> line.matches("import (static )?(org\\.apache\\.spark|io\\.delta|scala)\\..*")
+              || line.contains("dev.lakemill.spark.") || line.contains("dev.lakemill.ledger.")
+              || line.contains("dev.lakemill.sqlcheck."));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.lakemill.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakemill.compile.plan.PipelinePlan;
+import dev.lakemill.compile.plan.SqlStepPlan;
+import dev.lakemill.compile.plan.StepPlan;
+import dev.lakemill.config.Environment;
+import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineCompilerTest {
+  @TempDir Path dir;
+
+  private final SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+
+  private PipelinePlan compile(Path file) {
+    return new PipelineCompiler(analyzer).compile(Pipelines.load(file, Map.of(), analyzer),
+        Environment.local(dir.resolve("lake").toString()));
+  }
+
+  @Test
+  void compilesChurnPrepWithResolvedLocations() {
+    PipelinePlan plan = compile(PipelinesTest.CHURN_PREP);
+
+    assertThat(plan.steps()).extracting(StepPlan::name).containsExactly("prepare", "by-region");
+    assertThat(plan.steps().get(0).inputs()).containsExactly("customers", "plans");
+    assertThat(plan.steps().get(1).inputs()).containsExactly("prepare");
+    assertThat(plan.source("plans").orElseThrow().location())
+        .isEqualTo(Path.of("../pipeline-defs/data/plans.csv").toAbsolutePath().normalize().toString());
+    assertThat(plan.steps().get(0).output().location()).isEqualTo(dir.resolve("lake/silver/customers").toString());
+    assertThat(plan.steps().get(0).output().quarantine().location())
+        .isEqualTo(dir.resolve("lake/silver/customers_quarantine").toString());
+    assertThat(((SqlStepPlan) plan.steps().get(0)).expectations()).hasSize(3);
+    assertThat(plan.ledgerLocation()).isEqualTo(dir.resolve("lake/_lakemill").toString());
+  }
+
+  @Test
+  void ordersStepsByDependencyThenDeclaration() throws IOException {
+    Path file = dir.resolve("order.conf");
+    Files.writeString(file, """
+        pipeline { name = order }
+        sources { s { format = parquet, path = s.parquet } }
+        steps {
+          report { type = sql, sql = "SELECT * FROM clean JOIN `by-day` USING (id)" }
+          by-day { type = sql, sql = "SELECT id FROM clean", output = gold.by_day }
+          clean { type = sql, sql = "SELECT * FROM s", inputs = [s] }
+          other { type = sql, sql = "SELECT * FROM s" }
+        }
+        """);
+
+    PipelinePlan plan = compile(file);
+
+    assertThat(plan.steps()).extracting(StepPlan::name).containsExactly("clean", "by-day", "report", "other");
+    assertThat(plan.step("report").orElseThrow().inputs()).containsExactly("clean", "by-day");
+  }
+
+  @Test
+  void rendersPlansInEveryFormat() {
+    PipelinePlan plan = compile(PipelinesTest.CHURN_PREP);
+
+    assertThat(PlanRenderer.render(plan, PlanRenderer.Format.TEXT)).contains(
+        "  1. prepare  reads [customers, plans]  writes silver.customers (overwrite)\n",
+        "  2. by-region  reads [prepare]  writes gold.churn_by_region (overwrite)\n");
+    assertThat(PlanRenderer.render(plan, PlanRenderer.Format.MERMAID)).contains(
+        "flowchart LR\n", "  customers --> prepare\n", "  prepare --> by_region\n");
+    assertThat(PlanRenderer.render(plan, PlanRenderer.Format.DOT)).contains(
+        "\"prepare\" -> \"by-region\";", "\"by-region\" [shape=box, label=\"by-region\\ngold.churn_by_region\"];");
+    assertThat(PlanRenderer.render(plan, PlanRenderer.Format.JSON))
+        .startsWith("{\"pipeline\":\"churn-prep\",")
+        .contains("{\"name\":\"by-region\",\"inputs\":[\"prepare\"],\"output\":{\"table\":\"gold.churn_by_region\"");
+  }
+
+  @Test
+  void selectsStepsAndDownstreamAndRejectsUnknownNames() {
+    PipelinePlan plan = compile(PipelinesTest.CHURN_PREP);
+
+    assertThat(StepSelection.select(plan, List.of(), null)).containsExactly("prepare", "by-region");
+    assertThat(StepSelection.select(plan, List.of("by-region"), null)).containsExactly("by-region");
+    assertThat(StepSelection.select(plan, List.of(), "prepare")).containsExactly("prepare", "by-region");
+    assertThatThrownBy(() -> StepSelection.select(plan, List.of("by-regoin"), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Unknown step 'by-regoin' in --steps; did you mean 'by-region'?");
+  }
+}

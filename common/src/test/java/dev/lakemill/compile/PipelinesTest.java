@@ -1,0 +1,113 @@
+package dev.lakemill.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.spec.ExpectationSpec;
+import dev.lakemill.spec.OnViolation;
+import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.spec.SourceFormat;
+import dev.lakemill.spec.SqlStepSpec;
+import dev.lakemill.spec.WriteMode;
+import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading and binding real pipeline files, and command-line params; no Spark session. */
+class PipelinesTest {
+  static final Path CHURN_PREP = Path.of("../pipeline-defs/churn-prep.conf");
+
+  @TempDir Path dir;
+
+  @Test
+  void bindsTheChurnPrepExample() {
+    PipelineSpec spec = Pipelines.load(CHURN_PREP, Map.of(), new SparkSqlAnalyzer());
+
+    assertThat(spec.info().name()).isEqualTo("churn-prep");
+    assertThat(spec.info().schedule()).isEqualTo("0 3 * * *");
+    assertThat(spec.info().tags()).containsExactly("churn");
+    assertThat(spec.params()).containsEntry("rows", "200000").containsEntry("run-date", "2026-11-26");
+    assertThat(spec.sources()).extracting(s -> s.name()).containsExactly("customers", "plans");
+    assertThat(spec.sources().get(0).format()).isEqualTo(SourceFormat.GENERATE);
+    assertThat(spec.sources().get(0).generatorOptions()).containsEntry("rows", 200000L).containsEntry("seed", 7L);
+    assertThat(spec.sources().get(1).options()).containsEntry("header", "true");
+
+    SqlStepSpec prepare = (SqlStepSpec) spec.steps().get(0);
+    assertThat(prepare.sql()).contains("DATE '2026-11-26' AS snapshot_date").doesNotContain("${");
+    assertThat(prepare.sqlAt().line()).isEqualTo(32);
+    assertThat(prepare.expectations()).extracting(ExpectationSpec::name).containsExactly("adult", "has-tenure", "unique-id");
+    assertThat(prepare.expectations()).extracting(ExpectationSpec::onViolation)
+        .containsExactly(OnViolation.DROP, OnViolation.WARN, OnViolation.FAIL);
+    assertThat(prepare.output().table()).isEqualTo("silver.customers");
+    assertThat(spec.steps().get(1).output().mode()).isEqualTo(WriteMode.OVERWRITE);
+  }
+
+  @Test
+  void commandLineParamsOverrideFileParamsEverywhere() {
+    PipelineSpec spec = Pipelines.load(CHURN_PREP, Map.of("rows", "1000", "run-date", "2026-01-31"), new SparkSqlAnalyzer());
+
+    assertThat(spec.sources().get(0).generatorOptions()).containsEntry("rows", 1000L);
+    assertThat(((SqlStepSpec) spec.steps().get(0)).sql()).contains("DATE '2026-01-31'");
+  }
+
+  @Test
+  void rejectsAnUndeclaredCommandLineParam() {
+    assertThatThrownBy(() -> Pipelines.load(CHURN_PREP, Map.of("rowz", "5"), new SparkSqlAnalyzer()))
+        .isInstanceOf(PipelineConfigException.class)
+        .hasMessage("command line --param: params.rowz: Unknown param 'rowz'; did you mean 'rows'?"
+            + " (declare it under params in ../pipeline-defs/churn-prep.conf first)");
+  }
+
+  @Test
+  void rejectsAParamValueThatWouldChangeTheSql() {
+    assertThatThrownBy(() -> Pipelines.load(CHURN_PREP, Map.of("run-date", "2026-11-26' OR '1'='1"), new SparkSqlAnalyzer()))
+        .isInstanceOf(PipelineConfigException.class)
+        .hasMessage("../pipeline-defs/churn-prep.conf: 34: steps.prepare.sql: Cannot substitute params.run-date ="
+            + " '2026-11-26' OR '1'='1' into SQL: it contains a quote, semicolon, backslash, comment marker or line"
+            + " break; pass a plain value");
+  }
+
+  @Test
+  void reportsAMissingFileInsteadOfAcceptingIt() {
+    Path missing = dir.resolve("nope.conf");
+
+    assertThatThrownBy(() -> Pipelines.load(missing, Map.of(), new SparkSqlAnalyzer()))
+        .isInstanceOf(PipelineConfigException.class)
+        .hasMessage(missing + ": Cannot read pipeline file: it does not exist or is not a file; check the path");
+  }
+
+  @Test
+  void environmentVariablesFillOptionalSubstitutions() throws IOException {
+    Path file = dir.resolve("env.conf");
+    Files.writeString(file, """
+        pipeline { name = env }
+        params { user = nobody, user = ${?USER_THAT_IS_NOT_SET_12345}, path = ${?PATH} }
+        steps { one { type = sql, sql = "SELECT '${params.user}' AS u" } }
+        """);
+
+    PipelineSpec spec = Pipelines.load(file, Map.of(), new SparkSqlAnalyzer());
+
+    assertThat(spec.params()).containsEntry("user", "nobody").containsEntry("path", System.getenv("PATH"));
+  }
+
+  @Test
+  void keyOrderAndCommentsDoNotChangeTheCanonicalStep() throws IOException {
+    Path a = dir.resolve("a.conf");
+    Path b = dir.resolve("b.conf");
+    Path c = dir.resolve("c.conf");
+    Files.writeString(a, "pipeline { name = x }\nsteps { s { type = sql, sql = \"SELECT 1 AS one\", output = a.b } }\n");
+    Files.writeString(b, "pipeline { name = x }\n# a comment\nsteps {\n  s {\n    output = a.b\n    sql = \"SELECT 1 AS one\"\n    type = sql\n  }\n}\n");
+    Files.writeString(c, "pipeline { name = x }\nsteps { s { type = sql, sql = \"SELECT 2 AS one\", output = a.b } }\n");
+    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+
+    String canonicalA = Pipelines.load(a, Map.of(), analyzer).canonicalSteps().get("s");
+
+    assertThat(Pipelines.load(b, Map.of(), analyzer).canonicalSteps().get("s")).isEqualTo(canonicalA);
+    assertThat(Pipelines.load(c, Map.of(), analyzer).canonicalSteps().get("s")).isNotEqualTo(canonicalA);
+  }
+}
