@@ -56,7 +56,7 @@ public final class PipelineCompiler {
   private static StepPlan step(StepSpec step, List<String> inputs, String hash, String root) {
     SqlStepSpec sql = (SqlStepSpec) step;
     List<ExpectationPlan> expectations = sql.expectations().stream().map(PipelineCompiler::expectation).toList();
-    return new SqlStepPlan(sql.name(), sql.sql(), inputs, expectations, table(sql.output(), root), hash);
+    return new SqlStepPlan(sql.name(), sql.sql(), sql.sqlAt(), inputs, expectations, table(sql.output(), root), hash);
   }
 
   private static ExpectationPlan expectation(ExpectationSpec e) {

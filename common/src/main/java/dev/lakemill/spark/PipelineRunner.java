@@ -105,7 +105,7 @@ public final class PipelineRunner {
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.SUCCEEDED, start,
             Instant.now(), inputs, step.output() == null ? "" : step.output().name(), outcome.outputVersion(),
             outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined(), outcome.expectations(), fingerprint, "");
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         StepFailedException failure = RunErrors.wrap(step.name(), e);
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),
             inputs, step.output() == null ? "" : step.output().name(), -1, -1, -1, 0, List.of(), "",

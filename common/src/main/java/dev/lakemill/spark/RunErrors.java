@@ -1,7 +1,9 @@
 package dev.lakemill.spark;
 
 import java.util.List;
+import dev.lakemill.spec.SourceLocation;
 import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.AnalysisException;
 
 /** Builds the user-facing errors of a run. Each Spark or Delta failure is wrapped once, with the step. */
 final class RunErrors {
@@ -11,9 +13,17 @@ final class RunErrors {
     if (e instanceof StepFailedException already) {
       return already;
     }
-    String condition = e instanceof SparkThrowable st && st.getCondition() != null ? " [" + st.getCondition() + "]" : "";
     String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new StepFailedException(step, "Step '" + step + "' failed" + condition + ": " + firstLines(text), e);
+    // Spark's messages start with "[CONDITION] ..." and then print the whole plan: keep the first line.
+    String summary = e instanceof SparkThrowable ? text.strip().lines().findFirst().orElse(text) : firstLines(text);
+    return new StepFailedException(step, "Step '" + step + "' failed: " + summary, e);
+  }
+
+  /** An analysis error in a step's SQL, pointed at the line of the pipeline file. */
+  static StepFailedException sqlAnalysis(String step, SourceLocation sqlAt, AnalysisException e) {
+    String first = e.getMessage().strip().lines().findFirst().orElse("");
+    String where = e.line().isDefined() ? sqlAt.plusLines((Integer) e.line().get() - 1) + ": " : "";
+    return new StepFailedException(step, "Step '" + step + "' failed: " + where + first, e);
   }
 
   static StepFailedException expectationsFailed(String step, List<String> failures) {

@@ -20,6 +20,7 @@ import dev.lakemill.spec.OnViolation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,7 +49,15 @@ final class SqlStepRunner {
 
   /** Runs the step; returns its outcome and leaves the result for later steps in {@code view}. */
   StepOutcome run(SqlStepPlan step, Consumer<Dataset<Row>> view) {
-    Dataset<Row> result = spark.sql(step.sql());
+    Dataset<Row> result;
+    try {
+      result = spark.sql(step.sql());
+    } catch (Exception e) {
+      if (e instanceof AnalysisException analysis) {
+        throw RunErrors.sqlAnalysis(step.name(), step.sqlAt(), analysis);
+      }
+      throw e;
+    }
     if (step.expectations().isEmpty()) {
       if (step.output() == null) {
         view.accept(result);
