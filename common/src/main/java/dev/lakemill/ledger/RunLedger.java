@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The run ledger: Delta tables {@code <root>/_lakemill/runs} and {@code <root>/_lakemill/steps}.
- * One invocation costs two Delta commits, both at its end.
+ * One invocation costs two Delta commits, both at its end, written concurrently.
  */
 public final class RunLedger {
   static final StructType INPUT = new StructType()
@@ -47,7 +49,9 @@ public final class RunLedger {
 
   /** @param location the ledger folder, {@code <lakehouse root>/_lakemill} */
   public RunLedger(SparkSession spark, String location) {
-    this.spark = spark;
+    // The ledger's tables are small and read whole: file statistics for data skipping only cost time.
+    this.spark = spark.newSession();
+    this.spark.conf().set("spark.databricks.delta.stats.collect", "false");
     this.location = location;
   }
 
@@ -59,7 +63,10 @@ public final class RunLedger {
     return location + "/steps";
   }
 
-  /** Appends one invocation and its steps: two Delta commits. */
+  /**
+   * Appends one invocation and its steps: two Delta commits, written concurrently since the two
+   * tables are independent.
+   */
   public void record(RunRecord run, List<StepRecord> steps) {
     List<Row> stepRows = new ArrayList<>();
     for (StepRecord s : steps) {
@@ -70,13 +77,22 @@ public final class RunLedger {
           scala(s.expectations().stream().map(e -> RowFactory.create(e.name(), e.onViolation(), e.violations())).toList()),
           s.fingerprint(), s.error()));
     }
-    if (!stepRows.isEmpty()) {
-      spark.createDataFrame(stepRows, STEPS).write().format("delta").mode("append").save(stepsLocation());
-    }
+    CompletableFuture<Void> stepsWritten = stepRows.isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.runAsync(() -> append(stepRows, STEPS, stepsLocation()));
     Row runRow = RowFactory.create(run.runId(), run.pipeline(), run.pipelineFile(),
         scala.jdk.javaapi.CollectionConverters.asScala(run.params()), scala(run.steps()),
         ts(run.startedAt()), ts(run.endedAt()), run.status(), run.lakemillVersion(), run.error());
-    spark.createDataFrame(List.of(runRow), RUNS).write().format("delta").mode("append").save(runsLocation());
+    append(List.of(runRow), RUNS, runsLocation());
+    try {
+      stepsWritten.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private void append(List<Row> rows, StructType schema, String location) {
+    spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(location);
   }
 
   /**

@@ -11,13 +11,13 @@ import org.apache.spark.sql.SparkSession;
  * like a scan. {@code drift} (default 0) shifts ages up, tenures down, support calls up and the plan
  * mix towards cheap plans.
  */
-final class ChurnCustomersGenerator {
+public final class ChurnCustomersGenerator {
   /** Plans the generator emits; {@code pipeline-defs/data/plans.csv} lists the same ones. */
-  static final String[] PLANS = {"basic", "standard", "premium", "family", "student"};
+  public static final String[] PLANS = {"basic", "standard", "premium", "family", "student"};
 
   private ChurnCustomersGenerator() {}
 
-  static Dataset<Row> generate(SparkSession spark, long rows, long seed, double drift) {
+  public static Dataset<Row> generate(SparkSession spark, long rows, long seed, double drift) {
     return generate(spark, rows, seed, drift, spark.sparkContext().defaultParallelism());
   }
 

@@ -72,9 +72,8 @@ public final class DeltaIO {
   }
 
   /** Appends rows with schema evolution allowed (quarantine tables follow their output's schema). */
-  public static Written append(SparkSession spark, Dataset<Row> data, String location) {
+  public static void append(Dataset<Row> data, String location) {
     data.write().format("delta").mode("append").option("mergeSchema", "true").save(location);
-    return lastCommit(spark, location);
   }
 
   private static Written lastCommit(SparkSession spark, String location) {

@@ -66,8 +66,9 @@ public final class PipelineRunner {
     }
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
         Instant.now(), error.isEmpty() ? StepRecord.SUCCEEDED : StepRecord.FAILED, LakemillVersion.get(), error);
+    long ledgerStart = System.nanoTime();
     new RunLedger(session, plan.ledgerLocation()).record(run, records);
-    return new RunResult(run, records);
+    return new RunResult(run, records, (System.nanoTime() - ledgerStart) / 1_000_000);
   }
 
   private static StepRecord notRun(PipelinePlan plan, String runId, StepPlan step, int position) {

@@ -4,8 +4,14 @@ import dev.lakemill.ledger.RunRecord;
 import dev.lakemill.ledger.StepRecord;
 import java.util.List;
 
-/** What one invocation did: its ledger records. */
-public record RunResult(RunRecord run, List<StepRecord> steps) {
+/**
+ * What one invocation did.
+ *
+ * @param run the run's ledger record
+ * @param steps the steps' ledger records
+ * @param ledgerMillis time spent writing the ledger (its overhead on the run)
+ */
+public record RunResult(RunRecord run, List<StepRecord> steps, long ledgerMillis) {
   public RunResult {
     steps = List.copyOf(steps);
   }

@@ -1,8 +1,6 @@
 package dev.lakemill.spark;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_contains;
-import static org.apache.spark.sql.functions.arrays_overlap;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -33,7 +31,6 @@ import org.apache.spark.storage.StorageLevel;
  * quarantine and output writes. With a {@code fail} expectation violated, nothing is written.
  */
 final class SqlStepRunner {
-  static final String VIOLATIONS = "_lakemill_violations";
   static final String QUARANTINE_EXPECTATIONS = "_lakemill_expectations";
   static final String QUARANTINE_RUN_ID = "_lakemill_run_id";
 
@@ -77,70 +74,80 @@ final class SqlStepRunner {
   private StepOutcome runChecked(SqlStepPlan step, String[] columns, Dataset<Row> flagged,
       Consumer<Dataset<Row>> view) {
     List<ExpectationPlan> expectations = step.expectations();
-    List<String> dropped = names(expectations, OnViolation.DROP);
-    Column isDropped = arrays_overlap(col(VIOLATIONS), array(dropped.stream().map(n -> lit(n)).toArray(Column[]::new)));
+    Column isDropped = lit(false);
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)));
-    aggs.add(sum(when(dropped.isEmpty() ? lit(false) : isDropped, 1).otherwise(0)));
-    for (ExpectationPlan e : expectations) {
-      aggs.add(sum(when(array_contains(col(VIOLATIONS), e.name()), 1).otherwise(0)));
+    for (int i = 0; i < expectations.size(); i++) {
+      aggs.add(sum(when(col(flag(i)), 1).otherwise(0)));
+      if (expectations.get(i).onViolation() == OnViolation.DROP) {
+        isDropped = isDropped.or(col(flag(i)));
+      }
     }
-    Row counts = flagged.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
+    aggs.add(sum(when(isDropped, 1).otherwise(0)));
+    Row counts = flagged.agg(count(lit(1)), aggs.toArray(Column[]::new)).head();
     long rowsIn = counts.getLong(0);
-    long quarantined = counts.isNullAt(1) ? 0 : counts.getLong(1);
+    long quarantined = counts.isNullAt(expectations.size() + 1) ? 0 : counts.getLong(expectations.size() + 1);
     List<ExpectationCount> perExpectation = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (int i = 0; i < expectations.size(); i++) {
       ExpectationPlan e = expectations.get(i);
-      long violations = counts.isNullAt(i + 2) ? 0 : counts.getLong(i + 2);
+      long violations = counts.isNullAt(i + 1) ? 0 : counts.getLong(i + 1);
       perExpectation.add(new ExpectationCount(e.name(), e.onViolation().key(), violations));
       if (violations > 0 && e.onViolation() == OnViolation.FAIL) {
-        failures.add("expectation '" + e.name() + "' (" + describe(e) + ") failed on " + violations + " of " + rowsIn + " rows");
+        failures.add("expectation '" + e.name() + "' (" + describe(e) + ") failed on " + n(violations) + " of " + n(rowsIn) + " rows");
       } else if (violations > 0 && e.onViolation() == OnViolation.WARN) {
         warnings.accept("step " + step.name() + ": expectation '" + e.name() + "' (" + describe(e) + ") violated by "
-            + violations + " of " + rowsIn + " rows (on-violation = warn: kept)");
+            + n(violations) + " of " + n(rowsIn) + " rows (on-violation = warn: kept)");
       }
     }
     if (!failures.isEmpty()) {
       throw RunErrors.expectationsFailed(step.name(), failures);
     }
-    Dataset<Row> kept = (dropped.isEmpty() ? flagged : flagged.where(not(isDropped))).select(cols(columns));
+    Dataset<Row> kept = (quarantined == 0 ? flagged : flagged.where(not(isDropped))).select(cols(columns));
     if (step.output() == null) {
       view.accept(kept);
       return new StepOutcome(-1, rowsIn, -1, 0, perExpectation);
     }
     if (quarantined > 0) {
       List<Column> quarantineColumns = new ArrayList<>(List.of(cols(columns)));
-      quarantineColumns.add(col(VIOLATIONS).as(QUARANTINE_EXPECTATIONS));
+      quarantineColumns.add(violatedNames(expectations).as(QUARANTINE_EXPECTATIONS));
       quarantineColumns.add(lit(runId).as(QUARANTINE_RUN_ID));
       Dataset<Row> quarantine = flagged.where(isDropped).select(quarantineColumns.toArray(Column[]::new));
-      DeltaIO.append(spark, quarantine, step.output().quarantine().location());
+      DeltaIO.append(quarantine, step.output().quarantine().location());
     }
     DeltaIO.Written written = DeltaIO.write(spark, kept, step.output());
     return new StepOutcome(written.version(), rowsIn, rowsIn - quarantined, quarantined, perExpectation);
   }
 
-  /** Adds an array column naming every expectation each row violates. */
+  /** Adds one boolean column per expectation: true where the row violates it. */
   private static Dataset<Row> flag(Dataset<Row> result, List<ExpectationPlan> expectations) {
-    Dataset<Row> withKeys = result;
-    List<Column> marks = new ArrayList<>();
+    Dataset<Row> flagged = result;
     for (int i = 0; i < expectations.size(); i++) {
       ExpectationPlan e = expectations.get(i);
       if (e.kind().equals("unique")) {
-        String dup = "_lakemill_dup_" + i;
-        withKeys = withKeys.withColumn(dup,
-            count(lit(1)).over(Window.partitionBy(cols(e.columns().toArray(String[]::new)))));
-        marks.add(when(col(dup).gt(1), lit(e.name())));
+        flagged = flagged.withColumn(flag(i),
+            count(lit(1)).over(Window.partitionBy(cols(e.columns().toArray(String[]::new)))).gt(1));
       } else {
-        marks.add(when(not(coalesce(expr(e.condition()), lit(false))), lit(e.name())));
+        flagged = flagged.withColumn(flag(i), not(coalesce(expr(e.condition()), lit(false))));
       }
     }
-    Column violated = filter(array(marks.toArray(Column[]::new)), x -> x.isNotNull());
-    return withKeys.withColumn(VIOLATIONS, violated);
+    return flagged;
   }
 
-  private static List<String> names(List<ExpectationPlan> expectations, OnViolation onViolation) {
-    return expectations.stream().filter(e -> e.onViolation() == onViolation).map(ExpectationPlan::name).toList();
+  /** The names of the expectations a row violates, for quarantined rows. */
+  private static Column violatedNames(List<ExpectationPlan> expectations) {
+    Column[] marks = new Column[expectations.size()];
+    for (int i = 0; i < marks.length; i++) {
+      marks[i] = when(col(flag(i)), lit(expectations.get(i).name()));
+    }
+    return filter(array(marks), x -> x.isNotNull());
+  }
+
+  private static String flag(int expectation) {
+    return "_lakemill_violates_" + expectation;
+  }
+
+  private static String n(long count) {
+    return String.format(java.util.Locale.ROOT, "%,d", count);
   }
 
   private static String describe(ExpectationPlan e) {

@@ -77,7 +77,7 @@ class PipelineRunnerTest extends SparkTestBase {
         new ExpectationCount("has-tenure", "warn", nullTenure), new ExpectationCount("unique-id", "fail", 0));
     assertThat(prepare.inputs()).extracting(InputVersion::name).containsExactly("customers", "plans");
     assertThat(warnings).containsExactly("step prepare: expectation 'has-tenure' (check tenure_months IS NOT NULL)"
-        + " violated by " + nullTenure + " of 3000 rows (on-violation = warn: kept)");
+        + " violated by " + nullTenure + " of 3,000 rows (on-violation = warn: kept)");
 
     assertThat(count(table("silver.customers"))).isEqualTo(3000 - minors);
     assertThat(sql("SELECT count(*) FROM delta.`%s` WHERE age < 18", table("silver.customers")).get(0).getLong(0)).isZero();

@@ -82,7 +82,8 @@ final class RunCommand implements Callable<Integer> {
           seconds(s.durationMillis()), rows(s.rowsIn()), rows(s.rowsOut()), rows(s.rowsQuarantined()), output(s)));
     }
     long total = result.run().endedAt().toEpochMilli() - result.run().startedAt().toEpochMilli();
-    out.append(String.format(Locale.ROOT, "run %s %s in %s%n", result.run().runId(), result.run().status(), seconds(total)));
+    out.append(String.format(Locale.ROOT, "run %s %s in %s (ledger %s)%n", result.run().runId(), result.run().status(),
+        seconds(total), seconds(result.ledgerMillis())));
     if (!result.succeeded()) {
       out.append("error: ").append(result.run().error()).append('\n');
     }

@@ -1,0 +1,144 @@
+package dev.lakemill.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as users call it: exit codes and what it prints. */
+class CliTest {
+  static final String CHURN_PREP = "../pipeline-defs/churn-prep.conf";
+  static final String CONF = "../conf";
+
+  @TempDir Path dir;
+
+  record Outcome(int exit, String out, String err) {}
+
+  static Outcome lakemill(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int exit = Lakemill.execute(args);
+      return new Outcome(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void validateAcceptsTheExamples() {
+    Outcome r = lakemill("validate", CHURN_PREP);
+
+    assertThat(r.exit()).isEqualTo(Lakemill.OK);
+    assertThat(r.out()).isEqualTo(CHURN_PREP + ": OK (pipeline churn-prep, 2 sources, 2 steps)\n");
+  }
+
+  @Test
+  void validateReportsEveryProblemWithFileAndLineAndExits2() throws IOException {
+    Path bad = dir.resolve("bad.conf");
+    Files.writeString(bad, """
+        pipeline { name = bad }
+        sources { plans { format = csv, path = plans.csv } }
+        steps {
+          prepare {
+            type = sql
+            sql = "SELECT * FROM plans"
+            expectations { adult { check = "age >= 18", on-violaton = drop } }
+          }
+          report { type = sql, sql = "SELECT * FROM prepar" }
+        }
+        """);
+
+    Outcome r = lakemill("validate", CHURN_PREP, bad.toString());
+
+    assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(r.out()).isEqualTo(CHURN_PREP + ": OK (pipeline churn-prep, 2 sources, 2 steps)\n");
+    assertThat(r.err()).isEqualTo(
+        bad + ": 7: steps.prepare.expectations.adult.on-violaton: Unknown key 'on-violaton' in an expectation;"
+            + " did you mean 'on-violation'?\n"
+            + bad + ": 9: steps.report.sql: Unknown table or step 'prepar'; did you mean 'prepare'?\n"
+            + "1 of 2 pipeline files invalid\n");
+  }
+
+  @Test
+  void planPrintsTheDagWithoutSpark() {
+    Outcome text = lakemill("plan", CHURN_PREP, "--conf", CONF);
+    Outcome mermaid = lakemill("plan", CHURN_PREP, "--conf", CONF, "--format", "mermaid");
+    Outcome wrong = lakemill("plan", CHURN_PREP, "--conf", CONF, "--format", "svg");
+
+    assertThat(text.exit()).isZero();
+    assertThat(text.out()).contains("  1. prepare  reads [customers, plans]  writes silver.customers (overwrite)");
+    assertThat(mermaid.out()).startsWith("flowchart LR\n").contains("  prepare --> by_region\n");
+    assertThat(wrong.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(wrong.err()).isEqualTo("Unknown --format 'svg'; use text, json, mermaid or dot\n");
+  }
+
+  @Test
+  void usageErrorsExit2() {
+    Outcome r = lakemill("run");
+
+    assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(r.err()).startsWith("Missing required parameter: 'FILE'");
+  }
+
+  @Test
+  void runOfAnInvalidPipelineWritesNothing() {
+    Path lake = dir.resolve("lake");
+
+    Outcome r = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(), "--param", "rowz=5");
+
+    assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(r.err()).startsWith("command line --param: params.rowz: Unknown param 'rowz'; did you mean 'rows'?");
+    assertThat(lake).doesNotExist();
+  }
+
+  @Test
+  void runPrintsProgressAndSummaryThenHistoryShowsIt() {
+    Path lake = dir.resolve("lake");
+
+    Outcome run = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(),
+        "--param", "rows=2000", "--run-id", "cli-1");
+    Outcome failed = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(),
+        "--param", "rows=2000", "--steps", "by-region", "--run-id", "cli-2");
+    Outcome history = lakemill("history", "--conf", CONF, "--lakehouse", lake.toString(), "--pipeline", "churn-prep");
+
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Lakemill.OK);
+    assertThat(run.out())
+        .startsWith("lakemill run churn-prep: run cli-1, 2 step(s), lakehouse " + lake + "\n")
+        .containsPattern("\\[1/2\\] prepare +succeeded +\\d+\\.\\ds  rows in 2,000, out 1,9\\d\\d, quarantined \\d+ -> silver.customers@v0\n")
+        .containsPattern("\\[2/2\\] by-region +succeeded .* -> gold.churn_by_region@v0\n")
+        .contains("  warning: step prepare: expectation 'has-tenure'")
+        .containsPattern("run cli-1 succeeded in \\d+\\.\\ds \\(ledger \\d+\\.\\ds\\)\n");
+    assertThat(failed.exit()).isEqualTo(Lakemill.OK);
+    assertThat(history.exit()).isZero();
+    assertThat(history.out()).contains("churn-prep   succeeded cli-1", "churn-prep   succeeded cli-2",
+        "    prepare          succeeded", "gold.churn_by_region@v1");
+  }
+
+  @Test
+  void aFailedRunExits1() throws IOException {
+    Path file = dir.resolve("fails.conf");
+    Files.writeString(file, """
+        pipeline { name = fails }
+        sources { customers { format = generate, generator = churn-customers, rows = 50 } }
+        steps { s { type = sql, sql = "SELECT * FROM customers", expectations { kids { check = "age < 18" } }, output = silver.s } }
+        """);
+
+    Outcome r = lakemill("run", file.toString(), "--conf", CONF, "--lakehouse", dir.resolve("lake").toString());
+
+    assertThat(r.exit()).isEqualTo(Lakemill.RUN_FAILED);
+    assertThat(r.out()).containsPattern("\\[1/1\\] s +failed .*Step 's' failed: expectation 'kids' \\(check age < 18\\) failed on \\d+ of 50 rows")
+        .contains("error: Step 's' failed");
+  }
+}
