@@ -4,13 +4,11 @@ import dev.lakemill.compile.plan.TablePlan;
 import dev.lakemill.spec.WriteMode;
 import io.delta.tables.DeltaTable;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import scala.jdk.javaapi.CollectionConverters;
 
 /** Reads Delta tables at pinned versions and writes step outputs as exactly one commit each. */
 public final class DeltaIO {
@@ -25,27 +23,29 @@ public final class DeltaIO {
 
   /** The table's latest version, or -1 if there is no Delta table there. */
   public static long latestVersion(SparkSession spark, String location) {
-    if (!exists(spark, location)) {
-      return -1;
-    }
-    return DeltaTable.forPath(spark, location).history(1).select("version").head().getLong(0);
+    List<Long> versions = DeltaLogFiles.commitVersions(spark, location);
+    return versions.isEmpty() ? -1 : versions.get(0);
   }
 
-  /** The latest version committed at or before {@code timestamp}. */
-  public static long versionAt(SparkSession spark, String location, String timestamp) {
-    Row row = DeltaTable.forPath(spark, location).history()
-        .where("timestamp <= CAST('" + timestamp.replace("'", "") + "' AS TIMESTAMP)")
+  /** The latest version committed at or before {@code timestamp}, if any. */
+  public static java.util.OptionalLong versionAt(SparkSession spark, String location, String timestamp) {
+    List<Row> rows = DeltaTable.forPath(spark, location).history()
+        .where(org.apache.spark.sql.functions.col("timestamp")
+            .leq(org.apache.spark.sql.functions.lit(timestamp).cast("timestamp")))
         .orderBy(org.apache.spark.sql.functions.col("version").desc())
-        .select("version").head();
-    return row.getLong(0);
+        .select("version").limit(1).collectAsList();
+    return rows.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(rows.get(0).getLong(0));
   }
 
   public static Dataset<Row> read(SparkSession spark, String location, long version) {
     return spark.read().format("delta").option("versionAsOf", version).load(location);
   }
 
-  /** Writes {@code data} to {@code table} in its mode, as one Delta commit. */
-  public static Written write(SparkSession spark, Dataset<Row> data, TablePlan table) {
+  /**
+   * Writes {@code data} to {@code table} in its mode, as one Delta commit, and finds that commit by
+   * {@code tag}, which the session sets as the commit's user metadata (see {@link #tagCommits}).
+   */
+  public static Written write(SparkSession spark, Dataset<Row> data, TablePlan table, String tag) {
     WriteMode mode = table.mode();
     if (mode == WriteMode.MERGE && exists(spark, table.location())) {
       String condition = table.mergeKeys().stream()
@@ -56,7 +56,7 @@ public final class DeltaIO {
           .whenMatched().updateAll()
           .whenNotMatched().insertAll()
           .execute();
-      return lastCommit(spark, table.location());
+      return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
     }
     DataFrameWriter<Row> writer = data.write().format("delta");
     if (!table.partitionBy().isEmpty()) {
@@ -68,24 +68,23 @@ public final class DeltaIO {
       default -> writer = writer.mode("append");
     }
     writer.save(table.location());
-    return lastCommit(spark, table.location());
+    return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
+  }
+
+  /**
+   * Tags every Delta commit this session makes with {@code tag} (Delta's commit user metadata), so
+   * {@code DESCRIBE HISTORY} shows which run and step wrote each version; null clears it.
+   */
+  public static void tagCommits(SparkSession spark, String tag) {
+    if (tag == null) {
+      spark.conf().unset(DeltaLogFiles.USER_METADATA);
+    } else {
+      spark.conf().set(DeltaLogFiles.USER_METADATA, tag);
+    }
   }
 
   /** Appends rows with schema evolution allowed (quarantine tables follow their output's schema). */
   public static void append(Dataset<Row> data, String location) {
     data.write().format("delta").mode("append").option("mergeSchema", "true").save(location);
-  }
-
-  private static Written lastCommit(SparkSession spark, String location) {
-    Row last = DeltaTable.forPath(spark, location).history(1).select("version", "operationMetrics").head();
-    Map<String, String> metrics = last.isNullAt(1) ? Map.of() : CollectionConverters.asJava(last.<String, String>getMap(1));
-    long rows = -1;
-    for (String key : List.of("numOutputRows", "numSourceRows")) {
-      if (metrics.containsKey(key)) {
-        rows = Long.parseLong(metrics.get(key));
-        break;
-      }
-    }
-    return new Written(last.getLong(0), rows);
   }
 }

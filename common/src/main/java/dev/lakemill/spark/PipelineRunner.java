@@ -115,8 +115,15 @@ public final class PipelineRunner {
     }
 
     private StepOutcome execute(SqlStepPlan step) {
-      StepOutcome outcome = new SqlStepRunner(session, runId, listener::warning)
-          .run(step, view -> createView(step.name(), view));
+      String tag = "lakemill pipeline=" + plan.pipeline() + " run=" + runId + " step=" + step.name();
+      DeltaIO.tagCommits(session, tag);
+      StepOutcome outcome;
+      try {
+        outcome = new SqlStepRunner(session, runId, tag, listener::warning)
+            .run(step, view -> createView(step.name(), view));
+      } finally {
+        DeltaIO.tagCommits(session, null);
+      }
       if (step.output() != null) {
         createView(step.name(), DeltaIO.read(session, step.output().location(), outcome.outputVersion()));
         registered.put(step.name(), new InputVersion(step.name(), step.output().location(), outcome.outputVersion()));

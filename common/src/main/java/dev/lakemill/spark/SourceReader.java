@@ -30,7 +30,10 @@ final class SourceReader {
         if (source.versionAsOf() != null) {
           version = source.versionAsOf();
         } else if (source.timestampAsOf() != null) {
-          version = DeltaIO.versionAt(spark, source.location(), source.timestampAsOf());
+          version = DeltaIO.versionAt(spark, source.location(), source.timestampAsOf()).orElseThrow(() ->
+              new IllegalStateException("Source '" + source.name() + "': " + source.location()
+                  + " has no version committed at or before " + source.timestampAsOf()
+                  + "; use a later timestamp-as-of or a version-as-of"));
         } else {
           version = DeltaIO.latestVersion(spark, source.location());
         }

@@ -36,11 +36,14 @@ final class SqlStepRunner {
 
   private final SparkSession spark;
   private final String runId;
+  private final String commitTag;
   private final Consumer<String> warnings;
 
-  SqlStepRunner(SparkSession spark, String runId, Consumer<String> warnings) {
+  /** @param commitTag the user metadata the session attaches to this step's Delta commits */
+  SqlStepRunner(SparkSession spark, String runId, String commitTag, Consumer<String> warnings) {
     this.spark = spark;
     this.runId = runId;
+    this.commitTag = commitTag;
     this.warnings = warnings;
   }
 
@@ -60,7 +63,7 @@ final class SqlStepRunner {
         view.accept(result);
         return new StepOutcome(-1, -1, -1, 0, List.of());
       }
-      DeltaIO.Written written = DeltaIO.write(spark, result, step.output());
+      DeltaIO.Written written = DeltaIO.write(spark, result, step.output(), commitTag);
       return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
     }
     Dataset<Row> flagged = flag(result, step.expectations()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -114,7 +117,7 @@ final class SqlStepRunner {
       Dataset<Row> quarantine = flagged.where(isDropped).select(quarantineColumns.toArray(Column[]::new));
       DeltaIO.append(quarantine, step.output().quarantine().location());
     }
-    DeltaIO.Written written = DeltaIO.write(spark, kept, step.output());
+    DeltaIO.Written written = DeltaIO.write(spark, kept, step.output(), commitTag);
     return new StepOutcome(written.version(), rowsIn, rowsIn - quarantined, quarantined, perExpectation);
   }
 

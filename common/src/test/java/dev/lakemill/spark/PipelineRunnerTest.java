@@ -243,4 +243,52 @@ class PipelineRunnerTest extends SparkTestBase {
         new InputVersion("pinned", table("bronze.events"), 0), new InputVersion("latest", table("bronze.events"), 1));
     assertThat(sql("SELECT pinned, latest FROM delta.`%s`", table("gold.counts")).get(0).toString()).isEqualTo("[5,12]");
   }
+
+  @Test
+  void missingOrTooOldDeltaSourcesFailWithTheSourceName() throws IOException {
+    spark.range(3).write().format("delta").save(table("bronze.events"));
+    Path file = pipeline("missing", """
+        pipeline { name = missing }
+        sources {
+          gone { format = delta, table = bronze.gone }
+          early { format = delta, table = bronze.events, timestamp-as-of = "2001-01-01 00:00:00" }
+        }
+        steps {
+          a { type = sql, sql = "SELECT * FROM gone", output = silver.a }
+          b { type = sql, sql = "SELECT * FROM early", output = silver.b }
+        }
+        """);
+
+    RunResult first = run(plan(file, Map.of()), "m", "a");
+    RunResult second = run(plan(file, Map.of()), "m", "b");
+
+    assertThat(first.run().error()).isEqualTo("Step 'a' failed: Source 'gone': no Delta table at " + table("bronze.gone")
+        + "; write it first or fix the table name or path");
+    assertThat(second.run().error()).isEqualTo("Step 'b' failed: Source 'early': " + table("bronze.events")
+        + " has no version committed at or before 2001-01-01 00:00:00; use a later timestamp-as-of or a version-as-of");
+  }
+
+  @Test
+  void labelsEachStepsSparkJobsAndTagsItsCommits() throws Exception {
+    List<String> groups = java.util.Collections.synchronizedList(new ArrayList<>());
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+        groups.add(String.valueOf(job.properties().getProperty("spark.jobGroup.id")));
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      run(plan(CHURN_PREP, Map.of("rows", "200")), "tagged");
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+
+    assertThat(groups).contains("lakemill:churn-prep:prepare", "lakemill:churn-prep:by-region");
+    assertThat(io.delta.tables.DeltaTable.forPath(spark, table("silver.customers")).history()
+            .select("version", "userMetadata").collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[0,lakemill pipeline=churn-prep run=tagged step=prepare]");
+  }
 }

@@ -26,8 +26,9 @@ public final class Lakemill {
   /** Runs the command line and returns its exit code (tests call this instead of main). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Lakemill());
-    cli.setExitCodeExceptionMapper(e -> INVALID);
+    cli.setExitCodeExceptionMapper(e -> RUN_FAILED);
     cli.getCommandSpec().exitCodeOnInvalidInput(INVALID);
+    cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(INVALID));
     return cli.execute(args);
   }
 

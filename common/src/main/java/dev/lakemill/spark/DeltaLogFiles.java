@@ -1,0 +1,84 @@
+package dev.lakemill.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Reads commit files of a Delta log directly ({@code _delta_log/NNN.json}): the cheap way to learn the
+ * latest version and to find the commit a step made, without a Spark job.
+ */
+final class DeltaLogFiles {
+  /** Delta's session setting for the user metadata recorded in each commit. */
+  static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int SEARCH_DEPTH = 100;
+
+  private DeltaLogFiles() {}
+
+  /** Versions that have a commit file, newest first; empty when there is no Delta log. */
+  static List<Long> commitVersions(SparkSession spark, String location) {
+    Path log = new Path(location, "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      List<Long> versions = new ArrayList<>();
+      for (FileStatus status : fs.listStatus(log)) {
+        String name = status.getPath().getName();
+        if (name.length() == 25 && name.endsWith(".json") && name.chars().limit(20).allMatch(Character::isDigit)) {
+          versions.add(Long.parseLong(name.substring(0, 20)));
+        }
+      }
+      versions.sort(Comparator.reverseOrder());
+      return versions;
+    } catch (FileNotFoundException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the Delta log " + log, e);
+    }
+  }
+
+  /** The newest commit whose user metadata is {@code tag}, with the rows it reported writing. */
+  static DeltaIO.Written taggedCommit(SparkSession spark, String location, String tag) {
+    Path log = new Path(location, "_delta_log");
+    List<Long> versions = commitVersions(spark, location);
+    try {
+      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      for (long version : versions.subList(0, Math.min(SEARCH_DEPTH, versions.size()))) {
+        JsonNode info = commitInfo(fs, new Path(log, String.format("%020d.json", version)));
+        if (info != null && tag.equals(info.path("userMetadata").asText(null))) {
+          JsonNode metrics = info.path("operationMetrics");
+          long rows = metrics.has("numOutputRows") ? metrics.get("numOutputRows").asLong()
+              : metrics.has("numSourceRows") ? metrics.get("numSourceRows").asLong() : -1;
+          return new DeltaIO.Written(version, rows);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log " + log, e);
+    }
+    throw new IllegalStateException("Cannot find the commit tagged '" + tag + "' among the last " + SEARCH_DEPTH
+        + " commits of " + location);
+  }
+
+  private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith("{\"commitInfo\"")) {
+          return JSON.readTree(line).get("commitInfo");
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.lakemill.jobs;
+
+import static dev.lakemill.jobs.CliTest.lakemill;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every example in README.md and docs/ runs: hocon blocks validate (or, when marked
+ * {@code # expect-invalid: NAME}, print exactly the text block that follows), the README's pipeline
+ * is the shipped file, every shipped pipeline validates, and the ledger queries run on a real ledger.
+ */
+class DocsExamplesTest {
+  private static final Path ROOT = Path.of("..");
+
+  @TempDir Path dir;
+
+  record Block(String language, String text) {}
+
+  static List<Block> blocks(Path markdown) throws IOException {
+    List<Block> out = new ArrayList<>();
+    List<String> lines = Files.readAllLines(markdown);
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith("```") && lines.get(i).length() > 3) {
+        String language = lines.get(i).substring(3).trim();
+        StringBuilder text = new StringBuilder();
+        while (!lines.get(++i).startsWith("```")) {
+          text.append(lines.get(i)).append('\n');
+        }
+        out.add(new Block(language, text.toString()));
+      }
+    }
+    return out;
+  }
+
+  static List<Path> documents() throws IOException {
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      return Stream.concat(Stream.of(ROOT.resolve("README.md")), docs.filter(p -> p.toString().endsWith(".md")).sorted())
+          .toList();
+    }
+  }
+
+  @Test
+  void everyHoconExampleValidatesOrFailsExactlyAsShown() throws IOException {
+    int checked = 0;
+    for (Path doc : documents()) {
+      List<Block> blocks = blocks(doc);
+      for (int i = 0; i < blocks.size(); i++) {
+        Block block = blocks.get(i);
+        if (!block.language().equals("hocon")) {
+          continue;
+        }
+        checked++;
+        String first = block.text().lines().findFirst().orElse("");
+        if (first.startsWith("# expect-invalid: ")) {
+          Path file = dir.resolve(first.substring("# expect-invalid: ".length()).trim());
+          Files.writeString(file, block.text());
+          CliTest.Outcome r = lakemill("validate", file.toString());
+          String shown = blocks.get(i + 1).text().lines().filter(l -> !l.startsWith("$ "))
+              .collect(Collectors.joining("\n", "", "\n"));
+          assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
+          assertThat(r.err().replace(dir + "/", "")).as(doc.toString()).isEqualTo(shown);
+        } else {
+          Path file = dir.resolve("example-" + checked + ".conf");
+          Files.writeString(file, block.text());
+          CliTest.Outcome r = lakemill("validate", file.toString());
+          assertThat(r.exit()).as("%s example %d:%n%s%n%s", doc, checked, block.text(), r.err()).isZero();
+        }
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(6);
+  }
+
+  @Test
+  void readmeShowsTheShippedPipelineAndEveryShippedPipelineValidates() throws IOException {
+    String shipped = Files.readAllLines(ROOT.resolve("pipeline-defs/churn-prep.conf")).stream()
+        .dropWhile(l -> l.startsWith("#")).collect(Collectors.joining("\n", "", "\n"));
+    assertThat(blocks(ROOT.resolve("README.md"))).contains(new Block("hocon", shipped));
+
+    List<String> files;
+    try (Stream<Path> defs = Files.list(ROOT.resolve("pipeline-defs"))) {
+      files = defs.filter(p -> p.toString().endsWith(".conf")).map(Path::toString).sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    CliTest.Outcome r = lakemill(Stream.concat(Stream.of("validate"), files.stream()).toArray(String[]::new));
+    assertThat(r.exit()).as(r.err()).isZero();
+  }
+
+  @Test
+  void readmeCommandsAreTheOnesCiAndTheLauncherUse() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    String ci = Files.readString(ROOT.resolve(".ci/run"));
+
+    assertThat(readme).contains("scripts/lakemill run pipeline-defs/churn-prep.conf", "mvn -B test");
+    assertThat(ci.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList())
+        .contains("mvn -B test");
+    assertThat(ROOT.resolve("scripts/lakemill")).isExecutable();
+  }
+
+  @Test
+  void ledgerQueriesRunOnARealLedger() throws IOException {
+    Path lake = dir.resolve("lake");
+    for (String runId : List.of("docs-1", "docs-2")) {
+      CliTest.Outcome run = lakemill("run", CliTest.CHURN_PREP, "--conf", CliTest.CONF, "--lakehouse", lake.toString(),
+          "--param", "rows=500", "--run-id", runId);
+      assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    }
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("docs")
+        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .getOrCreate();
+    try {
+      List<Block> queries = blocks(ROOT.resolve("docs/LEDGER.md")).stream().filter(b -> b.language().equals("sql")).toList();
+      assertThat(queries).hasSizeGreaterThanOrEqualTo(4);
+      for (Block q : queries) {
+        String sql = q.text().replace("${ledger}", lake.resolve("_lakemill").toString());
+        assertThat(spark.sql(sql).collectAsList()).as(sql).isNotEmpty();
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+}
