@@ -26,9 +26,7 @@ public final class Lakemill {
   /** Runs the command line and returns its exit code (tests call this instead of main). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Lakemill());
-    cli.setExitCodeExceptionMapper(e -> RUN_FAILED);
-    cli.getCommandSpec().exitCodeOnInvalidInput(INVALID);
-    cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(INVALID));
+    cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? INVALID : RUN_FAILED);
     return cli.execute(args);
   }
 
