@@ -12,7 +12,6 @@ import dev.lakemill.config.Problem;
 import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OutputSpec;
 import dev.lakemill.spec.PipelineSpec;
-import dev.lakemill.spec.SourceFormat;
 import dev.lakemill.spec.SourceSpec;
 import dev.lakemill.spec.SqlStepSpec;
 import dev.lakemill.spec.StepSpec;
@@ -24,7 +23,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Compiles a valid {@link PipelineSpec} into an immutable {@link PipelinePlan}. */
@@ -79,13 +77,13 @@ public final class PipelineCompiler {
 
   private static SourcePlan source(SourceSpec s, Path folder, String root) {
     String location = null;
-    if (s.format() == SourceFormat.DELTA && "table".equals(s.generator())) {
-      location = tableLocation(root, s.path());
+    if (s.table() != null) {
+      location = tableLocation(root, s.table());
     } else if (s.path() != null) {
       location = hasScheme(s.path()) ? s.path() : folder.resolve(s.path()).normalize().toString();
     }
-    String generator = s.format() == SourceFormat.GENERATE ? s.generator() : null;
-    String declaration = s.format() + "|" + s.path() + "|" + s.schema() + "|" + new java.util.TreeMap<>(s.options())
+    String generator = s.generator();
+    String declaration = s.format() + "|" + s.path() + "|" + s.table() + "|" + s.schema() + "|" + new java.util.TreeMap<>(s.options())
         + "|" + s.versionAsOf() + "|" + s.timestampAsOf() + "|" + generator + "|" + new java.util.TreeMap<>(s.generatorOptions());
     return new SourcePlan(s.name(), s.format(), location, s.schema(), s.options(), s.versionAsOf(), s.timestampAsOf(),
         generator, s.generatorOptions(), sha256(declaration));
@@ -96,7 +94,8 @@ public final class PipelineCompiler {
     return root + "/" + table.replace('.', '/');
   }
 
-  static String resolveRoot(String root) {
+  /** An absolute lakehouse root: a relative folder resolves against the working directory. */
+  public static String resolveRoot(String root) {
     String trimmed = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     return hasScheme(trimmed) ? trimmed : Path.of(trimmed).toAbsolutePath().normalize().toString();
   }
@@ -117,9 +116,5 @@ public final class PipelineCompiler {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static Map<String, List<String>> inputs(PipelineSpec spec, SqlAnalyzer analyzer) {
-    return new Dependencies(spec, analyzer).inputs();
   }
 }

@@ -5,7 +5,6 @@ import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OnViolation;
 import dev.lakemill.spec.OutputSpec;
 import dev.lakemill.spec.PipelineSpec;
-import dev.lakemill.spec.SourceFormat;
 import dev.lakemill.spec.SourceLocation;
 import dev.lakemill.spec.SourceSpec;
 import dev.lakemill.spec.SqlStepSpec;
@@ -42,12 +41,22 @@ public final class PipelineValidator {
     List<Problem> problems = new ArrayList<>();
     Map<String, SourceLocation> sourceNames = new HashMap<>();
     for (SourceSpec source : spec.sources()) {
-      sourceNames.put(source.name().toLowerCase(Locale.ROOT), source.at());
+      SourceLocation same = sourceNames.putIfAbsent(source.name().toLowerCase(Locale.ROOT), source.at());
+      if (same != null) {
+        problems.add(new Problem("sources." + source.name(), source.at(), "Source name '" + source.name()
+            + "' differs only in case from another source (" + same + "); SQL names are case-insensitive, rename one"));
+      }
       checkSource(spec, source, problems);
     }
+    Map<String, SourceLocation> stepNames = new HashMap<>();
     Map<String, StepSpec> writers = new HashMap<>();
     for (StepSpec step : spec.steps()) {
       String base = "steps." + step.name();
+      SourceLocation same = stepNames.putIfAbsent(step.name().toLowerCase(Locale.ROOT), step.at());
+      if (same != null) {
+        problems.add(new Problem(base, step.at(), "Step name '" + step.name()
+            + "' differs only in case from another step (" + same + "); SQL names are case-insensitive, rename one"));
+      }
       SourceLocation clash = sourceNames.get(step.name().toLowerCase(Locale.ROOT));
       if (clash != null) {
         problems.add(new Problem(base, step.at(), "Step name '" + step.name()
@@ -81,8 +90,8 @@ public final class PipelineValidator {
 
   private void checkSource(PipelineSpec spec, SourceSpec source, List<Problem> problems) {
     String base = "sources." + source.name();
-    if (source.format() == SourceFormat.DELTA && "table".equals(source.generator())) {
-      checkTableName(source.path(), base + ".table", source.at(), problems);
+    if (source.table() != null) {
+      checkTableName(source.table(), base + ".table", spec.at(base + ".table", source.at()), problems);
     }
     if (source.schema() != null) {
       for (SqlAnalyzer.SqlError e : analyzer.checkSchema(source.schema())) {

@@ -143,8 +143,8 @@ public final class SpecBinder {
         if (version != null && version < 0) {
           s.problem("version-as-of", "Cannot use version-as-of " + version + ": Delta versions start at 0");
         }
-        return new SourceSpec(name, format, table != null ? table : path, null, Map.of(), version,
-            s.string("timestamp-as-of"), table != null ? "table" : null, Map.of(), at);
+        return new SourceSpec(name, format, path, table, null, Map.of(), version, s.string("timestamp-as-of"),
+            null, Map.of(), at);
       }
       case GENERATE -> {
         String generator = s.requiredString("generator", "one of " + ConfigKeys.GENERATORS.keySet());
@@ -169,12 +169,13 @@ public final class SpecBinder {
         options.put("seed", seed == null ? 0L : seed);
         Double drift = s.doubleValue("drift");
         options.put("drift", drift == null ? 0.0 : drift);
-        return new SourceSpec(name, format, null, null, Map.of(), null, null, generator, options, at);
+        return new SourceSpec(name, format, null, null, null, Map.of(), null, null, generator, options, at);
       }
       default -> {
         s.allowOnly(ConfigKeys.FILE_SOURCE, "a " + format.key() + " source");
         String path = s.requiredString("path", "the file or folder to read, relative to the pipeline file");
-        return new SourceSpec(name, format, path, s.string("schema"), s.scalarMap("options"), null, null, null, Map.of(), at);
+        return new SourceSpec(name, format, path, null, s.string("schema"), s.scalarMap("options"), null, null, null,
+            Map.of(), at);
       }
     }
   }

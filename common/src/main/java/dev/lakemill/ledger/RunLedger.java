@@ -20,6 +20,9 @@ import org.apache.spark.sql.types.StructType;
  * One invocation costs two Delta commits, both at its end, written concurrently.
  */
 public final class RunLedger {
+  /** What the ledger recorded for a step's successful run. */
+  public record Recorded(String runId, long outputVersion, String fingerprint) {}
+
   static final StructType INPUT = new StructType()
       .add("name", DataTypes.StringType).add("location", DataTypes.StringType).add("version", DataTypes.LongType);
   static final StructType EXPECTATION = new StructType()
@@ -99,7 +102,7 @@ public final class RunLedger {
    * The output version and fingerprint of the latest successful run of {@code step}: within
    * {@code runId} when it recorded one, otherwise across all runs of the pipeline.
    */
-  public Optional<Row> lastSucceeded(String pipeline, String step, String runId) {
+  public Optional<Recorded> lastSucceeded(String pipeline, String step, String runId) {
     if (!DeltaIO.exists(spark, stepsLocation())) {
       return Optional.empty();
     }
@@ -111,7 +114,7 @@ public final class RunLedger {
             "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run")
         .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
     List<Row> rows = succeeded.limit(1).collectAsList();
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    return rows.stream().findFirst().map(r -> new Recorded(r.getString(0), r.getLong(1), r.getString(2)));
   }
 
   public Dataset<Row> runs() {

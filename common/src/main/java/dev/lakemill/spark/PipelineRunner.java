@@ -148,12 +148,12 @@ public final class PipelineRunner {
         version = new InputVersion(name, source.get().location() == null ? "" : source.get().location(), opened.version());
       } else {
         StepPlan upstream = plan.step(name).orElseThrow();
-        Row recorded = new RunLedger(session, plan.ledgerLocation()).lastSucceeded(plan.pipeline(), name, runId)
+        RunLedger.Recorded recorded = new RunLedger(session, plan.ledgerLocation())
+            .lastSucceeded(plan.pipeline(), name, runId)
             .orElseThrow(() -> RunErrors.upstreamNeverRan(reader, name));
-        long v = recorded.getLong(recorded.fieldIndex("output_version"));
-        createView(name, DeltaIO.read(session, upstream.output().location(), v));
-        fingerprints.put(name, recorded.getString(recorded.fieldIndex("fingerprint")));
-        version = new InputVersion(name, upstream.output().location(), v);
+        createView(name, DeltaIO.read(session, upstream.output().location(), recorded.outputVersion()));
+        fingerprints.put(name, recorded.fingerprint());
+        version = new InputVersion(name, upstream.output().location(), recorded.outputVersion());
       }
       registered.put(name, version);
       return version;

@@ -7,9 +7,9 @@ import java.util.Map;
  *
  * @param name the name SQL steps use to reference this source
  * @param format one of {@link SourceFormat}
- * @param path file or folder for {@code parquet}, {@code csv}, {@code json}, {@code orc} (relative
- *     paths resolve against the pipeline file's folder), or the lakehouse table name
- *     ({@code schema.table}) or path for {@code delta}; null for {@code generate}
+ * @param path file or folder for {@code parquet}, {@code csv}, {@code json}, {@code orc} and
+ *     {@code delta} (relative paths resolve against the pipeline file's folder); null otherwise
+ * @param table delta only: the lakehouse table {@code schema.table}, instead of a path; else null
  * @param schema optional Spark DDL schema string, e.g. {@code "plan STRING, fee DOUBLE"}; null if absent
  * @param options reader options passed unchanged to Spark's {@code DataFrameReader.option}
  * @param versionAsOf delta only: read this table version (time travel); null for the latest
@@ -22,6 +22,7 @@ public record SourceSpec(
     String name,
     SourceFormat format,
     String path,
+    String table,
     String schema,
     Map<String, String> options,
     Long versionAsOf,

@@ -3,6 +3,7 @@ package dev.lakemill.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.config.Environment;
 import dev.lakemill.config.PipelineConfigException;
 import dev.lakemill.ledger.RunLedger;
@@ -40,8 +41,7 @@ final class HistoryCommand implements Callable<Integer> {
     String root = env.lakehouseRoot();
     SparkSession spark = SparkSessions.create(env, "lakemill history");
     try {
-      RunLedger ledger = new RunLedger(spark, PipelineCompiler.tableLocation(
-          java.nio.file.Path.of(root).toAbsolutePath().normalize().toString(), "_lakemill"));
+      RunLedger ledger = new RunLedger(spark, PipelineCompiler.resolveRoot(root) + "/" + PipelinePlan.LEDGER_FOLDER);
       if (!ledger.exists()) {
         System.out.println("No runs recorded under " + root + " yet.");
         return Lakemill.OK;

@@ -24,6 +24,9 @@ public record PipelinePlan(
     String lakehouseRoot,
     List<SourcePlan> sources,
     List<StepPlan> steps) {
+  /** The run ledger's folder under the lakehouse root. */
+  public static final String LEDGER_FOLDER = "_lakemill";
+
   public PipelinePlan {
     params = Map.copyOf(params);
     sources = List.copyOf(sources);
@@ -40,6 +43,6 @@ public record PipelinePlan(
 
   /** Where the run ledger's tables live. */
   public String ledgerLocation() {
-    return lakehouseRoot + "/_lakemill";
+    return lakehouseRoot + "/" + LEDGER_FOLDER;
   }
 }

@@ -22,6 +22,7 @@ public final class HandWrittenChurnPrep {
   private HandWrittenChurnPrep() {}
 
   public static void main(String[] args) {
+    long start = System.nanoTime();
     String root = args[0];
     long rows = Long.parseLong(args[1]);
     String plansCsv = args[2];
@@ -36,6 +37,7 @@ public final class HandWrittenChurnPrep {
         .config("spark.databricks.delta.snapshotPartitions", "4")
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
+    long session = System.nanoTime();
 
     ChurnCustomersGenerator.generate(spark, rows, 7, 0.0).createOrReplaceTempView("customers");
     spark.read().option("header", "true").schema("plan STRING, monthly_fee DOUBLE, contract_months INT")
@@ -63,11 +65,14 @@ public final class HandWrittenChurnPrep {
     prepared.where(col("age").geq(18)).drop("id_count")
         .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(root + "/silver/customers");
     prepared.unpersist();
+    long prepare = System.nanoTime();
 
     spark.read().format("delta").load(root + "/silver/customers").createOrReplaceTempView("prepare");
     spark.sql("SELECT region, count(*) AS customers, avg(CAST(churned AS DOUBLE)) AS churn_rate FROM prepare GROUP BY region")
         .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(root + "/gold/churn_by_region");
-    System.out.println("rows " + counts.getLong(0) + ", quarantined " + counts.getLong(1));
+    long byRegion = System.nanoTime();
+    System.out.printf("rows %d, quarantined %d; session %d ms, prepare %d ms, by-region %d ms%n", counts.getLong(0),
+        counts.getLong(1), (session - start) / 1_000_000, (prepare - session) / 1_000_000, (byRegion - prepare) / 1_000_000);
     spark.stop();
   }
 }
