@@ -50,11 +50,11 @@ public final class RunLedger {
   private final SparkSession spark;
   private final String location;
 
+  private static final String COLLECT_STATS = "spark.databricks.delta.stats.collect";
+
   /** @param location the ledger folder, {@code <lakehouse root>/_lakemill} */
   public RunLedger(SparkSession spark, String location) {
-    // The ledger's tables are small and read whole: file statistics for data skipping only cost time.
-    this.spark = spark.newSession();
-    this.spark.conf().set("spark.databricks.delta.stats.collect", "false");
+    this.spark = spark;
     this.location = location;
   }
 
@@ -80,17 +80,26 @@ public final class RunLedger {
           scala(s.expectations().stream().map(e -> RowFactory.create(e.name(), e.onViolation(), e.violations())).toList()),
           s.fingerprint(), s.error()));
     }
-    CompletableFuture<Void> stepsWritten = stepRows.isEmpty()
-        ? CompletableFuture.completedFuture(null)
-        : CompletableFuture.runAsync(() -> append(stepRows, STEPS, stepsLocation()));
     Row runRow = RowFactory.create(run.runId(), run.pipeline(), run.pipelineFile(),
         scala.jdk.javaapi.CollectionConverters.asScala(run.params()), scala(run.steps()),
         ts(run.startedAt()), ts(run.endedAt()), run.status(), run.lakemillVersion(), run.error());
-    append(List.of(runRow), RUNS, runsLocation());
+    // The ledger's tables are small and read whole: file statistics for data skipping only cost time.
+    String collectStats = spark.conf().get(COLLECT_STATS, null);
+    spark.conf().set(COLLECT_STATS, "false");
     try {
+      CompletableFuture<Void> stepsWritten = stepRows.isEmpty()
+          ? CompletableFuture.completedFuture(null)
+          : CompletableFuture.runAsync(() -> append(stepRows, STEPS, stepsLocation()));
+      append(List.of(runRow), RUNS, runsLocation());
       stepsWritten.join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
+    } finally {
+      if (collectStats == null) {
+        spark.conf().unset(COLLECT_STATS);
+      } else {
+        spark.conf().set(COLLECT_STATS, collectStats);
+      }
     }
   }
 
@@ -115,6 +124,17 @@ public final class RunLedger {
         .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
     List<Row> rows = succeeded.limit(1).collectAsList();
     return rows.stream().findFirst().map(r -> new Recorded(r.getString(0), r.getLong(1), r.getString(2)));
+  }
+
+  /**
+   * Loads the ledger tables' Delta state in the background, so that {@link #record} at the end of a
+   * run finds it ready. Failures are left for {@code record} to report.
+   */
+  public CompletableFuture<Void> prefetch() {
+    return CompletableFuture.runAsync(() -> {
+      DeltaIO.exists(spark, runsLocation());
+      DeltaIO.exists(spark, stepsLocation());
+    }).exceptionally(e -> null);
   }
 
   public Dataset<Row> runs() {

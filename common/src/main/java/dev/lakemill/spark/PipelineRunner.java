@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -44,6 +45,8 @@ public final class PipelineRunner {
     SparkSession session = spark.newSession();
     Instant started = Instant.now();
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
+    RunLedger ledger = new RunLedger(session, plan.ledgerLocation());
+    CompletableFuture<Void> ledgerReady = ledger.prefetch();
     Execution execution = new Execution(session, plan, runId, listener);
     List<StepRecord> records = new ArrayList<>();
     String error = "";
@@ -67,7 +70,8 @@ public final class PipelineRunner {
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
         Instant.now(), error.isEmpty() ? StepRecord.SUCCEEDED : StepRecord.FAILED, LakemillVersion.get(), error);
     long ledgerStart = System.nanoTime();
-    new RunLedger(session, plan.ledgerLocation()).record(run, records);
+    ledgerReady.join();
+    ledger.record(run, records);
     return new RunResult(run, records, (System.nanoTime() - ledgerStart) / 1_000_000);
   }
 
