@@ -25,9 +25,8 @@ class ArchitectureTest {
     for (Path source : sources) {
       assertThat(Files.readAllLines(source))
           .as(source.toString())
-          .noneMatch(line -> line.matches("import (static )?(org\\.apache\\.spark|io\\.delta|scala)\\..*")
-              || line.contains("dev.lakemill.spark.") || line.contains("dev.lakemill.ledger.")
-              || line.contains("dev.lakemill.sqlcheck."));
+          .noneMatch(line -> line.matches(
+              "import (static )?(org\\.apache\\.spark|io\\.delta|scala|dev\\.lakemill\\.(spark|ledger|sqlcheck))\\..*"));
     }
   }
 }

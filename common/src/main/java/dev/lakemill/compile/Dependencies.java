@@ -1,6 +1,7 @@
 package dev.lakemill.compile;
 
 import dev.lakemill.config.Names;
+import dev.lakemill.config.PipelineErrors;
 import dev.lakemill.spec.PipelineSpec;
 import dev.lakemill.spec.SourceSpec;
 import dev.lakemill.spec.SqlStepSpec;
@@ -61,10 +62,9 @@ final class Dependencies {
     String writer = writers.get(ref.toLowerCase(Locale.ROOT));
     String hint;
     if (writer != null) {
-      hint = "; read it by the name of the step that writes it: " + writer
-          + " (use backticks for names with '-': `" + writer + "`)";
+      hint = PipelineErrors.readThroughWriter(writer);
     } else if (ref.contains(".")) {
-      hint = "; to read a lakehouse table, declare it under sources with format = delta and table = " + ref;
+      hint = PipelineErrors.declareAsDeltaSource(ref);
     } else {
       hint = Names.suggestion(ref, names.values());
     }

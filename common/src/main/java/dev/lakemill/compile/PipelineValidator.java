@@ -1,5 +1,6 @@
 package dev.lakemill.compile;
 
+import dev.lakemill.config.PipelineErrors;
 import dev.lakemill.config.Problem;
 import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OnViolation;
@@ -43,8 +44,7 @@ public final class PipelineValidator {
     for (SourceSpec source : spec.sources()) {
       SourceLocation same = sourceNames.putIfAbsent(source.name().toLowerCase(Locale.ROOT), source.at());
       if (same != null) {
-        problems.add(new Problem("sources." + source.name(), source.at(), "Source name '" + source.name()
-            + "' differs only in case from another source (" + same + "); SQL names are case-insensitive, rename one"));
+        problems.add(new Problem("sources." + source.name(), source.at(), PipelineErrors.nameDiffersOnlyInCase("Source", source.name(), same)));
       }
       checkSource(spec, source, problems);
     }
@@ -54,13 +54,11 @@ public final class PipelineValidator {
       String base = "steps." + step.name();
       SourceLocation same = stepNames.putIfAbsent(step.name().toLowerCase(Locale.ROOT), step.at());
       if (same != null) {
-        problems.add(new Problem(base, step.at(), "Step name '" + step.name()
-            + "' differs only in case from another step (" + same + "); SQL names are case-insensitive, rename one"));
+        problems.add(new Problem(base, step.at(), PipelineErrors.nameDiffersOnlyInCase("Step", step.name(), same)));
       }
       SourceLocation clash = sourceNames.get(step.name().toLowerCase(Locale.ROOT));
       if (clash != null) {
-        problems.add(new Problem(base, step.at(), "Step name '" + step.name()
-            + "' is also the name of a source (" + clash + "); rename one of them so SQL references are unambiguous"));
+        problems.add(new Problem(base, step.at(), PipelineErrors.stepNamedLikeSource(step.name(), clash)));
       }
       if (step instanceof SqlStepSpec sql) {
         checkSql(spec, sql, base, problems);
@@ -76,14 +74,13 @@ public final class PipelineValidator {
       SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit() ? sql.sqlAt().plusLines(u.sqlLine() - 1) : step.at();
       problems.add(new Problem("steps." + u.step() + (u.explicit() ? ".inputs" : ".sql"),
           u.explicit() ? spec.at("steps." + u.step() + ".inputs", at) : at,
-          "Unknown table or step '" + u.reference() + "'" + u.hint()));
+          PipelineErrors.unknownReference(u.reference(), u.hint())));
     }
     List<String> names = spec.steps().stream().map(StepSpec::name).toList();
     List<String> cycle = deps.cycle(names);
     if (!cycle.isEmpty()) {
       StepSpec first = spec.steps().stream().filter(s -> s.name().equals(cycle.get(0))).findFirst().orElseThrow();
-      problems.add(new Problem("steps." + first.name(), first.at(), "Dependency cycle: "
-          + String.join(" -> ", cycle) + " (each step reads the next); remove one of these references"));
+      problems.add(new Problem("steps." + first.name(), first.at(), PipelineErrors.cycle(cycle)));
     }
     return problems;
   }
@@ -95,9 +92,8 @@ public final class PipelineValidator {
     }
     if (source.schema() != null) {
       for (SqlAnalyzer.SqlError e : analyzer.checkSchema(source.schema())) {
-        problems.add(new Problem(base + ".schema", spec.at(base + ".schema", source.at()), "Cannot parse schema '" + source.schema()
-            + "' at column " + e.column() + ": " + e.message()
-            + "; use Spark DDL, e.g. \"plan STRING, monthly_fee DOUBLE\""));
+        problems.add(new Problem(base + ".schema", spec.at(base + ".schema", source.at()), 
+            PipelineErrors.badSchema(source.schema(), e.column(), e.message())));
       }
     }
   }
@@ -107,22 +103,20 @@ public final class PipelineValidator {
       SqlAnalyzer.Analysis analysis = analyzer.analyzeQuery(step.sql());
       for (SqlAnalyzer.SqlError e : analysis.errors()) {
         problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(e.line() - 1),
-            "SQL does not parse at line " + e.line() + ", column " + e.column() + " of the SQL: "
-                + e.message() + "; fix the SQL (it must be one SELECT query)"));
+            PipelineErrors.sqlSyntax(e.line(), e.column(), e.message())));
       }
     }
     for (ExpectationSpec e : step.expectations()) {
       String path = base + ".expectations." + e.name();
       if (e.check() != null) {
         for (SqlAnalyzer.SqlError err : analyzer.checkExpression(e.check())) {
-          problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()), "Cannot parse check '" + e.check() + "' at column "
-              + err.column() + ": " + err.message() + "; write a SQL boolean expression, e.g. \"age >= 18\""));
+          problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()), 
+              PipelineErrors.badCheck(e.check(), err.column(), err.message())));
         }
       }
       if (e.onViolation() == OnViolation.DROP && step.output() == null) {
-        problems.add(new Problem(path + ".on-violation", e.at(), "Expectation '" + e.name()
-            + "' drops rows, but step '" + step.name() + "' has no output to put the quarantine table next to;"
-            + " add output = schema.table or use on-violation = warn or fail"));
+        problems.add(new Problem(path + ".on-violation", e.at(), 
+            PipelineErrors.dropWithoutOutput(e.name(), step.name())));
       }
     }
   }
@@ -136,22 +130,21 @@ public final class PipelineValidator {
     if (checkTableName(out.table(), path, out.at(), problems)) {
       StepSpec other = writers.putIfAbsent(out.table(), step);
       if (other != null) {
-        problems.add(new Problem(path, out.at(), "Step '" + step.name() + "' writes " + out.table()
-            + ", which step '" + other.name() + "' (" + other.output().at() + ") already writes;"
-            + " give each step its own output table"));
+        problems.add(new Problem(path, out.at(), 
+            PipelineErrors.tableWrittenTwice(step.name(), out.table(), other.name(), other.output().at())));
       }
     }
     if (out.mode() == WriteMode.MERGE && out.mergeKeys().isEmpty()) {
       problems.add(new Problem(path + ".merge-keys", out.at(),
-          "Output mode merge needs merge-keys = [columns that identify a row]"));
+          PipelineErrors.mergeNeedsKeys()));
     }
     if (out.mode() != WriteMode.MERGE && !out.mergeKeys().isEmpty()) {
-      problems.add(new Problem(path + ".merge-keys", spec.at(path + ".merge-keys", out.at()), "Cannot use merge-keys with mode "
-          + out.mode().key() + ": they apply to mode = merge only; remove them or set mode = merge"));
+      problems.add(new Problem(path + ".merge-keys", spec.at(path + ".merge-keys", out.at()), 
+          PipelineErrors.mergeKeysWithoutMerge(out.mode().key())));
     }
     if (out.mode() == WriteMode.REPLACE_PARTITIONS && out.partitionBy().isEmpty()) {
       problems.add(new Problem(path + ".partition-by", out.at(),
-          "Output mode replace-partitions needs partition-by = [columns], e.g. partition-by = [snapshot_date]"));
+          PipelineErrors.replacePartitionsNeedsPartitionBy()));
     }
   }
 
@@ -159,8 +152,7 @@ public final class PipelineValidator {
     if (TABLE_NAME.matcher(table).matches()) {
       return true;
     }
-    problems.add(new Problem(path, at, "Cannot use table name '" + table
-        + "': write schema.table with lowercase letters, digits and _ (e.g. silver.customers)"));
+    problems.add(new Problem(path, at, PipelineErrors.badTableName(table)));
     return false;
   }
 }

@@ -2,7 +2,7 @@ package dev.lakemill.compile;
 
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.compile.plan.StepPlan;
-import dev.lakemill.config.Names;
+import dev.lakemill.config.PipelineErrors;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
@@ -59,7 +59,7 @@ public final class StepSelection {
 
   private static String known(List<String> all, String name, String option) {
     if (!all.contains(name)) {
-      throw new IllegalArgumentException("Unknown step '" + name + "' in " + option + Names.suggestion(name, all));
+      throw new IllegalArgumentException(PipelineErrors.unknownStep(name, option, all));
     }
     return name;
   }

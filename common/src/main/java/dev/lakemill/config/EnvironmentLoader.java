@@ -26,8 +26,8 @@ public final class EnvironmentLoader {
     for (Path p : List.of(base, overlay)) {
       if (!Files.isRegularFile(p)) {
         throw new PipelineConfigException(List.of(new Problem("", new SourceLocation(p.toString(), 0),
-            "Cannot read environment config: file not found; pass --conf <folder holding application.conf and "
-                + env + ".conf> or set LAKEMILL_CONF")));
+            PipelineErrors.missingFile("environment config", "pass --conf <folder holding application.conf and "
+                + env + ".conf> or set LAKEMILL_CONF"))));
       }
     }
     ConfigParseOptions options = ConfigParseOptions.defaults().setAllowMissing(false);

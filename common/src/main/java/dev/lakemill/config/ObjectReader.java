@@ -69,14 +69,14 @@ final class ObjectReader {
   void allowOnly(Collection<String> allowed, String what) {
     for (String key : keys()) {
       if (!allowed.contains(key)) {
-        problem(key, "Unknown key '" + key + "' in " + what + Names.suggestion(key, allowed));
+        problem(key, PipelineErrors.unknownKey(key, what, allowed));
       }
     }
   }
 
   String requiredString(String key, String hint) {
     if (!has(key)) {
-      problems.add(new Problem(childPath(key), at(), "Missing required key '" + key + "': " + hint));
+      problems.add(new Problem(childPath(key), at(), PipelineErrors.missingKey(key, hint)));
       return null;
     }
     return string(key);
@@ -96,27 +96,22 @@ final class ObjectReader {
   }
 
   Long longValue(String key) {
-    String text = string(key);
-    if (text == null) {
-      return null;
-    }
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      problem(key, "Cannot use " + key + " = " + quote(text) + ": expected a whole number");
-      return null;
-    }
+    return number(key, Long::parseLong, "a whole number");
   }
 
   Double doubleValue(String key) {
+    return number(key, Double::parseDouble, "a number");
+  }
+
+  private <N> N number(String key, java.util.function.Function<String, N> parse, String expected) {
     String text = string(key);
     if (text == null) {
       return null;
     }
     try {
-      return Double.parseDouble(text.trim());
+      return parse.apply(text.trim());
     } catch (NumberFormatException e) {
-      problem(key, "Cannot use " + key + " = " + quote(text) + ": expected a number");
+      problem(key, PipelineErrors.notANumber(key, text, expected));
       return null;
     }
   }
@@ -188,7 +183,7 @@ final class ObjectReader {
       }
       allowed.add(spelling);
     }
-    problem(key, "Unknown " + key + " " + quote(text) + Names.suggestion(text, allowed));
+    problem(key, PipelineErrors.unknownValue(key, text, allowed));
     return null;
   }
 
@@ -197,14 +192,7 @@ final class ObjectReader {
   }
 
   private void wrongType(String key, ConfigValue value, String expected) {
-    problem(
-        key,
-        "Cannot use "
-            + key
-            + ": expected "
-            + expected
-            + " but found "
-            + value.valueType().name().toLowerCase(Locale.ROOT));
+    problem(key, PipelineErrors.wrongType(key, expected, value.valueType().name().toLowerCase(Locale.ROOT)));
   }
 
   private static boolean isScalar(ConfigValue value) {
@@ -212,9 +200,5 @@ final class ObjectReader {
       case STRING, NUMBER, BOOLEAN -> true;
       default -> false;
     };
-  }
-
-  static String quote(String text) {
-    return "'" + text + "'";
   }
 }

@@ -34,36 +34,12 @@ final class ParamSubstitution {
       SourceLocation at = textAt.plusLines(lineOf(text, m.start()) - 1);
       String name = ref.startsWith(ConfigKeys.PARAMS_PREFIX) ? ref.substring(7) : null;
       String value = name == null ? null : params.get(name);
-      if (name == null) {
-        problems.add(
-            new Problem(
-                path,
-                at,
-                "Cannot substitute ${" + ref + "} in SQL: only ${params.<name>} is replaced inside SQL;"
-                    + " declare the value under params"));
-        ok = false;
-      } else if (value == null) {
-        problems.add(
-            new Problem(
-                path,
-                at,
-                "Unresolved substitution ${"
-                    + ref
-                    + "} in SQL"
-                    + Names.closest(name, params.keySet()).map(c -> "; did you mean ${params." + c + "}?")
-                        .orElse("; declare '" + name + "' under params or pass --param " + name + "=...")));
-        ok = false;
-      } else if (UNSAFE.matcher(value).find()) {
-        problems.add(
-            new Problem(
-                path,
-                at,
-                "Cannot substitute params."
-                    + name
-                    + " = "
-                    + ObjectReader.quote(value)
-                    + " into SQL: it contains a quote, semicolon, backslash, comment marker or line"
-                    + " break; pass a plain value"));
+      String problem = name == null ? PipelineErrors.sqlSubstitutionNotParam(ref)
+          : value == null ? PipelineErrors.unresolvedSqlParam(ref, name, params.keySet())
+          : UNSAFE.matcher(value).find() ? PipelineErrors.unsafeSqlParam(name, value)
+          : null;
+      if (problem != null) {
+        problems.add(new Problem(path, at, problem));
         ok = false;
       } else {
         m.appendReplacement(out, Matcher.quoteReplacement(value));

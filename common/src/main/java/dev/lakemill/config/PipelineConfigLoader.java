@@ -34,7 +34,7 @@ public final class PipelineConfigLoader {
               new Problem(
                   "",
                   new SourceLocation(file.toString(), 0),
-                  "Cannot read pipeline file: it does not exist or is not a file; check the path")));
+                  PipelineErrors.missingFile("pipeline file", "check the path"))));
     }
     Config parsed;
     try {
@@ -54,13 +54,7 @@ public final class PipelineConfigLoader {
             new Problem(
                 "params." + key,
                 new SourceLocation(COMMAND_LINE, 0),
-                "Unknown param '"
-                    + key
-                    + "'"
-                    + Names.suggestion(key, declared)
-                    + " (declare it under params in "
-                    + file
-                    + " first)"));
+                PipelineErrors.unknownParam(key, declared, file)));
       }
     }
     if (!problems.isEmpty()) {

@@ -65,7 +65,7 @@ public final class SpecBinder {
     Map<String, String> canonical = new LinkedHashMap<>();
     ObjectReader stepsBlock = root.object("steps");
     if (stepsBlock == null) {
-      root.problem(null, "Missing steps { ... }: declare at least one step, e.g. steps { prepare { type = sql, sql = \"SELECT ...\" } }");
+      root.problem(null, PipelineErrors.missingSteps());
     } else {
       for (String name : stepsBlock.keys()) {
         ObjectReader step = stepsBlock.object(name);
@@ -85,14 +85,14 @@ public final class SpecBinder {
     ObjectReader block = root.object("pipeline");
     if (block == null) {
       if (!root.has("pipeline")) {
-        root.problem(null, "Missing pipeline { name = ... } block: every pipeline file starts with one");
+        root.problem(null, PipelineErrors.missingPipelineBlock());
       }
       return new PipelineInfo(fallbackName(), "", "", "", List.of());
     }
     block.allowOnly(ConfigKeys.PIPELINE, "pipeline");
     String name = block.requiredString("name", "give the pipeline a name, e.g. name = churn-prep");
     if (name != null && !NAME.matcher(name).matches()) {
-      block.problem("name", "Cannot use pipeline name " + ObjectReader.quote(name) + ": use letters, digits, - and _, starting with a letter");
+      block.problem("name", PipelineErrors.badName("pipeline", name));
       name = null;
     }
     List<String> tags = block.stringList("tags");
@@ -113,7 +113,7 @@ public final class SpecBinder {
     if (NAME.matcher(name).matches()) {
       return true;
     }
-    block.problem(name, "Cannot use " + what + " name " + ObjectReader.quote(name) + ": use letters, digits, - and _, starting with a letter");
+    block.problem(name, PipelineErrors.badName(what, name));
     return false;
   }
 
@@ -124,7 +124,7 @@ public final class SpecBinder {
     }
     SourceFormat format = Arrays.stream(SourceFormat.values()).filter(f -> f.key().equals(formatText)).findFirst().orElse(null);
     if (format == null) {
-      s.problem(ConfigKeys.FORMAT, "Unknown source format " + ObjectReader.quote(formatText) + Names.suggestion(formatText, formats()));
+      s.problem(ConfigKeys.FORMAT, PipelineErrors.unknownValue("source format", formatText, formats()));
       return null;
     }
     SourceLocation at = s.at();
@@ -134,14 +134,14 @@ public final class SpecBinder {
         String table = s.string("table");
         String path = s.string("path");
         if ((table == null) == (path == null)) {
-          s.problem(null, "A delta source needs exactly one of table = schema.table (a lakehouse table) or path = <folder>");
+          s.problem(null, PipelineErrors.deltaSourceNeedsOneLocation());
         }
         if (s.has("version-as-of") && s.has("timestamp-as-of")) {
-          s.problem("timestamp-as-of", "Cannot use both version-as-of and timestamp-as-of: pick one");
+          s.problem("timestamp-as-of", PipelineErrors.bothTimeTravelKeys());
         }
         Long version = s.longValue("version-as-of");
         if (version != null && version < 0) {
-          s.problem("version-as-of", "Cannot use version-as-of " + version + ": Delta versions start at 0");
+          s.problem("version-as-of", PipelineErrors.negative("version-as-of", version, "Delta versions start at 0"));
         }
         return new SourceSpec(name, format, path, table, null, Map.of(), version, s.string("timestamp-as-of"),
             null, Map.of(), at);
@@ -153,16 +153,16 @@ public final class SpecBinder {
         }
         List<String> keys = ConfigKeys.GENERATORS.get(generator);
         if (keys == null) {
-          s.problem("generator", "Unknown generator " + ObjectReader.quote(generator) + Names.suggestion(generator, ConfigKeys.GENERATORS.keySet()));
+          s.problem("generator", PipelineErrors.unknownValue("generator", generator, ConfigKeys.GENERATORS.keySet()));
           return null;
         }
         s.allowOnly(keys, "generator " + generator);
         Map<String, Object> options = new LinkedHashMap<>();
         Long rows = s.longValue("rows");
         if (rows == null && !s.has("rows")) {
-          s.problem(null, "Missing required key 'rows': how many rows to generate, e.g. rows = 1000");
+          s.problem(null, PipelineErrors.missingKey("rows", "how many rows to generate, e.g. rows = 1000"));
         } else if (rows != null && rows < 0) {
-          s.problem("rows", "Cannot use rows " + rows + ": must be >= 0");
+          s.problem("rows", PipelineErrors.negative("rows", rows, "must be >= 0"));
         }
         options.put("rows", rows == null ? 0L : rows);
         Long seed = s.longValue("seed");
@@ -186,7 +186,7 @@ public final class SpecBinder {
       return null;
     }
     if (!ConfigKeys.STEP_TYPES.contains(type)) {
-      s.problem("type", "Unknown step type " + ObjectReader.quote(type) + Names.suggestion(type, ConfigKeys.STEP_TYPES));
+      s.problem("type", PipelineErrors.unknownValue("step type", type, ConfigKeys.STEP_TYPES));
       return null;
     }
     s.allowOnly(ConfigKeys.SQL_STEP, "a sql step");
@@ -211,12 +211,12 @@ public final class SpecBinder {
       e.allowOnly(ConfigKeys.EXPECTATION, "an expectation");
       int kinds = (e.has("check") ? 1 : 0) + (e.has("unique") ? 1 : 0) + (e.has("not-null") ? 1 : 0);
       if (kinds != 1) {
-        e.problem(null, "An expectation needs exactly one of check = \"<SQL condition>\", unique = [columns] or not-null = [columns]; found " + kinds);
+        e.problem(null, PipelineErrors.expectationKinds(kinds));
       }
       List<String> unique = e.stringList("unique");
       List<String> notNull = e.stringList("not-null");
       if ((unique != null && unique.isEmpty()) || (notNull != null && notNull.isEmpty())) {
-        e.problem(unique != null && unique.isEmpty() ? "unique" : "not-null", "Cannot use an empty column list: name at least one column");
+        e.problem(unique != null && unique.isEmpty() ? "unique" : "not-null", PipelineErrors.emptyColumnList());
       }
       OnViolation onViolation = e.enumValue("on-violation", OnViolation.class);
       out.add(new ExpectationSpec(name, e.string("check"), unique, notNull, onViolation, e.at()));

@@ -1,5 +1,6 @@
 package dev.lakemill.ledger;
 
+import dev.lakemill.config.PipelineErrors;
 import java.security.SecureRandom;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -24,8 +25,7 @@ public final class RunIds {
   /** @throws IllegalArgumentException for ids with characters outside {@code [A-Za-z0-9_.:+-]} */
   public static String check(String runId) {
     if (!VALID.matcher(runId).matches()) {
-      throw new IllegalArgumentException("Cannot use run id '" + runId
-          + "': use up to 250 letters, digits and _ . : + - (Airflow run ids qualify)");
+      throw new IllegalArgumentException(PipelineErrors.badRunId(runId));
     }
     return runId;
   }

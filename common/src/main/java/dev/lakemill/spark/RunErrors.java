@@ -5,7 +5,12 @@ import dev.lakemill.spec.SourceLocation;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.AnalysisException;
 
-/** Builds the user-facing errors of a run. Each Spark or Delta failure is wrapped once, with the step. */
+/**
+ * Builds the user-facing errors of a run (the definition-time counterpart is
+ * {@code dev.lakemill.config.PipelineErrors}). Each Spark or Delta failure is wrapped once, with the
+ * step's name, keeping Spark's first message line (it starts with the error condition) and, for SQL
+ * analysis errors, the pipeline file's line.
+ */
 final class RunErrors {
   private RunErrors() {}
 
@@ -34,6 +39,16 @@ final class RunErrors {
   static StepFailedException upstreamNeverRan(String step, String upstream) {
     return new StepFailedException(step, "Step '" + step + "' reads '" + upstream
         + "', which has no successful run in the ledger; run it first, e.g. --steps " + upstream + "," + step, null);
+  }
+
+  static IllegalStateException noDeltaTable(String source, String location) {
+    return new IllegalStateException("Source '" + source + "': no Delta table at " + location
+        + "; write it first or fix the table name or path");
+  }
+
+  static IllegalStateException noVersionAt(String source, String location, String timestamp) {
+    return new IllegalStateException("Source '" + source + "': " + location + " has no version committed at or before "
+        + timestamp + "; use a later timestamp-as-of or a version-as-of");
   }
 
   private static String firstLines(String text) {

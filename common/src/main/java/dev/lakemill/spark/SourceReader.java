@@ -23,17 +23,14 @@ final class SourceReader {
       }
       case DELTA -> {
         if (!DeltaIO.exists(spark, source.location())) {
-          throw new IllegalStateException("Source '" + source.name() + "': no Delta table at " + source.location()
-              + "; write it first or fix the table name or path");
+          throw RunErrors.noDeltaTable(source.name(), source.location());
         }
         long version;
         if (source.versionAsOf() != null) {
           version = source.versionAsOf();
         } else if (source.timestampAsOf() != null) {
-          version = DeltaIO.versionAt(spark, source.location(), source.timestampAsOf()).orElseThrow(() ->
-              new IllegalStateException("Source '" + source.name() + "': " + source.location()
-                  + " has no version committed at or before " + source.timestampAsOf()
-                  + "; use a later timestamp-as-of or a version-as-of"));
+          version = DeltaIO.versionAt(spark, source.location(), source.timestampAsOf())
+              .orElseThrow(() -> RunErrors.noVersionAt(source.name(), source.location(), source.timestampAsOf()));
         } else {
           version = DeltaIO.latestVersion(spark, source.location());
         }

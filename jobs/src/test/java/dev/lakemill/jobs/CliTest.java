@@ -93,6 +93,26 @@ class CliTest {
   }
 
   @Test
+  void badEnvironmentAndRunIdAreRejectedBeforeSpark() {
+    Path missingConf = dir.resolve("no-conf");
+
+    Outcome noConf = lakemill("run", CHURN_PREP, "--conf", missingConf.toString());
+    Outcome badId = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", dir.resolve("lake").toString(),
+        "--run-id", "it's mine");
+    Outcome badStep = lakemill("run", CHURN_PREP, "--conf", CONF, "--steps", "by-regoin");
+
+    assertThat(noConf.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(noConf.err()).isEqualTo(missingConf.resolve("application.conf") + ": Cannot read environment config:"
+        + " it does not exist or is not a file; pass --conf <folder holding application.conf and local.conf>"
+        + " or set LAKEMILL_CONF\n");
+    assertThat(badId.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(badId.err()).isEqualTo("Cannot use run id 'it's mine': use up to 250 letters, digits and _ . : + -"
+        + " (Airflow run ids qualify)\n");
+    assertThat(badStep.err()).isEqualTo("Unknown step 'by-regoin' in --steps; did you mean 'by-region'?\n");
+    assertThat(dir.resolve("lake")).doesNotExist();
+  }
+
+  @Test
   void runOfAnInvalidPipelineWritesNothing() {
     Path lake = dir.resolve("lake");
 

@@ -1,0 +1,174 @@
+package dev.lakemill.config;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Every message of a pipeline definition problem, in one place (the run-time counterpart is
+ * {@code dev.lakemill.spark.RunErrors}). Policy: a message starts with a capital, names the offending
+ * value in quotes, and ends with how to fix it: a did-you-mean, the allowed values, or an example.
+ * The file, line and key path are not part of the message: {@link Problem} adds them.
+ */
+public final class PipelineErrors {
+  private PipelineErrors() {}
+
+  static String unknownKey(String key, String where, Collection<String> allowed) {
+    return "Unknown key " + q(key) + " in " + where + Names.suggestion(key, allowed);
+  }
+
+  static String missingKey(String key, String hint) {
+    return "Missing required key " + q(key) + ": " + hint;
+  }
+
+  static String wrongType(String key, String expected, String found) {
+    return "Cannot use " + key + ": expected " + expected + " but found " + found;
+  }
+
+  static String notANumber(String key, String text, String expected) {
+    return "Cannot use " + key + " = " + q(text) + ": expected " + expected;
+  }
+
+  /** An unknown value of a closed set (format, generator, step type, mode, on-violation, ...). */
+  public static String unknownValue(String what, String given, Collection<String> allowed) {
+    return "Unknown " + what + " " + q(given) + Names.suggestion(given, allowed);
+  }
+
+  static String badName(String what, String name) {
+    return "Cannot use " + what + " name " + q(name) + ": use letters, digits, - and _, starting with a letter";
+  }
+
+  static String missingPipelineBlock() {
+    return "Missing pipeline { name = ... } block: every pipeline file starts with one";
+  }
+
+  static String missingSteps() {
+    return "Missing steps { ... }: declare at least one step, e.g. steps { prepare { type = sql, sql = \"SELECT ...\" } }";
+  }
+
+  static String deltaSourceNeedsOneLocation() {
+    return "A delta source needs exactly one of table = schema.table (a lakehouse table) or path = <folder>";
+  }
+
+  static String bothTimeTravelKeys() {
+    return "Cannot use both version-as-of and timestamp-as-of: pick one";
+  }
+
+  static String negative(String key, long value, String rule) {
+    return "Cannot use " + key + " " + value + ": " + rule;
+  }
+
+  static String expectationKinds(int found) {
+    return "An expectation needs exactly one of check = \"<SQL condition>\", unique = [columns] or not-null = [columns];"
+        + " found " + found;
+  }
+
+  static String emptyColumnList() {
+    return "Cannot use an empty column list: name at least one column";
+  }
+
+  static String missingFile(String what, String fix) {
+    return "Cannot read " + what + ": it does not exist or is not a file; " + fix;
+  }
+
+  static String unknownParam(String key, Collection<String> declared, Path file) {
+    return "Unknown param " + q(key) + Names.suggestion(key, declared) + " (declare it under params in " + file + " first)";
+  }
+
+  static String sqlSubstitutionNotParam(String reference) {
+    return "Cannot substitute ${" + reference + "} in SQL: only ${params.<name>} is replaced inside SQL;"
+        + " declare the value under params";
+  }
+
+  static String unresolvedSqlParam(String reference, String name, Collection<String> params) {
+    return "Unresolved substitution ${" + reference + "} in SQL" + Names.closest(name, params)
+        .map(c -> "; did you mean ${params." + c + "}?")
+        .orElse("; declare '" + name + "' under params or pass --param " + name + "=...");
+  }
+
+  static String unsafeSqlParam(String name, String value) {
+    return "Cannot substitute params." + name + " = " + q(value) + " into SQL: it contains a quote, semicolon,"
+        + " backslash, comment marker or line break; pass a plain value";
+  }
+
+  public static String nameDiffersOnlyInCase(String what, String name, Object other) {
+    return what + " name " + q(name) + " differs only in case from another " + what.toLowerCase(java.util.Locale.ROOT)
+        + " (" + other + "); SQL names are case-insensitive, rename one";
+  }
+
+  public static String stepNamedLikeSource(String name, Object source) {
+    return "Step name " + q(name) + " is also the name of a source (" + source
+        + "); rename one of them so SQL references are unambiguous";
+  }
+
+  public static String unknownReference(String reference, String hint) {
+    return "Unknown table or step " + q(reference) + hint;
+  }
+
+  public static String readThroughWriter(String writer) {
+    return "; read it by the name of the step that writes it: " + writer + " (use backticks for names with '-': `"
+        + writer + "`)";
+  }
+
+  public static String declareAsDeltaSource(String table) {
+    return "; to read a lakehouse table, declare it under sources with format = delta and table = " + table;
+  }
+
+  public static String cycle(List<String> cycle) {
+    return "Dependency cycle: " + String.join(" -> ", cycle) + " (each step reads the next); remove one of these references";
+  }
+
+  public static String badSchema(String schema, int column, String error) {
+    return "Cannot parse schema " + q(schema) + " at column " + column + ": " + error
+        + "; use Spark DDL, e.g. \"plan STRING, monthly_fee DOUBLE\"";
+  }
+
+  public static String sqlSyntax(int line, int column, String error) {
+    return "SQL does not parse at line " + line + ", column " + column + " of the SQL: " + error
+        + "; fix the SQL (it must be one SELECT query)";
+  }
+
+  public static String badCheck(String check, int column, String error) {
+    return "Cannot parse check " + q(check) + " at column " + column + ": " + error
+        + "; write a SQL boolean expression, e.g. \"age >= 18\"";
+  }
+
+  public static String dropWithoutOutput(String expectation, String step) {
+    return "Expectation " + q(expectation) + " drops rows, but step " + q(step) + " has no output to put the"
+        + " quarantine table next to; add output = schema.table or use on-violation = warn or fail";
+  }
+
+  public static String tableWrittenTwice(String step, String table, String other, Object otherAt) {
+    return "Step " + q(step) + " writes " + table + ", which step " + q(other) + " (" + otherAt + ") already writes;"
+        + " give each step its own output table";
+  }
+
+  public static String mergeNeedsKeys() {
+    return "Output mode merge needs merge-keys = [columns that identify a row]";
+  }
+
+  public static String mergeKeysWithoutMerge(String mode) {
+    return "Cannot use merge-keys with mode " + mode + ": they apply to mode = merge only; remove them or set mode = merge";
+  }
+
+  public static String replacePartitionsNeedsPartitionBy() {
+    return "Output mode replace-partitions needs partition-by = [columns], e.g. partition-by = [snapshot_date]";
+  }
+
+  public static String badTableName(String table) {
+    return "Cannot use table name " + q(table) + ": write schema.table with lowercase letters, digits and _"
+        + " (e.g. silver.customers)";
+  }
+
+  public static String unknownStep(String name, String option, Collection<String> steps) {
+    return "Unknown step " + q(name) + " in " + option + Names.suggestion(name, steps);
+  }
+
+  public static String badRunId(String runId) {
+    return "Cannot use run id " + q(runId) + ": use up to 250 letters, digits and _ . : + - (Airflow run ids qualify)";
+  }
+
+  static String q(String text) {
+    return "'" + text + "'";
+  }
+}
