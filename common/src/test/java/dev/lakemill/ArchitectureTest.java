@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,16 +18,29 @@ class ArchitectureTest {
   @ParameterizedTest
   @ValueSource(strings = {"spec", "config", "compile"})
   void packageDoesNotImportSparkOrDelta(String pkg) throws IOException {
-    List<Path> sources;
-    try (Stream<Path> files = Files.walk(MAIN.resolve(pkg))) {
-      sources = files.filter(p -> p.toString().endsWith(".java")).toList();
-    }
-    assertThat(sources).isNotEmpty();
-    for (Path source : sources) {
+    for (Path source : sources(pkg)) {
       assertThat(Files.readAllLines(source))
           .as(source.toString())
           .noneMatch(line -> line.matches(
               "import (static )?(org\\.apache\\.spark|io\\.delta|scala|dev\\.lakemill\\.(spark|ledger|sqlcheck))\\..*"));
+    }
+  }
+
+  @Test
+  void specHoldsPlainRecordsOnly() throws IOException {
+    for (Path source : sources("spec")) {
+      assertThat(Files.readAllLines(source))
+          .as(source.toString())
+          .filteredOn(line -> line.startsWith("import "))
+          .allMatch(line -> line.startsWith("import java.") || line.startsWith("import dev.lakemill.spec."));
+    }
+  }
+
+  private static List<Path> sources(String pkg) throws IOException {
+    try (Stream<Path> files = Files.walk(MAIN.resolve(pkg))) {
+      List<Path> sources = files.filter(p -> p.toString().endsWith(".java")).toList();
+      assertThat(sources).isNotEmpty();
+      return sources;
     }
   }
 }

@@ -7,8 +7,6 @@ import dev.lakemill.compile.plan.SqlStepPlan;
 import dev.lakemill.compile.plan.StepPlan;
 import dev.lakemill.compile.plan.TablePlan;
 import dev.lakemill.config.Environment;
-import dev.lakemill.config.PipelineConfigException;
-import dev.lakemill.config.Problem;
 import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OutputSpec;
 import dev.lakemill.spec.PipelineSpec;
@@ -33,12 +31,12 @@ public final class PipelineCompiler {
     this.analyzer = analyzer;
   }
 
-  /** @throws PipelineConfigException if the spec is invalid */
+  /**
+   * @param spec a spec that {@link Pipelines#load} returned, so already validated: the compiler
+   *     resolves names and paths but does not check them again
+   * @param env where the pipeline runs
+   */
   public PipelinePlan compile(PipelineSpec spec, Environment env) {
-    List<Problem> problems = new PipelineValidator(analyzer).validate(spec, java.util.Set.of());
-    if (!problems.isEmpty()) {
-      throw new PipelineConfigException(problems);
-    }
     String root = resolveRoot(env.lakehouseRoot());
     Path folder = Path.of(spec.file()).toAbsolutePath().getParent();
     List<SourcePlan> sources = spec.sources().stream().map(s -> source(s, folder, root)).toList();

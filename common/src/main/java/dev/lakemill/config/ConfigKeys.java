@@ -2,7 +2,6 @@ package dev.lakemill.config;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Every key of the pipeline language, by block. Keys are kebab-case; anything not listed here is
@@ -51,7 +50,4 @@ public final class ConfigKeys {
 
   /** The substitution lakemill performs inside SQL text (HOCON leaves quoted strings alone). */
   public static final String PARAMS_PREFIX = "params.";
-
-  /** Keys whose values are free-form maps. */
-  public static final Set<String> FREE_FORM = Set.of("params", "options");
 }

@@ -27,7 +27,7 @@ final class ObjectReader {
     this.problems = problems;
     this.locations = locations;
     for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
-      locations.put(childPath(e.getKey()), SourceLocation.of(e.getValue().origin()));
+      locations.put(childPath(e.getKey()), Origins.location(e.getValue().origin()));
     }
   }
 
@@ -40,12 +40,12 @@ final class ObjectReader {
   }
 
   SourceLocation at() {
-    return SourceLocation.of(object.origin());
+    return Origins.location(object.origin());
   }
 
   SourceLocation at(String key) {
     ConfigValue value = object.get(key);
-    return value == null ? at() : SourceLocation.of(value.origin());
+    return value == null ? at() : Origins.location(value.origin());
   }
 
   boolean has(String key) {

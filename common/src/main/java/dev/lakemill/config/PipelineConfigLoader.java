@@ -84,7 +84,7 @@ public final class PipelineConfigLoader {
   /** Typesafe's message starts with the origin ("file: line: "); keep the rest and add a fix. */
   static Problem fromTypesafe(ConfigException e, Path file, String fix) {
     SourceLocation at =
-        e.origin() != null ? SourceLocation.of(e.origin()) : new SourceLocation(file.toString(), 0);
+        e.origin() != null ? Origins.location(e.origin()) : new SourceLocation(file.toString(), 0);
     String message = e.getMessage();
     if (e.origin() != null && message.startsWith(e.origin().description())) {
       message = message.substring(e.origin().description().length());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lakemill.config.PipelineConfigException;
-import dev.lakemill.config.Problem;
 import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,9 +64,5 @@ class InvalidPipelinesTest {
       }
     }
     return out;
-  }
-
-  static String render(List<Problem> problems) {
-    return String.join("\n", problems.stream().map(Problem::toString).toList());
   }
 }
