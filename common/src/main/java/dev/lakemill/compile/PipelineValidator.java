@@ -105,6 +105,12 @@ public final class PipelineValidator {
         problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(e.line() - 1),
             PipelineErrors.sqlSyntax(e.line(), e.column(), e.message())));
       }
+      if (step.output() != null) {
+        for (SqlAnalyzer.UnnamedColumn c : analysis.unnamedColumns()) {
+          problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(c.line() - 1),
+              PipelineErrors.unnamedColumn(c.expression())));
+        }
+      }
     }
     for (ExpectationSpec e : step.expectations()) {
       String path = base + ".expectations." + e.name();

@@ -20,13 +20,19 @@ public interface SqlAnalyzer {
    * @param errors syntax errors; empty when the query parsed
    * @param tables referenced tables as written ({@code a} or {@code a.b}, without backticks), each
    *     with the 1-based line of its first reference, in order of appearance
+   * @param unnamedColumns result columns that are neither a column, a literal nor {@code *} and have
+   *     no alias: Spark names them after their text (e.g. {@code count(1)}), which Delta rejects
    */
-  record Analysis(List<SqlError> errors, List<TableRef> tables) {
+  record Analysis(List<SqlError> errors, List<TableRef> tables, List<UnnamedColumn> unnamedColumns) {
     public Analysis {
       errors = List.copyOf(errors);
       tables = List.copyOf(tables);
+      unnamedColumns = List.copyOf(unnamedColumns);
     }
   }
+
+  /** A result column without alias, as written, and the 1-based line of the SQL it starts on. */
+  record UnnamedColumn(String expression, int line) {}
 
   /** A table reference and the 1-based line of the SQL it is on. */
   record TableRef(String name, int line) {}

@@ -128,6 +128,11 @@ public final class PipelineErrors {
         + "; fix the SQL (it must be one SELECT query)";
   }
 
+  public static String unnamedColumn(String expression) {
+    return "Column " + q(expression) + " has no alias, and Delta rejects the name Spark would give it (spaces,"
+        + " commas, parentheses and = are not allowed); write " + expression + " AS <name>";
+  }
+
   public static String badCheck(String check, int column, String error) {
     return "Cannot parse check " + q(check) + " at column " + column + ": " + error
         + "; write a SQL boolean expression, e.g. \"age >= 18\"";

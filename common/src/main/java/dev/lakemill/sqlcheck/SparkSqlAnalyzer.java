@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
@@ -17,6 +18,7 @@ import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.Interval;
 import org.antlr.v4.runtime.tree.ParseTree;
 import org.apache.spark.sql.catalyst.parser.SqlBaseLexer;
 import org.apache.spark.sql.catalyst.parser.SqlBaseParser;
@@ -28,6 +30,9 @@ import org.apache.spark.sql.catalyst.parser.UpperCaseCharStream;
  * Results are memoized per text, since validation and compilation ask about the same SQL.
  */
 public final class SparkSqlAnalyzer implements SqlAnalyzer {
+  /** A column reference, {@code *}, {@code t.*}, a number or a string literal: Spark names these plainly. */
+  private static final Pattern NAMED_BY_ITSELF =
+      Pattern.compile("((`[^`]*`|\\w+)\\.)*(`[^`]*`|\\w+|\\*)|-?\\d+(\\.\\d+)?|'[^']*'");
   private final Map<String, Analysis> queries = new HashMap<>();
 
   @Override
@@ -36,7 +41,7 @@ public final class SparkSqlAnalyzer implements SqlAnalyzer {
       List<SqlError> errors = new ArrayList<>();
       ParseTree tree = parse(text, errors, SqlBaseParser::singleQuery);
       if (!errors.isEmpty()) {
-        return new Analysis(errors, List.of());
+        return new Analysis(errors, List.of(), List.of());
       }
       Map<String, TableRef> tables = new LinkedHashMap<>();
       Set<String> ctes = new LinkedHashSet<>();
@@ -44,7 +49,7 @@ public final class SparkSqlAnalyzer implements SqlAnalyzer {
       Set<String> cteLower = ctes.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
       return new Analysis(errors, tables.values().stream()
           .filter(t -> !cteLower.contains(t.name().toLowerCase(Locale.ROOT)))
-          .toList());
+          .toList(), unnamedColumns(tree));
     });
   }
 
@@ -94,6 +99,39 @@ public final class SparkSqlAnalyzer implements SqlAnalyzer {
     for (int i = 0; i < node.getChildCount(); i++) {
       collect(node.getChild(i), tables, ctes);
     }
+  }
+
+  /** Select items of the outermost query (its first branch) that Spark would name after their text. */
+  private static List<UnnamedColumn> unnamedColumns(ParseTree tree) {
+    SqlBaseParser.RegularQuerySpecificationContext main = outermostSelect(tree);
+    List<UnnamedColumn> out = new ArrayList<>();
+    if (main == null || main.selectClause() == null || main.selectClause().namedExpressionSeq() == null) {
+      return out;
+    }
+    for (SqlBaseParser.NamedExpressionContext item : main.selectClause().namedExpressionSeq().namedExpression()) {
+      if (item.name == null && item.identifierList() == null && !NAMED_BY_ITSELF.matcher(item.getText()).matches()) {
+        String text = item.getStart().getInputStream().getText(
+            Interval.of(item.getStart().getStartIndex(), item.getStop().getStopIndex()));
+        out.add(new UnnamedColumn(text, item.getStart().getLine()));
+      }
+    }
+    return out;
+  }
+
+  private static SqlBaseParser.RegularQuerySpecificationContext outermostSelect(ParseTree node) {
+    if (node instanceof SqlBaseParser.RegularQuerySpecificationContext spec) {
+      return spec;
+    }
+    for (int i = 0; i < node.getChildCount(); i++) {
+      ParseTree child = node.getChild(i);
+      if (!(child instanceof SqlBaseParser.CtesContext)) {
+        SqlBaseParser.RegularQuerySpecificationContext found = outermostSelect(child);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   private static String unquote(String identifier) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lakemill.compile.SqlAnalyzer.Analysis;
 import dev.lakemill.compile.SqlAnalyzer.SqlError;
 import dev.lakemill.compile.SqlAnalyzer.TableRef;
+import dev.lakemill.compile.SqlAnalyzer.UnnamedColumn;
 import org.junit.jupiter.api.Test;
 
 class SparkSqlAnalyzerTest {
@@ -23,6 +24,19 @@ class SparkSqlAnalyzerTest {
     assertThat(a.errors()).isEmpty();
     assertThat(a.tables()).containsExactly(
         new TableRef("events", 1), new TableRef("by-region", 4), new TableRef("lake.allowed", 5));
+  }
+
+  @Test
+  void findsResultColumnsThatNeedAnAlias() {
+    Analysis a = analyzer.analyzeQuery("""
+        WITH x AS (SELECT count(*) FROM t)
+        SELECT id, t.name, `odd name`, t.*, 1, -2.5, 'lit', upper(name),
+               id + 1 AS next, (SELECT max(id) FROM u) AS top
+        FROM (SELECT sum(v) FROM w) t
+        UNION ALL SELECT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 FROM v
+        """);
+
+    assertThat(a.unnamedColumns()).containsExactly(new UnnamedColumn("upper(name)", 2));
   }
 
   @Test
