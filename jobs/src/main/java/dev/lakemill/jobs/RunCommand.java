@@ -47,7 +47,6 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    long t0 = System.nanoTime();
     PipelinePlan plan;
     Set<String> selected;
     String id;
@@ -65,12 +64,9 @@ final class RunCommand implements Callable<Integer> {
     PrintStream out = System.out;
     out.printf("lakemill run %s: run %s, %d step(s), lakehouse %s%n", plan.pipeline(), id, selected.size(),
         plan.lakehouseRoot());
-    long t1 = System.nanoTime();
     SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline());
-    long t2 = System.nanoTime();
     try {
       RunResult result = new PipelineRunner(spark).run(plan, id, selected, new Progress(out));
-      System.err.printf("PHASES jvm-to-call %d compile %d session %d run %d%n", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (t2 - t0) / 1000000, (t1 - t0) / 1000000, (t2 - t1) / 1000000, (System.nanoTime() - t2) / 1000000);
       out.print(summary(result));
       return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
     } finally {
