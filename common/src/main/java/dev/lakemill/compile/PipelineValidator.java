@@ -44,7 +44,8 @@ public final class PipelineValidator {
     for (SourceSpec source : spec.sources()) {
       SourceLocation same = sourceNames.putIfAbsent(source.name().toLowerCase(Locale.ROOT), source.at());
       if (same != null) {
-        problems.add(new Problem("sources." + source.name(), source.at(), PipelineErrors.nameDiffersOnlyInCase("Source", source.name(), same)));
+        problems.add(new Problem("sources." + source.name(), source.at(),
+            PipelineErrors.nameDiffersOnlyInCase("Source", source.name(), same)));
       }
       checkSource(spec, source, problems);
     }
@@ -65,13 +66,20 @@ public final class PipelineValidator {
       }
       checkOutput(spec, step, base, writers, problems);
     }
+    checkReferences(spec, unbound, problems);
+    return problems;
+  }
+
+  private void checkReferences(PipelineSpec spec, Set<String> unbound, List<Problem> problems) {
     Dependencies deps = new Dependencies(spec, analyzer);
     for (Dependencies.Unresolved u : deps.unresolved()) {
       if (unbound.contains(u.reference())) {
         continue;
       }
       StepSpec step = spec.steps().stream().filter(s -> s.name().equals(u.step())).findFirst().orElseThrow();
-      SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit() ? sql.sqlAt().plusLines(u.sqlLine() - 1) : step.at();
+      SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit()
+          ? sql.sqlAt().plusLines(u.sqlLine() - 1)
+          : step.at();
       problems.add(new Problem("steps." + u.step() + (u.explicit() ? ".inputs" : ".sql"),
           u.explicit() ? spec.at("steps." + u.step() + ".inputs", at) : at,
           PipelineErrors.unknownReference(u.reference(), u.hint())));
@@ -82,7 +90,6 @@ public final class PipelineValidator {
       StepSpec first = spec.steps().stream().filter(s -> s.name().equals(cycle.get(0))).findFirst().orElseThrow();
       problems.add(new Problem("steps." + first.name(), first.at(), PipelineErrors.cycle(cycle)));
     }
-    return problems;
   }
 
   private void checkSource(PipelineSpec spec, SourceSpec source, List<Problem> problems) {
@@ -92,7 +99,7 @@ public final class PipelineValidator {
     }
     if (source.schema() != null) {
       for (SqlAnalyzer.SqlError e : analyzer.checkSchema(source.schema())) {
-        problems.add(new Problem(base + ".schema", spec.at(base + ".schema", source.at()), 
+        problems.add(new Problem(base + ".schema", spec.at(base + ".schema", source.at()),
             PipelineErrors.badSchema(source.schema(), e.column(), e.message())));
       }
     }

@@ -122,62 +122,66 @@ public final class SpecBinder {
     if (formatText == null) {
       return null;
     }
-    SourceFormat format = Arrays.stream(SourceFormat.values()).filter(f -> f.key().equals(formatText)).findFirst().orElse(null);
+    SourceFormat format =
+        Arrays.stream(SourceFormat.values()).filter(f -> f.key().equals(formatText)).findFirst().orElse(null);
     if (format == null) {
       s.problem(ConfigKeys.FORMAT, PipelineErrors.unknownValue("source format", formatText, formats()));
       return null;
     }
-    SourceLocation at = s.at();
-    switch (format) {
-      case DELTA -> {
-        s.allowOnly(ConfigKeys.DELTA_SOURCE, "a delta source");
-        String table = s.string("table");
-        String path = s.string("path");
-        if ((table == null) == (path == null)) {
-          s.problem(null, PipelineErrors.deltaSourceNeedsOneLocation());
-        }
-        if (s.has("version-as-of") && s.has("timestamp-as-of")) {
-          s.problem("timestamp-as-of", PipelineErrors.bothTimeTravelKeys());
-        }
-        Long version = s.longValue("version-as-of");
-        if (version != null && version < 0) {
-          s.problem("version-as-of", PipelineErrors.negative("version-as-of", version, "Delta versions start at 0"));
-        }
-        return new SourceSpec(name, format, path, table, null, Map.of(), version, s.string("timestamp-as-of"),
-            null, Map.of(), at);
-      }
-      case GENERATE -> {
-        String generator = s.requiredString("generator", "one of " + ConfigKeys.GENERATORS.keySet());
-        if (generator == null) {
-          return null;
-        }
-        List<String> keys = ConfigKeys.GENERATORS.get(generator);
-        if (keys == null) {
-          s.problem("generator", PipelineErrors.unknownValue("generator", generator, ConfigKeys.GENERATORS.keySet()));
-          return null;
-        }
-        s.allowOnly(keys, "generator " + generator);
-        Map<String, Object> options = new LinkedHashMap<>();
-        Long rows = s.longValue("rows");
-        if (rows == null && !s.has("rows")) {
-          s.problem(null, PipelineErrors.missingKey("rows", "how many rows to generate, e.g. rows = 1000"));
-        } else if (rows != null && rows < 0) {
-          s.problem("rows", PipelineErrors.negative("rows", rows, "must be >= 0"));
-        }
-        options.put("rows", rows == null ? 0L : rows);
-        Long seed = s.longValue("seed");
-        options.put("seed", seed == null ? 0L : seed);
-        Double drift = s.doubleValue("drift");
-        options.put("drift", drift == null ? 0.0 : drift);
-        return new SourceSpec(name, format, null, null, null, Map.of(), null, null, generator, options, at);
-      }
-      default -> {
-        s.allowOnly(ConfigKeys.FILE_SOURCE, "a " + format.key() + " source");
-        String path = s.requiredString("path", "the file or folder to read, relative to the pipeline file");
-        return new SourceSpec(name, format, path, null, s.string("schema"), s.scalarMap("options"), null, null, null,
-            Map.of(), at);
-      }
+    return switch (format) {
+      case DELTA -> bindDelta(name, s);
+      case GENERATE -> bindGenerated(name, s);
+      default -> bindFile(name, format, s);
+    };
+  }
+
+  private SourceSpec bindDelta(String name, ObjectReader s) {
+    s.allowOnly(ConfigKeys.DELTA_SOURCE, "a delta source");
+    String table = s.string("table");
+    String path = s.string("path");
+    if ((table == null) == (path == null)) {
+      s.problem(null, PipelineErrors.deltaSourceNeedsOneLocation());
     }
+    if (s.has("version-as-of") && s.has("timestamp-as-of")) {
+      s.problem("timestamp-as-of", PipelineErrors.bothTimeTravelKeys());
+    }
+    Long version = s.longValue("version-as-of");
+    if (version != null && version < 0) {
+      s.problem("version-as-of", PipelineErrors.negative("version-as-of", version, "Delta versions start at 0"));
+    }
+    return new SourceSpec(name, SourceFormat.DELTA, path, table, null, Map.of(), version, s.string("timestamp-as-of"),
+        null, Map.of(), s.at());
+  }
+
+  private SourceSpec bindGenerated(String name, ObjectReader s) {
+    String generator = s.requiredString("generator", "one of " + ConfigKeys.GENERATORS.keySet());
+    if (generator == null) {
+      return null;
+    }
+    List<String> keys = ConfigKeys.GENERATORS.get(generator);
+    if (keys == null) {
+      s.problem("generator", PipelineErrors.unknownValue("generator", generator, ConfigKeys.GENERATORS.keySet()));
+      return null;
+    }
+    s.allowOnly(keys, "generator " + generator);
+    Long rows = s.longValue("rows");
+    if (rows == null && !s.has("rows")) {
+      s.problem(null, PipelineErrors.missingKey("rows", "how many rows to generate, e.g. rows = 1000"));
+    } else if (rows != null && rows < 0) {
+      s.problem("rows", PipelineErrors.negative("rows", rows, "must be >= 0"));
+    }
+    Long seed = s.longValue("seed");
+    Double drift = s.doubleValue("drift");
+    Map<String, Object> options = Map.of(
+        "rows", rows == null ? 0L : rows, "seed", seed == null ? 0L : seed, "drift", drift == null ? 0.0 : drift);
+    return new SourceSpec(name, SourceFormat.GENERATE, null, null, null, Map.of(), null, null, generator, options, s.at());
+  }
+
+  private SourceSpec bindFile(String name, SourceFormat format, ObjectReader s) {
+    s.allowOnly(ConfigKeys.FILE_SOURCE, "a " + format.key() + " source");
+    String path = s.requiredString("path", "the file or folder to read, relative to the pipeline file");
+    return new SourceSpec(name, format, path, null, s.string("schema"), s.scalarMap("options"), null, null, null,
+        Map.of(), s.at());
   }
 
   private StepSpec bindStep(String name, ObjectReader s, Map<String, String> params) {
