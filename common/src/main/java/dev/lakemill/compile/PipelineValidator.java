@@ -123,12 +123,12 @@ public final class PipelineValidator {
       String path = base + ".expectations." + e.name();
       if (e.check() != null) {
         for (SqlAnalyzer.SqlError err : analyzer.checkExpression(e.check())) {
-          problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()), 
+          problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()),
               PipelineErrors.badCheck(e.check(), err.column(), err.message())));
         }
       }
       if (e.onViolation() == OnViolation.DROP && step.output() == null) {
-        problems.add(new Problem(path + ".on-violation", e.at(), 
+        problems.add(new Problem(path + ".on-violation", e.at(),
             PipelineErrors.dropWithoutOutput(e.name(), step.name())));
       }
     }
@@ -143,7 +143,7 @@ public final class PipelineValidator {
     if (checkTableName(out.table(), path, out.at(), problems)) {
       StepSpec other = writers.putIfAbsent(out.table(), step);
       if (other != null) {
-        problems.add(new Problem(path, out.at(), 
+        problems.add(new Problem(path, out.at(),
             PipelineErrors.tableWrittenTwice(step.name(), out.table(), other.name(), other.output().at())));
       }
     }
@@ -152,7 +152,7 @@ public final class PipelineValidator {
           PipelineErrors.mergeNeedsKeys()));
     }
     if (out.mode() != WriteMode.MERGE && !out.mergeKeys().isEmpty()) {
-      problems.add(new Problem(path + ".merge-keys", spec.at(path + ".merge-keys", out.at()), 
+      problems.add(new Problem(path + ".merge-keys", spec.at(path + ".merge-keys", out.at()),
           PipelineErrors.mergeKeysWithoutMerge(out.mode().key())));
     }
     if (out.mode() == WriteMode.REPLACE_PARTITIONS && out.partitionBy().isEmpty()) {
