@@ -26,13 +26,15 @@ public final class StepSelection {
       wanted.add(known(all, name, "--steps"));
     }
     if (from != null) {
+      Set<String> downstream = new LinkedHashSet<>();
       Deque<String> queue = new ArrayDeque<>(List.of(known(all, from, "--from")));
       while (!queue.isEmpty()) {
         String next = queue.pop();
-        if (wanted.add(next) || next.equals(from)) {
+        if (downstream.add(next)) {
           plan.steps().stream().filter(s -> s.inputs().contains(next)).forEach(s -> queue.add(s.name()));
         }
       }
+      wanted.addAll(downstream);
     }
     if (steps.isEmpty() && from == null) {
       wanted.addAll(all);

@@ -22,7 +22,8 @@ final class SourceReader {
         return new Opened(ChurnCustomersGenerator.generate(spark, rows, seed, drift), -1);
       }
       case DELTA -> {
-        if (!DeltaIO.exists(spark, source.location())) {
+        long latest = DeltaIO.latestVersion(spark, source.location());
+        if (latest < 0) {
           throw RunErrors.noDeltaTable(source.name(), source.location());
         }
         long version;
@@ -32,7 +33,7 @@ final class SourceReader {
           version = DeltaIO.versionAt(spark, source.location(), source.timestampAsOf())
               .orElseThrow(() -> RunErrors.noVersionAt(source.name(), source.location(), source.timestampAsOf()));
         } else {
-          version = DeltaIO.latestVersion(spark, source.location());
+          version = latest;
         }
         return new Opened(DeltaIO.read(spark, source.location(), version), version);
       }

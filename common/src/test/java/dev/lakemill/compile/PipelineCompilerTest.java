@@ -63,6 +63,22 @@ class PipelineCompilerTest {
   }
 
   @Test
+  void fromFollowsDownstreamThroughStepsAlsoNamedInSteps() throws IOException {
+    Path file = dir.resolve("chain.conf");
+    Files.writeString(file, """
+        pipeline { name = chain }
+        sources { s { format = parquet, path = s.parquet } }
+        steps {
+          a { type = sql, sql = "SELECT * FROM s", output = x.a }
+          b { type = sql, sql = "SELECT * FROM a", output = x.b }
+          c { type = sql, sql = "SELECT * FROM b", output = x.c }
+        }
+        """);
+
+    assertThat(StepSelection.select(compile(file), List.of("b"), "a")).containsExactly("a", "b", "c");
+  }
+
+  @Test
   void rendersPlansInEveryFormat() {
     PipelinePlan plan = compile(PipelinesTest.CHURN_PREP);
 
@@ -85,6 +101,7 @@ class PipelineCompilerTest {
     assertThat(StepSelection.select(plan, List.of(), null)).containsExactly("prepare", "by-region");
     assertThat(StepSelection.select(plan, List.of("by-region"), null)).containsExactly("by-region");
     assertThat(StepSelection.select(plan, List.of(), "prepare")).containsExactly("prepare", "by-region");
+    assertThat(StepSelection.select(plan, List.of("by-region"), "prepare")).containsExactly("prepare", "by-region");
     assertThatThrownBy(() -> StepSelection.select(plan, List.of("by-regoin"), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown step 'by-regoin' in --steps; did you mean 'by-region'?");

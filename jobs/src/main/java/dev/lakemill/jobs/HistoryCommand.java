@@ -59,7 +59,9 @@ final class HistoryCommand implements Callable<Integer> {
       runs = runs.where(col("pipeline").equalTo(pipeline));
     }
     List<Row> recent = runs.orderBy(col("started_at").desc()).limit(limit).collectAsList();
-    List<Row> steps = ledger.steps().orderBy(col("started_at"), col("position")).collectAsList();
+    Object[] runIds = recent.stream().map(r -> r.getAs("run_id")).distinct().toArray();
+    List<Row> steps = ledger.steps().where(col("run_id").isin(runIds))
+        .orderBy(col("started_at"), col("position")).collectAsList();
     StringBuilder out = new StringBuilder();
     for (Row run : recent) {
       String id = run.getAs("run_id");
