@@ -22,7 +22,7 @@ class ArchitectureTest {
       assertThat(Files.readAllLines(source))
           .as(source.toString())
           .noneMatch(line -> line.matches(
-              "import (static )?(org\\.apache\\.spark|io\\.delta|scala|dev\\.lakemill\\.(spark|ledger|sqlcheck))\\..*"));
+              "import (static )?(org\\.apache\\.spark|io\\.delta|scala|dev\\.lakemill\\.(spark|ledger|registry|sqlcheck|mlcheck))\\..*"));
     }
   }
 

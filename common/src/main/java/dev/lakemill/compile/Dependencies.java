@@ -2,7 +2,12 @@ package dev.lakemill.compile;
 
 import dev.lakemill.config.Names;
 import dev.lakemill.config.PipelineErrors;
+import dev.lakemill.spec.FeaturesStepSpec;
+import dev.lakemill.spec.ModelRef;
 import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.spec.ScoreStepSpec;
+import dev.lakemill.spec.TrainStepSpec;
+import dev.lakemill.spec.ValidateStepSpec;
 import dev.lakemill.spec.SourceSpec;
 import dev.lakemill.spec.SqlStepSpec;
 import dev.lakemill.spec.StepSpec;
@@ -49,6 +54,35 @@ final class Dependencies {
       }
       inputs.put(step.name(), List.copyOf(resolved));
     }
+    for (StepSpec step : spec.steps()) {
+      Set<String> implicit = new LinkedHashSet<>(inputs.get(step.name()));
+      if (step instanceof TrainStepSpec) {
+        for (String in : inputs.get(step.name())) {
+          if (find(spec, in) instanceof FeaturesStepSpec features) {
+            implicit.addAll(inputs.getOrDefault(features.name(), List.of()));
+          }
+        }
+      } else if (step instanceof ScoreStepSpec score) {
+        ModelRef.parse(score.model()).ifPresent(ref -> implicit.addAll(producers(spec, ref.name())));
+      }
+      inputs.put(step.name(), List.copyOf(implicit));
+    }
+  }
+
+  /**
+   * The steps after which a model reference to {@code model} is settled: the validate steps of the
+   * train steps that register it, else those train steps.
+   */
+  private static List<String> producers(PipelineSpec spec, String model) {
+    List<String> trains = spec.steps().stream()
+        .filter(s -> s instanceof TrainStepSpec t && t.modelName().equals(model)).map(StepSpec::name).toList();
+    List<String> validates = spec.steps().stream()
+        .filter(s -> s instanceof ValidateStepSpec v && trains.contains(v.model())).map(StepSpec::name).toList();
+    return validates.isEmpty() ? trains : validates;
+  }
+
+  private static StepSpec find(PipelineSpec spec, String name) {
+    return spec.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
   }
 
   /** @param sqlLine line of the reference in the step's SQL, or 0 for an explicit input */

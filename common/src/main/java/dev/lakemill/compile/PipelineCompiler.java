@@ -1,6 +1,19 @@
 package dev.lakemill.compile;
 
 import dev.lakemill.compile.plan.ExpectationPlan;
+import dev.lakemill.compile.plan.FeaturesStepPlan;
+import dev.lakemill.compile.plan.MlStagePlan;
+import dev.lakemill.compile.plan.ScoreStepPlan;
+import dev.lakemill.compile.plan.TrainStepPlan;
+import dev.lakemill.compile.plan.ValidateStepPlan;
+import dev.lakemill.spec.FeaturesStepSpec;
+import dev.lakemill.spec.MlStageSpec;
+import dev.lakemill.spec.ModelRef;
+import dev.lakemill.spec.ScoreStepSpec;
+import dev.lakemill.spec.TrainStepSpec;
+import dev.lakemill.spec.ValidateStepSpec;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.compile.plan.SourcePlan;
 import dev.lakemill.compile.plan.SqlStepPlan;
@@ -26,9 +39,11 @@ import java.util.stream.Collectors;
 /** Compiles a valid {@link PipelineSpec} into an immutable {@link PipelinePlan}. */
 public final class PipelineCompiler {
   private final SqlAnalyzer analyzer;
+  private final MlValidator ml;
 
-  public PipelineCompiler(SqlAnalyzer analyzer) {
+  public PipelineCompiler(SqlAnalyzer analyzer, MlCatalog catalog) {
     this.analyzer = analyzer;
+    this.ml = new MlValidator(catalog);
   }
 
   /**
@@ -44,15 +59,92 @@ public final class PipelineCompiler {
     List<StepPlan> steps = new ArrayList<>();
     for (String name : deps.topologicalOrder(spec.steps().stream().map(StepSpec::name).toList())) {
       StepSpec step = spec.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
-      steps.add(step(step, deps.inputs().get(name), sha256(spec.canonicalSteps().get(name)), root));
+      steps.add(step(spec, step, deps.inputs().get(name), sha256(spec.canonicalSteps().get(name)), root));
     }
     return new PipelinePlan(spec.info().name(), spec.file(), spec.info().description(), spec.params(), root, sources, steps);
   }
 
-  private static StepPlan step(StepSpec step, List<String> inputs, String hash, String root) {
-    SqlStepSpec sql = (SqlStepSpec) step;
-    List<ExpectationPlan> expectations = sql.expectations().stream().map(PipelineCompiler::expectation).toList();
-    return new SqlStepPlan(sql.name(), sql.sql(), sql.sqlAt(), inputs, expectations, table(sql.output(), root), hash);
+  private StepPlan step(PipelineSpec spec, StepSpec step, List<String> inputs, String hash, String root) {
+    if (step instanceof SqlStepSpec sql) {
+      return new SqlStepPlan(sql.name(), sql.sql(), sql.sqlAt(), inputs,
+          sql.expectations().stream().map(PipelineCompiler::expectation).toList(), table(sql.output(), root), hash);
+    }
+    if (step instanceof FeaturesStepSpec f) {
+      return new FeaturesStepPlan(f.name(), f.input(), stages(f.stages()), table(f.output(), root), hash);
+    }
+    if (step instanceof TrainStepSpec t) {
+      return train(spec, t, inputs, hash);
+    }
+    if (step instanceof ValidateStepSpec v) {
+      TrainStepSpec train = (TrainStepSpec) MlValidator.find(spec, v.model());
+      Set<String> metrics = new LinkedHashSet<>(v.metrics());
+      v.gates().forEach(g -> metrics.add(g.metric()));
+      return new ValidateStepPlan(v.name(), v.model(), train.modelName(), ml.problemOf(train), List.copyOf(metrics),
+          v.gates(), v.promoteTo(), hash);
+    }
+    ScoreStepSpec s = (ScoreStepSpec) step;
+    return new ScoreStepPlan(s.name(), inputs, s.input(), ModelRef.parse(s.model()).orElseThrow(),
+        table(s.output(), root), hash);
+  }
+
+  private TrainStepPlan train(PipelineSpec spec, TrainStepSpec t, List<String> inputs, String hash) {
+    List<MlStagePlan> featureStages = List.of();
+    String data = t.input();
+    String definition = "{" + jsonString(t.name()) + ":" + spec.canonicalSteps().get(t.name()) + "}";
+    if (MlValidator.find(spec, t.input()) instanceof FeaturesStepSpec f) {
+      featureStages = stages(f.stages());
+      data = f.input();
+      definition = "{" + jsonString(f.name()) + ":" + spec.canonicalSteps().get(f.name()) + ","
+          + jsonString(t.name()) + ":" + spec.canonicalSteps().get(t.name()) + "}";
+    }
+    MlStagePlan estimator = stages(List.of(t.estimator())).get(0);
+    return new TrainStepPlan(t.name(), inputs, data, featureStages, t.label(), t.split(), estimator,
+        ml.problemOf(t), t.tuning(), t.modelName(), rawColumns(featureStages, estimator), definition, hash);
+  }
+
+  private static String jsonString(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private List<MlStagePlan> stages(List<MlStageSpec> stages) {
+    List<MlStagePlan> out = new ArrayList<>();
+    for (MlStageSpec stage : stages) {
+      String className = ml.resolve(stage).orElseThrow().className();
+      out.add(new MlStagePlan(className, stage.params()));
+    }
+    return out;
+  }
+
+  /** Columns the stages read that no earlier stage produces; the estimator's featuresCol without stages. */
+  static List<String> rawColumns(List<MlStagePlan> stages, MlStagePlan estimator) {
+    Set<String> produced = new LinkedHashSet<>();
+    Set<String> raw = new LinkedHashSet<>();
+    for (MlStagePlan stage : stages) {
+      for (String in : columns(stage.params(), "inputCol", "inputCols")) {
+        if (!produced.contains(in)) {
+          raw.add(in);
+        }
+      }
+      produced.addAll(columns(stage.params(), "outputCol", "outputCols"));
+    }
+    if (stages.isEmpty()) {
+      raw.addAll(columns(estimator.params(), "featuresCol", "featuresCol"));
+      if (raw.isEmpty()) {
+        raw.add("features");
+      }
+    }
+    return List.copyOf(raw);
+  }
+
+  private static List<String> columns(java.util.Map<String, Object> params, String single, String multiple) {
+    List<String> out = new ArrayList<>();
+    if (params.get(single) instanceof String s) {
+      out.add(s);
+    }
+    if (params.get(multiple) instanceof List<?> l) {
+      l.forEach(c -> out.add(String.valueOf(c)));
+    }
+    return out;
   }
 
   private static ExpectationPlan expectation(ExpectationSpec e) {

@@ -28,9 +28,11 @@ public final class PipelineValidator {
   public static final Pattern TABLE_NAME = Pattern.compile("[a-z0-9][a-z0-9_]*\\.[a-z0-9][a-z0-9_]*");
 
   private final SqlAnalyzer analyzer;
+  private final MlValidator ml;
 
-  public PipelineValidator(SqlAnalyzer analyzer) {
+  public PipelineValidator(SqlAnalyzer analyzer, MlCatalog catalog) {
     this.analyzer = analyzer;
+    this.ml = new MlValidator(catalog);
   }
 
   /**
@@ -63,6 +65,8 @@ public final class PipelineValidator {
       }
       if (step instanceof SqlStepSpec sql) {
         checkSql(spec, sql, base, problems);
+      } else {
+        ml.validate(spec, step, problems);
       }
       checkOutput(spec, step, base, writers, problems);
     }

@@ -21,7 +21,7 @@ public final class Pipelines {
   private Pipelines() {}
 
   /** @throws PipelineConfigException with every problem found */
-  public static PipelineSpec load(Path file, Map<String, String> params, SqlAnalyzer analyzer) {
+  public static PipelineSpec load(Path file, Map<String, String> params, SqlAnalyzer analyzer, MlCatalog catalog) {
     Config config = PipelineConfigLoader.load(file, params);
     List<Problem> problems = new ArrayList<>();
     PipelineSpec spec = new SpecBinder(file.toString(), problems).bind(config);
@@ -32,7 +32,7 @@ public final class Pipelines {
         unbound.add(parts[1]);
       }
     }
-    problems.addAll(new PipelineValidator(analyzer).validate(spec, unbound));
+    problems.addAll(new PipelineValidator(analyzer, catalog).validate(spec, unbound));
     if (!problems.isEmpty()) {
       throw new PipelineConfigException(problems);
     }

@@ -32,9 +32,8 @@ public final class PlanRenderer {
     }
     int i = 0;
     for (StepPlan step : plan.steps()) {
-      out.append(String.format(Locale.ROOT, "  %d. %s  reads [%s]  writes %s%n", ++i, step.name(),
-          String.join(", ", step.inputs()), step.output() == null ? "(view only)"
-              : step.output().name() + " (" + step.output().mode().key() + ")"));
+      out.append(String.format(Locale.ROOT, "  %d. %s  reads [%s]  %s%n", ++i, step.name(),
+          String.join(", ", step.inputs()), step.effect()));
     }
     return out.toString();
   }

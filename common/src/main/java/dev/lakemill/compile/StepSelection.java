@@ -51,7 +51,7 @@ public final class StepSelection {
     while (!queue.isEmpty()) {
       StepPlan step = plan.step(queue.pop()).orElseThrow();
       for (String input : step.inputs()) {
-        plan.step(input).filter(s -> s.output() == null && needed.add(s.name())).ifPresent(s -> queue.add(s.name()));
+        plan.step(input).filter(s -> s.isView() && needed.add(s.name())).ifPresent(s -> queue.add(s.name()));
       }
     }
     Set<String> ordered = new LinkedHashSet<>();

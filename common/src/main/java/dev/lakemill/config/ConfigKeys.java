@@ -35,12 +35,38 @@ public final class ConfigKeys {
   public static final Map<String, List<String>> GENERATORS =
       Map.of("churn-customers", List.of("format", "generator", "rows", "seed", "drift"));
 
-  /** Step types. Later issues add features, train, validate, score and drift. */
-  public static final List<String> STEP_TYPES = List.of("sql");
+  /** Step types. */
+  public static final List<String> STEP_TYPES = List.of("sql", "features", "train", "validate", "score");
 
   /** Keys of a {@code type = sql} step. */
   public static final List<String> SQL_STEP =
       List.of("type", "description", "sql", "inputs", "expectations", "output");
+
+  /** Keys of a {@code type = features} step; {@code input} and {@code stages} are required. */
+  public static final List<String> FEATURES_STEP = List.of("type", "description", "input", "stages", "output");
+
+  /** Keys of one MLlib stage or estimator: {@code type} (an MLlib class) and {@code params}. */
+  public static final List<String> ML_STAGE = List.of("type", "params");
+
+  /** Keys of a {@code type = train} step. */
+  public static final List<String> TRAIN_STEP =
+      List.of("type", "description", "input", "label", "split", "estimator", "tuning", "register-as");
+
+  /** Keys of {@code split}: {@code test-fraction} and {@code seed}, or {@code by} and {@code test-from}. */
+  public static final List<String> SPLIT = List.of("test-fraction", "seed", "by", "test-from");
+
+  /** Keys of {@code tuning}. */
+  public static final List<String> TUNING = List.of("method", "folds", "train-ratio", "metric", "parallelism", "grid");
+
+  /** Keys of a {@code type = validate} step. */
+  public static final List<String> VALIDATE_STEP = List.of("type", "description", "model", "metrics", "gates", "promote-to");
+
+  /** Keys of one gate: {@code metric} and exactly one threshold key. */
+  public static final List<String> GATE =
+      List.of("metric", "at-least", "at-most", "at-least-champion-minus", "at-most-champion-plus");
+
+  /** Keys of a {@code type = score} step; all but description are required. */
+  public static final List<String> SCORE_STEP = List.of("type", "description", "model", "input", "output");
 
   /** Keys of an {@code output { ... }} block; {@code table} is required. */
   public static final List<String> OUTPUT = List.of("table", "mode", "merge-keys", "partition-by");

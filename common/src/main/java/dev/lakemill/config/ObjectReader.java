@@ -153,6 +153,51 @@ final class ObjectReader {
     return new ObjectReader((ConfigObject) value, childPath(key), problems, locations);
   }
 
+  /** A list of objects, e.g. {@code stages = [{...}, {...}]}; element paths read {@code key[i]}. Null if absent. */
+  List<ObjectReader> objectList(String key) {
+    ConfigValue value = object.get(key);
+    if (value == null || value.valueType() == ConfigValueType.NULL) {
+      return null;
+    }
+    if (value.valueType() != ConfigValueType.LIST) {
+      wrongType(key, value, "a list of objects, e.g. [{ ... }, { ... }]");
+      return null;
+    }
+    List<ObjectReader> out = new ArrayList<>();
+    com.typesafe.config.ConfigList list = (com.typesafe.config.ConfigList) value;
+    for (int i = 0; i < list.size(); i++) {
+      ConfigValue element = list.get(i);
+      if (element.valueType() != ConfigValueType.OBJECT) {
+        problems.add(new Problem(childPath(key) + "[" + i + "]", Origins.location(element.origin()),
+            PipelineErrors.wrongType(key + "[" + i + "]", "an object { ... }", element.valueType().name().toLowerCase(Locale.ROOT))));
+        continue;
+      }
+      out.add(new ObjectReader((ConfigObject) element, childPath(key) + "[" + i + "]", problems, locations));
+    }
+    return out;
+  }
+
+  /**
+   * A free-form object whose values are scalars or lists of scalars (MLlib params), unwrapped as
+   * HOCON gives them: String, Number, Boolean, List. Nested objects are reported.
+   */
+  Map<String, Object> valueMap(String key) {
+    ObjectReader nested = object(key);
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (nested == null) {
+      return out;
+    }
+    for (String k : nested.keys()) {
+      ConfigValue v = nested.object.get(k);
+      if (v.valueType() == ConfigValueType.OBJECT) {
+        nested.wrongType(k, v, "a value or a list of values");
+      } else if (v.valueType() != ConfigValueType.NULL) {
+        out.put(k, v.unwrapped());
+      }
+    }
+    return out;
+  }
+
   /** A free-form object of scalars (params, options) as strings, in declaration order. */
   Map<String, String> scalarMap(String key) {
     ObjectReader nested = object(key);

@@ -173,6 +173,101 @@ public final class PipelineErrors {
     return "Cannot use run id " + q(runId) + ": use up to 250 letters, digits and _ . : + - (Airflow run ids qualify)";
   }
 
+  static String emptyStages() {
+    return "Cannot use an empty stages list: declare at least one MLlib stage, or read the input directly";
+  }
+
+  static String gateKinds(int found) {
+    return "A gate needs exactly one of at-least, at-most, at-least-champion-minus or at-most-champion-plus; found "
+        + found;
+  }
+
+  static String splitKinds() {
+    return "A split is either random (test-fraction = 0.2, seed = 42) or by time (by = <column>, test-from ="
+        + " <first test value>): give the keys of exactly one";
+  }
+
+  static String outOfRange(String key, Object value, String rule) {
+    return "Cannot use " + key + " = " + value + ": must be " + rule;
+  }
+
+  static String unsafeSplitValue(String value) {
+    return "Cannot use test-from = " + q(value) + ": use a plain date, time or number (letters, digits, space and"
+        + " : . + _ -)";
+  }
+
+  static String keyOfOtherMethod(String key, String method, String instead) {
+    return "Cannot use " + key + " here: it belongs to method = " + method + "; use " + instead + " or change the method";
+  }
+
+  static String emptyGridEntry(String param) {
+    return "Cannot use an empty list for grid." + param + ": give at least one value";
+  }
+
+  static String emptyGrid() {
+    return "Cannot use an empty grid: give estimator params to try, e.g. grid { maxDepth = [3, 5] }";
+  }
+
+  public static String unknownMlType(String type, Collection<String> known) {
+    return "Unknown MLlib class " + q(type) + Names.suggestion(type, known)
+        + " (a simple name from org.apache.spark.ml.feature, .classification, .regression, .clustering,"
+        + " .recommendation, or a fully qualified class name)";
+  }
+
+  public static String unusableMlType(String type, String reason) {
+    return "Cannot use " + q(type) + " as an MLlib stage: it " + reason;
+  }
+
+  public static String notAnEstimator(String type) {
+    return "Cannot use " + q(type) + " as the estimator: it is a Transformer, not an Estimator; move it to a features"
+        + " step's stages and name an estimator here, e.g. GBTClassifier";
+  }
+
+  public static String unknownMlParam(String param, String type, Collection<String> params) {
+    return "Unknown param " + q(param) + " of " + type + Names.suggestion(param, params)
+        + " (params use MLlib's own names)";
+  }
+
+  public static String badMlParamValue(String param, String type, String value, String reason) {
+    return "Cannot use " + param + " = " + q(value) + " for " + type + ": " + reason;
+  }
+
+  public static String metricDoesNotFit(String metric, String estimator, String problem, Collection<String> allowed) {
+    if (problem.equals("other")) {
+      return "Cannot use metric " + q(metric) + ": " + estimator + " has no standard evaluator in lakemill; remove"
+          + " tuning, metrics and gates for it";
+    }
+    return "Cannot use metric " + q(metric) + " for " + estimator + " (" + problem + ")" + Names.suggestion(metric, allowed)
+        + "; " + problem + " metrics are " + allowed;
+  }
+
+  public static String gridOutsideEstimator(String param, String estimator, Collection<String> params) {
+    return "Unknown param " + q(param) + " in grid: grid entries are params of the estimator " + estimator
+        + Names.suggestion(param, params);
+  }
+
+  public static String notATrainStep(String step, String found, Collection<String> trainSteps) {
+    return "Cannot validate " + q(step) + ": model must name a train step of this pipeline, and " + q(step) + " is "
+        + found + (trainSteps.isEmpty() ? "" : Names.suggestion(step, trainSteps));
+  }
+
+  public static String badModelRef(String text) {
+    return "Cannot use model = " + q(text) + ": write name@alias or name@vN, e.g. \"churn@champion\" or \"churn@v3\"";
+  }
+
+  public static String trainInputNotReadable(String input) {
+    return "Cannot train on " + q(input) + ": it is a validate or train step; use the features step or a step with rows";
+  }
+
+  public static String featuresWithoutOutputRead(String reader, String features) {
+    return "Step " + q(reader) + " reads features step " + q(features) + ", which has no output; only train steps"
+        + " can use a features step without output (add output = schema.table to it, or read its input)";
+  }
+
+  public static String gateMetricNotComputed(String metric, Collection<String> metrics) {
+    return "Gate metric " + q(metric) + " is not in metrics " + metrics + "; add it to metrics";
+  }
+
   static String q(String text) {
     return "'" + text + "'";
   }

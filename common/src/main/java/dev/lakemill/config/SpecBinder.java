@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * validator can still check the rest of the file.
  */
 public final class SpecBinder {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+  static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
 
   private final String file;
   private final List<Problem> problems;
@@ -193,6 +193,26 @@ public final class SpecBinder {
       s.problem("type", PipelineErrors.unknownValue("step type", type, ConfigKeys.STEP_TYPES));
       return null;
     }
+    switch (type) {
+      case "features" -> {
+        return MlStepBinder.features(name, s, this::bindOutput);
+      }
+      case "train" -> {
+        return MlStepBinder.train(name, s);
+      }
+      case "validate" -> {
+        return MlStepBinder.validate(name, s);
+      }
+      case "score" -> {
+        return MlStepBinder.score(name, s, this::bindOutput);
+      }
+      default -> {
+        return bindSql(name, s, params);
+      }
+    }
+  }
+
+  private StepSpec bindSql(String name, ObjectReader s, Map<String, String> params) {
     s.allowOnly(ConfigKeys.SQL_STEP, "a sql step");
     String sqlText = s.requiredString("sql", "the SELECT this step runs");
     SourceLocation sqlAt = sqlText == null ? s.at("sql") : startOf(s.at("sql"), sqlText);

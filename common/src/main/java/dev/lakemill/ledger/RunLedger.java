@@ -21,7 +21,11 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class RunLedger {
   /** What the ledger recorded for a step's successful run. */
-  public record Recorded(String runId, long outputVersion, String fingerprint) {}
+  public record Recorded(String runId, long outputVersion, String fingerprint, List<InputVersion> inputs) {
+    public Recorded {
+      inputs = List.copyOf(inputs);
+    }
+  }
 
   static final StructType INPUT = new StructType()
       .add("name", DataTypes.StringType).add("location", DataTypes.StringType).add("version", DataTypes.LongType);
@@ -119,11 +123,12 @@ public final class RunLedger {
         .where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
             .and(org.apache.spark.sql.functions.col("step").equalTo(step))
             .and(org.apache.spark.sql.functions.col("status").equalTo(StepRecord.SUCCEEDED)))
-        .selectExpr("run_id", "output_version", "fingerprint", "ended_at",
+        .selectExpr("run_id", "output_version", "fingerprint", "inputs", "ended_at",
             "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run")
         .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
     List<Row> rows = succeeded.limit(1).collectAsList();
-    return rows.stream().findFirst().map(r -> new Recorded(r.getString(0), r.getLong(1), r.getString(2)));
+    return rows.stream().findFirst().map(r -> new Recorded(r.getString(0), r.getLong(1), r.getString(2),
+        r.<Row>getList(3).stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList()));
   }
 
   /**

@@ -4,7 +4,14 @@ import dev.lakemill.LakemillVersion;
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.compile.plan.SourcePlan;
+import dev.lakemill.compile.plan.FeaturesStepPlan;
+import dev.lakemill.compile.plan.ScoreStepPlan;
 import dev.lakemill.compile.plan.SqlStepPlan;
+import dev.lakemill.compile.plan.StepPlanVisitor;
+import dev.lakemill.compile.plan.TrainStepPlan;
+import dev.lakemill.compile.plan.ValidateStepPlan;
+import dev.lakemill.registry.ModelRegistry;
+import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.compile.plan.StepPlan;
 import dev.lakemill.ledger.InputVersion;
 import dev.lakemill.ledger.RunLedger;
@@ -14,6 +21,7 @@ import dev.lakemill.ledger.StepRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +96,7 @@ public final class PipelineRunner {
     private final RunListener listener;
     private final Map<String, InputVersion> registered = new HashMap<>();
     private final Map<String, String> fingerprints = new HashMap<>();
+    private final Map<String, List<InputVersion>> lineage = new HashMap<>();
 
     Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener) {
       this.session = session;
@@ -99,42 +108,136 @@ public final class PipelineRunner {
     StepRecord runStep(StepPlan step, int position) {
       Instant start = Instant.now();
       List<InputVersion> inputs = new ArrayList<>();
+      String outputName = step.output() == null ? "" : step.output().name();
       try {
         for (String input : step.inputs()) {
           inputs.add(register(step.name(), input));
         }
         String fingerprint = fingerprint(step, inputs);
+        lineage.put(step.name(), lineage(inputs));
         StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),
-            () -> step.accept(s -> execute(s)));
+            () -> step.accept(new StepExecutor(fingerprint)));
         fingerprints.put(step.name(), fingerprint);
+        if (outcome.model() != null) {
+          inputs.add(outcome.model());
+        }
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.SUCCEEDED, start,
-            Instant.now(), inputs, step.output() == null ? "" : step.output().name(), outcome.outputVersion(),
-            outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined(), outcome.expectations(), fingerprint, "");
+            Instant.now(), inputs, outcome.outputName() != null ? outcome.outputName() : outputName,
+            outcome.outputVersion(), outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined(),
+            outcome.expectations(), fingerprint, "");
       } catch (Exception e) {
         StepFailedException failure = RunErrors.wrap(step.name(), e);
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),
-            inputs, step.output() == null ? "" : step.output().name(), -1, -1, -1, 0, List.of(), "",
-            failure.getMessage());
+            inputs, outputName, -1, -1, -1, 0, List.of(), "", failure.getMessage());
       }
     }
 
-    private StepOutcome execute(SqlStepPlan step) {
-      String tag = "lakemill pipeline=" + plan.pipeline() + " run=" + runId + " step=" + step.name();
-      DeltaIO.tagCommits(session, tag);
-      StepOutcome outcome;
-      try {
-        outcome = new SqlStepRunner(session, runId, tag, listener::warning)
-            .run(step, view -> createView(step.name(), view));
-      } finally {
-        DeltaIO.tagCommits(session, null);
+    /** Every input with its version, and, for step inputs, what they read in turn, back to the sources. */
+    private List<InputVersion> lineage(List<InputVersion> inputs) {
+      Map<String, InputVersion> all = new LinkedHashMap<>();
+      for (InputVersion input : inputs) {
+        all.putIfAbsent(input.name(), input);
+        for (InputVersion upstream : lineage.getOrDefault(input.name(), List.of())) {
+          all.putIfAbsent(upstream.name(), upstream);
+        }
       }
+      return List.copyOf(all.values());
+    }
+
+    /** Runs one step of each type inside the run's session, with its commits tagged. */
+    private final class StepExecutor implements StepPlanVisitor<StepOutcome> {
+      private final String fingerprint;
+
+      StepExecutor(String fingerprint) {
+        this.fingerprint = fingerprint;
+      }
+
+      private String tag(StepPlan step) {
+        return "lakemill pipeline=" + plan.pipeline() + " run=" + runId + " step=" + step.name();
+      }
+
+      private <T> T tagged(StepPlan step, java.util.function.Function<String, T> body) {
+        String tag = tag(step);
+        DeltaIO.tagCommits(session, tag);
+        try {
+          return body.apply(tag);
+        } finally {
+          DeltaIO.tagCommits(session, null);
+        }
+      }
+
+      @Override
+      public StepOutcome visitSql(SqlStepPlan step) {
+        StepOutcome outcome = tagged(step, tag -> new SqlStepRunner(session, runId, tag, listener::warning)
+            .run(step, view -> createView(step.name(), view)));
+        registerOutput(step, outcome.outputVersion());
+        return outcome;
+      }
+
+      @Override
+      public StepOutcome visitFeatures(FeaturesStepPlan step) {
+        if (step.output() == null) {
+          registerOutput(step, -1);
+          return new StepOutcome(-1, -1, -1, 0, List.of());
+        }
+        DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session,
+            FeaturesStepRunner.transform(step, view(step.input())), step.output(), tag));
+        registerOutput(step, written.version());
+        return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
+      }
+
+      @Override
+      public StepOutcome visitTrain(TrainStepPlan step) {
+        ModelRegistry registry = registry();
+        TrainStepRunner.Trained trained = tagged(step, tag -> new TrainStepRunner(session, tag).run(step,
+            view(step.data()), plan.ledgerLocation() + "/holdouts/" + step.modelName(), -1,
+            registry.artifactLocation(step.modelName(), runId),
+            new TrainStepRunner.Draft(runId, plan.pipeline(), lineage.get(step.name()), fingerprint)));
+        ModelVersion version = registry.register(trained.draft());
+        listener.info("registered " + version.ref() + " (" + ModelText.metrics(version.metrics()) + ", holdout "
+            + trained.holdoutRows() + " rows, v" + version.holdoutVersion() + ")");
+        registered.put(step.name(), new InputVersion(step.name(), "model " + step.modelName(), version.version()));
+        return new StepOutcome(version.version(), trained.trainRows() + trained.holdoutRows(), -1, 0, List.of(),
+            "model " + step.modelName(), null);
+      }
+
+      @Override
+      public StepOutcome visitValidate(ValidateStepPlan step) {
+        InputVersion trained = registered.get(step.trainStep());
+        if (trained == null || trained.version() < 1) {
+          throw RunErrors.upstreamNeverRan(step.name(), step.trainStep());
+        }
+        new ValidateStepRunner(session, registry(), runId, listener::info).run(step, (int) trained.version());
+        registered.put(step.name(), new InputVersion(step.name(), "", trained.version()));
+        return new StepOutcome(trained.version(), -1, -1, 0, List.of(), "model " + step.modelName(), null);
+      }
+
+      @Override
+      public StepOutcome visitScore(ScoreStepPlan step) {
+        ScoreStepRunner.Scored scored = new ScoreStepRunner(session, registry()).score(step, view(step.input()));
+        DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session, scored.rows(), step.output(), tag));
+        registerOutput(step, written.version());
+        return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of(), null,
+            new InputVersion("model " + scored.model().ref(), scored.model().modelPath(), scored.model().version()));
+      }
+    }
+
+    private ModelRegistry registry() {
+      return new ModelRegistry(session, plan.ledgerLocation());
+    }
+
+    private Dataset<Row> view(String name) {
+      return session.table("`" + name + "`");
+    }
+
+    /** After a step ran: later steps read its output at the version it wrote, or its view. */
+    private void registerOutput(StepPlan step, long version) {
       if (step.output() != null) {
-        createView(step.name(), DeltaIO.read(session, step.output().location(), outcome.outputVersion()));
-        registered.put(step.name(), new InputVersion(step.name(), step.output().location(), outcome.outputVersion()));
+        createView(step.name(), DeltaIO.read(session, step.output().location(), version));
+        registered.put(step.name(), new InputVersion(step.name(), step.output().location(), version));
       } else {
         registered.put(step.name(), new InputVersion(step.name(), "", -1));
       }
-      return outcome;
     }
 
     /** Makes {@code name} readable from SQL, opening a source or loading a step's recorded output. */
@@ -152,12 +255,20 @@ public final class PipelineRunner {
         version = new InputVersion(name, source.get().location() == null ? "" : source.get().location(), opened.version());
       } else {
         StepPlan upstream = plan.step(name).orElseThrow();
-        RunLedger.Recorded recorded = new RunLedger(session, plan.ledgerLocation())
-            .lastSucceeded(plan.pipeline(), name, runId)
-            .orElseThrow(() -> RunErrors.upstreamNeverRan(reader, name));
-        createView(name, DeltaIO.read(session, upstream.output().location(), recorded.outputVersion()));
-        fingerprints.put(name, recorded.fingerprint());
-        version = new InputVersion(name, upstream.output().location(), recorded.outputVersion());
+        Optional<RunLedger.Recorded> recorded = new RunLedger(session, plan.ledgerLocation())
+            .lastSucceeded(plan.pipeline(), name, runId);
+        if (upstream.output() == null) {
+          // A train or validate step outside this invocation: its model version, if it ever ran.
+          version = new InputVersion(name, upstream instanceof TrainStepPlan t ? "model " + t.modelName() : "",
+              recorded.map(RunLedger.Recorded::outputVersion).orElse(-1L));
+          recorded.ifPresent(r -> fingerprints.put(name, r.fingerprint()));
+        } else {
+          RunLedger.Recorded r = recorded.orElseThrow(() -> RunErrors.upstreamNeverRan(reader, name));
+          createView(name, DeltaIO.read(session, upstream.output().location(), r.outputVersion()));
+          fingerprints.put(name, r.fingerprint());
+          lineage.put(name, r.inputs());
+          version = new InputVersion(name, upstream.output().location(), r.outputVersion());
+        }
       }
       registered.put(name, version);
       return version;

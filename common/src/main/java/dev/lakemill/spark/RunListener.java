@@ -10,6 +10,9 @@ public interface RunListener {
   /** A warning, such as a violated {@code warn} expectation. */
   void warning(String message);
 
+  /** A notable result worth a line of its own, such as a registered or promoted model. */
+  default void info(String message) {}
+
   RunListener NONE = new RunListener() {
     @Override
     public void stepFinished(StepRecord step, int position, int total) {}

@@ -1,8 +1,20 @@
 package dev.lakemill.spark;
 
 import dev.lakemill.ledger.ExpectationCount;
+import dev.lakemill.ledger.InputVersion;
 import java.util.List;
 
-/** What running one step produced; the runner adds timing, inputs and fingerprint for the ledger. */
+/**
+ * What running one step produced; the runner adds timing, inputs and fingerprint for the ledger.
+ *
+ * @param outputVersion Delta version written, or the model version for train and validate steps, or -1
+ * @param outputName what the ledger shows as output instead of the output table (e.g. {@code model
+ *     churn}), or null
+ * @param model the registered model a step used (score), recorded as one of its inputs, or null
+ */
 record StepOutcome(long outputVersion, long rowsIn, long rowsOut, long rowsQuarantined,
-    List<ExpectationCount> expectations) {}
+    List<ExpectationCount> expectations, String outputName, InputVersion model) {
+  StepOutcome(long outputVersion, long rowsIn, long rowsOut, long rowsQuarantined, List<ExpectationCount> expectations) {
+    this(outputVersion, rowsIn, rowsOut, rowsQuarantined, expectations, null, null);
+  }
+}

@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * One entry of {@code steps { <name> { type = ..., ... } }}.
  *
- * <p>Later step types ({@code features}, {@code train}, {@code validate}, {@code score},
- * {@code drift}) join this sealed hierarchy.
+ * <p>{@code sql} transforms rows; {@code features}, {@code train}, {@code validate} and {@code score}
+ * are the MLlib lifecycle.
  */
-public sealed interface StepSpec permits SqlStepSpec {
+public sealed interface StepSpec
+    permits SqlStepSpec, FeaturesStepSpec, TrainStepSpec, ValidateStepSpec, ScoreStepSpec {
   /** The step's name: its key under {@code steps}; SQL of later steps references it by this name. */
   String name();
 

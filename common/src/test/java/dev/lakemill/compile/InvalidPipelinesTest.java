@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.mlcheck.MllibCatalog;
 import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class InvalidPipelinesTest {
     assertThat(markers).as("fixture must mark at least one problem").isNotEmpty();
 
     PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class,
-        () -> Pipelines.load(file, Map.of(), new SparkSqlAnalyzer()));
+        () -> Pipelines.load(file, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared()));
 
     assertThat(e).as("expected %s to be invalid", file).isNotNull();
     for (Marker m : markers) {

@@ -7,6 +7,7 @@ import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.compile.plan.SqlStepPlan;
 import dev.lakemill.compile.plan.StepPlan;
 import dev.lakemill.config.Environment;
+import dev.lakemill.mlcheck.MllibCatalog;
 import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class PipelineCompilerTest {
   private final SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
 
   private PipelinePlan compile(Path file) {
-    return new PipelineCompiler(analyzer).compile(Pipelines.load(file, Map.of(), analyzer),
+    return new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared()),
         Environment.local(dir.resolve("lake").toString()));
   }
 

@@ -10,6 +10,7 @@ import dev.lakemill.spec.PipelineSpec;
 import dev.lakemill.spec.SourceFormat;
 import dev.lakemill.spec.SqlStepSpec;
 import dev.lakemill.spec.WriteMode;
+import dev.lakemill.mlcheck.MllibCatalog;
 import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class PipelinesTest {
 
   @Test
   void bindsTheChurnPrepExample() {
-    PipelineSpec spec = Pipelines.load(CHURN_PREP, Map.of(), new SparkSqlAnalyzer());
+    PipelineSpec spec = Pipelines.load(CHURN_PREP, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared());
 
     assertThat(spec.info().name()).isEqualTo("churn-prep");
     assertThat(spec.info().schedule()).isEqualTo("0 3 * * *");
@@ -49,7 +50,7 @@ class PipelinesTest {
 
   @Test
   void commandLineParamsOverrideFileParamsEverywhere() {
-    PipelineSpec spec = Pipelines.load(CHURN_PREP, Map.of("rows", "1000", "run-date", "2026-01-31"), new SparkSqlAnalyzer());
+    PipelineSpec spec = Pipelines.load(CHURN_PREP, Map.of("rows", "1000", "run-date", "2026-01-31"), new SparkSqlAnalyzer(), MllibCatalog.shared());
 
     assertThat(spec.sources().get(0).generatorOptions()).containsEntry("rows", 1000L);
     assertThat(((SqlStepSpec) spec.steps().get(0)).sql()).contains("DATE '2026-01-31'");
@@ -57,7 +58,7 @@ class PipelinesTest {
 
   @Test
   void rejectsAnUndeclaredCommandLineParam() {
-    assertThatThrownBy(() -> Pipelines.load(CHURN_PREP, Map.of("rowz", "5"), new SparkSqlAnalyzer()))
+    assertThatThrownBy(() -> Pipelines.load(CHURN_PREP, Map.of("rowz", "5"), new SparkSqlAnalyzer(), MllibCatalog.shared()))
         .isInstanceOf(PipelineConfigException.class)
         .hasMessage("command line --param: params.rowz: Unknown param 'rowz'; did you mean 'rows'?"
             + " (declare it under params in ../pipeline-defs/churn-prep.conf first)");
@@ -65,7 +66,7 @@ class PipelinesTest {
 
   @Test
   void rejectsAParamValueThatWouldChangeTheSql() {
-    assertThatThrownBy(() -> Pipelines.load(CHURN_PREP, Map.of("run-date", "2026-11-26' OR '1'='1"), new SparkSqlAnalyzer()))
+    assertThatThrownBy(() -> Pipelines.load(CHURN_PREP, Map.of("run-date", "2026-11-26' OR '1'='1"), new SparkSqlAnalyzer(), MllibCatalog.shared()))
         .isInstanceOf(PipelineConfigException.class)
         .hasMessage("../pipeline-defs/churn-prep.conf: 34: steps.prepare.sql: Cannot substitute params.run-date ="
             + " '2026-11-26' OR '1'='1' into SQL: it contains a quote, semicolon, backslash, comment marker or line"
@@ -76,7 +77,7 @@ class PipelinesTest {
   void reportsAMissingFileInsteadOfAcceptingIt() {
     Path missing = dir.resolve("nope.conf");
 
-    assertThatThrownBy(() -> Pipelines.load(missing, Map.of(), new SparkSqlAnalyzer()))
+    assertThatThrownBy(() -> Pipelines.load(missing, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared()))
         .isInstanceOf(PipelineConfigException.class)
         .hasMessage(missing + ": Cannot read pipeline file: it does not exist or is not a file; check the path");
   }
@@ -90,7 +91,7 @@ class PipelinesTest {
         steps { one { type = sql, sql = "SELECT '${params.user}' AS u" } }
         """);
 
-    PipelineSpec spec = Pipelines.load(file, Map.of(), new SparkSqlAnalyzer());
+    PipelineSpec spec = Pipelines.load(file, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared());
 
     assertThat(spec.params()).containsEntry("user", "nobody").containsEntry("path", System.getenv("PATH"));
   }
@@ -105,9 +106,9 @@ class PipelinesTest {
     Files.writeString(c, "pipeline { name = x }\nsteps { s { type = sql, sql = \"SELECT 2 AS one\", output = a.b } }\n");
     SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
 
-    String canonicalA = Pipelines.load(a, Map.of(), analyzer).canonicalSteps().get("s");
+    String canonicalA = Pipelines.load(a, Map.of(), analyzer, MllibCatalog.shared()).canonicalSteps().get("s");
 
-    assertThat(Pipelines.load(b, Map.of(), analyzer).canonicalSteps().get("s")).isEqualTo(canonicalA);
-    assertThat(Pipelines.load(c, Map.of(), analyzer).canonicalSteps().get("s")).isNotEqualTo(canonicalA);
+    assertThat(Pipelines.load(b, Map.of(), analyzer, MllibCatalog.shared()).canonicalSteps().get("s")).isEqualTo(canonicalA);
+    assertThat(Pipelines.load(c, Map.of(), analyzer, MllibCatalog.shared()).canonicalSteps().get("s")).isNotEqualTo(canonicalA);
   }
 }

@@ -11,6 +11,7 @@ import dev.lakemill.config.Environment;
 import dev.lakemill.ledger.ExpectationCount;
 import dev.lakemill.ledger.InputVersion;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.mlcheck.MllibCatalog;
 import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class PipelineRunnerTest extends SparkTestBase {
 
   private PipelinePlan plan(Path file, Map<String, String> params) {
     SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-    return new PipelineCompiler(analyzer).compile(Pipelines.load(file, params, analyzer),
+    return new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(Pipelines.load(file, params, analyzer, MllibCatalog.shared()),
         Environment.local(lakehouse.toString()));
   }
 

@@ -4,6 +4,7 @@ import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.compile.PlanRenderer;
 import dev.lakemill.compile.Pipelines;
 import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.mlcheck.MllibCatalog;
 import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,8 +36,8 @@ final class PlanCommand implements Callable<Integer> {
     }
     try {
       SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-      var spec = Pipelines.load(file, options.params, analyzer);
-      System.out.print(PlanRenderer.render(new PipelineCompiler(analyzer).compile(spec, options.environment()), f));
+      var spec = Pipelines.load(file, options.params, analyzer, MllibCatalog.shared());
+      System.out.print(PlanRenderer.render(new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(spec, options.environment()), f));
       return Lakemill.OK;
     } catch (PipelineConfigException e) {
       System.err.println(e.getMessage());

@@ -12,6 +12,7 @@ import dev.lakemill.spark.PipelineRunner;
 import dev.lakemill.spark.RunListener;
 import dev.lakemill.spark.RunResult;
 import dev.lakemill.spark.SparkSessions;
+import dev.lakemill.mlcheck.MllibCatalog;
 import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
       env = options.environment();
-      plan = new PipelineCompiler(analyzer).compile(Pipelines.load(file, options.params, analyzer), env);
+      plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(Pipelines.load(file, options.params, analyzer, MllibCatalog.shared()), env);
       selected = StepSelection.select(plan, steps, from);
       id = runId == null ? RunIds.generate() : RunIds.check(runId);
     } catch (PipelineConfigException | IllegalArgumentException e) {
@@ -117,6 +118,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public void warning(String message) {
       out.println("  warning: " + message);
+    }
+
+    @Override
+    public void info(String message) {
+      out.println("  " + message);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.lakemill.jobs;
 import dev.lakemill.compile.Pipelines;
 import dev.lakemill.config.PipelineConfigException;
 import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.mlcheck.MllibCatalog;
 import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ final class ValidateCommand implements Callable<Integer> {
     int invalid = 0;
     for (Path file : files) {
       try {
-        PipelineSpec spec = Pipelines.load(file, params, analyzer);
+        PipelineSpec spec = Pipelines.load(file, params, analyzer, MllibCatalog.shared());
         System.out.println(file + ": OK (pipeline " + spec.info().name() + ", " + spec.sources().size()
             + " sources, " + spec.steps().size() + " steps)");
       } catch (PipelineConfigException e) {

@@ -1,0 +1,64 @@
+package dev.lakemill.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.lakemill.compile.plan.ScoreStepPlan;
+import dev.lakemill.registry.ModelRegistry;
+import dev.lakemill.registry.ModelVersion;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs a {@code score} step: applies a registered PipelineModel (feature stages included) to raw
+ * rows and writes them with {@code prediction}, {@code probability} (as an array) and the model's
+ * name and version on every row.
+ */
+final class ScoreStepRunner {
+  static final String MODEL_NAME = "model_name";
+  static final String MODEL_VERSION = "model_version";
+
+  private final SparkSession spark;
+  private final ModelRegistry registry;
+
+  ScoreStepRunner(SparkSession spark, ModelRegistry registry) {
+    this.spark = spark;
+    this.registry = registry;
+  }
+
+  /** The scored rows, resolved model included; the caller writes them. */
+  Scored score(ScoreStepPlan step, Dataset<Row> input) {
+    ModelVersion model = registry.resolve(step.model());
+    Dataset<Row> scored = PipelineModel.load(model.modelPath()).transform(input);
+    return new Scored(model, withModel(scored, input.columns(), model));
+  }
+
+  record Scored(ModelVersion model, Dataset<Row> rows) {}
+
+  /** The input's columns, the model's outputs (vectors as arrays) and the model's identity. */
+  static Dataset<Row> withModel(Dataset<Row> scored, String[] inputColumns, ModelVersion model) {
+    List<Column> out = new ArrayList<>();
+    Arrays.stream(inputColumns).forEach(c -> out.add(col("`" + c.replace("`", "``") + "`")));
+    List<String> names = Arrays.asList(scored.columns());
+    for (String output : List.of("prediction", "probability")) {
+      if (names.contains(output) && !Arrays.asList(inputColumns).contains(output)) {
+        boolean vector = scored.schema().apply(output).dataType() instanceof VectorUDT;
+        out.add(vector ? org.apache.spark.ml.functions.vector_to_array(col(output), "float64").as(output) : col(output));
+      }
+    }
+    out.add(lit(model.name()).as(MODEL_NAME));
+    out.add(lit(model.version()).as(MODEL_VERSION));
+    return scored.select(out.toArray(Column[]::new));
+  }
+
+  SparkSession spark() {
+    return spark;
+  }
+}
