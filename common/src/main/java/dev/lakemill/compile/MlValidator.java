@@ -46,10 +46,18 @@ final class MlValidator {
       }
       checkReadable(spec, step, s.input(), problems);
     }
-    if (!(step instanceof TrainStepSpec)) {
-      for (String input : step.inputs()) {
+  }
+
+  /** Only train steps may read a features step that has no output: it has no rows of its own. */
+  static void checkFeatureReaders(PipelineSpec spec, Dependencies deps, List<Problem> problems) {
+    for (StepSpec step : spec.steps()) {
+      if (step instanceof TrainStepSpec) {
+        continue;
+      }
+      for (String input : deps.inputs().getOrDefault(step.name(), List.of())) {
         if (find(spec, input) instanceof FeaturesStepSpec f && f.output() == null) {
-          problems.add(new Problem(base, step.at(), PipelineErrors.featuresWithoutOutputRead(step.name(), f.name())));
+          problems.add(new Problem("steps." + step.name(), step.at(),
+              PipelineErrors.featuresWithoutOutputRead(step.name(), f.name())));
         }
       }
     }

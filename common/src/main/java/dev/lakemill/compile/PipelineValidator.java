@@ -65,9 +65,8 @@ public final class PipelineValidator {
       }
       if (step instanceof SqlStepSpec sql) {
         checkSql(spec, sql, base, problems);
-      } else {
-        ml.validate(spec, step, problems);
       }
+      ml.validate(spec, step, problems);
       checkOutput(spec, step, base, writers, problems);
     }
     checkReferences(spec, unbound, problems);
@@ -88,6 +87,7 @@ public final class PipelineValidator {
           u.explicit() ? spec.at("steps." + u.step() + ".inputs", at) : at,
           PipelineErrors.unknownReference(u.reference(), u.hint())));
     }
+    MlValidator.checkFeatureReaders(spec, deps, problems);
     List<String> names = spec.steps().stream().map(StepSpec::name).toList();
     List<String> cycle = deps.cycle(names);
     if (!cycle.isEmpty()) {

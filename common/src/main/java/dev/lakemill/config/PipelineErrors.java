@@ -237,7 +237,8 @@ public final class PipelineErrors {
       return "Cannot use metric " + q(metric) + ": " + estimator + " has no standard evaluator in lakemill; remove"
           + " tuning, metrics and gates for it";
     }
-    return "Cannot use metric " + q(metric) + " for " + estimator + " (" + problem + ")" + Names.suggestion(metric, allowed)
+    return "Cannot use metric " + q(metric) + " for " + estimator + " (" + problem + ")"
+        + Names.closest(metric, allowed).map(c -> "; did you mean " + q(c) + "?").orElse("")
         + "; " + problem + " metrics are " + allowed;
   }
 
@@ -256,7 +257,8 @@ public final class PipelineErrors {
   }
 
   public static String trainInputNotReadable(String input) {
-    return "Cannot train on " + q(input) + ": it is a validate or train step; use the features step or a step with rows";
+    return "Cannot read " + q(input) + ": train and validate steps produce models, not rows; read the features step"
+        + " or a step with rows";
   }
 
   public static String featuresWithoutOutputRead(String reader, String features) {

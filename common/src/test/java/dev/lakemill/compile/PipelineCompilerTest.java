@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.compile.plan.PipelinePlan;
+import dev.lakemill.compile.plan.MlStagePlan;
+import dev.lakemill.compile.plan.ProblemType;
+import dev.lakemill.compile.plan.ScoreStepPlan;
 import dev.lakemill.compile.plan.SqlStepPlan;
+import dev.lakemill.compile.plan.TrainStepPlan;
+import dev.lakemill.compile.plan.ValidateStepPlan;
 import dev.lakemill.compile.plan.StepPlan;
 import dev.lakemill.config.Environment;
 import dev.lakemill.mlcheck.MllibCatalog;
@@ -41,6 +46,35 @@ class PipelineCompilerTest {
         .isEqualTo(dir.resolve("lake/silver/customers_quarantine").toString());
     assertThat(((SqlStepPlan) plan.steps().get(0)).expectations()).hasSize(3);
     assertThat(plan.ledgerLocation()).isEqualTo(dir.resolve("lake/_lakemill").toString());
+  }
+
+  @Test
+  void compilesChurnIntoOneMllibPipelinePerTrainStep() {
+    PipelinePlan plan = compile(Path.of("../pipeline-defs/churn.conf"));
+
+    assertThat(plan.steps()).extracting(StepPlan::name).containsExactly("prepare", "features", "train", "validate", "score");
+    TrainStepPlan train = (TrainStepPlan) plan.step("train").orElseThrow();
+    assertThat(train.inputs()).containsExactly("features", "prepare");
+    assertThat(train.data()).isEqualTo("prepare");
+    assertThat(train.featureStages()).extracting(MlStagePlan::simpleName)
+        .containsExactly("Imputer", "StringIndexer", "OneHotEncoder", "VectorAssembler");
+    assertThat(train.estimator().className()).isEqualTo("org.apache.spark.ml.classification.GBTClassifier");
+    assertThat(train.problem()).isEqualTo(ProblemType.CLASSIFICATION);
+    assertThat(train.featureColumns())
+        .containsExactly("tenure_months", "plan", "region", "age", "support_calls", "monthly_fee");
+    assertThat(train.tuning().grid()).containsOnlyKeys("maxDepth", "stepSize");
+    assertThat(train.definition()).startsWith("{\"features\":{").contains(",\"train\":{");
+    ValidateStepPlan validate = (ValidateStepPlan) plan.step("validate").orElseThrow();
+    assertThat(validate.metrics()).containsExactly("areaUnderROC", "areaUnderPR", "f1", "accuracy");
+    assertThat(validate.modelName()).isEqualTo("churn");
+    ScoreStepPlan score = (ScoreStepPlan) plan.step("score").orElseThrow();
+    assertThat(score.inputs()).as("scoring waits for the step that promotes churn").containsExactly("prepare", "validate");
+    assertThat(score.model()).isEqualTo(new dev.lakemill.spec.ModelRef("churn", "champion", 0));
+    assertThat(PlanRenderer.render(plan, PlanRenderer.Format.TEXT)).contains(
+        "  2. features  reads [prepare]  (view only)\n",
+        "  3. train  reads [features, prepare]  registers model churn\n",
+        "  4. validate  reads [train]  promotes churn@champion\n",
+        "  5. score  reads [prepare, validate]  writes gold.churn_scores (overwrite)\n");
   }
 
   @Test
