@@ -71,6 +71,22 @@ final class DeltaLogFiles {
         + " commits of " + location);
   }
 
+  /** When {@code version} was committed (its commitInfo timestamp), or -1 when its commit file is gone. */
+  static long commitMillis(SparkSession spark, String location, long version) {
+    Path commit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
+    try {
+      FileSystem fs = commit.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.exists(commit)) {
+        return -1;
+      }
+      JsonNode info = commitInfo(fs, commit);
+      return info != null && info.has("timestamp") ? info.get("timestamp").asLong()
+          : fs.getFileStatus(commit).getModificationTime();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log of " + location, e);
+    }
+  }
+
   private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
