@@ -112,13 +112,24 @@ public final class ModelRegistry {
       ModelVersion v = draft.withVersion(nextVersion(draft.name()), Instant.now());
       Dataset<Row> row = spark.createDataFrame(List.of(toRow(v)), MODELS);
       try {
+        long inserted = 1;
         if (!DeltaIO.exists(spark, modelsLocation())) {
           row.write().format("delta").mode("errorifexists").save(modelsLocation());
         } else {
-          DeltaTable.forPath(spark, modelsLocation()).as("t")
+          Row metrics = DeltaTable.forPath(spark, modelsLocation()).as("t")
               .merge(row.as("s"), "t.name = s.name AND t.version = s.version")
               .whenNotMatched().insertAll()
-              .execute();
+              .execute().head();
+          inserted = metrics.<Long>getAs("num_inserted_rows");
+        }
+        if (inserted == 0) {
+          // Another registration committed this number after we picked it: take the next one.
+          sleepQuietly(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
+          if (attempt >= MAX_ATTEMPTS) {
+            throw new IllegalStateException("Cannot register " + draft.name() + " after " + attempt
+                + " attempts: every version number was taken by a concurrent registration");
+          }
+          continue;
         }
         if (versionCount(v.name(), v.version()) == 1) {
           return v;

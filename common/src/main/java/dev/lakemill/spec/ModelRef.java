@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public record ModelRef(String name, String alias, int version) {
   private static final Pattern SYNTAX =
-      Pattern.compile("([A-Za-z][A-Za-z0-9_-]*)@(?:v([1-9][0-9]{0,8})|([A-Za-z][A-Za-z0-9_-]*))");
+      Pattern.compile("([A-Za-z][A-Za-z0-9_-]*)@(?:v([1-9][0-9]{0,8})|(?!v[0-9]+$)([A-Za-z][A-Za-z0-9_-]*))");
 
   /** Parses {@code name@alias} or {@code name@vN}; empty when the text is neither. */
   public static Optional<ModelRef> parse(String text) {

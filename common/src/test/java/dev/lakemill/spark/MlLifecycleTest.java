@@ -192,6 +192,28 @@ class MlLifecycleTest extends SparkTestBase {
   }
 
   @Test
+  void splitsAreTheSameRowsWhateverThePartitioningAndByTimeSplitsOnTheColumn() {
+    org.apache.spark.sql.Dataset<Row> rows = spark.sql(
+        "SELECT id, CAST(id % 7 AS STRING) AS s, DATE '2026-01-01' + CAST(id % 60 AS INT) AS day FROM range(2000)");
+    dev.lakemill.spec.SplitSpec random = new dev.lakemill.spec.SplitSpec(0.2, 42, null, null, null);
+    List<Long> test = rows.where(TrainStepRunner.testRows(random, rows)).select("id").as(org.apache.spark.sql.Encoders.LONG())
+        .collectAsList().stream().sorted().toList();
+    org.apache.spark.sql.Dataset<Row> shuffled = rows.repartition(7);
+    List<Long> again = shuffled.where(TrainStepRunner.testRows(random, shuffled)).select("id")
+        .as(org.apache.spark.sql.Encoders.LONG()).collectAsList().stream().sorted().toList();
+    assertThat(again).isEqualTo(test);
+    assertThat(test.size() / 2000.0).isCloseTo(0.2, within(0.03));
+    dev.lakemill.spec.SplitSpec otherSeed = new dev.lakemill.spec.SplitSpec(0.2, 43, null, null, null);
+    assertThat(rows.where(TrainStepRunner.testRows(otherSeed, rows)).select("id").as(org.apache.spark.sql.Encoders.LONG())
+        .collectAsList()).isNotEqualTo(test);
+
+    dev.lakemill.spec.SplitSpec byTime = new dev.lakemill.spec.SplitSpec(null, 42, "day", "2026-02-20", null);
+    assertThat(rows.where(TrainStepRunner.testRows(byTime, rows)).count())
+        .isEqualTo(rows.where("day >= DATE '2026-02-20'").count())
+        .isPositive();
+  }
+
+  @Test
   void rollbackAndAsOfReplayAliasEvents() throws IOException {
     assertThat(run(plan("good", PIPELINE.replace("ESTIMATOR", GOOD)), new ArrayList<>()).succeeded()).isTrue();
     ModelRegistry registry = registry();

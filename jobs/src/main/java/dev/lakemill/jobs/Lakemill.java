@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Lakemill.Version.class,
     description = "Declarative batch pipelines on Apache Spark and Delta Lake.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, HistoryCommand.class})
+    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, HistoryCommand.class, ModelsCommand.class,
+        ReproduceCommand.class, VacuumCommand.class})
 public final class Lakemill {
   public static final int OK = 0;
   public static final int RUN_FAILED = 1;

@@ -78,12 +78,12 @@ class DocsExamplesTest {
         }
       }
     }
-    assertThat(checked).isGreaterThanOrEqualTo(6);
+    assertThat(checked).isGreaterThanOrEqualTo(8);
   }
 
   @Test
   void readmeShowsTheShippedPipelineAndEveryShippedPipelineValidates() throws IOException {
-    String shipped = Files.readAllLines(ROOT.resolve("pipeline-defs/churn-prep.conf")).stream()
+    String shipped = Files.readAllLines(ROOT.resolve("pipeline-defs/churn.conf")).stream()
         .dropWhile(l -> l.startsWith("#")).collect(Collectors.joining("\n", "", "\n"));
     assertThat(blocks(ROOT.resolve("README.md"))).contains(new Block("hocon", shipped));
 
@@ -101,10 +101,56 @@ class DocsExamplesTest {
     String readme = Files.readString(ROOT.resolve("README.md"));
     String ci = Files.readString(ROOT.resolve(".ci/run"));
 
-    assertThat(readme).contains("scripts/lakemill run pipeline-defs/churn-prep.conf", "mvn -B test");
+    assertThat(readme).contains("scripts/lakemill run pipeline-defs/churn.conf", "mvn -B test");
     assertThat(ci.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList())
         .contains("mvn -B test");
     assertThat(ROOT.resolve("scripts/lakemill")).isExecutable();
+  }
+
+  /** A small, fast model pipeline: the registry queries of docs/MODELS.md run on what it registers. */
+  private static final String SMALL_MODEL = """
+      pipeline { name = docs-model }
+      params { seed = 7 }
+      sources { customers { format = generate, generator = churn-customers, rows = 1500, seed = ${params.seed} } }
+      steps {
+        prepare { type = sql, sql = "SELECT customer_id, age, support_calls, churned FROM customers", output = silver.customers }
+        features { type = features, input = prepare, stages = [{ type = VectorAssembler, params { inputCols = [age, support_calls], outputCol = features } }] }
+        train {
+          type = train, input = features, label = churned, split { test-fraction = 0.25, seed = 1 }
+          estimator { type = LogisticRegression, params { maxIter = 10 } }
+          register-as = churn
+        }
+        validate { type = validate, model = train, metrics = [areaUnderROC], gates = [{ metric = areaUnderROC, at-least = 0.5 }], promote-to = champion }
+      }
+      """;
+
+  @Test
+  void registryQueriesRunOnARealRegistry() throws IOException {
+    Path lake = dir.resolve("lake");
+    Path file = dir.resolve("docs-model.conf");
+    Files.writeString(file, SMALL_MODEL);
+    for (String seed : List.of("7", "8")) {
+      CliTest.Outcome run = lakemill("run", file.toString(), "--conf", CliTest.CONF, "--lakehouse", lake.toString(),
+          "--param", "seed=" + seed);
+      assertThat(run.exit()).as(run.out() + run.err()).isZero();
+      assertThat(run.out()).contains("registered churn@v");
+    }
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("docs")
+        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .getOrCreate();
+    try {
+      List<Block> queries = blocks(ROOT.resolve("docs/MODELS.md")).stream().filter(b -> b.language().equals("sql")).toList();
+      assertThat(queries).hasSizeGreaterThanOrEqualTo(4);
+      for (Block q : queries) {
+        String sql = q.text().replace("${ledger}", lake.resolve("_lakemill").toString());
+        assertThat(spark.sql(sql).collectAsList()).as(sql).isNotEmpty();
+      }
+    } finally {
+      spark.stop();
+    }
   }
 
   @Test

@@ -1,0 +1,202 @@
+package dev.lakemill.jobs;
+
+import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.compile.plan.PipelinePlan;
+import dev.lakemill.config.Environment;
+import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.registry.ModelRegistry;
+import dev.lakemill.spark.SparkSessions;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lakemill models}: inspect the model registry, and move aliases and archive versions by hand. */
+@Command(
+    name = "models",
+    mixinStandardHelpOptions = true,
+    description = "List, inspect, promote, roll back and archive registered models.",
+    subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class, ModelsCommand.History.class,
+        ModelsCommand.Promote.class, ModelsCommand.Rollback.class, ModelsCommand.AsOf.class,
+        ModelsCommand.Archive.class, ModelsCommand.Unarchive.class})
+final class ModelsCommand {
+  private static final String CHAMPION = "champion";
+
+  /**
+   * Loads the environment, opens the registry at {@code <lakehouse root>/_lakemill} in its own
+   * SparkSession (stopped at the end), and turns {@link ModelsView.Invalid} into exit code 2.
+   */
+  abstract static class Subcommand implements Callable<Integer> {
+    @Mixin
+    PipelineOptions options;
+
+    /** Checks that need no Spark, run before the session starts. */
+    void check() {}
+
+    /** Prints the result and returns the exit code. */
+    abstract int run(ModelRegistry registry);
+
+    @Override
+    public Integer call() {
+      Environment env;
+      try {
+        env = options.environment();
+        check();
+      } catch (PipelineConfigException | ModelsView.Invalid e) {
+        System.err.println(e.getMessage());
+        return Lakemill.INVALID;
+      }
+      String location = PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER;
+      SparkSession spark = SparkSessions.create(env, "lakemill models");
+      try {
+        return run(new ModelRegistry(spark, location));
+      } catch (ModelsView.Invalid e) {
+        System.err.println(e.getMessage());
+        return Lakemill.INVALID;
+      } catch (RuntimeException e) {
+        System.err.println("Cannot use the model registry at " + location + ": " + e);
+        return Lakemill.RUN_FAILED;
+      } finally {
+        spark.stop();
+      }
+    }
+
+    static int print(String text) {
+      System.out.print(text);
+      return Lakemill.OK;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "One line per model: versions, latest, aliases now, archived versions.")
+  static final class ListModels extends Subcommand {
+    @Override
+    int run(ModelRegistry registry) {
+      return print(ModelsView.list(registry));
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Everything recorded about one model version, its aliases and validations.")
+  static final class Show extends Subcommand {
+    @Parameters(paramLabel = "MODEL", description = "NAME (its latest version), NAME@vN or NAME@ALIAS.")
+    String model;
+
+    @Override
+    int run(ModelRegistry registry) {
+      return print(ModelsView.show(registry, model));
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true,
+      description = "A model's versions and alias/archive events in time order.")
+  static final class History extends Subcommand {
+    @Parameters(paramLabel = "NAME", description = "Model name.")
+    String name;
+
+    @Override
+    int run(ModelRegistry registry) {
+      return print(ModelsView.history(registry, name));
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true,
+      description = "Point an alias at a version (archived versions cannot be promoted).")
+  static final class Promote extends Subcommand {
+    @Parameters(paramLabel = "MODEL@vN", description = "The version to promote, e.g. churn@v3.")
+    String model;
+
+    @Option(names = "--alias", required = true, description = "The alias to move, e.g. champion.")
+    String alias;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded with the event.")
+    String reason;
+
+    @Override
+    int run(ModelRegistry registry) {
+      return print(ModelsView.promote(registry, model, alias, reason, Instant.now()));
+    }
+  }
+
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = "Move an alias back to the version it pointed to before.")
+  static final class Rollback extends Subcommand {
+    @Parameters(paramLabel = "NAME", description = "Model name.")
+    String name;
+
+    @Option(names = "--alias", defaultValue = CHAMPION, description = "The alias (default: ${DEFAULT-VALUE}).")
+    String alias;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded with the event.")
+    String reason;
+
+    @Override
+    int run(ModelRegistry registry) {
+      return print(ModelsView.rollback(registry, name, alias, reason, Instant.now()));
+    }
+  }
+
+  @Command(name = "as-of", mixinStandardHelpOptions = true,
+      description = "The version an alias pointed to at an instant; exit code 1 if none.")
+  static final class AsOf extends Subcommand {
+    @Parameters(paramLabel = "NAME", description = "Model name.")
+    String name;
+
+    @Option(names = "--alias", defaultValue = CHAMPION, description = "The alias (default: ${DEFAULT-VALUE}).")
+    String alias;
+
+    @Option(names = "--at", required = true, paramLabel = "INSTANT",
+        description = "An ISO-8601 instant (2026-11-01T00:00:00Z) or a date (2026-11-01: its start, UTC).")
+    String at;
+
+    private Instant instant;
+
+    @Override
+    void check() {
+      instant = ModelsView.instant(at);
+    }
+
+    @Override
+    int run(ModelRegistry registry) {
+      ModelsView.AsOf answer = ModelsView.asOf(registry, name, alias, instant);
+      if (answer.version() == 0) {
+        System.err.print(answer.text());
+        return Lakemill.RUN_FAILED;
+      }
+      return print(answer.text());
+    }
+  }
+
+  @Command(name = "archive", mixinStandardHelpOptions = true,
+      description = "Archive a version: it cannot be promoted, and vacuum no longer protects its files.")
+  static final class Archive extends Subcommand {
+    @Parameters(paramLabel = "MODEL@vN", description = "The version to archive, e.g. churn@v1.")
+    String model;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded with the event.")
+    String reason;
+
+    @Override
+    int run(ModelRegistry registry) {
+      return print(ModelsView.archive(registry, model, true, reason, Instant.now()));
+    }
+  }
+
+  @Command(name = "unarchive", mixinStandardHelpOptions = true,
+      description = "Undo archive: the version can be promoted and its files are protected.")
+  static final class Unarchive extends Subcommand {
+    @Parameters(paramLabel = "MODEL@vN", description = "The version to unarchive, e.g. churn@v1.")
+    String model;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded with the event.")
+    String reason;
+
+    @Override
+    int run(ModelRegistry registry) {
+      return print(ModelsView.archive(registry, model, false, reason, Instant.now()));
+    }
+  }
+}

@@ -1,0 +1,400 @@
+package dev.lakemill.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakemill.ledger.InputVersion;
+import dev.lakemill.registry.AliasEvent;
+import dev.lakemill.registry.GateResult;
+import dev.lakemill.registry.ModelRegistry;
+import dev.lakemill.registry.ModelVersion;
+import dev.lakemill.registry.TuningResult;
+import dev.lakemill.registry.Validation;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lakemill models} on a registry seeded with synthetic versions and events: what each
+ * subcommand prints and records, and every user error. The last test goes through the real command
+ * line, after the shared session is stopped (the command stops the session it gets).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ModelsCommandTest {
+  static final Instant T1 = Instant.parse("2030-01-01T00:00:00Z");
+  static final Instant T2 = Instant.parse("2030-02-01T00:00:00Z");
+  static final Instant T3 = Instant.parse("2030-02-15T12:00:00Z");
+  static final Instant T4 = Instant.parse("2030-03-01T00:00:00Z");
+  static final Instant T5 = Instant.parse("2030-03-10T00:00:00Z");
+
+  static SparkSession spark;
+
+  /** churn v1..v3 and fraud v1; champion v1 -> v2 -> rolled back to v1, staging v3, v2 archived. */
+  static ModelRegistry seeded;
+
+  @TempDir static Path shared;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSparkAndSeed() {
+    spark = SparkSession.builder()
+        .master("local[2]")
+        .appName("lakemill-test")
+        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.databricks.delta.snapshotPartitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    seeded = registry(shared);
+    for (int i = 1; i <= 3; i++) {
+      seeded.register(draft("churn", "r" + i, 0.70 + i / 20.0));
+    }
+    seeded.register(draft("fraud", "f1", 0.95));
+    seeded.recordValidation(new Validation("churn", 1, "r1", T1, List.of(new GateResult("areaUnderROC", "at-least", 0.7,
+        0.75, 0.7, 0, Double.NaN, true)), true));
+    seeded.recordValidation(new Validation("churn", 3, "r3", T3, List.of(new GateResult("areaUnderROC",
+        "at-least-champion-minus", 0.01, 0.85, 0.79, 2, 0.80, true), new GateResult("logLoss", "at-most", 0.4, 0.5,
+        0.4, 0, Double.NaN, false)), false));
+    String gates = "passed gates in step validate";
+    seeded.recordEvent(new AliasEvent("churn", AliasEvent.PROMOTE, "champion", 1, T1, "r1", gates));
+    seeded.recordEvent(new AliasEvent("churn", AliasEvent.PROMOTE, "champion", 2, T2, "r2", gates));
+    seeded.recordEvent(new AliasEvent("churn", AliasEvent.PROMOTE, "staging", 3, T3, "", ModelsView.PROMOTE_REASON));
+    seeded.recordEvent(new AliasEvent("churn", AliasEvent.ROLLBACK, "champion", 1, T4, "", "v2 drifted"));
+    seeded.recordEvent(new AliasEvent("churn", AliasEvent.ARCHIVE, "", 2, T5, "", "archived from the command line"));
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    if (spark != null) {
+      spark.stop();
+      spark = null;
+    }
+  }
+
+  static ModelRegistry registry(Path lakehouse) {
+    return new ModelRegistry(spark, lakehouse.toAbsolutePath() + "/_lakemill");
+  }
+
+  static ModelVersion draft(String name, String runId, double auc) {
+    return new ModelVersion(name, 0, runId, name + "-train", "train", null,
+        "org.apache.spark.ml.classification.GBTClassifier", "classification",
+        Map.of("maxIter", "20", "maxDepth", "5", "featuresCol", "\"features\""), "areaUnderROC",
+        List.of(new TuningResult(Map.of("maxDepth", "3"), auc - 0.02),
+            new TuningResult(Map.of("maxDepth", "5"), auc - 0.01)),
+        Map.of("logLoss", 1 - auc, "f1", auc - 0.1, "areaUnderROC", auc, "accuracy", auc - 0.05), "churned",
+        List.of("age", "tenure", "plan"), "features",
+        List.of(new InputVersion("customers", "/lake/bronze/customers", 4),
+            new InputVersion("plans", "/data/plans.csv", -1),
+            new InputVersion("features", "/lake/silver/features", 7)),
+        "/lake/_lakemill/holdouts/" + name, 2, "test-fraction=0.2 seed=42", "fp-" + runId, "{\"train\":{}}", "0.1.0",
+        "4.1.0", "/lake/_lakemill/model_artifacts/" + name + "/" + runId);
+  }
+
+  @Test
+  void listShowsVersionsLatestAliasesAndArchived() {
+    assertThat(ModelsView.list(seeded)).isEqualTo(
+        "model                versions latest  aliases                      archived\n"
+            + "churn                       3     v3  champion=v1, staging=v3      v2\n"
+            + "fraud                       1     v1  none                         -\n");
+    assertThat(ModelsView.list(registry(dir))).isEqualTo("No models registered in " + dir.toAbsolutePath()
+        + "/_lakemill yet; a train step registers one (register-as = NAME).\n");
+  }
+
+  @Test
+  void showByAliasPrintsEveryFieldAndValidations() {
+    String v1 = ModelsView.show(seeded, "churn@champion");
+
+    assertThat(v1).startsWith("churn@v1\n  aliases      champion\n  archived     no\n  run          r1\n"
+            + "  pipeline     churn-train, step train\n  created      ")
+        .contains("\n  estimator    org.apache.spark.ml.classification.GBTClassifier\n  problem      classification\n"
+            + "  params       featuresCol=\"features\", maxDepth=5, maxIter=20\n"
+            + "  tuning       areaUnderROC over 2 candidates (higher is better, * best)\n"
+            + "                 0.7300  maxDepth=3\n"
+            + "               * 0.7400  maxDepth=5\n"
+            + "  metrics      areaUnderROC 0.7500, f1 0.6500, accuracy 0.7000, logLoss 0.2500\n"
+            + "  label        churned\n  features     age, tenure, plan\n"
+            + "  data         features  /lake/silver/features@v7\n"
+            + "  lineage      customers  /lake/bronze/customers@v4\n"
+            + "               plans  /data/plans.csv (not a Delta table)\n"
+            + "               features  /lake/silver/features@v7\n"
+            + "  holdout      /lake/_lakemill/holdouts/churn@v2\n  split        test-fraction=0.2 seed=42\n"
+            + "  fingerprint  fp-r1\n  built with   lakemill 0.1.0, Spark 4.1.0\n"
+            + "  model path   /lake/_lakemill/model_artifacts/churn/r1\n  definition   {\"train\":{}}\n"
+            + "  validations  2030-01-01T00:00:00Z  run r1: passed\n"
+            + "                 PASS areaUnderROC at-least: 0.7500 vs >= 0.7000\n");
+  }
+
+  @Test
+  void showByVersionAndByPlainName() {
+    String v2 = ModelsView.show(seeded, "churn@v2");
+    String latest = ModelsView.show(seeded, "churn");
+
+    assertThat(v2).startsWith("churn@v2\n  aliases      none\n  archived     yes: it cannot be promoted and vacuum does"
+        + " not protect its files\n  run          r2\n");
+    assertThat(latest).startsWith("churn@v3\n  aliases      staging\n  archived     no\n")
+        .endsWith("  validations  2030-02-15T12:00:00Z  run r3: failed\n"
+            + "                 PASS areaUnderROC at-least-champion-minus: 0.8500 vs >= 0.7900 (champion v2: 0.8000)\n"
+            + "                 FAIL logLoss at-most: 0.5000 vs <= 0.4000\n");
+  }
+
+  @Test
+  void historyListsVersionsThenEventsInTimeOrder() {
+    List<String> lines = ModelsView.history(seeded, "churn").lines().toList();
+
+    assertThat(lines).hasSize(9);
+    assertThat(lines.get(0)).matches("\\S+Z  register  v1               run r1: areaUnderROC 0.7500, f1 0.6500,"
+        + " accuracy 0.7000; validation passed");
+    assertThat(lines.get(1)).endsWith("validation none");
+    assertThat(lines.get(2)).endsWith("register  v3               run r3: areaUnderROC 0.8500, f1 0.7500,"
+        + " accuracy 0.8000; validation failed");
+    assertThat(lines.subList(3, 9)).containsExactly(
+        "2030-01-01T00:00:00Z  promote   champion -> v1   run r1: passed gates in step validate",
+        "2030-02-01T00:00:00Z  promote   champion -> v2   run r2: passed gates in step validate",
+        "2030-02-15T12:00:00Z  promote   staging -> v3    command line: promoted from the command line",
+        "2030-03-01T00:00:00Z  rollback  champion -> v1   command line: v2 drifted",
+        "2030-03-10T00:00:00Z  archive   v2               command line: archived from the command line",
+        "now: champion=v1, staging=v3; archived: v2");
+    assertThat(ModelsView.history(seeded, "fraud")).endsWith("validation none\nnow: none; archived: none\n");
+  }
+
+  @Test
+  void asOfReplaysEventsUpToTheInstant() {
+    assertThat(ModelsView.asOf(seeded, "churn", "champion", Instant.parse("2029-12-31T23:59:59Z")))
+        .isEqualTo(new ModelsView.AsOf(0, "churn@champion pointed to no version at 2029-12-31T23:59:59Z\n"));
+    assertThat(ModelsView.asOf(seeded, "churn", "champion", T1).text())
+        .isEqualTo("churn@champion at 2030-01-01T00:00:00Z: churn@v1\n");
+    assertThat(ModelsView.asOf(seeded, "churn", "champion", ModelsView.instant("2030-01-20T08:00:00+02:00")).version())
+        .isEqualTo(1);
+    assertThat(ModelsView.asOf(seeded, "churn", "champion", ModelsView.instant("2030-02-01")).version()).isEqualTo(2);
+    assertThat(ModelsView.asOf(seeded, "churn", "champion", T4.minusSeconds(1)).version()).isEqualTo(2);
+    assertThat(ModelsView.asOf(seeded, "churn", "champion", T4).version()).isEqualTo(1);
+    assertThat(ModelsView.asOf(seeded, "churn", "staging", T2).version()).isZero();
+    assertThat(ModelsView.asOf(seeded, "churn", "staging", T5).version()).isEqualTo(3);
+  }
+
+  @Test
+  void promoteThreeThenRollBackTwiceButNotToAnArchivedVersion() {
+    ModelRegistry registry = registry(dir);
+    for (int i = 1; i <= 3; i++) {
+      registry.register(draft("churn", "r" + i, 0.7 + i / 100.0));
+    }
+
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      String reason = i == 3 ? "better recall" : null;
+      out.add(ModelsView.promote(registry, "churn@v" + i, "champion", reason, T1.plusSeconds(i)));
+    }
+    out.add(ModelsView.promote(registry, "churn@v3", "champion", null, T1.plusSeconds(4)));
+    out.add(ModelsView.rollback(registry, "churn", "champion", null, T2));
+    out.add(ModelsView.rollback(registry, "churn", "champion", "v2 was bad too", T3));
+
+    assertThat(out).containsExactly(
+        "churn@champion: none -> v1 (promoted from the command line)\n",
+        "churn@champion: v1 -> v2 (promoted from the command line)\n",
+        "churn@champion: v2 -> v3 (better recall)\n",
+        "churn@champion is already v3; nothing recorded\n",
+        "churn@champion: v3 -> v2 (rolled back from the command line)\n",
+        "churn@champion: v2 -> v1 (v2 was bad too)\n");
+    assertThat(registry.events("churn")).extracting(AliasEvent::action, AliasEvent::version, AliasEvent::runId)
+        .containsExactly(tuple("promote", 1, ""), tuple("promote", 2, ""), tuple("promote", 3, ""),
+            tuple("rollback", 2, ""), tuple("rollback", 1, ""));
+    assertThat(registry.aliasesAt("churn", null)).isEqualTo(Map.of("champion", 1));
+    assertThatThrownBy(() -> ModelsView.rollback(registry, "churn", "champion", null, T4))
+        .isInstanceOf(ModelsView.Invalid.class)
+        .hasMessage("Cannot roll back churn@champion: it has no previous version (v1 is the only one left on its"
+            + " history); promote another version instead: lakemill models promote churn@vN --alias champion");
+    assertThatThrownBy(() -> ModelsView.rollback(registry, "churn", "champoin", null, T4))
+        .hasMessage("Cannot roll back churn@champoin: model 'churn' has no alias 'champoin'; did you mean 'champion'?"
+            + " (aliases now: champion=v1)");
+
+    ModelsView.promote(registry, "churn@v3", "champion", null, T4);
+    ModelsView.archive(registry, "churn@v1", true, "superseded", T4.plusSeconds(1));
+    assertThatThrownBy(() -> ModelsView.rollback(registry, "churn", "champion", null, T5))
+        .isInstanceOf(ModelsView.Invalid.class)
+        .hasMessage("Cannot roll back churn@champion to v1: it is archived; unarchive it first with: lakemill models"
+            + " unarchive churn@v1");
+    assertThat(registry.aliasesAt("churn", null)).isEqualTo(Map.of("champion", 3));
+  }
+
+  @Test
+  void archivedVersionsCannotBePromotedAndAliasedVersionsCannotBeArchived() {
+    ModelRegistry registry = registry(dir);
+    registry.register(draft("churn", "r1", 0.7));
+
+    List<String> out = new ArrayList<>();
+    out.add(ModelsView.archive(registry, "churn@v1", true, null, T1));
+    out.add(ModelsView.archive(registry, "churn@v1", true, null, T1.plusSeconds(1)));
+    assertThatThrownBy(() -> ModelsView.promote(registry, "churn@v1", "champion", null, T2))
+        .isInstanceOf(ModelsView.Invalid.class)
+        .hasMessage("Cannot promote churn@v1: it is archived; unarchive it first with: lakemill models unarchive"
+            + " churn@v1");
+    out.add(ModelsView.archive(registry, "churn@v1", false, "needed again", T3));
+    out.add(ModelsView.archive(registry, "churn@v1", false, null, T3.plusSeconds(1)));
+    out.add(ModelsView.promote(registry, "churn@v1", "champion", null, T4));
+    assertThatThrownBy(() -> ModelsView.archive(registry, "churn@champion", true, null, T5))
+        .isInstanceOf(ModelsView.Invalid.class)
+        .hasMessage("Cannot archive churn@v1: it is churn@champion now; promote another version to that alias (or roll"
+            + " it back) first");
+
+    assertThat(out).containsExactly(
+        "Archived churn@v1: it cannot be promoted, and vacuum no longer protects its files\n",
+        "churn@v1 is already archived; nothing recorded\n",
+        "Unarchived churn@v1: it can be promoted again, and vacuum protects its files\n",
+        "churn@v1 is not archived; nothing recorded\n",
+        "churn@champion: none -> v1 (promoted from the command line)\n");
+    assertThat(registry.events("churn")).extracting(AliasEvent::action, AliasEvent::alias, AliasEvent::version,
+        AliasEvent::at, AliasEvent::reason).containsExactly(
+            tuple("archive", "", 1, T1, "archived from the command line"),
+            tuple("unarchive", "", 1, T3, "needed again"),
+            tuple("promote", "champion", 1, T4, "promoted from the command line"));
+    assertThat(registry.archived("churn")).isEmpty();
+  }
+
+  @Test
+  void errorsSayWhatIsWrongAndHowToFixIt() {
+    String registryAt = shared.toAbsolutePath() + "/_lakemill";
+
+    assertInvalid(() -> ModelsView.show(seeded, "chrun"), "Unknown model 'chrun' in the registry at " + registryAt
+        + "; did you mean 'churn'? (list them with: lakemill models list)");
+    assertInvalid(() -> ModelsView.history(seeded, "zebra"), "Unknown model 'zebra' in the registry at " + registryAt
+        + "; use one of churn, fraud (list them with: lakemill models list)");
+    assertInvalid(() -> ModelsView.history(registry(dir), "churn"), "Unknown model 'churn': the registry at "
+        + dir.toAbsolutePath() + "/_lakemill is empty; a train step registers models (register-as = churn), or pass"
+        + " --lakehouse to use another lakehouse");
+    assertInvalid(() -> ModelsView.show(seeded, "churn@v9"),
+        "Model 'churn' has no version v9: it has v1..v3; see them with: lakemill models history churn");
+    assertInvalid(() -> ModelsView.promote(seeded, "churn@v4", "champion", null, T5),
+        "Model 'churn' has no version v4: it has v1..v3; see them with: lakemill models history churn");
+    assertInvalid(() -> ModelsView.show(seeded, "churn@champoin"), "Model 'churn' has no alias 'champoin'; did you"
+        + " mean 'champion'? (aliases now: champion=v1, staging=v3; point one with: lakemill models promote churn@vN"
+        + " --alias champoin)");
+    assertInvalid(() -> ModelsView.show(seeded, "fraud@prod"), "Model 'fraud' has no alias 'prod' (aliases now: none;"
+        + " point one with: lakemill models promote fraud@vN --alias prod)");
+    assertInvalid(() -> ModelsView.show(seeded, "churn@"), "Cannot read model reference 'churn@': write NAME@vN"
+        + " (N from 1), NAME@ALIAS or NAME, e.g. churn@v3, churn@champion or churn (its latest version)");
+    assertInvalid(() -> ModelsView.archive(seeded, "churn@v0", true, null, T5), "Cannot read model reference"
+        + " 'churn@v0': write NAME@vN (N from 1) or NAME@ALIAS, e.g. churn@v3 or churn@champion");
+    assertInvalid(() -> ModelsView.promote(seeded, "churn", "champion", null, T5),
+        "Name a version of 'churn': write churn@vN or churn@ALIAS (latest: churn@v3)");
+    assertInvalid(() -> ModelsView.promote(seeded, "churn@v3", "v2", null, T5), "Cannot use alias 'v2': an alias"
+        + " starts with a letter, has letters, digits, _ and -, and is not v<number> (that names a version), e.g."
+        + " champion or staging");
+    assertInvalid(() -> ModelsView.rollback(seeded, "churn@champion", "champion", null, T5), "Cannot read model name"
+        + " 'churn@champion': a name starts with a letter and has letters, digits, _ and -, e.g. churn");
+    assertInvalid(() -> ModelsView.rollback(seeded, "fraud", "champion", null, T5),
+        "Cannot roll back fraud@champion: model 'fraud' has no alias 'champion' (aliases now: none)");
+    assertInvalid(() -> ModelsView.rollback(seeded, "chrun", "champion", null, T5), "Unknown model 'chrun' in the"
+        + " registry at " + registryAt + "; did you mean 'churn'? (list them with: lakemill models list)");
+    assertInvalid(() -> ModelsView.asOf(seeded, "frud", "champion", T5), "Unknown model 'frud' in the registry at "
+        + registryAt + "; did you mean 'fraud'? (list them with: lakemill models list)");
+    String instants = ": write an ISO-8601 instant such as 2026-11-01T00:00:00Z (or +01:00 for an offset) or a date"
+        + " such as 2026-11-01 (start of the day, UTC)";
+    assertInvalid(() -> ModelsView.instant("2030-13-01"), "Cannot read --at '2030-13-01'" + instants);
+    assertInvalid(() -> ModelsView.instant("yesterday"), "Cannot read --at 'yesterday'" + instants);
+    assertThat(seeded.events("churn")).hasSize(5);
+  }
+
+  static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+    assertThatThrownBy(call).isInstanceOf(ModelsView.Invalid.class).hasMessage(message);
+  }
+
+  /** Exercises ModelRegistry.register's MERGE-based allocation: versions must be unique and gap-free. */
+  @Test
+  void concurrentRegistrationsGetDistinctGapFreeVersions() throws Exception {
+    ModelRegistry registry = registry(dir);
+    Map<String, Integer> returned = new java.util.concurrent.ConcurrentSkipListMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 3; i++) {
+            String runId = "t" + thread + "-" + i;
+            returned.put(runId, registry.register(draft("churn", runId, 0.8)).version());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    String stored = registry.versions("churn").stream().map(v -> "v" + v.version() + "=" + v.runId())
+        .collect(java.util.stream.Collectors.joining(", "));
+    assertThat(returned.values()).as("register() returned %s; the models table holds %s", returned, stored)
+        .containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
+    assertThat(registry.versions("churn")).extracting(ModelVersion::version).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(registry.versions("churn")).allSatisfy(v -> assertThat(returned).containsEntry(v.runId(), v.version()));
+  }
+
+  /** Last: each command stops the session it gets, so the shared one is stopped first. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void cliExits2OnUnknownModelAndBadInput() {
+    stopSpark();
+    String lake = shared.toString();
+
+    Outcome unknown = lakemill("models", "show", "chrun", "--conf", "../conf", "--lakehouse", lake);
+    Outcome badAt = lakemill("models", "as-of", "churn", "--at", "soon", "--conf", "../conf",
+        "--lakehouse", lake);
+    Outcome noSubcommand = lakemill("models");
+
+    assertThat(unknown.exit()).as(unknown.err()).isEqualTo(Lakemill.INVALID);
+    assertThat(unknown.out()).isEmpty();
+    assertThat(unknown.err()).isEqualTo("Unknown model 'chrun' in the registry at " + shared.toAbsolutePath()
+        + "/_lakemill; did you mean 'churn'? (list them with: lakemill models list)\n");
+    assertThat(badAt.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(badAt.err()).startsWith("Cannot read --at 'soon': write an ISO-8601 instant");
+    assertThat(noSubcommand.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(noSubcommand.err()).startsWith("Missing required subcommand");
+  }
+
+  record Outcome(int exit, String out, String err) {}
+
+  /** Runs the command line as {@code main} would, capturing what it prints. */
+  static Outcome lakemill(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int exit = Lakemill.execute(args);
+      return new Outcome(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  private static org.assertj.core.groups.Tuple tuple(Object... values) {
+    return org.assertj.core.groups.Tuple.tuple(values);
+  }
+}
