@@ -194,8 +194,8 @@ public final class PipelineRunner {
             registry.artifactLocation(step.modelName(), runId),
             new TrainStepRunner.Draft(runId, plan.pipeline(), lineage.get(step.name()), fingerprint)));
         ModelVersion version = registry.register(trained.draft());
-        listener.info("registered " + version.ref() + " (" + ModelText.metrics(version.metrics()) + ", holdout "
-            + trained.holdoutRows() + " rows, v" + version.holdoutVersion() + ")");
+        listener.info(String.format(java.util.Locale.ROOT, "registered %s (%s; holdout %,d rows, v%d)", version.ref(),
+            ModelText.metrics(version.metrics()), trained.holdoutRows(), version.holdoutVersion()));
         registered.put(step.name(), new InputVersion(step.name(), "model " + step.modelName(), version.version()));
         return new StepOutcome(version.version(), trained.trainRows() + trained.holdoutRows(), -1, 0, List.of(),
             "model " + step.modelName(), null);
