@@ -31,6 +31,12 @@ public interface MlCatalog {
    */
   Resolution resolve(String type);
 
+  /**
+   * Starts resolving {@code types} in the background, so that loading MLlib's classes overlaps with
+   * the rest of validation; {@link #resolve} then finds them ready. Optional.
+   */
+  default void prefetch(Collection<String> types) {}
+
   /** The simple names of the searched packages' stages, for did-you-mean. */
   Collection<String> knownTypes();
 

@@ -25,6 +25,7 @@ public final class Pipelines {
     Config config = PipelineConfigLoader.load(file, params);
     List<Problem> problems = new ArrayList<>();
     PipelineSpec spec = new SpecBinder(file.toString(), problems).bind(config);
+    catalog.prefetch(mlTypes(spec));
     Set<String> unbound = new HashSet<>();
     for (Problem p : problems) {
       String[] parts = p.path().split("\\.");
@@ -37,5 +38,17 @@ public final class Pipelines {
       throw new PipelineConfigException(problems);
     }
     return spec;
+  }
+
+  private static List<String> mlTypes(PipelineSpec spec) {
+    List<String> types = new ArrayList<>();
+    for (dev.lakemill.spec.StepSpec step : spec.steps()) {
+      if (step instanceof dev.lakemill.spec.FeaturesStepSpec f) {
+        f.stages().forEach(s -> types.add(s.type()));
+      } else if (step instanceof dev.lakemill.spec.TrainStepSpec t && t.estimator() != null) {
+        types.add(t.estimator().type());
+      }
+    }
+    return types;
   }
 }

@@ -48,6 +48,18 @@ public final class MllibCatalog implements MlCatalog {
     return resolved.computeIfAbsent(type, this::load);
   }
 
+  /** Resolves each type on its own daemon thread (class loading is most of the cost of validate). */
+  @Override
+  public void prefetch(Collection<String> types) {
+    for (String type : new TreeSet<>(types)) {
+      if (!resolved.containsKey(type)) {
+        Thread t = new Thread(() -> resolve(type), "lakemill-mllib-prefetch");
+        t.setDaemon(true);
+        t.start();
+      }
+    }
+  }
+
   private Resolution load(String type) {
     List<String> candidates = type.contains(".") ? List.of(type) : PACKAGES.stream().map(p -> p + "." + type).toList();
     for (String name : candidates) {

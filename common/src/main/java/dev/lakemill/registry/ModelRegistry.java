@@ -11,9 +11,7 @@ import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,6 +237,11 @@ public final class ModelRegistry {
         .toList();
   }
 
+  /** The alias and archive state of {@code name} now, from one read of its events. */
+  public AliasState state(String name) {
+    return AliasState.of(events(name));
+  }
+
   /**
    * Each alias's version at {@code at} (null: now), replaying events: promote pushes a version,
    * rollback pops back to the previous one.
@@ -247,32 +250,27 @@ public final class ModelRegistry {
     return aliasesAt(events(name), at);
   }
 
-  static Map<String, Integer> aliasesAt(List<AliasEvent> events, Instant at) {
-    Map<String, Deque<Integer>> stacks = new LinkedHashMap<>();
-    for (AliasEvent e : events) {
-      if (at != null && e.at().isAfter(at)) {
-        break;
-      }
-      Deque<Integer> stack = stacks.computeIfAbsent(e.alias(), k -> new ArrayDeque<>());
-      if (e.action().equals(AliasEvent.PROMOTE)) {
-        stack.push(e.version());
-      } else if (e.action().equals(AliasEvent.ROLLBACK) && !stack.isEmpty()) {
-        stack.pop();
-      }
-    }
+  /** Each alias's version at {@code at} (null: after all of them), replaying {@code events}, oldest first. */
+  public static Map<String, Integer> aliasesAt(List<AliasEvent> events, Instant at) {
     Map<String, Integer> out = new LinkedHashMap<>();
-    stacks.forEach((alias, stack) -> {
-      if (!alias.isEmpty() && !stack.isEmpty()) {
+    stacks(events, at).forEach((alias, stack) -> {
+      if (!stack.isEmpty()) {
         out.put(alias, stack.peek());
       }
     });
     return out;
   }
 
-  /** The version an alias would return to on rollback (the one before the current), or 0. */
-  public int previousVersion(String name, String alias) {
-    Map<String, Deque<Integer>> stacks = new HashMap<>();
-    for (AliasEvent e : events(name)) {
+  /** Each alias's versions up to {@code at} (null: all), its current one on top. */
+  static Map<String, Deque<Integer>> stacks(List<AliasEvent> events, Instant at) {
+    Map<String, Deque<Integer>> stacks = new LinkedHashMap<>();
+    for (AliasEvent e : events) {
+      if (at != null && e.at().isAfter(at)) {
+        break;
+      }
+      if (e.alias().isEmpty()) {
+        continue;
+      }
       Deque<Integer> stack = stacks.computeIfAbsent(e.alias(), k -> new ArrayDeque<>());
       if (e.action().equals(AliasEvent.PROMOTE)) {
         stack.push(e.version());
@@ -280,25 +278,19 @@ public final class ModelRegistry {
         stack.pop();
       }
     }
-    Deque<Integer> stack = stacks.getOrDefault(alias, new ArrayDeque<>());
-    if (stack.size() < 2) {
-      return 0;
-    }
-    return new ArrayList<>(stack).get(1);
+    return stacks;
+  }
+
+  /** The version an alias would return to on rollback (the one before the current), or 0. */
+  public int previousVersion(String name, String alias) {
+    return state(name).previousVersion(alias);
   }
 
   /** Versions archived now (archive events not undone). */
   public Set<Integer> archived(String name) {
-    Set<Integer> out = new TreeSet<>();
-    for (AliasEvent e : events(name)) {
-      if (e.action().equals(AliasEvent.ARCHIVE)) {
-        out.add(e.version());
-      } else if (e.action().equals(AliasEvent.UNARCHIVE)) {
-        out.remove(e.version());
-      }
-    }
-    return out;
+    return state(name).archived();
   }
+
 
   /** Resolves {@code name@alias} (now) or {@code name@vN}; throws with what exists when it cannot. */
   public ModelVersion resolve(ModelRef ref) {

@@ -5,6 +5,7 @@ import dev.lakemill.config.Names;
 import dev.lakemill.ledger.InputVersion;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.ModelRegistry;
+import dev.lakemill.registry.AliasState;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.registry.TuningResult;
 import dev.lakemill.registry.Validation;
@@ -19,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -65,23 +65,23 @@ final class ModelsView {
         "latest", "aliases", "archived"));
     for (String name : names) {
       List<ModelVersion> versions = registry.versions(name);
-      Set<Integer> archived = registry.archived(name);
+      AliasState state = registry.state(name);
       out.append(String.format(Locale.ROOT, "%-20s %8d %6s  %-28s %s%n", name, versions.size(),
-          "v" + versions.get(versions.size() - 1).version(), aliases(registry.aliasesAt(name, null)),
-          archived.isEmpty() ? "-" : archived.stream().map(v -> "v" + v).collect(Collectors.joining(", "))));
+          "v" + versions.get(versions.size() - 1).version(), aliases(state.aliases()),
+          state.archived().isEmpty() ? "-" : archived(state)));
     }
     return out.toString();
   }
 
   /** Every field of one version, the aliases pointing at it now, whether it is archived, its validations. */
   static String show(ModelRegistry registry, String reference) {
-    ModelVersion v = resolve(registry, reference, true);
-    Map<String, Integer> aliases = registry.aliasesAt(v.name(), null);
-    String pointing = aliases.entrySet().stream().filter(e -> e.getValue() == v.version()).map(Map.Entry::getKey)
-        .sorted().collect(Collectors.joining(", "));
+    Resolved resolved = resolve(registry, reference, true);
+    ModelVersion v = resolved.version();
+    String pointing = resolved.state().aliases().entrySet().stream().filter(e -> e.getValue() == v.version())
+        .map(Map.Entry::getKey).sorted().collect(Collectors.joining(", "));
     StringBuilder out = new StringBuilder(v.ref()).append('\n');
     field(out, "aliases", pointing.isEmpty() ? "none" : pointing);
-    field(out, "archived", registry.archived(v.name()).contains(v.version())
+    field(out, "archived", resolved.archived()
         ? "yes: it cannot be promoted and vacuum does not protect its files" : "no");
     fields(out, v);
     List<Validation> validations = registry.validations(v.name()).stream().filter(x -> x.version() == v.version())
@@ -125,13 +125,14 @@ final class ModelsView {
     registry.validations(name).forEach(x -> lastValidation.put(x.version(), x));
     record Line(Instant at, String text) {}
     List<Line> lines = new ArrayList<>();
+    AliasState state = registry.state(name);
     for (ModelVersion v : versions) {
       Validation x = lastValidation.get(v.version());
       String validation = x == null ? "none" : x.passed() ? "passed" : "failed";
       lines.add(new Line(v.createdAt(), String.format(Locale.ROOT, "%-9s %-16s run %s: %s; validation %s", "register",
           "v" + v.version(), v.runId(), metrics(v.metrics(), 3), validation)));
     }
-    for (AliasEvent e : registry.events(name)) {
+    for (AliasEvent e : state.events()) {
       String version = e.version() > 0 ? "v" + e.version() : "none";
       String what = e.alias().isEmpty() ? version : e.alias() + " -> " + version;
       lines.add(new Line(e.at(), String.format(Locale.ROOT, "%-9s %-16s %s: %s", e.action(), what,
@@ -140,22 +141,21 @@ final class ModelsView {
     lines.sort(Comparator.comparing(Line::at));
     StringBuilder out = new StringBuilder();
     lines.forEach(l -> out.append(l.at()).append("  ").append(l.text()).append('\n'));
-    Set<Integer> archived = registry.archived(name);
-    out.append("now: ").append(aliases(registry.aliasesAt(name, null))).append("; archived: ")
-        .append(archived.isEmpty() ? "none" : archived.stream().map(v -> "v" + v).collect(Collectors.joining(", ")))
-        .append('\n');
+    out.append("now: ").append(aliases(state.aliases())).append("; archived: ")
+        .append(state.archived().isEmpty() ? "none" : archived(state)).append('\n');
     return out.toString();
   }
 
   /** Points {@code alias} at the version {@code reference} names; refuses archived versions. */
   static String promote(ModelRegistry registry, String reference, String alias, String reason, Instant at) {
     checkAlias(alias);
-    ModelVersion v = resolve(registry, reference, false);
-    if (registry.archived(v.name()).contains(v.version())) {
+    Resolved resolved = resolve(registry, reference, false);
+    ModelVersion v = resolved.version();
+    if (resolved.archived()) {
       throw new Invalid("Cannot promote " + v.ref() + ": it is archived; unarchive it first with: lakemill models"
           + " unarchive " + v.ref());
     }
-    Integer current = registry.aliasesAt(v.name(), null).get(alias);
+    Integer current = resolved.state().aliases().get(alias);
     if (current != null && current == v.version()) {
       return v.name() + "@" + alias + " is already v" + v.version() + "; nothing recorded\n";
     }
@@ -168,20 +168,22 @@ final class ModelsView {
   /** Moves {@code alias} back to the version it pointed to before its current one. */
   static String rollback(ModelRegistry registry, String name, String alias, String reason, Instant at) {
     checkAlias(alias);
-    Map<String, Integer> aliases = registry.aliasesAt(name, null);
+    checkName(name);
+    AliasState state = registry.state(name);
+    Map<String, Integer> aliases = state.aliases();
     Integer current = aliases.get(alias);
     if (current == null) {
       versions(registry, name);
       throw new Invalid("Cannot roll back " + name + "@" + alias + ": model '" + name + "' has no alias '" + alias
           + "'" + didYouMean(alias, aliases) + " (aliases now: " + aliases(aliases) + ")");
     }
-    int previous = registry.previousVersion(name, alias);
+    int previous = state.previousVersion(alias);
     if (previous == 0) {
       throw new Invalid("Cannot roll back " + name + "@" + alias + ": it has no previous version (v" + current
           + " is the only one left on its history); promote another version instead: lakemill models promote "
           + name + "@vN --alias " + alias);
     }
-    if (registry.archived(name).contains(previous)) {
+    if (state.archived().contains(previous)) {
       throw new Invalid("Cannot roll back " + name + "@" + alias + " to v" + previous + ": it is archived; unarchive it"
           + " first with: lakemill models unarchive " + name + "@v" + previous);
     }
@@ -193,7 +195,8 @@ final class ModelsView {
   /** The version {@code alias} pointed to at {@code at}, or version 0 and a sentence saying there was none. */
   static AsOf asOf(ModelRegistry registry, String name, String alias, Instant at) {
     checkAlias(alias);
-    Integer v = registry.aliasesAt(name, at).get(alias);
+    checkName(name);
+    Integer v = registry.state(name).aliasesAt(at).get(alias);
     if (v == null) {
       versions(registry, name);
       return new AsOf(0, name + "@" + alias + " pointed to no version at " + at + "\n");
@@ -203,13 +206,14 @@ final class ModelsView {
 
   /** Archives ({@code archive}) or unarchives the version {@code reference} names. */
   static String archive(ModelRegistry registry, String reference, boolean archive, String reason, Instant at) {
-    ModelVersion v = resolve(registry, reference, false);
-    boolean archived = registry.archived(v.name()).contains(v.version());
+    Resolved resolved = resolve(registry, reference, false);
+    ModelVersion v = resolved.version();
+    boolean archived = resolved.archived();
     if (archive == archived) {
       return v.ref() + " is " + (archived ? "already" : "not") + " archived; nothing recorded\n";
     }
     if (archive) {
-      List<String> pointing = registry.aliasesAt(v.name(), null).entrySet().stream()
+      List<String> pointing = resolved.state().aliases().entrySet().stream()
           .filter(e -> e.getValue() == v.version()).map(e -> v.name() + "@" + e.getKey()).sorted().toList();
       if (!pointing.isEmpty()) {
         throw new Invalid("Cannot archive " + v.ref() + ": it is " + String.join(" and ", pointing) + " now; promote"
@@ -234,11 +238,18 @@ final class ModelsView {
     }
   }
 
+  /** A version and its model's alias and archive state, both read once. */
+  private record Resolved(ModelVersion version, AliasState state) {
+    boolean archived() {
+      return state.archived().contains(version.version());
+    }
+  }
+
   /**
    * The version {@code reference} names: {@code name@vN}, {@code name@alias} (now) or, when
    * {@code plainName}, a bare name for its latest version.
    */
-  private static ModelVersion resolve(ModelRegistry registry, String reference, boolean plainName) {
+  private static Resolved resolve(ModelRegistry registry, String reference, boolean plainName) {
     String text = reference.trim();
     if (!text.contains("@") && NAME.matcher(text).matches()) {
       List<ModelVersion> all = versions(registry, text);
@@ -246,16 +257,18 @@ final class ModelsView {
         throw new Invalid("Name a version of '" + text + "': write " + text + "@vN or " + text + "@ALIAS (latest: "
             + all.get(all.size() - 1).ref() + ")");
       }
-      return all.get(all.size() - 1);
+      return new Resolved(all.get(all.size() - 1), registry.state(text));
     }
-    ModelRef ref = ModelRef.parse(text).filter(r -> !r.byAlias() || !r.alias().matches("v[0-9]+"))
+    ModelRef ref = ModelRef.parse(text)
         .orElseThrow(() -> new Invalid("Cannot read model reference '" + reference + "': write " + (plainName
             ? "NAME@vN (N from 1), NAME@ALIAS or NAME, e.g. churn@v3, churn@champion or churn (its latest version)"
             : "NAME@vN (N from 1) or NAME@ALIAS, e.g. churn@v3 or churn@champion")));
     List<ModelVersion> all = versions(registry, ref.name());
+    AliasState state = null;
     int version = ref.version();
     if (ref.byAlias()) {
-      Map<String, Integer> aliases = registry.aliasesAt(ref.name(), null);
+      state = registry.state(ref.name());
+      Map<String, Integer> aliases = state.aliases();
       Integer v = aliases.get(ref.alias());
       if (v == null) {
         throw new Invalid("Model '" + ref.name() + "' has no alias '" + ref.alias() + "'" + didYouMean(ref.alias(),
@@ -265,17 +278,15 @@ final class ModelsView {
       version = v;
     }
     int wanted = version;
-    return all.stream().filter(m -> m.version() == wanted).findFirst().orElseThrow(() -> new Invalid(
+    ModelVersion v = all.stream().filter(m -> m.version() == wanted).findFirst().orElseThrow(() -> new Invalid(
         "Model '" + ref.name() + "' has no version v" + wanted + ": it has v1..v" + all.get(all.size() - 1).version()
             + "; see them with: lakemill models history " + ref.name()));
+    return new Resolved(v, state != null ? state : registry.state(ref.name()));
   }
 
   /** Every version of {@code name}, oldest first; throws when the name is malformed or unknown. */
   private static List<ModelVersion> versions(ModelRegistry registry, String name) {
-    if (!NAME.matcher(name).matches()) {
-      throw new Invalid("Cannot read model name '" + name + "': a name starts with a letter and has letters, digits,"
-          + " _ and -, e.g. churn");
-    }
+    checkName(name);
     List<ModelVersion> all = registry.versions(name);
     if (all.isEmpty()) {
       List<String> names = registry.names();
@@ -286,6 +297,13 @@ final class ModelsView {
               + " (list them with: lakemill models list)");
     }
     return all;
+  }
+
+  private static void checkName(String name) {
+    if (!NAME.matcher(name).matches()) {
+      throw new Invalid("Cannot read model name '" + name + "': a name starts with a letter and has letters, digits,"
+          + " _ and -, e.g. churn");
+    }
   }
 
   private static void checkAlias(String alias) {
@@ -302,6 +320,11 @@ final class ModelsView {
   private static String location(ModelRegistry registry) {
     String models = registry.modelsLocation();
     return models.substring(0, models.length() - "/models".length());
+  }
+
+  /** {@code v1, v3}: the archived versions, ascending. */
+  private static String archived(AliasState state) {
+    return state.archived().stream().map(v -> "v" + v).collect(Collectors.joining(", "));
   }
 
   /** {@code champion=v2, staging=v3} sorted by alias, or {@code none}. */

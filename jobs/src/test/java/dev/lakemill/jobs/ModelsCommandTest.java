@@ -11,9 +11,11 @@ import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.registry.TuningResult;
 import dev.lakemill.registry.Validation;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,9 +35,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code lakemill models} on a registry seeded with synthetic versions and events: what each
- * subcommand prints and records, and every user error. The last test goes through the real command
- * line, after the shared session is stopped (the command stops the session it gets).
+ * {@code lakemill models} on a registry seeded once with synthetic versions and events: what each
+ * subcommand prints and records, and every user error. Tests that move aliases work on a copy of the
+ * seeded versions, so only the seed and the concurrency test register (a Delta MERGE of seconds
+ * each). The last test goes through the real command line, after the shared session is stopped (the
+ * command stops the session it gets).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelsCommandTest {
@@ -95,6 +100,22 @@ class ModelsCommandTest {
 
   static ModelRegistry registry(Path lakehouse) {
     return new ModelRegistry(spark, lakehouse.toAbsolutePath() + "/_lakemill");
+  }
+
+  /**
+   * A registry in {@code lakehouse} with the seeded versions (churn v1..v3, fraud v1) and no events
+   * or validations: a file copy of the seeded models table, which is a Delta table of its own.
+   */
+  static ModelRegistry seededVersionsIn(Path lakehouse) throws IOException {
+    Path from = shared.resolve("_lakemill/models");
+    Path to = lakehouse.resolve("_lakemill/models");
+    Files.createDirectories(to.getParent());
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, to.resolve(from.relativize(file).toString()));
+      }
+    }
+    return registry(lakehouse);
   }
 
   static ModelVersion draft(String name, String runId, double auc) {
@@ -195,11 +216,8 @@ class ModelsCommandTest {
   }
 
   @Test
-  void promoteThreeThenRollBackTwiceButNotToAnArchivedVersion() {
-    ModelRegistry registry = registry(dir);
-    for (int i = 1; i <= 3; i++) {
-      registry.register(draft("churn", "r" + i, 0.7 + i / 100.0));
-    }
+  void promoteThreeThenRollBackTwiceButNotToAnArchivedVersion() throws IOException {
+    ModelRegistry registry = seededVersionsIn(dir);
 
     List<String> out = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -217,10 +235,12 @@ class ModelsCommandTest {
         "churn@champion is already v3; nothing recorded\n",
         "churn@champion: v3 -> v2 (rolled back from the command line)\n",
         "churn@champion: v2 -> v1 (v2 was bad too)\n");
-    assertThat(registry.events("churn")).extracting(AliasEvent::action, AliasEvent::version, AliasEvent::runId)
+    dev.lakemill.registry.AliasState state = registry.state("churn");
+    assertThat(state.events()).extracting(AliasEvent::action, AliasEvent::version, AliasEvent::runId)
         .containsExactly(tuple("promote", 1, ""), tuple("promote", 2, ""), tuple("promote", 3, ""),
             tuple("rollback", 2, ""), tuple("rollback", 1, ""));
-    assertThat(registry.aliasesAt("churn", null)).isEqualTo(Map.of("champion", 1));
+    assertThat(state.aliases()).isEqualTo(Map.of("champion", 1));
+    assertThat(state.previous()).isEmpty();
     assertThatThrownBy(() -> ModelsView.rollback(registry, "churn", "champion", null, T4))
         .isInstanceOf(ModelsView.Invalid.class)
         .hasMessage("Cannot roll back churn@champion: it has no previous version (v1 is the only one left on its"
@@ -235,13 +255,15 @@ class ModelsCommandTest {
         .isInstanceOf(ModelsView.Invalid.class)
         .hasMessage("Cannot roll back churn@champion to v1: it is archived; unarchive it first with: lakemill models"
             + " unarchive churn@v1");
-    assertThat(registry.aliasesAt("churn", null)).isEqualTo(Map.of("champion", 3));
+    state = registry.state("churn");
+    assertThat(state.aliases()).isEqualTo(Map.of("champion", 3));
+    assertThat(state.previous()).isEqualTo(Map.of("champion", 1));
+    assertThat(state.archived()).containsExactly(1);
   }
 
   @Test
-  void archivedVersionsCannotBePromotedAndAliasedVersionsCannotBeArchived() {
-    ModelRegistry registry = registry(dir);
-    registry.register(draft("churn", "r1", 0.7));
+  void archivedVersionsCannotBePromotedAndAliasedVersionsCannotBeArchived() throws IOException {
+    ModelRegistry registry = seededVersionsIn(dir);
 
     List<String> out = new ArrayList<>();
     out.add(ModelsView.archive(registry, "churn@v1", true, null, T1));
@@ -264,12 +286,13 @@ class ModelsCommandTest {
         "Unarchived churn@v1: it can be promoted again, and vacuum protects its files\n",
         "churn@v1 is not archived; nothing recorded\n",
         "churn@champion: none -> v1 (promoted from the command line)\n");
-    assertThat(registry.events("churn")).extracting(AliasEvent::action, AliasEvent::alias, AliasEvent::version,
+    dev.lakemill.registry.AliasState state = registry.state("churn");
+    assertThat(state.events()).extracting(AliasEvent::action, AliasEvent::alias, AliasEvent::version,
         AliasEvent::at, AliasEvent::reason).containsExactly(
             tuple("archive", "", 1, T1, "archived from the command line"),
             tuple("unarchive", "", 1, T3, "needed again"),
             tuple("promote", "champion", 1, T4, "promoted from the command line"));
-    assertThat(registry.archived("churn")).isEmpty();
+    assertThat(state.archived()).isEmpty();
   }
 
   @Test
