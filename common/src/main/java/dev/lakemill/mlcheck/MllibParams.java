@@ -1,7 +1,6 @@
 package dev.lakemill.mlcheck;
 
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleArrayArrayParam;
 import org.apache.spark.ml.param.DoubleArrayParam;
@@ -143,16 +142,5 @@ public final class MllibParams {
       throw new BadValue("expected a list of column names, e.g. [a, b]");
     }
     return String.valueOf(value);
-  }
-
-  /** A value as a pipeline file would show it, for messages. */
-  public static String show(Object value) {
-    if (value instanceof String s) {
-      return s;
-    }
-    if (value instanceof List<?> l) {
-      return l.stream().map(MllibParams::show).toList().toString();
-    }
-    return String.valueOf(value).toLowerCase(Locale.ROOT).equals("null") ? "null" : String.valueOf(value);
   }
 }

@@ -214,7 +214,7 @@ public final class PipelineRunner {
 
       @Override
       public StepOutcome visitScore(ScoreStepPlan step) {
-        ScoreStepRunner.Scored scored = new ScoreStepRunner(session, registry()).score(step, view(step.input()));
+        ScoreStepRunner.Scored scored = new ScoreStepRunner(registry()).score(step, view(step.input()));
         DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session, scored.rows(), step.output(), tag));
         registerOutput(step, written.version());
         return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of(), null,

@@ -14,7 +14,6 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Runs a {@code score} step: applies a registered PipelineModel (feature stages included) to raw
@@ -25,11 +24,9 @@ final class ScoreStepRunner {
   static final String MODEL_NAME = "model_name";
   static final String MODEL_VERSION = "model_version";
 
-  private final SparkSession spark;
   private final ModelRegistry registry;
 
-  ScoreStepRunner(SparkSession spark, ModelRegistry registry) {
-    this.spark = spark;
+  ScoreStepRunner(ModelRegistry registry) {
     this.registry = registry;
   }
 
@@ -56,9 +53,5 @@ final class ScoreStepRunner {
     out.add(lit(model.name()).as(MODEL_NAME));
     out.add(lit(model.version()).as(MODEL_VERSION));
     return scored.select(out.toArray(Column[]::new));
-  }
-
-  SparkSession spark() {
-    return spark;
   }
 }
