@@ -107,6 +107,16 @@ class DocsExamplesTest {
     assertThat(ROOT.resolve("scripts/lakemill")).isExecutable();
   }
 
+  /** A local session with Delta, to read what the CLI wrote. */
+  private static SparkSession localSpark() {
+    return SparkSession.builder().master("local[2]").appName("docs")
+        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .getOrCreate();
+  }
+
   /** A small, fast model pipeline: the registry queries of docs/MODELS.md run on what it registers. */
   private static final String SMALL_MODEL = """
       pipeline { name = docs-model }
@@ -135,12 +145,7 @@ class DocsExamplesTest {
       assertThat(run.exit()).as(run.out() + run.err()).isZero();
       assertThat(run.out()).contains("registered churn@v");
     }
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("docs")
-        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
+    SparkSession spark = localSpark();
     try {
       List<Block> queries = blocks(ROOT.resolve("docs/MODELS.md")).stream().filter(b -> b.language().equals("sql")).toList();
       assertThat(queries).hasSizeGreaterThanOrEqualTo(4);
@@ -161,12 +166,7 @@ class DocsExamplesTest {
           "--param", "rows=500", "--run-id", runId);
       assertThat(run.exit()).as(run.out() + run.err()).isZero();
     }
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("docs")
-        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
+    SparkSession spark = localSpark();
     try {
       List<Block> queries = blocks(ROOT.resolve("docs/LEDGER.md")).stream().filter(b -> b.language().equals("sql")).toList();
       assertThat(queries).hasSizeGreaterThanOrEqualTo(4);

@@ -10,11 +10,8 @@ import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.registry.TuningResult;
 import dev.lakemill.registry.Validation;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -383,10 +380,10 @@ class ModelsCommandTest {
     stopSpark();
     String lake = shared.toString();
 
-    Outcome unknown = lakemill("models", "show", "chrun", "--conf", "../conf", "--lakehouse", lake);
-    Outcome badAt = lakemill("models", "as-of", "churn", "--at", "soon", "--conf", "../conf",
+    CliTest.Outcome unknown = CliTest.lakemill("models", "show", "chrun", "--conf", "../conf", "--lakehouse", lake);
+    CliTest.Outcome badAt = CliTest.lakemill("models", "as-of", "churn", "--at", "soon", "--conf", "../conf",
         "--lakehouse", lake);
-    Outcome noSubcommand = lakemill("models");
+    CliTest.Outcome noSubcommand = CliTest.lakemill("models");
 
     assertThat(unknown.exit()).as(unknown.err()).isEqualTo(Lakemill.INVALID);
     assertThat(unknown.out()).isEmpty();
@@ -396,25 +393,6 @@ class ModelsCommandTest {
     assertThat(badAt.err()).startsWith("Cannot read --at 'soon': write an ISO-8601 instant");
     assertThat(noSubcommand.exit()).isEqualTo(Lakemill.INVALID);
     assertThat(noSubcommand.err()).startsWith("Missing required subcommand");
-  }
-
-  record Outcome(int exit, String out, String err) {}
-
-  /** Runs the command line as {@code main} would, capturing what it prints. */
-  static Outcome lakemill(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = Lakemill.execute(args);
-      return new Outcome(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
   }
 
   private static org.assertj.core.groups.Tuple tuple(Object... values) {
