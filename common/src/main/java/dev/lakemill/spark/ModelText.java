@@ -8,13 +8,10 @@ import java.util.stream.Collectors;
 public final class ModelText {
   private ModelText() {}
 
-  private static final java.util.List<String> ORDER = java.util.Arrays.stream(
-      dev.lakemill.compile.plan.ProblemType.values()).flatMap(t -> t.metrics().stream()).toList();
-
   /** {@code areaUnderROC 0.8612, f1 0.8011}, in the order {@code ProblemType} lists metrics. */
   public static String metrics(Map<String, Double> metrics) {
     return metrics.entrySet().stream()
-        .sorted(java.util.Comparator.comparingInt(e -> ORDER.indexOf(e.getKey())))
+        .sorted(Map.Entry.comparingByKey(dev.lakemill.compile.plan.ProblemType.METRIC_ORDER))
         .map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey(), e.getValue()))
         .collect(Collectors.joining(", "));
   }

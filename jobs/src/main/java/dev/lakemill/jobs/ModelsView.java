@@ -15,7 +15,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -36,10 +35,6 @@ final class ModelsView {
   static final String UNARCHIVE_REASON = "unarchived from the command line";
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
-  private static final List<String> METRIC_ORDER = Arrays.stream(ProblemType.values())
-      .flatMap(t -> t.metrics().stream()).toList();
-  private static final Comparator<String> BY_METRIC = Comparator.<String>comparingInt(
-      m -> METRIC_ORDER.contains(m) ? METRIC_ORDER.indexOf(m) : Integer.MAX_VALUE).thenComparing(m -> m);
   private static final String INDENT = " ".repeat(15);
 
   /** A mistake on the command line or a reference to something not in the registry: exit code 2. */
@@ -335,7 +330,7 @@ final class ModelsView {
 
   /** Up to {@code limit} metrics in a stable order (the problem types' order, then by name). */
   static String metrics(Map<String, Double> metrics, int limit) {
-    return metrics.isEmpty() ? "none" : metrics.keySet().stream().sorted(BY_METRIC).limit(limit)
+    return metrics.isEmpty() ? "none" : metrics.keySet().stream().sorted(ProblemType.METRIC_ORDER).limit(limit)
         .map(m -> String.format(Locale.ROOT, "%s %.4f", m, metrics.get(m))).collect(Collectors.joining(", "));
   }
 

@@ -73,7 +73,7 @@ final class ReproduceCommand implements Callable<Integer> {
     StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-18s %12s %12s %12s%n", "metric", original.ref(),
         "reproduced", "difference"));
     boolean same = true;
-    for (String metric : ordered(original)) {
+    for (String metric : original.metrics().keySet().stream().sorted(ProblemType.METRIC_ORDER).toList()) {
       double before = original.metrics().get(metric);
       double after = metrics.getOrDefault(metric, Double.NaN);
       same &= Math.abs(before - after) <= TOLERANCE;
@@ -83,14 +83,5 @@ final class ReproduceCommand implements Callable<Integer> {
         : "metrics differ by more than " + TOLERANCE + ": the estimator is not deterministic, or its inputs changed"
             + " in place (see the lineage in lakemill models show " + original.ref() + ")\n");
     return out.toString();
-  }
-
-  private static java.util.List<String> ordered(ModelVersion v) {
-    for (ProblemType t : ProblemType.values()) {
-      if (t.key().equals(v.problemType())) {
-        return t.metrics().stream().filter(v.metrics()::containsKey).toList();
-      }
-    }
-    return v.metrics().keySet().stream().sorted().toList();
   }
 }

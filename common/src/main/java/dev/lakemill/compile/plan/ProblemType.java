@@ -11,6 +11,13 @@ public enum ProblemType {
   /** Estimators without a standard evaluator here (e.g. ALS): trained and registered, not gated. */
   OTHER(List.of());
 
+  private static final List<String> ALL_METRICS =
+      java.util.Arrays.stream(values()).flatMap(t -> t.metrics.stream()).toList();
+
+  /** Orders metric names as the problem types list them (unknown names last, alphabetically). */
+  public static final java.util.Comparator<String> METRIC_ORDER = java.util.Comparator.<String>comparingInt(
+      m -> ALL_METRICS.contains(m) ? ALL_METRICS.indexOf(m) : Integer.MAX_VALUE).thenComparing(m -> m);
+
   private static final Set<String> LOWER_IS_BETTER = Set.of("rmse", "mse", "mae", "logLoss");
 
   private final List<String> metrics;
