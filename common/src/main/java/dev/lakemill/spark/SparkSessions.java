@@ -4,7 +4,12 @@ import dev.lakemill.config.Environment;
 import java.net.InetAddress;
 import org.apache.spark.sql.SparkSession;
 
-/** Builds the SparkSession a run uses: Delta enabled, UI off locally, Spark logs at WARN. */
+/**
+ * Builds the SparkSession a run uses: Delta enabled, UI off locally, Spark logs at WARN. Settings that
+ * spark-submit already set (its {@code --master}, {@code --executor-memory}, {@code --conf}; they arrive
+ * as {@code spark.*} system properties) win over the environment conf: the command line is the later,
+ * more specific word.
+ */
 public final class SparkSessions {
   private SparkSessions() {}
 
@@ -12,14 +17,18 @@ public final class SparkSessions {
     SparkSession.Builder builder = SparkSession.builder().appName(appName)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-    if (!env.sparkMaster().isEmpty()) {
+    if (!env.sparkMaster().isEmpty() && System.getProperty("spark.master") == null) {
       builder.master(env.sparkMaster());
       if (env.sparkMaster().startsWith("local")) {
         builder.config("spark.ui.enabled", "false")
             .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress());
       }
     }
-    env.sparkConf().forEach(builder::config);
+    env.sparkConf().forEach((key, value) -> {
+      if (System.getProperty(key) == null) {
+        builder.config(key, value);
+      }
+    });
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;

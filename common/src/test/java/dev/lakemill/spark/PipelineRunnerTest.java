@@ -219,6 +219,30 @@ class PipelineRunnerTest extends SparkTestBase {
   }
 
   @Test
+  void stepByStepSubmitsOfTwoRunsReadOnlyTheirOwnRunsVersions() {
+    // Airflow runs each step as its own submit: two runs' steps interleave, each reads what its run wrote.
+    PipelinePlan small = plan(CHURN_PREP, Map.of("rows", "1000"));
+    PipelinePlan big = plan(CHURN_PREP, Map.of("rows", "2000"));
+    run(small, "airflow-a", "prepare");
+    run(big, "airflow-b", "prepare");
+    RunResult a = run(small, "airflow-a", "by-region");
+    RunResult b = run(big, "airflow-b", "by-region");
+
+    assertThat(a.steps()).singleElement().satisfies(s -> assertThat(s.inputs())
+        .containsExactly(new InputVersion("prepare", table("silver.customers"), 0)));
+    assertThat(b.steps()).singleElement().satisfies(s -> assertThat(s.inputs())
+        .containsExactly(new InputVersion("prepare", table("silver.customers"), 1)));
+    long aCustomers = sql("SELECT sum(customers) FROM delta.`%s` VERSION AS OF %d", table("gold.churn_by_region"),
+        a.steps().get(0).outputVersion()).get(0).getLong(0);
+    long bCustomers = sql("SELECT sum(customers) FROM delta.`%s` VERSION AS OF %d", table("gold.churn_by_region"),
+        b.steps().get(0).outputVersion()).get(0).getLong(0);
+    assertThat(aCustomers).isEqualTo(sql("SELECT count(*) FROM delta.`%s` VERSION AS OF 0", table("silver.customers"))
+        .get(0).getLong(0)).isLessThan(1000);
+    assertThat(bCustomers).isEqualTo(sql("SELECT count(*) FROM delta.`%s` VERSION AS OF 1", table("silver.customers"))
+        .get(0).getLong(0)).isGreaterThan(1000);
+  }
+
+  @Test
   void deltaSourcesTimeTravelAndRecordTheVersionRead() throws IOException {
     spark.range(5).write().format("delta").save(table("bronze.events"));
     spark.range(7).write().format("delta").mode("append").save(table("bronze.events"));

@@ -101,9 +101,9 @@ class DocsExamplesTest {
     String readme = Files.readString(ROOT.resolve("README.md"));
     String ci = Files.readString(ROOT.resolve(".ci/run"));
 
-    assertThat(readme).contains("scripts/lakemill run pipeline-defs/churn.conf", "mvn -B test");
+    assertThat(readme).contains("scripts/lakemill run pipeline-defs/churn.conf", "mvn -B verify");
     assertThat(ci.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList())
-        .contains("mvn -B test");
+        .contains("mvn -B verify");
     assertThat(ROOT.resolve("scripts/lakemill")).isExecutable();
   }
 
