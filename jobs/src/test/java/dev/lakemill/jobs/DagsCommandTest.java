@@ -268,6 +268,34 @@ class DagsCommandTest {
     assertThat(out).doesNotExist();
   }
 
+  @Test
+  void theDocShowsWhatIsGeneratedAndItsSettingsBlockLoads() throws IOException {
+    Path out = dir.resolve("dags");
+    lakemill("dags", "generate", DEFS + "/churn-prep.conf", "--out", out.toString(), "--conf", CliTest.CONF);
+    List<DocsExamplesTest.Block> blocks = DocsExamplesTest.blocks(Path.of("../docs/AIRFLOW-DAGS.md"));
+    String generated = Files.readString(out.resolve("churn-prep.py")).replace(DEFS, "pipeline-defs");
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.copy(Path.of(CliTest.CONF, "application.conf"), conf.resolve("application.conf"));
+    Files.writeString(conf.resolve("cluster.conf"), blocks.stream().filter(b -> b.language().equals("conf"))
+        .findFirst().orElseThrow().text());
+
+    CliTest.Outcome withDocSettings = lakemill("dags", "generate", DEFS, "--out", dir.resolve("doc").toString(),
+        "--conf", conf.toString());
+
+    assertThat(blocks.stream().filter(b -> b.language().equals("python")).map(b -> versionless(b.text())))
+        .containsExactly(versionless(generated));
+    assertThat(withDocSettings.exit()).as(withDocSettings.err()).isZero();
+    assertThat(Files.readString(dir.resolve("doc/churn.py")))
+        .contains("        env_vars={\"LAKEMILL_CONF\": \"/opt/lakemill/conf\", \"LAKEMILL_LAKEHOUSE\": \"s3a://bucket/lakehouse\"},\n")
+        .contains("    \"spark.executor.memory\": \"4g\",\n");
+  }
+
+  /** The header without the lakemill version and the pipeline's fingerprint, which change by themselves. */
+  private static String versionless(String dagFile) {
+    return dagFile.replaceFirst("lakemill \\S+\\. Do not edit", "lakemill VERSION. Do not edit")
+        .replaceFirst("sha256:[0-9a-f]{64}", "sha256:FINGERPRINT");
+  }
+
   /** The DAG a shipped pipeline must build with the settings of conf/application.conf. */
   private static Map<String, Object> expectedDag(Path pipeline, String airflow) throws IOException {
     PipelineInfo info = Pipelines.load(pipeline, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared()).info();
