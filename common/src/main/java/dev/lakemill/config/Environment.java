@@ -1,5 +1,6 @@
 package dev.lakemill.config;
 
+import dev.lakemill.dags.DagSettings;
 import java.util.Map;
 
 /**
@@ -11,10 +12,18 @@ import java.util.Map;
  *     {@code <root>/schema/table}, and the run ledger as {@code <root>/_lakemill/}
  * @param sparkMaster Spark master URL, e.g. {@code local[*]}; empty to leave it to spark-submit
  * @param sparkConf extra Spark settings applied to the session
+ * @param dags how generated Airflow DAGs submit lakemill ({@code lakemill.dags})
  */
-public record Environment(String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf) {
+public record Environment(
+    String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf, DagSettings dags) {
   public Environment {
     sparkConf = Map.copyOf(sparkConf);
+    dags = dags == null ? DagSettings.DEFAULTS : dags;
+  }
+
+  /** An environment with the default DAG settings. */
+  public Environment(String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf) {
+    this(name, lakehouseRoot, sparkMaster, sparkConf, DagSettings.DEFAULTS);
   }
 
   /** A local environment writing under {@code lakehouseRoot}, for tests and embedding. */
@@ -23,6 +32,6 @@ public record Environment(String name, String lakehouseRoot, String sparkMaster,
   }
 
   public Environment withLakehouseRoot(String root) {
-    return new Environment(name, root, sparkMaster, sparkConf);
+    return new Environment(name, root, sparkMaster, sparkConf, dags);
   }
 }

@@ -6,16 +6,20 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import dev.lakemill.dags.DagErrors;
+import dev.lakemill.dags.DagSettings;
 import dev.lakemill.spec.SourceLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Loads {@code <conf dir>/application.conf} overlaid with {@code <conf dir>/<env>.conf}. Keys live
- * under {@code lakemill}: {@code lakehouse-root}, {@code spark.master}, {@code spark.conf { ... }}.
+ * under {@code lakemill}: {@code lakehouse-root}, {@code spark.master}, {@code spark.conf { ... }} and
+ * {@code dags { ... }} ({@link DagSettings}).
  */
 public final class EnvironmentLoader {
   private EnvironmentLoader() {}
@@ -36,17 +40,63 @@ public final class EnvironmentLoader {
           .withFallback(ConfigFactory.parseFile(base.toFile(), options))
           .resolve()
           .getConfig("lakemill");
-      Map<String, String> sparkConf = new LinkedHashMap<>();
-      if (config.hasPath("spark.conf")) {
-        for (Map.Entry<String, ConfigValue> e : config.getConfig("spark.conf").entrySet()) {
-          sparkConf.put(String.join(".", ConfigUtil.splitPath(e.getKey())), String.valueOf(e.getValue().unwrapped()));
-        }
-      }
+      Map<String, String> sparkConf = flatStrings(config, "spark.conf");
       String master = config.hasPath("spark.master") ? config.getString("spark.master") : "";
-      return new Environment(env, config.getString("lakehouse-root"), master, sparkConf);
+      DagSettings dags = config.hasPath("dags") ? dags(config.getConfig("dags")) : DagSettings.DEFAULTS;
+      return new Environment(env, config.getString("lakehouse-root"), master, sparkConf, dags);
     } catch (ConfigException e) {
       throw new PipelineConfigException(List.of(PipelineConfigLoader.fromTypesafe(e, overlay,
-          "Fix the environment config (keys: lakemill.lakehouse-root, lakemill.spark.master, lakemill.spark.conf)")));
+          "Fix the environment config (keys: lakemill.lakehouse-root, lakemill.spark.master, lakemill.spark.conf,"
+              + " lakemill.dags)")));
     }
+  }
+
+  /** The {@code lakemill.dags} block: unknown keys and negative numbers are problems with file and line. */
+  private static DagSettings dags(Config block) {
+    List<Problem> problems = new ArrayList<>();
+    for (String key : block.root().keySet()) {
+      if (!DagSettings.KEYS.contains(key)) {
+        problems.add(new Problem("lakemill.dags." + key, Origins.location(block.root().get(key).origin()),
+            PipelineErrors.unknownKey(key, "lakemill.dags", DagSettings.KEYS)));
+      }
+    }
+    DagSettings d = DagSettings.DEFAULTS;
+    int retries = block.hasPath("retries") ? block.getInt("retries") : d.retries();
+    int delay = block.hasPath("retry-delay-minutes") ? block.getInt("retry-delay-minutes") : d.retryDelayMinutes();
+    for (String key : List.of("retries", "retry-delay-minutes")) {
+      if (block.hasPath(key) && block.getInt(key) < 0) {
+        problems.add(new Problem("lakemill.dags." + key, Origins.location(block.getValue(key).origin()),
+            PipelineErrors.negative(key, block.getInt(key), "must be >= 0")));
+      }
+    }
+    for (String key : List.of("env", "conn-id")) {
+      if (block.hasPath(key) && block.getString(key).isBlank()) {
+        problems.add(new Problem("lakemill.dags." + key, Origins.location(block.getValue(key).origin()),
+            DagErrors.blankSetting(key)));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PipelineConfigException(problems);
+    }
+    return new DagSettings(
+        block.hasPath("application-jar") ? block.getString("application-jar") : d.applicationJar(),
+        block.hasPath("pipelines-dir") ? block.getString("pipelines-dir") : d.pipelinesDir(),
+        block.hasPath("env") ? block.getString("env") : d.env(),
+        block.hasPath("conn-id") ? block.getString("conn-id") : d.connId(),
+        retries, delay, flatStrings(block, "spark-conf"),
+        block.hasPath("jars") ? block.getStringList("jars") : d.jars(),
+        block.hasPath("packages") ? block.getStringList("packages") : d.packages(),
+        flatStrings(block, "env-vars"));
+  }
+
+  /** A block of settings as dotted keys to strings: {@code spark.sql.x = 1} stays one key. */
+  private static Map<String, String> flatStrings(Config config, String path) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (config.hasPath(path)) {
+      for (Map.Entry<String, ConfigValue> e : config.getConfig(path).entrySet()) {
+        out.put(String.join(".", ConfigUtil.splitPath(e.getKey())), String.valueOf(e.getValue().unwrapped()));
+      }
+    }
+    return out;
   }
 }

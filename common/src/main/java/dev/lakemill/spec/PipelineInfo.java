@@ -6,7 +6,7 @@ import java.util.List;
  * The {@code pipeline { ... }} block.
  *
  * @param name pipeline name; required; letters, digits, {@code -} and {@code _}. Used in the ledger,
- *     in job group labels and (later) as the Airflow dag_id.
+ *     in job group labels and as the Airflow dag_id.
  * @param description free text shown by {@code lakemill plan}; optional (empty when absent)
  * @param owner team or person that owns the pipeline; optional
  * @param schedule cron expression for schedulers; optional; lakemill itself never reads the clock

@@ -23,12 +23,16 @@ final class PipelineOptions {
   String lakehouse;
 
   Environment environment() {
-    Path dir = conf;
-    if (dir == null) {
-      String fromEnv = System.getenv("LAKEMILL_CONF");
-      dir = Path.of(fromEnv != null && !fromEnv.isEmpty() ? fromEnv : "conf");
-    }
-    Environment loaded = EnvironmentLoader.load(dir, env);
+    Environment loaded = EnvironmentLoader.load(confDir(conf), env);
     return lakehouse == null ? loaded : loaded.withLakehouseRoot(lakehouse);
+  }
+
+  /** {@code --conf} when given, else {@code $LAKEMILL_CONF}, else {@code ./conf}. */
+  static Path confDir(Path given) {
+    if (given != null) {
+      return given;
+    }
+    String fromEnv = System.getenv("LAKEMILL_CONF");
+    return Path.of(fromEnv != null && !fromEnv.isEmpty() ? fromEnv : "conf");
   }
 }

@@ -1,0 +1,190 @@
+package dev.lakemill.dags;
+
+import dev.lakemill.LakemillVersion;
+import dev.lakemill.compile.plan.PipelinePlan;
+import dev.lakemill.compile.plan.StepPlan;
+import dev.lakemill.spec.PipelineInfo;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Writes one Airflow DAG file per compiled pipeline: one {@code SparkSubmitOperator} per step running
+ * {@code lakemill run <file> --steps <step> --run-id {{ run_id }}}, wired exactly as the plan's step
+ * dependencies. The steps of one DAG run share Airflow's run_id, so each step reads what its upstream
+ * steps wrote in the same run. Output is deterministic: the same inputs give the same bytes.
+ */
+public final class DagGenerator {
+  /** The main class of the lakemill jobs jar. */
+  public static final String MAIN_CLASS = "dev.lakemill.jobs.Lakemill";
+
+  /** The param a task sets to the run's date when the pipeline declares it. */
+  public static final String RUN_DATE_PARAM = "run-date";
+
+  /** Spark settings every task submits so the session reads and writes Delta tables. */
+  public static final Map<String, String> DELTA_CONF = Map.of(
+      "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+      "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+
+  /** A fixed start date: new DAGs start paused and catchup is off, so the date only has to lie in the past. */
+  static final String START_DATE = "datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)";
+
+  private final DagSettings settings;
+  private final Airflow airflow;
+
+  /** A generated DAG file: its dag_id, file name ({@code <dag_id>.py}) and Python source. */
+  public record DagFile(String dagId, String fileName, String source) {}
+
+  /** @throws IllegalArgumentException when the settings lack the application jar or the pipelines folder */
+  public DagGenerator(DagSettings settings, Airflow airflow) {
+    if (settings.applicationJar().isBlank()) {
+      throw new IllegalArgumentException(DagErrors.missingSetting("application-jar",
+          "the lakemill-jobs jar as spark-submit on the Airflow worker sees it"));
+    }
+    if (settings.pipelinesDir().isBlank()) {
+      throw new IllegalArgumentException(DagErrors.missingSetting("pipelines-dir",
+          "the folder the pipeline files are deployed to, as the Spark driver sees it"));
+    }
+    this.settings = settings;
+    this.airflow = airflow;
+  }
+
+  /** {@code name} with every character outside {@code [A-Za-z0-9_.-]} replaced by {@code _}. */
+  public static String dagId(String pipelineName) {
+    return pipelineName.replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  /** Hex SHA-256 of the pipeline file's bytes: the fingerprint in the file's header. */
+  public static String fingerprint(byte[] pipelineFile) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pipelineFile));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * @param info the pipeline block: dag_id, schedule, owner, tags and description
+   * @param plan the compiled pipeline: steps in execution order and their dependencies
+   * @param pipelineFile the bytes of the pipeline file, for the fingerprint
+   */
+  public DagFile generate(PipelineInfo info, PipelinePlan plan, byte[] pipelineFile) {
+    String dagId = dagId(info.name());
+    String fileName = Path.of(plan.file()).getFileName().toString();
+    StringBuilder py = new StringBuilder();
+    header(py, plan.file(), fingerprint(pipelineFile));
+    py.append("import datetime\n\n")
+        .append("from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator\n")
+        .append(airflow.dagImport()).append("\n\n")
+        .append("PIPELINE_FILE = ").append(PythonLiterals.string(deployed(fileName))).append('\n')
+        .append("SPARK_CONF = ").append(multiLineDict(sparkConf())).append("\n\n\n");
+    task(py, dagId, plan.params().containsKey(RUN_DATE_PARAM));
+    dag(py, dagId, info);
+    List<String> steps = plan.steps().stream().map(StepPlan::name).toList();
+    py.append("    tasks = {step: lakemill_step(step) for step in ").append(PythonLiterals.of(steps)).append("}\n");
+    for (StepPlan step : plan.steps()) {
+      for (String upstream : steps) {
+        if (step.inputs().contains(upstream)) {
+          py.append("    tasks[").append(PythonLiterals.string(upstream)).append("] >> tasks[")
+              .append(PythonLiterals.string(step.name())).append("]\n");
+        }
+      }
+    }
+    return new DagFile(dagId, dagId + ".py", py.toString());
+  }
+
+  private void header(StringBuilder py, String file, String fingerprint) {
+    py.append("# Generated by lakemill ").append(comment(LakemillVersion.get()))
+        .append(". Do not edit: regenerate instead, edits are lost.\n")
+        .append("# Pipeline file: ").append(comment(file)).append('\n')
+        .append("# Pipeline fingerprint: sha256:").append(fingerprint).append(" (SHA-256 of the pipeline file's bytes)\n")
+        .append("# Regenerate: lakemill dags generate ").append(comment(file)).append(" --out DIR --airflow ")
+        .append(airflow.major()).append("\n\n");
+  }
+
+  private void task(StringBuilder py, String dagId, boolean runDate) {
+    List<String> args = new ArrayList<>();
+    if (runDate) {
+      args.add("--param");
+      args.add(RUN_DATE_PARAM + "=" + airflow.runDateTemplate());
+    }
+    args.add("--env");
+    args.add(settings.env());
+    py.append("def lakemill_step(step):\n")
+        .append("    \"\"\"spark-submit of `lakemill run` for one step; the steps of a DAG run share its run_id.\"\"\"\n")
+        .append("    return SparkSubmitOperator(\n")
+        .append("        task_id=step,\n")
+        .append("        name=").append(PythonLiterals.string("lakemill-" + dagId + "-")).append(" + step,\n")
+        .append("        conn_id=").append(PythonLiterals.string(settings.connId())).append(",\n")
+        .append("        application=").append(PythonLiterals.string(settings.applicationJar())).append(",\n")
+        .append("        java_class=").append(PythonLiterals.string(MAIN_CLASS)).append(",\n")
+        .append("        application_args=[\"run\", PIPELINE_FILE, \"--steps\", step, \"--run-id\", \"{{ run_id }}\", ")
+        .append(String.join(", ", args.stream().map(PythonLiterals::string).toList())).append("],\n")
+        .append("        conf=dict(SPARK_CONF),\n");
+    if (!settings.jars().isEmpty()) {
+      py.append("        jars=").append(PythonLiterals.string(String.join(",", settings.jars()))).append(",\n");
+    }
+    if (!settings.packages().isEmpty()) {
+      py.append("        packages=").append(PythonLiterals.string(String.join(",", settings.packages()))).append(",\n");
+    }
+    if (!settings.envVars().isEmpty()) {
+      py.append("        env_vars=").append(PythonLiterals.of(settings.envVars())).append(",\n");
+    }
+    py.append("    )\n\n\n");
+  }
+
+  private void dag(StringBuilder py, String dagId, PipelineInfo info) {
+    py.append("with DAG(\n")
+        .append("    dag_id=").append(PythonLiterals.string(dagId)).append(",\n");
+    if (!info.description().isEmpty()) {
+      py.append("    description=").append(PythonLiterals.string(info.description())).append(",\n");
+    }
+    Map<String, String> defaultArgs = new LinkedHashMap<>();
+    if (!info.owner().isEmpty()) {
+      defaultArgs.put("owner", PythonLiterals.string(info.owner()));
+    }
+    defaultArgs.put("retries", Integer.toString(settings.retries()));
+    defaultArgs.put("retry_delay", "datetime.timedelta(minutes=" + settings.retryDelayMinutes() + ")");
+    py.append("    schedule=").append(info.schedule().isEmpty() ? "None" : PythonLiterals.string(info.schedule()))
+        .append(",\n")
+        .append("    start_date=").append(START_DATE).append(",\n")
+        .append("    catchup=False,\n")
+        .append("    max_active_runs=1,\n")
+        .append("    tags=").append(PythonLiterals.of(List.copyOf(new TreeSet<>(info.tags())))).append(",\n")
+        .append("    default_args={\n");
+    defaultArgs.forEach((k, v) -> py.append("        ").append(PythonLiterals.string(k)).append(": ").append(v)
+        .append(",\n"));
+    py.append("    },\n) as dag:\n");
+  }
+
+  /** The Delta settings overlaid with {@code spark-conf}, sorted by key. */
+  private Map<String, String> sparkConf() {
+    Map<String, String> conf = new TreeMap<>(DELTA_CONF);
+    conf.putAll(settings.sparkConf());
+    return conf;
+  }
+
+  private String deployed(String fileName) {
+    String dir = settings.pipelinesDir();
+    return dir.endsWith("/") ? dir + fileName : dir + "/" + fileName;
+  }
+
+  private static String multiLineDict(Map<String, String> entries) {
+    StringBuilder out = new StringBuilder("{\n");
+    entries.forEach((k, v) -> out.append("    ").append(PythonLiterals.string(k)).append(": ")
+        .append(PythonLiterals.string(v)).append(",\n"));
+    return out.append('}').toString();
+  }
+
+  /** Text on one comment line: line breaks and other controls become spaces. */
+  private static String comment(String text) {
+    return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029]", " ");
+  }
+}

@@ -1,0 +1,175 @@
+package dev.lakemill.jobs;
+
+import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.compile.Pipelines;
+import dev.lakemill.compile.plan.PipelinePlan;
+import dev.lakemill.config.Environment;
+import dev.lakemill.config.EnvironmentLoader;
+import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.dags.Airflow;
+import dev.lakemill.dags.DagErrors;
+import dev.lakemill.dags.DagGenerator;
+import dev.lakemill.mlcheck.MllibCatalog;
+import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lakemill dags ...}: Airflow DAG files for pipelines. */
+@Command(name = "dags", description = "Airflow DAGs for pipelines.", subcommands = DagsCommand.Generate.class)
+final class DagsCommand {
+  /**
+   * {@code lakemill dags generate DIR_OR_FILES... --out DIR}: validates every pipeline first and
+   * writes nothing unless all are valid, so a deployment is never half updated. Each file is written
+   * to a temporary {@code .tmp} file (which Airflow does not parse) and moved into place.
+   */
+  @Command(name = "generate", description = "Write one Airflow DAG file per pipeline file; nothing when any is invalid.")
+  static final class Generate implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "DIR_OR_FILE",
+        description = "Pipeline files, or folders whose *.conf files are pipeline files.")
+    List<Path> inputs;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the DAG files.")
+    Path out;
+
+    @Option(names = "--airflow", defaultValue = "3", paramLabel = "2|3",
+        description = "Airflow major version (default: ${DEFAULT-VALUE}).")
+    String airflow;
+
+    @Option(names = "--env", defaultValue = "cluster",
+        description = "Environment overlay holding the lakemill.dags settings (default: ${DEFAULT-VALUE}).")
+    String env;
+
+    @Option(names = "--conf", paramLabel = "DIR",
+        description = "Folder with application.conf and <env>.conf (default: $LAKEMILL_CONF, else ./conf).")
+    Path conf;
+
+    @Override
+    public Integer call() {
+      DagGenerator generator;
+      Environment environment;
+      List<Path> files;
+      try {
+        Airflow version = Airflow.parse(airflow);
+        environment = EnvironmentLoader.load(PipelineOptions.confDir(conf), env);
+        generator = new DagGenerator(environment.dags(), version);
+        files = pipelineFiles();
+      } catch (PipelineConfigException | IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        return Lakemill.INVALID;
+      }
+      List<String> errors = new ArrayList<>();
+      Map<Path, DagGenerator.DagFile> dags = new LinkedHashMap<>();
+      SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+      for (Path file : files) {
+        try {
+          PipelineSpec spec = Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared());
+          PipelinePlan plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(spec, environment);
+          dags.put(file, generator.generate(spec.info(), plan, Files.readAllBytes(file)));
+        } catch (PipelineConfigException e) {
+          errors.add(e.getMessage());
+        } catch (IOException e) {
+          errors.add(file + ": Cannot read the pipeline file: " + e.getMessage());
+        }
+      }
+      errors.addAll(clashes(dags));
+      if (!errors.isEmpty()) {
+        errors.forEach(System.err::println);
+        System.err.println("No DAG file written: fix the problems above (" + files.size() + " pipeline files)");
+        return Lakemill.INVALID;
+      }
+      try {
+        Files.createDirectories(out);
+        for (Map.Entry<Path, DagGenerator.DagFile> e : dags.entrySet()) {
+          DagGenerator.DagFile dag = e.getValue();
+          boolean written = write(out.resolve(dag.fileName()), dag.source());
+          System.out.println(out.resolve(dag.fileName()) + ": dag " + dag.dagId() + " from " + e.getKey()
+              + (written ? " (written)" : " (unchanged)"));
+        }
+      } catch (IOException | UncheckedIOException e) {
+        System.err.println("Cannot write DAG files to " + out + ": " + e.getMessage());
+        return Lakemill.RUN_FAILED;
+      }
+      return Lakemill.OK;
+    }
+
+    /** Files as given, folders expanded to their {@code *.conf} files in name order; no file twice. */
+    private List<Path> pipelineFiles() {
+      Set<Path> seen = new LinkedHashSet<>();
+      List<Path> files = new ArrayList<>();
+      for (Path input : inputs) {
+        List<Path> expanded = List.of(input);
+        if (Files.isDirectory(input)) {
+          try (Stream<Path> listing = Files.list(input)) {
+            expanded = listing.filter(p -> p.getFileName().toString().endsWith(".conf") && Files.isRegularFile(p))
+                .sorted().toList();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          if (expanded.isEmpty()) {
+            throw new IllegalArgumentException(DagErrors.noPipelineFiles(input.toString()));
+          }
+        }
+        for (Path file : expanded) {
+          if (seen.add(file.toAbsolutePath().normalize())) {
+            files.add(file);
+          }
+        }
+      }
+      return files;
+    }
+
+    /** Two pipelines with one dag_id, or two pipeline files with one name (they share pipelines-dir). */
+    private static List<String> clashes(Map<Path, DagGenerator.DagFile> dags) {
+      Map<String, List<String>> byDagId = new LinkedHashMap<>();
+      Map<String, List<String>> byFileName = new LinkedHashMap<>();
+      dags.forEach((file, dag) -> {
+        byDagId.computeIfAbsent(dag.dagId(), k -> new ArrayList<>()).add(file.toString());
+        byFileName.computeIfAbsent(file.getFileName().toString(), k -> new ArrayList<>()).add(file.toString());
+      });
+      List<String> errors = new ArrayList<>();
+      byDagId.forEach((id, files) -> {
+        if (files.size() > 1) {
+          errors.add(DagErrors.sameDagId(id, files));
+        }
+      });
+      byFileName.forEach((name, files) -> {
+        if (files.size() > 1) {
+          errors.add(DagErrors.sameFileName(name, files));
+        }
+      });
+      return errors;
+    }
+
+    /** Writes {@code text} through a temporary file and an atomic move; false when the file already holds it. */
+    private static boolean write(Path target, String text) throws IOException {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
+        return false;
+      }
+      Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      try {
+        Files.write(temp, bytes);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,401 @@
+package dev.lakemill.jobs;
+
+import static dev.lakemill.jobs.CliTest.lakemill;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakemill.compile.Pipelines;
+import dev.lakemill.mlcheck.MllibCatalog;
+import dev.lakemill.spec.PipelineInfo;
+import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code lakemill dags generate}: the DAG files compile, and imported against a stub of Airflow
+ * (src/test/resources/airflow-stub) they build one task per planned step, wired as the plan says.
+ */
+class DagsCommandTest {
+  private static final String DEFS = "../pipeline-defs";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> DELTA_CONF = Map.of(
+      "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+      "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2", "3"})
+  void generatesOneDagPerPipelineThatBuildsThePlannedTasks(String airflow) throws Exception {
+    Path out = dir.resolve("dags");
+    List<Path> pipelines = shippedPipelines();
+
+    CliTest.Outcome r = lakemill("dags", "generate", DEFS, "--out", out.toString(), "--airflow", airflow,
+        "--conf", CliTest.CONF);
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo(pipelines.stream().map(p -> out.resolve(dagId(p) + ".py") + ": dag " + dagId(p)
+        + " from " + p + " (written)\n").collect(Collectors.joining()));
+    List<Path> files = pipelines.stream().map(p -> out.resolve(dagId(p) + ".py")).toList();
+    try (Stream<Path> written = Files.list(out)) {
+      assertThat(written.sorted().toList()).isEqualTo(files.stream().sorted().toList());
+    }
+    List<String> compile = new ArrayList<>(List.of("-m", "py_compile"));
+    files.forEach(f -> compile.add(f.toString()));
+    assertThat(python(compile)).isEmpty();
+    Map<String, Object> built = inspect(files);
+    for (Path pipeline : pipelines) {
+      assertThat(built.get(out.resolve(dagId(pipeline) + ".py").toString()))
+          .as(pipeline.toString()).isEqualTo(List.of(expectedDag(pipeline, airflow)));
+    }
+  }
+
+  @Test
+  void generatingAgainGivesTheSameBytes() throws IOException {
+    Path first = dir.resolve("first");
+    Path second = dir.resolve("second");
+
+    CliTest.Outcome a = lakemill("dags", "generate", DEFS, "--out", first.toString(), "--conf", CliTest.CONF);
+    CliTest.Outcome again = lakemill("dags", "generate", DEFS, "--out", first.toString(), "--conf", CliTest.CONF);
+    CliTest.Outcome b = lakemill("dags", "generate", DEFS, "--out", second.toString(), "--conf", CliTest.CONF);
+
+    assertThat(List.of(a.exit(), again.exit(), b.exit())).containsOnly(Lakemill.OK);
+    assertThat(again.out()).isEqualTo(a.out().replace("(written)", "(unchanged)"));
+    for (Path pipeline : shippedPipelines()) {
+      String name = dagId(pipeline) + ".py";
+      assertThat(Files.readAllBytes(second.resolve(name))).as(name).isEqualTo(Files.readAllBytes(first.resolve(name)));
+    }
+  }
+
+  @Test
+  void airflow2And3FilesDifferInTheDagImportAndTheRunDate() throws IOException {
+    Path two = dir.resolve("two");
+    Path three = dir.resolve("three");
+    lakemill("dags", "generate", DEFS + "/churn-prep.conf", "--out", two.toString(), "--airflow", "2", "--conf", CliTest.CONF);
+    lakemill("dags", "generate", DEFS + "/churn-prep.conf", "--out", three.toString(), "--conf", CliTest.CONF);
+
+    List<String> v2 = Files.readAllLines(two.resolve("churn-prep.py"));
+    List<String> v3 = Files.readAllLines(three.resolve("churn-prep.py"));
+
+    assertThat(v2).hasSameSizeAs(v3).contains("from airflow import DAG").doesNotContain("from airflow.sdk import DAG");
+    assertThat(v3).contains("from airflow.sdk import DAG").doesNotContain("from airflow import DAG");
+    List<String> differing = new ArrayList<>();
+    for (int i = 0; i < v2.size(); i++) {
+      if (!v2.get(i).equals(v3.get(i))) {
+        differing.add(v2.get(i).strip() + " | " + v3.get(i).strip());
+      }
+    }
+    assertThat(differing).hasSize(3);
+    assertThat(differing.get(0)).isEqualTo("# Regenerate: lakemill dags generate " + DEFS
+        + "/churn-prep.conf --out DIR --airflow 2 | # Regenerate: lakemill dags generate " + DEFS
+        + "/churn-prep.conf --out DIR --airflow 3");
+    assertThat(differing.get(1)).isEqualTo("from airflow import DAG | from airflow.sdk import DAG");
+    assertThat(differing.get(2)).contains("\"run-date={{ ds }}\"",
+        "\"run-date={{ (dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d') }}\"");
+  }
+
+  @Test
+  void anInvalidPipelineMeansNoDagFileIsWritten() throws IOException {
+    Path defs = Files.createDirectories(dir.resolve("defs"));
+    Files.copy(Path.of(DEFS, "churn-prep.conf"), defs.resolve("churn-prep.conf"));
+    Path bad = defs.resolve("report.conf");
+    Files.writeString(bad, """
+        pipeline { name = report }
+        sources { plans { format = csv, path = plans.csv } }
+        steps { report { type = sql, sql = "SELECT * FROM plan" } }
+        """);
+    Path out = Files.createDirectories(dir.resolve("dags"));
+    Files.writeString(out.resolve("churn-prep.py"), "# deployed earlier\n");
+
+    CliTest.Outcome r = lakemill("dags", "generate", defs.toString(), "--out", out.toString(), "--conf", CliTest.CONF);
+
+    assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo(bad + ": 3: steps.report.sql: Unknown table or step 'plan'; did you mean 'plans'?\n"
+        + "No DAG file written: fix the problems above (2 pipeline files)\n");
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.toList()).containsExactly(out.resolve("churn-prep.py"));
+    }
+    assertThat(out.resolve("churn-prep.py")).hasContent("# deployed earlier");
+  }
+
+  @Test
+  void settingsComeFromTheEnvironmentConfAndValuesSurviveQuotingAsPython() throws Exception {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(conf.resolve("application.conf"), """
+        lakemill {
+          lakehouse-root = ./lakehouse
+          dags {
+            application-jar = "hdfs:///apps/lakemill/lakemill-jobs.jar"
+            pipelines-dir = "/srv/pipelines/"
+            env = prod
+            conn-id = spark_yarn
+            retries = 3
+            retry-delay-minutes = 10
+            spark-conf {
+              spark.executor.memory = 4g
+              spark.sql.extensions = "io.delta.sql.DeltaSparkSessionExtension,com.example.Ext"
+            }
+            jars = ["/opt/jars/picocli.jar", "/opt/jars/config.jar"]
+            packages = ["io.delta:delta-spark_2.13:4.2.0"]
+            env-vars { LAKEMILL_CONF = /srv/conf }
+          }
+        }
+        """);
+    Files.writeString(conf.resolve("prod.conf"), "lakemill {}\n");
+    Path file = dir.resolve("odd.conf");
+    Files.writeString(file, """
+        pipeline {
+          name = odd
+          description = "Köln \\"quoted\\" \\\\ back\\nslash"
+          owner = "O'Brien \\"ops\\" \\\\ team"
+          tags = [zeta, "données", "a\\"b", alpha]
+        }
+        sources { s { format = generate, generator = churn-customers, rows = 10 } }
+        steps {
+          base { type = sql, sql = "SELECT customer_id FROM s", output = silver.odd_base }
+          left-side { type = sql, sql = "SELECT * FROM base" }
+          right-side { type = sql, sql = "SELECT * FROM base", output = silver.odd_right }
+          joined {
+            type = sql
+            sql = "SELECT l.customer_id FROM `left-side` l JOIN `right-side` r ON l.customer_id = r.customer_id"
+            output = gold.odd
+          }
+        }
+        """);
+    Path out = dir.resolve("dags");
+
+    CliTest.Outcome r = lakemill("dags", "generate", file.toString(), "--out", out.toString(), "--airflow", "2",
+        "--conf", conf.toString(), "--env", "prod");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    Map<String, Object> dag = onlyDag(inspect(List.of(out.resolve("odd.py"))));
+    assertThat(dag).containsEntry("schedule", null)
+        .containsEntry("description", "Köln \"quoted\" \\ back\nslash")
+        .containsEntry("tags", List.of("a\"b", "alpha", "données", "zeta"))
+        .containsEntry("default_args", Map.of("owner", "O'Brien \"ops\" \\ team", "retries", 3, "retry_delay", 600.0))
+        .containsEntry("edges", List.of(List.of("base", "left-side"), List.of("base", "right-side"),
+            List.of("left-side", "joined"), List.of("right-side", "joined")));
+    Map<String, String> sparkConf = Map.of(
+        "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension,com.example.Ext",
+        "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "spark.executor.memory", "4g");
+    List<Object> tasks = new ArrayList<>();
+    for (String step : List.of("base", "left-side", "right-side", "joined")) {
+      Map<String, Object> task = new LinkedHashMap<>();
+      task.put("task_id", step);
+      task.put("name", "lakemill-odd-" + step);
+      task.put("application", "hdfs:///apps/lakemill/lakemill-jobs.jar");
+      task.put("java_class", Lakemill.class.getName());
+      task.put("application_args", List.of("run", "/srv/pipelines/odd.conf", "--steps", step, "--run-id",
+          "{{ run_id }}", "--env", "prod"));
+      task.put("conf", sparkConf);
+      task.put("conn_id", "spark_yarn");
+      task.put("jars", "/opt/jars/picocli.jar,/opt/jars/config.jar");
+      task.put("packages", "io.delta:delta-spark_2.13:4.2.0");
+      task.put("env_vars", Map.of("LAKEMILL_CONF", "/srv/conf"));
+      tasks.add(task);
+    }
+    assertThat(dag.get("tasks")).isEqualTo(tasks);
+  }
+
+  @Test
+  void badSettingsArgumentsAndClashesExit2WithoutWriting() throws IOException {
+    Path out = dir.resolve("dags");
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(conf.resolve("cluster.conf"), "lakemill {}\n");
+    Files.writeString(conf.resolve("application.conf"), """
+        lakemill {
+          lakehouse-root = ./lakehouse
+          dags {
+            retrys = 2
+            retry-delay-minutes = -1
+          }
+        }
+        """);
+    CliTest.Outcome badKeys = lakemill("dags", "generate", DEFS, "--out", out.toString(), "--conf", conf.toString());
+    Files.writeString(conf.resolve("application.conf"), "lakemill { lakehouse-root = ./lakehouse, dags { env = \"\" } }\n");
+    CliTest.Outcome blank = lakemill("dags", "generate", DEFS, "--out", out.toString(), "--conf", conf.toString());
+    Files.writeString(conf.resolve("application.conf"), "lakemill { lakehouse-root = ./lakehouse }\n");
+    CliTest.Outcome noJar = lakemill("dags", "generate", DEFS, "--out", out.toString(), "--conf", conf.toString());
+    CliTest.Outcome airflow4 = lakemill("dags", "generate", DEFS, "--out", out.toString(), "--airflow", "4");
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    CliTest.Outcome noFiles = lakemill("dags", "generate", empty.toString(), "--out", out.toString(), "--conf", CliTest.CONF);
+    Path a = Files.createDirectories(dir.resolve("a"));
+    Path b = Files.createDirectories(dir.resolve("b"));
+    Files.copy(Path.of(DEFS, "churn-prep.conf"), a.resolve("prep.conf"));
+    Files.copy(Path.of(DEFS, "churn-prep.conf"), b.resolve("churn-prep.conf"));
+    Files.copy(Path.of(DEFS, "churn.conf"), b.resolve("prep.conf"));
+    CliTest.Outcome clash = lakemill("dags", "generate", a.toString(), b.toString(), "--out", out.toString(),
+        "--conf", CliTest.CONF);
+
+    Path settings = conf.resolve("application.conf");
+    assertThat(badKeys.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(badKeys.err()).isEqualTo(
+        settings + ": 4: lakemill.dags.retrys: Unknown key 'retrys' in lakemill.dags; did you mean 'retries'?\n"
+            + settings + ": 5: lakemill.dags.retry-delay-minutes: Cannot use retry-delay-minutes -1: must be >= 0\n");
+    assertThat(blank.err()).isEqualTo(settings + ": 1: lakemill.dags.env: Cannot use an empty env: give a value or"
+        + " remove the key to use the default\n");
+    assertThat(noJar.err()).isEqualTo("Cannot generate DAGs: lakemill.dags.application-jar is not set; set it in"
+        + " application.conf or the environment overlay to the lakemill-jobs jar as spark-submit on the Airflow worker"
+        + " sees it\n");
+    assertThat(airflow4.err()).isEqualTo("Cannot generate DAGs for Airflow '4': use --airflow 2 or --airflow 3\n");
+    assertThat(noFiles.err()).isEqualTo(empty + ": Cannot find pipeline files: the folder holds no *.conf file;"
+        + " pass a folder of pipeline files or the files themselves\n");
+    assertThat(clash.err()).isEqualTo("Cannot generate two DAGs with dag_id 'churn-prep' (from " + a.resolve("prep.conf")
+        + " and " + b.resolve("churn-prep.conf") + "): give the pipelines different names\n"
+        + "Cannot deploy two pipeline files named 'prep.conf' (" + a.resolve("prep.conf") + " and " + b.resolve("prep.conf")
+        + ") to one pipelines-dir: rename one of them\n"
+        + "No DAG file written: fix the problems above (3 pipeline files)\n");
+    for (CliTest.Outcome r : List.of(blank, noJar, airflow4, noFiles, clash)) {
+      assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
+    }
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void theDocShowsWhatIsGeneratedAndItsSettingsBlockLoads() throws IOException {
+    Path out = dir.resolve("dags");
+    lakemill("dags", "generate", DEFS + "/churn-prep.conf", "--out", out.toString(), "--conf", CliTest.CONF);
+    List<DocsExamplesTest.Block> blocks = DocsExamplesTest.blocks(Path.of("../docs/AIRFLOW-DAGS.md"));
+    String generated = Files.readString(out.resolve("churn-prep.py")).replace(DEFS, "pipeline-defs");
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.copy(Path.of(CliTest.CONF, "application.conf"), conf.resolve("application.conf"));
+    Files.writeString(conf.resolve("cluster.conf"), blocks.stream().filter(b -> b.language().equals("conf"))
+        .findFirst().orElseThrow().text());
+
+    CliTest.Outcome withDocSettings = lakemill("dags", "generate", DEFS, "--out", dir.resolve("doc").toString(),
+        "--conf", conf.toString());
+
+    assertThat(blocks.stream().filter(b -> b.language().equals("python")).map(b -> versionless(b.text())))
+        .containsExactly(versionless(generated));
+    assertThat(withDocSettings.exit()).as(withDocSettings.err()).isZero();
+    assertThat(Files.readString(dir.resolve("doc/churn.py")))
+        .contains("        env_vars={\"LAKEMILL_CONF\": \"/opt/lakemill/conf\", \"LAKEMILL_LAKEHOUSE\": \"s3a://bucket/lakehouse\"},\n")
+        .contains("    \"spark.executor.memory\": \"4g\",\n");
+  }
+
+  /** The header without the lakemill version and the pipeline's fingerprint, which change by themselves. */
+  private static String versionless(String dagFile) {
+    return dagFile.replaceFirst("lakemill \\S+\\. Do not edit", "lakemill VERSION. Do not edit")
+        .replaceFirst("sha256:[0-9a-f]{64}", "sha256:FINGERPRINT");
+  }
+
+  /** The DAG a shipped pipeline must build with the settings of conf/application.conf. */
+  private static Map<String, Object> expectedDag(Path pipeline, String airflow) throws IOException {
+    PipelineInfo info = Pipelines.load(pipeline, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared()).info();
+    CliTest.Outcome plan = lakemill("plan", pipeline.toString(), "--format", "json", "--conf", CliTest.CONF);
+    assertThat(plan.exit()).as(plan.err()).isZero();
+    List<String> steps = new ArrayList<>();
+    Map<String, List<String>> inputs = new LinkedHashMap<>();
+    for (JsonNode step : JSON.readTree(plan.out()).get("steps")) {
+      steps.add(step.get("name").asText());
+      List<String> in = new ArrayList<>();
+      step.get("inputs").forEach(i -> in.add(i.asText()));
+      inputs.put(step.get("name").asText(), in);
+    }
+    List<List<String>> edges = new ArrayList<>();
+    inputs.forEach((step, in) -> in.stream().filter(steps::contains).forEach(up -> edges.add(List.of(up, step))));
+    edges.sort(Comparator.<List<String>, String>comparing(e -> e.get(0)).thenComparing(e -> e.get(1)));
+    String runDate = airflow.equals("2") ? "{{ ds }}" : "{{ (dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d') }}";
+    List<Object> tasks = new ArrayList<>();
+    for (String step : steps) {
+      Map<String, Object> task = new LinkedHashMap<>();
+      task.put("task_id", step);
+      task.put("name", "lakemill-" + info.name() + "-" + step);
+      task.put("application", "/opt/lakemill/lakemill-jobs.jar");
+      task.put("java_class", Lakemill.class.getName());
+      task.put("application_args", List.of("run", "/opt/lakemill/pipeline-defs/" + pipeline.getFileName(), "--steps",
+          step, "--run-id", "{{ run_id }}", "--param", "run-date=" + runDate, "--env", "cluster"));
+      task.put("conf", DELTA_CONF);
+      task.put("conn_id", "spark_default");
+      task.put("jars", null);
+      task.put("packages", null);
+      task.put("env_vars", null);
+      tasks.add(task);
+    }
+    Map<String, Object> dag = new LinkedHashMap<>();
+    dag.put("dag_id", info.name());
+    dag.put("dag_class", airflow.equals("2") ? "airflow.DAG" : "airflow.sdk.DAG");
+    dag.put("description", info.description());
+    dag.put("schedule", info.schedule().isEmpty() ? null : info.schedule());
+    dag.put("start_date", "2024-01-01T00:00:00+00:00");
+    dag.put("catchup", false);
+    dag.put("max_active_runs", 1);
+    dag.put("tags", info.tags().stream().sorted().distinct().toList());
+    dag.put("default_args", Map.of("owner", info.owner(), "retries", 1, "retry_delay", 300.0));
+    dag.put("tasks", tasks);
+    dag.put("edges", edges);
+    return dag;
+  }
+
+  private static List<Path> shippedPipelines() throws IOException {
+    try (Stream<Path> defs = Files.list(Path.of(DEFS))) {
+      List<Path> files = defs.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+      assertThat(files).extracting(p -> p.getFileName().toString()).contains("churn-prep.conf", "churn.conf");
+      return files;
+    }
+  }
+
+  /** The shipped pipelines' names are their file names. */
+  private static String dagId(Path pipeline) {
+    return pipeline.getFileName().toString().replace(".conf", "");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> onlyDag(Map<String, Object> built) {
+    assertThat(built).hasSize(1);
+    List<Object> dags = (List<Object>) built.values().iterator().next();
+    assertThat(dags).hasSize(1);
+    return (Map<String, Object>) dags.get(0);
+  }
+
+  /** What each DAG file builds, by file: the JSON of src/test/resources/inspect_dags.py. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> inspect(List<Path> files) throws IOException, URISyntaxException {
+    List<String> args = new ArrayList<>(List.of(resource("inspect_dags.py").toString()));
+    files.forEach(f -> args.add(f.toString()));
+    return JSON.readValue(python(args), Map.class);
+  }
+
+  private static Path resource(String name) throws URISyntaxException {
+    return Path.of(DagsCommandTest.class.getResource("/" + name).toURI());
+  }
+
+  /** Runs python3 with the Airflow stub on PYTHONPATH; fails unless it exits 0; returns its output. */
+  private static String python(List<String> args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("python3"));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    try {
+      builder.environment().put("PYTHONPATH", resource("airflow-stub").toString());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      assertThat(process.waitFor()).as("python3 %s%n%s", args, output).isZero();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return output;
+  }
+}
