@@ -318,7 +318,7 @@ class DagsCommandTest {
       Map<String, Object> task = new LinkedHashMap<>();
       task.put("task_id", step);
       task.put("name", "lakemill-" + info.name() + "-" + step);
-      task.put("application", "/opt/lakemill/lakemill-jobs.jar");
+      task.put("application", "/opt/lakemill/lakemill-jobs-app.jar");
       task.put("java_class", Lakemill.class.getName());
       task.put("application_args", List.of("run", "/opt/lakemill/pipeline-defs/" + pipeline.getFileName(), "--steps",
           step, "--run-id", "{{ run_id }}", "--param", "run-date=" + runDate, "--env", "cluster"));
