@@ -11,12 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The spec, config and compile packages never import Spark: validate and plan stay session-free. */
+/**
+ * The spec, config and compile packages never import Spark: validate and plan stay session-free. Nor does
+ * the Airflow client, which runs where no Spark is installed.
+ */
 class ArchitectureTest {
   private static final Path MAIN = Path.of("src/main/java/dev/lakemill");
 
   @ParameterizedTest
-  @ValueSource(strings = {"spec", "config", "compile"})
+  @ValueSource(strings = {"spec", "config", "compile", "airflow"})
   void packageDoesNotImportSparkOrDelta(String pkg) throws IOException {
     for (Path source : sources(pkg)) {
       assertThat(Files.readAllLines(source))
