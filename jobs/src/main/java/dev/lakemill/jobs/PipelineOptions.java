@@ -23,12 +23,16 @@ final class PipelineOptions {
   String lakehouse;
 
   Environment environment() {
-    Path dir = conf;
-    if (dir == null) {
-      String fromEnv = System.getenv("LAKEMILL_CONF");
-      dir = Path.of(fromEnv != null && !fromEnv.isEmpty() ? fromEnv : "conf");
-    }
-    Environment loaded = EnvironmentLoader.load(dir, env);
+    Environment loaded = EnvironmentLoader.load(confDir(conf), env);
     return lakehouse == null ? loaded : loaded.withLakehouseRoot(lakehouse);
+  }
+
+  /** {@code --conf DIR} if given, else {@code $LAKEMILL_CONF}, else {@code ./conf}. */
+  static Path confDir(Path conf) {
+    if (conf != null) {
+      return conf;
+    }
+    String fromEnv = System.getenv("LAKEMILL_CONF");
+    return Path.of(fromEnv != null && !fromEnv.isEmpty() ? fromEnv : "conf");
   }
 }
