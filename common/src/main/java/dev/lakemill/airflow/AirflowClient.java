@@ -74,7 +74,8 @@ public final class AirflowClient {
 
   /**
    * Triggers a run of {@code dagId} with run id {@code runId} and {@code conf}. Checks first that the DAG
-   * is not paused; with {@code unpause} a paused DAG is unpaused first.
+   * is not paused; with {@code unpause} a paused DAG is unpaused first. A null {@code conf} is sent as
+   * an empty object.
    *
    * @throws AirflowException of kind DAG_PAUSED, RUN_CONFLICT (the run id exists with another conf), or
    *     any failure of the calls
@@ -82,6 +83,7 @@ public final class AirflowClient {
    */
   public DagRun trigger(String dagId, String runId, Map<String, ?> conf, boolean unpause) {
     AirflowIds.checkRunId(runId);
+    conf = conf == null ? Map.of() : conf;
     if (dag(dagId).paused()) {
       if (!unpause) {
         throw AirflowErrors.paused(dagId);

@@ -399,6 +399,57 @@ class AirflowClientTest {
     assertThat(sleeps).containsExactly(Duration.ofMillis(10), Duration.ofMillis(20));
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void forbiddenSaysTheUserLacksPermission(int major) {
+    AirflowClient client = start(major);
+    airflow.answerNext("GET " + api(major) + "/dags/churn", 403, major == 2 ? "application/problem+json" : "application/json",
+        major == 2 ? "{\"detail\":\"Access is denied\",\"status\":403,\"title\":\"Forbidden\",\"type\":\"about:blank\"}"
+            : "{\"detail\":\"Forbidden\"}");
+
+    assertThatThrownBy(() -> client.dag("churn"))
+        .hasMessage("Airflow GET " + api(major) + "/dags/churn failed with HTTP 403: "
+            + (major == 2 ? "Forbidden: Access is denied" : "Forbidden")
+            + "; the user from test credentials lacks the permission for this call");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void aProxyPageIsNotTakenForAnAnswer(int major) {
+    AirflowClient client = start(major);
+    String health = major == 2 ? "/api/v1/health" : "/api/v2/monitor/health";
+    airflow.answerNext("GET " + health, 200, "text/html", "<html>\n<body>Sign in</body>\n</html>");
+
+    assertThatThrownBy(client::health)
+        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.BAD_RESPONSE))
+        .hasMessage("Airflow answered GET " + health + " with HTTP 200 but not with the expected JSON:"
+            + " <html> <body>Sign in</body> </html>; check that lakemill.airflow.url is the Airflow API server and"
+            + " lakemill.airflow.version its major version");
+  }
+
+  @Test
+  void aTokenAnswerWithoutATokenIsRefused() {
+    AirflowClient client = start(3);
+    airflow.answerNext("POST /auth/token", 201, "application/json", "{\"token_type\":\"bearer\"}");
+
+    assertThatThrownBy(() -> client.dag("churn"))
+        .hasMessage("Airflow answered POST /auth/token without an access_token; check that lakemill.airflow.url is an"
+            + " Airflow 3 API server, or set lakemill.airflow.version = 2 for Airflow 2");
+  }
+
+  @Test
+  void aConflictWithoutOurRunIsALogicalDateClash() {
+    AirflowClient client = start(2);
+    airflow.answerNext("POST /api/v1/dags/churn/dagRuns", 409, "application/problem+json", "{\"detail\":\"DAGRun with"
+        + " DAG ID: 'churn' and DAGRun logical date: '2026-11-26 21:33:02+00:00' already exists\",\"status\":409,"
+        + "\"title\":\"Conflict\",\"type\":\"about:blank\"}");
+
+    assertThatThrownBy(() -> client.trigger("churn", "r9", Map.of(), false))
+        .hasMessage("Airflow POST /api/v1/dags/churn/dagRuns failed with HTTP 409: Conflict: DAGRun with DAG ID: 'churn'"
+            + " and DAGRun logical date: '2026-11-26 21:33:02+00:00' already exists; yet DAG 'churn' has no run 'r9':"
+            + " another run has the same logical date; trigger again");
+  }
+
   @Test
   void errorBodiesOfBothVersionsAreQuoted() {
     assertThat(AirflowErrors.detail("{\"detail\":\"DAG with dag_id: 'x' not found\",\"status\":404,"

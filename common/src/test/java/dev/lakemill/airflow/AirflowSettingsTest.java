@@ -63,6 +63,7 @@ class AirflowSettingsTest {
             max-attempts = 0
             request-timout = 10s
             backoff = soon
+            wait-timeout = 0s
           }
         }
         """);
@@ -76,7 +77,9 @@ class AirflowSettingsTest {
             + file + ": 6: lakemill.airflow.max-attempts: Cannot use max-attempts 0: use 1 (no retries) or more\n"
             + file + ": 7: lakemill.airflow.request-timout: Unknown key 'request-timout' in lakemill.airflow;"
             + " did you mean 'request-timeout'?\n"
-            + file + ": 8: lakemill.airflow.backoff: Cannot use backoff = \"soon\": expected a duration such as 30s");
+            + file + ": 8: lakemill.airflow.backoff: Cannot use backoff = \"soon\": expected a duration such as 30s\n"
+            + file + ": 9: lakemill.airflow.wait-timeout: Cannot use wait-timeout \"0s\": give a positive duration such as"
+            + " 30s");
   }
 
   @Test
@@ -119,6 +122,8 @@ class AirflowSettingsTest {
     Files.writeString(hocon, "username = etl\npassword = \"very-secret\n");
     Path half = dir.resolve("half.properties");
     Files.writeString(half, "password=very-secret\n");
+    Path list = dir.resolve("list.conf");
+    Files.writeString(list, "username = [a, b]\npassword = very-secret\n");
 
     assertThatThrownBy(() -> AirflowCredentials.resolve(Map.of("AIRFLOW_USERNAME", "u"), null))
         .hasMessage("environment: Missing AIRFLOW_PASSWORD: AIRFLOW_USERNAME is set; set both AIRFLOW_USERNAME and"
@@ -129,6 +134,8 @@ class AirflowSettingsTest {
     assertThatThrownBy(() -> AirflowCredentials.fromFile(half))
         .hasMessage(half + ": Missing username in the Airflow credentials file: write username = ... and"
             + " password = ... (or token = ...)");
+    assertThatThrownBy(() -> AirflowCredentials.fromFile(list))
+        .hasMessage(list + ": Cannot use username in the Airflow credentials file: give it as text");
     assertThatThrownBy(() -> AirflowCredentials.fromFile(dir.resolve("absent.properties")))
         .hasMessage(dir.resolve("absent.properties") + ": Cannot read the Airflow credentials file: it does not exist"
             + " or is not a readable file; fix lakemill.airflow.credentials-file or --credentials-file");

@@ -31,7 +31,7 @@ import java.util.concurrent.Executors;
  * keys, page size 50) as the two OpenAPI specs describe. Runs go queued, then running, then end in the
  * configured state on the N-th poll; runs of a paused DAG stay queued. Failures can be injected: the
  * next K answers with a status (and Retry-After), slow answers, an expired token, a trigger whose answer
- * is lost after the run was created.
+ * is lost after the run was created, any canned answer to a given request.
  */
 public final class FakeAirflow implements AutoCloseable {
   public static final String USER = "lakemill";
@@ -59,6 +59,7 @@ public final class FakeAirflow implements AutoCloseable {
   private final List<JsonNode> triggerBodies = new ArrayList<>();
   private final Set<String> tokens = new HashSet<>();
   private final Set<String> expiredTokens = new HashSet<>();
+  private final Map<String, Canned> canned = new HashMap<>();
   private int tokensIssued;
   private int failNext;
   private int failStatus;
@@ -70,6 +71,9 @@ public final class FakeAirflow implements AutoCloseable {
   private String outcome = "success";
   private int finishOnPoll = 3;
   private int tasksPerRun = 3;
+
+  /** An answer given once, instead of the real one, to a given request. */
+  private record Canned(int status, String contentType, String body) {}
 
   /** A run: its state follows the number of times it was read. */
   private static final class Run {
@@ -171,6 +175,14 @@ public final class FakeAirflow implements AutoCloseable {
     slowMillis = delay.toMillis();
   }
 
+  /**
+   * The next {@code request} ({@code "METHOD /raw/path"}) gets this answer instead of the real one, e.g.
+   * a proxy's HTML page or a 403.
+   */
+  public synchronized void answerNext(String request, int status, String contentType, String body) {
+    canned.put(request, new Canned(status, contentType, body));
+  }
+
   /** The next trigger creates its run, then answers 503 as if the answer was lost on the way. */
   public synchronized void loseNextTriggerAnswer() {
     loseNextTrigger = true;
@@ -232,6 +244,14 @@ public final class FakeAirflow implements AutoCloseable {
             ex.getResponseHeaders().set("Retry-After", retryAfter);
           }
           error(ex, failStatus, failStatus == 429 ? "Too Many Requests" : "Service Unavailable", "Injected failure");
+          return;
+        }
+        Canned answer = canned.remove(method + " " + path);
+        if (answer != null) {
+          byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", answer.contentType());
+          ex.sendResponseHeaders(answer.status(), bytes.length);
+          ex.getResponseBody().write(bytes);
           return;
         }
         route(ex, method, path, body.length == 0 ? null : JSON.readTree(body));

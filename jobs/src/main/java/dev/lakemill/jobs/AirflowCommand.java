@@ -45,7 +45,7 @@ final class AirflowCommand {
 
   /** Where the environment config is, and overrides of its {@code lakemill.airflow} block. */
   static final class Options {
-    @Option(names = "--env", defaultValue = "local", description = "Environment overlay in the conf folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--env", paramLabel = "NAME", defaultValue = "local", description = "Environment overlay in the conf folder (default: ${DEFAULT-VALUE}).")
     String env;
 
     @Option(names = "--conf", paramLabel = "DIR",
