@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -52,7 +53,14 @@ class AirflowClientTest {
   }
 
   private AirflowClient client(String url, int major, AirflowCredentials credentials, String conf) {
-    AirflowSettings settings = AirflowSettings.from(ConfigFactory.parseString("""
+    return new AirflowClient(settings(url, major, conf), credentials, d -> {
+      sleeps.add(d);
+      Thread.sleep(Math.min(d.toMillis(), 10));
+    });
+  }
+
+  private AirflowSettings settings(String url, int major, String conf) {
+    return AirflowSettings.from(ConfigFactory.parseString("""
         url = "%s"
         version = %d
         connect-timeout = 1s
@@ -63,10 +71,6 @@ class AirflowClientTest {
         poll-interval = 1ms
         max-poll-interval = 2ms
         """.formatted(url, major) + conf), dir);
-    return new AirflowClient(settings, credentials, d -> {
-      sleeps.add(d);
-      Thread.sleep(Math.min(d.toMillis(), 10));
-    });
   }
 
   private static String api(int major) {
@@ -111,6 +115,20 @@ class AirflowClientTest {
     } else {
       assertThat(body.has("logical_date")).isFalse();
     }
+  }
+
+  @Test
+  void airflow3RejectsTriggerBodiesWithoutLogicalDateOrWithExecutionDate() {
+    start(3);
+    AirflowHttp http = new AirflowHttp(settings(airflow.url(), 3, ""), GOOD, sleeps::add);
+    ObjectNode noDate = Json.MAPPER.createObjectNode().put("dag_run_id", "r1");
+    ObjectNode oldStyle = noDate.deepCopy().putNull("logical_date").put("execution_date", "2026-11-26T21:33:02Z");
+
+    assertThatThrownBy(() -> http.call("POST", "/api/v2/dags/churn/dagRuns", noDate))
+        .hasMessage("Airflow POST /api/v2/dags/churn/dagRuns failed with HTTP 422: body.logical_date: Field required");
+    assertThatThrownBy(() -> http.call("POST", "/api/v2/dags/churn/dagRuns", oldStyle))
+        .hasMessage("Airflow POST /api/v2/dags/churn/dagRuns failed with HTTP 422: body.execution_date: Extra inputs are"
+            + " not permitted");
   }
 
   @ParameterizedTest
