@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,8 +53,7 @@ final class AirflowErrors {
   }
 
   static AirflowException io(String method, URI root, String path, int attempts, IOException e) {
-    if (e instanceof java.net.http.HttpTimeoutException
-        && !(e instanceof java.net.http.HttpConnectTimeoutException)) {
+    if (e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException)) {
       return new AirflowException(AirflowException.Kind.TIMEOUT, 0, "Airflow did not answer " + method + " " + path
           + " in time (" + attempts(attempts) + "); raise lakemill.airflow.request-timeout or check the load of the"
           + " API server at " + root, e);
@@ -62,7 +64,7 @@ final class AirflowErrors {
   }
 
   private static String reason(IOException e) {
-    if (e instanceof java.net.http.HttpConnectTimeoutException) {
+    if (e instanceof HttpConnectTimeoutException) {
       return "connect timed out";
     }
     String message = e.getClass().getSimpleName();
@@ -70,7 +72,7 @@ final class AirflowErrors {
       if (t instanceof ConnectException) {
         return "connection refused";
       }
-      if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
         return "unknown host";
       }
       message = t.getMessage() != null ? t.getMessage() : message;

@@ -173,6 +173,11 @@ public record AirflowSettings(
       if (text == null) {
         return null;
       }
+      if (text.contains("@")) {
+        problems.add(problem(c, "url", "Cannot use credentials in url: remove 'user:password@' and give them with"
+            + " AIRFLOW_USERNAME and AIRFLOW_PASSWORD or a credentials file"));
+        return null;
+      }
       String trimmed = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
       try {
         URI uri = new URI(trimmed);

@@ -90,6 +90,9 @@ class AirflowSettingsTest {
     assertThatThrownBy(() -> AirflowSettings.load(dir, "local", Map.of("version", 1)))
         .hasMessage("command line: lakemill.airflow.version: Cannot use Airflow version 1: use 2 (REST API /api/v1)"
             + " or 3 (/api/v2)");
+    assertThatThrownBy(() -> AirflowSettings.load(dir, "local", Map.of("url", "http://admin:hunter2@af:8080")))
+        .hasMessage("command line: lakemill.airflow.url: Cannot use credentials in url: remove 'user:password@' and give"
+            + " them with AIRFLOW_USERNAME and AIRFLOW_PASSWORD or a credentials file");
     assertThatThrownBy(() -> AirflowSettings.duration("0s", "--timeout"))
         .hasMessage("Cannot use --timeout '0s': give a positive duration such as 30s, 10m or 2h");
     assertThat(AirflowSettings.duration("90s", "--timeout")).isEqualTo(Duration.ofSeconds(90));
