@@ -13,13 +13,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The spec, config, compile and dags packages never import Spark: validate, plan and dags generate
- * stay session-free.
+ * stay session-free. Nor does the Airflow client, which runs where no Spark is installed.
  */
 class ArchitectureTest {
   private static final Path MAIN = Path.of("src/main/java/dev/lakemill");
 
   @ParameterizedTest
-  @ValueSource(strings = {"spec", "config", "compile", "dags"})
+  @ValueSource(strings = {"spec", "config", "compile", "dags", "airflow"})
   void packageDoesNotImportSparkOrDelta(String pkg) throws IOException {
     for (Path source : sources(pkg)) {
       assertThat(Files.readAllLines(source))

@@ -22,9 +22,31 @@ import java.util.Map;
  * {@code dags { ... }} ({@link DagSettings}).
  */
 public final class EnvironmentLoader {
+  private static final String FIX = "Fix the environment config (keys: lakemill.lakehouse-root, lakemill.spark.master,"
+      + " lakemill.spark.conf, lakemill.dags, lakemill.airflow)";
+
   private EnvironmentLoader() {}
 
   public static Environment load(Path confDir, String env) {
+    Config config = config(confDir, env);
+    Path overlay = confDir.resolve(env + ".conf");
+    try {
+      Map<String, String> sparkConf = flatStrings(config, "spark.conf");
+      String master = config.hasPath("spark.master") ? config.getString("spark.master") : "";
+      DagSettings dags = config.hasPath("dags") ? dags(config.getConfig("dags")) : DagSettings.DEFAULTS;
+      return new Environment(env, config.getString("lakehouse-root"), master, sparkConf, dags);
+    } catch (ConfigException e) {
+      throw new PipelineConfigException(List.of(PipelineConfigLoader.fromTypesafe(e, overlay, FIX)));
+    }
+  }
+
+  /**
+   * The resolved {@code lakemill} block of {@code application.conf} overlaid with {@code <env>.conf},
+   * for settings that are not part of {@link Environment} (e.g. {@code lakemill.airflow}).
+   *
+   * @throws PipelineConfigException if a file is missing or not valid HOCON
+   */
+  public static Config config(Path confDir, String env) {
     Path base = confDir.resolve("application.conf");
     Path overlay = confDir.resolve(env + ".conf");
     for (Path p : List.of(base, overlay)) {
@@ -36,18 +58,12 @@ public final class EnvironmentLoader {
     }
     ConfigParseOptions options = ConfigParseOptions.defaults().setAllowMissing(false);
     try {
-      Config config = ConfigFactory.parseFile(overlay.toFile(), options)
+      return ConfigFactory.parseFile(overlay.toFile(), options)
           .withFallback(ConfigFactory.parseFile(base.toFile(), options))
           .resolve()
           .getConfig("lakemill");
-      Map<String, String> sparkConf = flatStrings(config, "spark.conf");
-      String master = config.hasPath("spark.master") ? config.getString("spark.master") : "";
-      DagSettings dags = config.hasPath("dags") ? dags(config.getConfig("dags")) : DagSettings.DEFAULTS;
-      return new Environment(env, config.getString("lakehouse-root"), master, sparkConf, dags);
     } catch (ConfigException e) {
-      throw new PipelineConfigException(List.of(PipelineConfigLoader.fromTypesafe(e, overlay,
-          "Fix the environment config (keys: lakemill.lakehouse-root, lakemill.spark.master, lakemill.spark.conf,"
-              + " lakemill.dags)")));
+      throw new PipelineConfigException(List.of(PipelineConfigLoader.fromTypesafe(e, overlay, FIX)));
     }
   }
 

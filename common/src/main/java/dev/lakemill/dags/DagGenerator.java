@@ -1,6 +1,7 @@
 package dev.lakemill.dags;
 
 import dev.lakemill.LakemillVersion;
+import dev.lakemill.airflow.AirflowIds;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.compile.plan.StepPlan;
 import dev.lakemill.spec.PipelineInfo;
@@ -56,11 +57,6 @@ public final class DagGenerator {
     this.airflow = airflow;
   }
 
-  /** {@code name} with every character outside {@code [A-Za-z0-9_.-]} replaced by {@code _}. */
-  public static String dagId(String pipelineName) {
-    return pipelineName.replaceAll("[^A-Za-z0-9_.-]", "_");
-  }
-
   /** Hex SHA-256 of the pipeline file's bytes: the fingerprint in the file's header. */
   public static String fingerprint(byte[] pipelineFile) {
     try {
@@ -76,7 +72,7 @@ public final class DagGenerator {
    * @param pipelineFile the bytes of the pipeline file, for the fingerprint
    */
   public DagFile generate(PipelineInfo info, PipelinePlan plan, byte[] pipelineFile) {
-    String dagId = dagId(info.name());
+    String dagId = AirflowIds.dagId(info.name());
     String fileName = Path.of(plan.file()).getFileName().toString();
     StringBuilder py = new StringBuilder();
     header(py, plan.file(), fingerprint(pipelineFile));

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code lakemill} command line, also the spark-submit main class. Exit codes: 0 success, 1 a
- * run failed, 2 an invalid pipeline or command line.
+ * run failed, 2 an invalid pipeline or command line, 4 Airflow unreachable.
  */
 @Command(
     name = "lakemill",
@@ -14,11 +14,12 @@ import picocli.CommandLine.Command;
     versionProvider = Lakemill.Version.class,
     description = "Declarative batch pipelines on Apache Spark and Delta Lake.",
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, HistoryCommand.class, ModelsCommand.class,
-        ReproduceCommand.class, VacuumCommand.class, DagsCommand.class})
+        ReproduceCommand.class, VacuumCommand.class, DagsCommand.class, AirflowCommand.class})
 public final class Lakemill {
   public static final int OK = 0;
   public static final int RUN_FAILED = 1;
   public static final int INVALID = 2;
+  public static final int UNREACHABLE = 4;
 
   public static void main(String[] args) {
     System.exit(execute(args));
