@@ -1,8 +1,9 @@
 package dev.lakemill.dags;
 
-import dev.lakemill.airflow.AirflowIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakemill.airflow.AirflowIds;
 
 import java.util.List;
 import java.util.Map;
