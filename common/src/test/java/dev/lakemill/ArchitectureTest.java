@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The spec, config and compile packages never import Spark: validate and plan stay session-free. */
+/** The spec, config, compile and drift packages never import Spark: validate, plan and drift math stay session-free. */
 class ArchitectureTest {
   private static final Path MAIN = Path.of("src/main/java/dev/lakemill");
 
   @ParameterizedTest
-  @ValueSource(strings = {"spec", "config", "compile"})
+  @ValueSource(strings = {"spec", "config", "compile", "drift"})
   void packageDoesNotImportSparkOrDelta(String pkg) throws IOException {
     for (Path source : sources(pkg)) {
       assertThat(Files.readAllLines(source))
