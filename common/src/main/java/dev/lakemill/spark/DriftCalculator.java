@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -82,16 +83,20 @@ public final class DriftCalculator {
 
   private static DriftProfile profile(Dataset<Row> reference, Dataset<Row> current, List<DriftColumn> numeric) {
     int n = numeric.size();
-    return union(reference, current, numeric).toJavaRDD()
-        .mapPartitions(rows -> DriftProfile.ofPartition(rows, n))
-        .treeReduce(DriftProfile::merge);
+    JavaRDD<Row> rows = union(reference, current, numeric).toJavaRDD();
+    if (rows.getNumPartitions() == 0) {
+      return new DriftProfile(n);
+    }
+    return rows.mapPartitions(part -> DriftProfile.ofPartition(part, n)).treeReduce(DriftProfile::merge);
   }
 
   private static DriftBuckets bucket(Dataset<Row> reference, Dataset<Row> current, List<DriftColumn> cols,
       Plan[] plans) {
-    return union(reference, current, cols).toJavaRDD()
-        .mapPartitions(rows -> DriftBuckets.ofPartition(rows, plans))
-        .treeReduce(DriftBuckets::merge);
+    JavaRDD<Row> rows = union(reference, current, cols).toJavaRDD();
+    if (rows.getNumPartitions() == 0) {
+      return new DriftBuckets(plans);
+    }
+    return rows.mapPartitions(part -> DriftBuckets.ofPartition(part, plans)).treeReduce(DriftBuckets::merge);
   }
 
   /** Both data sets as (c0, c1, ..., side): numbers as doubles, side 0 for the reference, 1 for the current. */

@@ -142,6 +142,22 @@ class DriftCalculatorTest extends SparkTestBase {
   }
 
   @Test
+  void anEmptySideGivesNoVerdict() {
+    StructType schema = new StructType().add("x", DataTypes.DoubleType).add("s", DataTypes.StringType);
+    Dataset<Row> ref = spark.createDataFrame(List.of(RowFactory.create(1.0, "a"), RowFactory.create(2.0, "b")),
+        schema);
+    Dataset<Row> empty = spark.createDataFrame(List.of(), schema);
+    DatasetDrift drift = DriftCalculator.compute(ref, empty, List.of("x", "s"), DriftOptions.defaults(), 0.5);
+    assertThat(drift.columns()).allSatisfy(c -> {
+      assertThat(c.value()).isNaN();
+      assertThat(c.drifted()).isFalse();
+      assertThat(c.currentRows()).isZero();
+    });
+    assertThat(DriftCalculator.compute(empty, empty, List.of("x", "s"), DriftOptions.defaults(), 0.5).drifted())
+        .isFalse();
+  }
+
+  @Test
   void rejectsColumnsItCannotCompare() {
     Dataset<Row> ref = spark.sql("SELECT 1.0 AS x, 'a' AS s, map('k', 1) AS m");
     Dataset<Row> cur = spark.sql("SELECT 'b' AS x, 'a' AS s, map('k', 1) AS m");
