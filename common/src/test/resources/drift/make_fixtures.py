@@ -142,6 +142,7 @@ def nullable(gen, share):
 
 
 def identical(gen):
+    """The current side repeats the first rows of the reference (same values, smaller sample)."""
     cache = {}
 
     def g(rng, n, side):

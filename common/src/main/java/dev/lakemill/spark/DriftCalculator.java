@@ -34,7 +34,9 @@ import org.apache.spark.sql.functions;
  * <p>KS and Wasserstein are exact when both samples have at most {@code exactMaxRows} non-null values, or
  * when the column has at most 20 distinct values; otherwise they come from about {@value #FINE_BINS} fine
  * bins that keep their smallest and largest value, with {@link ColumnDrift#errorBound()} the largest
- * possible error. NaN and infinite numbers count as nulls.
+ * possible error. NaN and infinite numbers count as nulls. Categorical columns, and numeric ones whose PSI,
+ * Jensen-Shannon, chi-square or z needs one bin per value, bring one count per distinct value to the
+ * driver; the histogram in the result keeps the {@value #REPORT_CATEGORIES} most frequent values.
  */
 public final class DriftCalculator {
   /** Fine bins per numeric column for approximate KS and Wasserstein. */
@@ -127,8 +129,8 @@ public final class DriftCalculator {
     if (distinct <= DriftProfile.DISTINCT_CAP) {
       return Plan.values(ValueType.NUMERIC);
     }
-    long refValues = profile.values[0][n];
-    long curValues = profile.values[1][n];
+    long refValues = profile.values(0, n);
+    long curValues = profile.values(1, n);
     DriftMethod method = method(col, ColumnKind.NUMERIC, distinct, refValues, options);
     if (profile.referenceDistinct(n) <= DriftProfile.DISTINCT_CAP && !method.needsNumericValues()) {
       return Plan.values(ValueType.NUMERIC);

@@ -124,6 +124,11 @@ final class DriftProfile implements Serializable {
     return count;
   }
 
+  /** Non-null (finite) values of column c on one side (0 reference, 1 current). */
+  long values(int side, int c) {
+    return values[side][c];
+  }
+
   /** Distinct values of both samples, exact when at most {@link #DISTINCT_CAP}. */
   int distinct(int c) {
     return distinctCount[c];
