@@ -12,14 +12,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The spec, config, compile and dags packages never import Spark: validate, plan and dags generate
- * stay session-free. Nor does the Airflow client, which runs where no Spark is installed.
+ * The spec, config, compile, dags and drift packages never import Spark: validate, plan, dags generate
+ * and the drift math stay session-free. Nor does the Airflow client, which runs where no Spark is installed.
  */
 class ArchitectureTest {
   private static final Path MAIN = Path.of("src/main/java/dev/lakemill");
 
   @ParameterizedTest
-  @ValueSource(strings = {"spec", "config", "compile", "dags", "airflow"})
+  @ValueSource(strings = {"spec", "config", "compile", "dags", "airflow", "drift"})
   void packageDoesNotImportSparkOrDelta(String pkg) throws IOException {
     for (Path source : sources(pkg)) {
       assertThat(Files.readAllLines(source))

@@ -42,6 +42,29 @@ public enum DriftMethod {
     return test ? pValue < threshold : value >= threshold;
   }
 
+  /** True for the methods that compare values on a line (KS, Wasserstein): numeric columns only. */
+  public boolean needsNumericValues() {
+    return this == KS || this == WASSERSTEIN;
+  }
+
+  /**
+   * Evidently's default method. With at most 1000 non-null reference values: {@code ks} for numeric columns
+   * (more than 5 distinct values), otherwise {@code chisquare} with more than 2 distinct values, else
+   * {@code z}. With more reference values: {@code wasserstein} for numeric columns, else {@code jensenshannon}.
+   *
+   * @param distinctValues distinct non-null values of both samples together
+   * @param referenceValues non-null values of the reference
+   */
+  public static DriftMethod defaultFor(ColumnKind kind, long distinctValues, long referenceValues) {
+    if (referenceValues <= 1000) {
+      if (kind == ColumnKind.NUMERIC) {
+        return KS;
+      }
+      return distinctValues > 2 ? CHISQUARE : Z;
+    }
+    return kind == ColumnKind.NUMERIC ? WASSERSTEIN : JENSENSHANNON;
+  }
+
   public static Optional<DriftMethod> parse(String name) {
     for (DriftMethod m : values()) {
       if (m.configName().equals(name)) {
