@@ -59,6 +59,14 @@ public final class StepSelection {
     return ordered;
   }
 
+  /** {@code names}, each checked to be a step of {@code plan} ({@code option} names the flag in errors). */
+  public static Set<String> steps(PipelinePlan plan, List<String> names, String option) {
+    List<String> all = plan.steps().stream().map(StepPlan::name).toList();
+    Set<String> known = new LinkedHashSet<>();
+    names.forEach(n -> known.add(known(all, n, option)));
+    return known;
+  }
+
   private static String known(List<String> all, String name, String option) {
     if (!all.contains(name)) {
       throw new IllegalArgumentException(PipelineErrors.unknownStep(name, option, all));

@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,9 +22,15 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class RunLedger {
   /** What the ledger recorded for a step's successful run. */
-  public record Recorded(String runId, long outputVersion, String fingerprint, List<InputVersion> inputs) {
+  public record Recorded(String runId, long outputVersion, String fingerprint, List<InputVersion> inputs,
+      Map<String, String> fingerprintParts) {
     public Recorded {
       inputs = List.copyOf(inputs);
+      fingerprintParts = fingerprintParts == null ? Map.of() : Map.copyOf(fingerprintParts);
+    }
+
+    public Recorded(String runId, long outputVersion, String fingerprint, List<InputVersion> inputs) {
+      this(runId, outputVersion, fingerprint, inputs, Map.of());
     }
   }
 
@@ -49,7 +56,10 @@ public final class RunLedger {
       .add("rows_in", DataTypes.LongType).add("rows_out", DataTypes.LongType)
       .add("rows_quarantined", DataTypes.LongType)
       .add("expectations", DataTypes.createArrayType(EXPECTATION))
-      .add("fingerprint", DataTypes.StringType).add("error", DataTypes.StringType);
+      .add("fingerprint", DataTypes.StringType).add("error", DataTypes.StringType)
+      .add("note", DataTypes.StringType)
+      .add("fingerprint_parts", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+  private static final String DONE = "status IN ('" + StepRecord.SUCCEEDED + "', '" + StepRecord.SKIPPED + "')";
 
   private final SparkSession spark;
   private final String location;
@@ -82,7 +92,7 @@ public final class RunLedger {
           scala(s.inputs().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version())).toList()),
           s.outputTable(), s.outputVersion(), s.rowsIn(), s.rowsOut(), s.rowsQuarantined(),
           scala(s.expectations().stream().map(e -> RowFactory.create(e.name(), e.onViolation(), e.violations())).toList()),
-          s.fingerprint(), s.error()));
+          s.fingerprint(), s.error(), s.note(), scala.jdk.javaapi.CollectionConverters.asScala(s.fingerprintParts())));
     }
     Row runRow = RowFactory.create(run.runId(), run.pipeline(), run.pipelineFile(),
         scala.jdk.javaapi.CollectionConverters.asScala(run.params()), scala(run.steps()),
@@ -107,8 +117,10 @@ public final class RunLedger {
     }
   }
 
+  /** mergeSchema: ledgers written by earlier lakemill versions gain the newer columns on their next append. */
   private void append(List<Row> rows, StructType schema, String location) {
-    spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(location);
+    spark.createDataFrame(rows, schema).write().format("delta").mode("append").option("mergeSchema", "true")
+        .save(location);
   }
 
   /**
@@ -122,13 +134,79 @@ public final class RunLedger {
     Dataset<Row> succeeded = steps()
         .where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
             .and(org.apache.spark.sql.functions.col("step").equalTo(step))
-            .and(org.apache.spark.sql.functions.col("status").equalTo(StepRecord.SUCCEEDED)))
+            .and(org.apache.spark.sql.functions.expr(DONE)))
         .selectExpr("run_id", "output_version", "fingerprint", "inputs", "ended_at",
             "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run")
         .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
     List<Row> rows = succeeded.limit(1).collectAsList();
     return rows.stream().findFirst().map(r -> new Recorded(r.getString(0), r.getLong(1), r.getString(2),
         r.<Row>getList(3).stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList()));
+  }
+
+  /**
+   * The latest successful (or skipped, hence still valid) record of every step of {@code pipeline},
+   * in one query: what the step cache compares fingerprints with.
+   */
+  public Map<String, Recorded> latestDone(String pipeline) {
+    if (!DeltaIO.exists(spark, stepsLocation())) {
+      return Map.of();
+    }
+    Dataset<Row> steps = steps();
+    String parts = java.util.Arrays.asList(steps.columns()).contains("fingerprint_parts") ? "fingerprint_parts"
+        : "CAST(NULL AS MAP<STRING, STRING>)";
+    List<Row> rows = steps.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
+            .and(org.apache.spark.sql.functions.expr(DONE)))
+        .selectExpr("step", "run_id", "output_version", "fingerprint", "inputs", parts + " AS parts",
+            "row_number() OVER (PARTITION BY step ORDER BY ended_at DESC) AS newest")
+        .where("newest = 1").collectAsList();
+    Map<String, Recorded> latest = new java.util.HashMap<>();
+    for (Row r : rows) {
+      Map<String, String> p = r.isNullAt(5) ? Map.of() : r.<String, String>getJavaMap(5);
+      latest.put(r.getString(0), new Recorded(r.getString(1), r.getLong(2), r.getString(3), inputs(r.getList(4)), p));
+    }
+    return latest;
+  }
+
+  /** A run to resume: its id, its last status, and the steps it selected that have not succeeded. */
+  public record Resumable(String runId, String status, List<String> remaining) {
+    public Resumable {
+      remaining = List.copyOf(remaining);
+    }
+  }
+
+  /**
+   * The run {@code runId} of {@code pipeline}, or its latest run when {@code runId} is null, with the
+   * steps its invocations selected minus those that succeeded (or were up to date) under that id;
+   * empty when the ledger has no such run.
+   */
+  public Optional<Resumable> resumable(String pipeline, String runId) {
+    if (!DeltaIO.exists(spark, runsLocation())) {
+      return Optional.empty();
+    }
+    Dataset<Row> runs = runs().where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline));
+    if (runId != null) {
+      runs = runs.where(org.apache.spark.sql.functions.col("run_id").equalTo(runId));
+    }
+    List<Row> latest = runs.orderBy(org.apache.spark.sql.functions.col("started_at").desc())
+        .select("run_id", "status").limit(1).collectAsList();
+    if (latest.isEmpty()) {
+      return Optional.empty();
+    }
+    String id = latest.get(0).getString(0);
+    java.util.Set<String> selected = new java.util.LinkedHashSet<>();
+    runs().where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
+            .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)))
+        .orderBy("started_at").select("steps").collectAsList().forEach(r -> selected.addAll(r.<String>getList(0)));
+    if (DeltaIO.exists(spark, stepsLocation())) {
+      steps().where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
+              .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)).and(org.apache.spark.sql.functions.expr(DONE)))
+          .select("step").collectAsList().forEach(r -> selected.remove(r.getString(0)));
+    }
+    return Optional.of(new Resumable(id, latest.get(0).getString(1), List.copyOf(selected)));
+  }
+
+  private static List<InputVersion> inputs(List<Row> rows) {
+    return rows.stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.lakemill.ledger;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One step of one run, as the ledger keeps it.
@@ -10,7 +11,8 @@ import java.util.List;
  * @param pipeline pipeline name
  * @param step step name
  * @param position 1-based position in execution order
- * @param status {@code succeeded}, {@code failed} or {@code not-run}
+ * @param status {@code succeeded}, {@code skipped} (up to date: its recorded output was reused),
+ *     {@code failed} or {@code not-run}
  * @param startedAt start, null if not run
  * @param endedAt end, null if not run
  * @param inputs every input with the Delta version read
@@ -22,6 +24,8 @@ import java.util.List;
  * @param expectations violations per expectation
  * @param fingerprint hash of lakemill version, step config, input versions and upstream fingerprints
  * @param error the error message of a failed step, empty otherwise
+ * @param note why the step ran or was skipped ("input x moved from v3 to v4", "up to date (run R)"), or empty
+ * @param fingerprintParts what the fingerprint hashes (config, lakemill version, each input), to explain changes
  */
 public record StepRecord(
     String runId,
@@ -39,14 +43,24 @@ public record StepRecord(
     long rowsQuarantined,
     List<ExpectationCount> expectations,
     String fingerprint,
-    String error) {
+    String error,
+    String note,
+    Map<String, String> fingerprintParts) {
   public static final String SUCCEEDED = "succeeded";
+  public static final String SKIPPED = "skipped";
   public static final String FAILED = "failed";
   public static final String NOT_RUN = "not-run";
 
   public StepRecord {
     inputs = List.copyOf(inputs);
     expectations = List.copyOf(expectations);
+    note = note == null ? "" : note;
+    fingerprintParts = fingerprintParts == null ? Map.of() : Map.copyOf(fingerprintParts);
+  }
+
+  /** Succeeded or skipped: its output version is valid for readers. */
+  public boolean done() {
+    return status.equals(SUCCEEDED) || status.equals(SKIPPED);
   }
 
   public long durationMillis() {

@@ -71,6 +71,43 @@ final class DeltaLogFiles {
         + " commits of " + location);
   }
 
+  /** Operations that rewrite files or metadata but leave the table's rows as they were. */
+  private static final java.util.Set<String> SAME_DATA = java.util.Set.of("OPTIMIZE", "VACUUM START", "VACUUM END",
+      "SET TBLPROPERTIES", "UNSET TBLPROPERTIES");
+
+  /**
+   * True when the table's rows are still those of {@code version}: it is the latest version, or every
+   * later commit is one of {@link #SAME_DATA} (compaction, vacuum, properties).
+   */
+  static boolean sameDataSince(SparkSession spark, String location, long version) {
+    Path log = new Path(location, "_delta_log");
+    List<Long> versions = commitVersions(spark, location);
+    if (versions.isEmpty() || versions.get(0) < version) {
+      return false;
+    }
+    if (versions.get(0) == version) {
+      return true;
+    }
+    if (versions.get(versions.size() - 1) > version + 1) {
+      return false; // the commits right after version were cleaned up: cannot tell
+    }
+    try {
+      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      for (long v : versions) {
+        if (v <= version) {
+          break;
+        }
+        JsonNode info = commitInfo(fs, new Path(log, String.format("%020d.json", v)));
+        if (info == null || !SAME_DATA.contains(info.path("operation").asText(""))) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log " + log, e);
+    }
+  }
+
   /** When {@code version} was committed (its commitInfo timestamp), or -1 when its commit file is gone. */
   static long commitMillis(SparkSession spark, String location, long version) {
     Path commit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));

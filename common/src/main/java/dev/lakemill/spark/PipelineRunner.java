@@ -50,12 +50,17 @@ public final class PipelineRunner {
    * @param selected steps to run; the caller resolves {@code --steps}/{@code --from} with {@link StepSelection}
    */
   public RunResult run(PipelinePlan plan, String runId, Set<String> selected, RunListener listener) {
+    return run(plan, runId, selected, listener, RunOptions.DEFAULT);
+  }
+
+  /** Runs the selected steps; up-to-date steps are skipped unless {@code options} force them. */
+  public RunResult run(PipelinePlan plan, String runId, Set<String> selected, RunListener listener, RunOptions options) {
     SparkSession session = spark.newSession();
     Instant started = Instant.now();
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
     RunLedger ledger = new RunLedger(session, plan.ledgerLocation());
     CompletableFuture<Void> ledgerReady = ledger.prefetch();
-    Execution execution = new Execution(session, plan, runId, listener);
+    Execution execution = new Execution(session, plan, runId, listener, cache(session, plan, ledger, options));
     List<StepRecord> records = new ArrayList<>();
     String error = "";
     int position = 0;
@@ -83,9 +88,36 @@ public final class PipelineRunner {
     return new RunResult(run, records, (System.nanoTime() - ledgerStart) / 1_000_000);
   }
 
+  /**
+   * What a run of the selected steps would do, step by step, without running anything: RUN or SKIP
+   * and why. Reads the ledger, the registry and Delta logs only.
+   */
+  public List<Preview> preview(PipelinePlan plan, String runId, Set<String> selected, RunOptions options) {
+    SparkSession session = spark.newSession();
+    Set<String> toRun = StepSelection.withViewInputs(plan, selected);
+    Execution execution = new Execution(session, plan, runId, RunListener.NONE,
+        cache(session, plan, new RunLedger(session, plan.ledgerLocation()), options));
+    List<Preview> previews = new ArrayList<>();
+    for (StepPlan step : plan.steps()) {
+      if (toRun.contains(step.name())) {
+        previews.add(execution.preview(step));
+      }
+    }
+    return previews;
+  }
+
+  /** One step of {@link #preview}: RUN or SKIP, the reason, and the version a SKIP reuses. */
+  public record Preview(String step, boolean skip, String reason, long reusedVersion) {}
+
+  private static StepCache cache(SparkSession session, PipelinePlan plan, RunLedger ledger, RunOptions options) {
+    CompletableFuture<Map<String, RunLedger.Recorded>> latest =
+        CompletableFuture.supplyAsync(() -> ledger.latestDone(plan.pipeline()));
+    return new StepCache(session, plan, latest::join, options);
+  }
+
   private static StepRecord notRun(PipelinePlan plan, String runId, StepPlan step, int position) {
     return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.NOT_RUN, null, null, List.of(),
-        step.output() == null ? "" : step.output().name(), -1, -1, -1, 0, List.of(), "", "");
+        step.output() == null ? "" : step.output().name(), -1, -1, -1, 0, List.of(), "", "", "", Map.of());
   }
 
   /** The state of one run: which names are registered as views, at which version, with which fingerprint. */
@@ -97,39 +129,120 @@ public final class PipelineRunner {
     private final Map<String, InputVersion> registered = new HashMap<>();
     private final Map<String, String> fingerprints = new HashMap<>();
     private final Map<String, List<InputVersion>> lineage = new HashMap<>();
+    /** Names readable from SQL in this session (views are created only when a running step reads them). */
+    private final Set<String> views = new java.util.HashSet<>();
+    /** Preview only: steps that would run, so their readers run too. */
+    private final Set<String> wouldRun = new java.util.HashSet<>();
+    private final StepCache cache;
 
-    Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener) {
+    Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener, StepCache cache) {
       this.session = session;
       this.plan = plan;
       this.runId = runId;
       this.listener = listener;
+      this.cache = cache;
     }
 
     StepRecord runStep(StepPlan step, int position) {
       Instant start = Instant.now();
       List<InputVersion> inputs = new ArrayList<>();
       String outputName = step.output() == null ? "" : step.output().name();
+      Fingerprint fingerprint = null;
+      String note = "";
       try {
         for (String input : step.inputs()) {
-          inputs.add(register(step.name(), input));
+          inputs.add(resolve(step.name(), input));
         }
-        String fingerprint = fingerprint(step, inputs);
+        ModelVersion model = scoredModel(step);
+        if (model != null) {
+          inputs.add(modelInput(model));
+        }
+        fingerprint = fingerprint(step, inputs);
+        StepCache.Decision decision = cache.decide(step, fingerprint);
+        note = decision.reason();
         lineage.put(step.name(), lineage(inputs));
-        StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),
-            () -> step.accept(new StepExecutor(fingerprint)));
-        fingerprints.put(step.name(), fingerprint);
-        if (outcome.model() != null) {
-          inputs.add(outcome.model());
+        if (decision.skip()) {
+          return skipped(step, position, start, inputs, fingerprint, decision);
         }
+        for (String input : step.inputs()) {
+          materialize(input);
+        }
+        String hash = fingerprint.hash();
+        StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),
+            () -> step.accept(new StepExecutor(hash, model)));
+        fingerprints.put(step.name(), hash);
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.SUCCEEDED, start,
             Instant.now(), inputs, outcome.outputName() != null ? outcome.outputName() : outputName,
             outcome.outputVersion(), outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined(),
-            outcome.expectations(), fingerprint, "");
+            outcome.expectations(), hash, "", note, fingerprint.parts());
       } catch (Exception e) {
         StepFailedException failure = RunErrors.wrap(step.name(), e);
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),
-            inputs, outputName, -1, -1, -1, 0, List.of(), "", failure.getMessage());
+            inputs, outputName, -1, -1, -1, 0, List.of(), "", failure.getMessage(), note,
+            fingerprint == null ? Map.of() : fingerprint.parts());
       }
+    }
+
+    /** An up-to-date step: later steps read its recorded output; nothing is written. */
+    private StepRecord skipped(StepPlan step, int position, Instant start, List<InputVersion> inputs,
+        Fingerprint fingerprint, StepCache.Decision decision) {
+      long version = decision.recorded().outputVersion();
+      String hash = fingerprint.hash();
+      fingerprints.put(step.name(), hash);
+      String outputName;
+      if (step instanceof TrainStepPlan train) {
+        outputName = "model " + train.modelName();
+        registered.put(step.name(), new InputVersion(step.name(), outputName, version));
+      } else if (step instanceof ValidateStepPlan validate) {
+        outputName = "model " + validate.modelName();
+        registered.put(step.name(), new InputVersion(step.name(), "", version));
+      } else {
+        outputName = step.output().name();
+        registered.put(step.name(), new InputVersion(step.name(), step.output().location(), version));
+      }
+      return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.SKIPPED, start, Instant.now(),
+          inputs, outputName, version, -1, -1, 0, List.of(), hash, "", decision.reason(), fingerprint.parts());
+    }
+
+    /** Preview of one step: like {@link #runStep} up to the decision; a step that would run marks its readers. */
+    Preview preview(StepPlan step) {
+      List<InputVersion> inputs = new ArrayList<>();
+      for (String input : step.inputs()) {
+        if (wouldRun.contains(input)) {
+          wouldRun.add(step.name());
+          return new Preview(step.name(), false, "upstream " + input + " runs", -1);
+        }
+        inputs.add(resolve(step.name(), input));
+      }
+      ModelVersion model = scoredModel(step);
+      if (model != null) {
+        inputs.add(modelInput(model));
+      }
+      Fingerprint fingerprint = fingerprint(step, inputs);
+      StepCache.Decision decision = cache.decide(step, fingerprint);
+      if (decision.skip()) {
+        fingerprints.put(step.name(), fingerprint.hash());
+        long version = decision.recorded().outputVersion();
+        registered.put(step.name(), new InputVersion(step.name(), "", version));
+        return new Preview(step.name(), true, decision.reason(), version);
+      }
+      if (decision.reason().isEmpty()) {
+        // A view: transparent, its fingerprint follows from its inputs.
+        fingerprints.put(step.name(), fingerprint.hash());
+        registered.put(step.name(), new InputVersion(step.name(), "", -1));
+        return new Preview(step.name(), false, "view, computed when read", -1);
+      }
+      wouldRun.add(step.name());
+      return new Preview(step.name(), false, decision.reason(), -1);
+    }
+
+    /** The model a score step applies, resolved now: which version it is belongs to the step's fingerprint. */
+    private ModelVersion scoredModel(StepPlan step) {
+      return step instanceof ScoreStepPlan score ? registry().resolve(score.model()) : null;
+    }
+
+    private static InputVersion modelInput(ModelVersion model) {
+      return new InputVersion("model " + model.ref(), model.modelPath(), model.version());
     }
 
     /** Every input with its version, and, for step inputs, what they read in turn, back to the sources. */
@@ -147,9 +260,11 @@ public final class PipelineRunner {
     /** Runs one step of each type inside the run's session, with its commits tagged. */
     private final class StepExecutor implements StepPlanVisitor<StepOutcome> {
       private final String fingerprint;
+      private final ModelVersion model;
 
-      StepExecutor(String fingerprint) {
+      StepExecutor(String fingerprint, ModelVersion model) {
         this.fingerprint = fingerprint;
+        this.model = model;
       }
 
       private String tag(StepPlan step) {
@@ -198,7 +313,7 @@ public final class PipelineRunner {
             ModelText.metrics(version.metrics()), trained.holdoutRows(), version.holdoutVersion()));
         registered.put(step.name(), new InputVersion(step.name(), "model " + step.modelName(), version.version()));
         return new StepOutcome(version.version(), trained.trainRows() + trained.holdoutRows(), -1, 0, List.of(),
-            "model " + step.modelName(), null);
+            "model " + step.modelName());
       }
 
       @Override
@@ -209,16 +324,15 @@ public final class PipelineRunner {
         }
         new ValidateStepRunner(session, registry(), runId, listener::info).run(step, (int) trained.version());
         registered.put(step.name(), new InputVersion(step.name(), "", trained.version()));
-        return new StepOutcome(trained.version(), -1, -1, 0, List.of(), "model " + step.modelName(), null);
+        return new StepOutcome(trained.version(), -1, -1, 0, List.of(), "model " + step.modelName());
       }
 
       @Override
       public StepOutcome visitScore(ScoreStepPlan step) {
-        ScoreStepRunner.Scored scored = new ScoreStepRunner(registry()).score(step, view(step.input()));
-        DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session, scored.rows(), step.output(), tag));
+        Dataset<Row> scored = ScoreStepRunner.score(model, view(step.input()));
+        DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session, scored, step.output(), tag));
         registerOutput(step, written.version());
-        return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of(), null,
-            new InputVersion("model " + scored.model().ref(), scored.model().modelPath(), scored.model().version()));
+        return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
       }
     }
 
@@ -240,8 +354,12 @@ public final class PipelineRunner {
       }
     }
 
-    /** Makes {@code name} readable from SQL, opening a source or loading a step's recorded output. */
-    private InputVersion register(String reader, String name) {
+    /**
+     * The version and fingerprint of {@code name} as {@code reader} will read it: a source's version
+     * and own fingerprint, a step of this run's, or a step outside it as the ledger recorded it for
+     * this run id (else its latest successful run). Reads no data.
+     */
+    private InputVersion resolve(String reader, String name) {
       InputVersion known = registered.get(name);
       if (known != null) {
         return known;
@@ -249,10 +367,9 @@ public final class PipelineRunner {
       Optional<SourcePlan> source = plan.source(name);
       InputVersion version;
       if (source.isPresent()) {
-        SourceReader.Opened opened = SourceReader.open(session, source.get());
-        createView(name, opened.data());
-        fingerprints.put(name, source.get().configHash());
-        version = new InputVersion(name, source.get().location() == null ? "" : source.get().location(), opened.version());
+        fingerprints.put(name, SourceStamps.fingerprint(session, source.get()));
+        version = new InputVersion(name, source.get().location() == null ? "" : source.get().location(),
+            SourceReader.version(session, source.get()));
       } else {
         StepPlan upstream = plan.step(name).orElseThrow();
         Optional<RunLedger.Recorded> recorded = new RunLedger(session, plan.ledgerLocation())
@@ -264,7 +381,6 @@ public final class PipelineRunner {
           recorded.ifPresent(r -> fingerprints.put(name, r.fingerprint()));
         } else {
           RunLedger.Recorded r = recorded.orElseThrow(() -> RunErrors.upstreamNeverRan(reader, name));
-          createView(name, DeltaIO.read(session, upstream.output().location(), r.outputVersion()));
           fingerprints.put(name, r.fingerprint());
           lineage.put(name, r.inputs());
           version = new InputVersion(name, upstream.output().location(), r.outputVersion());
@@ -274,15 +390,27 @@ public final class PipelineRunner {
       return version;
     }
 
-    private void createView(String name, Dataset<Row> data) {
-      data.createOrReplaceTempView("`" + name + "`");
+    /** Makes a resolved input readable from SQL, at the version {@link #resolve} chose. */
+    private void materialize(String name) {
+      if (views.contains(name)) {
+        return;
+      }
+      InputVersion version = registered.get(name);
+      Optional<SourcePlan> source = plan.source(name);
+      if (source.isPresent()) {
+        createView(name, SourceReader.open(session, source.get(), version.version()).data());
+      } else if (!version.location().isEmpty() && !version.location().startsWith("model ")) {
+        createView(name, DeltaIO.read(session, version.location(), version.version()));
+      }
     }
 
-    private String fingerprint(StepPlan step, List<InputVersion> inputs) {
-      StringBuilder text = new StringBuilder(LakemillVersion.get()).append('\n').append(step.configHash());
-      inputs.stream().sorted(java.util.Comparator.comparing(InputVersion::name)).forEach(i -> text.append('\n')
-          .append(i.name()).append('=').append(fingerprints.getOrDefault(i.name(), "")).append('@').append(i.version()));
-      return PipelineCompiler.sha256(text.toString());
+    private void createView(String name, Dataset<Row> data) {
+      data.createOrReplaceTempView("`" + name + "`");
+      views.add(name);
+    }
+
+    private Fingerprint fingerprint(StepPlan step, List<InputVersion> inputs) {
+      return Fingerprint.of(step.configHash(), LakemillVersion.get(), inputs, fingerprints);
     }
   }
 }

@@ -24,20 +24,16 @@ final class ScoreStepRunner {
   static final String MODEL_NAME = "model_name";
   static final String MODEL_VERSION = "model_version";
 
-  private final ModelRegistry registry;
+  private ScoreStepRunner() {}
 
-  ScoreStepRunner(ModelRegistry registry) {
-    this.registry = registry;
-  }
-
-  /** The scored rows, resolved model included; the caller writes them. */
-  Scored score(ScoreStepPlan step, Dataset<Row> input) {
-    ModelVersion model = registry.resolve(step.model());
+  /**
+   * The input scored by {@code model} (resolved by the caller, which records the version in the step's
+   * fingerprint); the caller writes them.
+   */
+  static Dataset<Row> score(ModelVersion model, Dataset<Row> input) {
     Dataset<Row> scored = PipelineModel.load(model.modelPath()).transform(input);
-    return new Scored(model, withModel(scored, input.columns(), model));
+    return withModel(scored, input.columns(), model);
   }
-
-  record Scored(ModelVersion model, Dataset<Row> rows) {}
 
   /** The input's columns, the model's outputs (vectors as arrays) and the model's identity. */
   static Dataset<Row> withModel(Dataset<Row> scored, String[] inputColumns, ModelVersion model) {

@@ -1,6 +1,7 @@
 package dev.lakemill.spark;
 
 import dev.lakemill.compile.plan.SourcePlan;
+import dev.lakemill.spec.SourceFormat;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,6 +15,33 @@ final class SourceReader {
   private SourceReader() {}
 
   static Opened open(SparkSession spark, SourcePlan source) {
+    return open(spark, source, version(spark, source));
+  }
+
+  /**
+   * The Delta version a source reads: its pinned version, the version current at its timestamp, or the
+   * latest; -1 for other formats. Cheap: reads the Delta log's listing, no data.
+   */
+  static long version(SparkSession spark, SourcePlan source) {
+    if (source.format() != SourceFormat.DELTA) {
+      return -1;
+    }
+    long latest = DeltaIO.latestVersion(spark, source.location());
+    if (latest < 0) {
+      throw RunErrors.noDeltaTable(source.name(), source.location());
+    }
+    if (source.versionAsOf() != null) {
+      return source.versionAsOf();
+    }
+    if (source.timestampAsOf() != null) {
+      return DeltaIO.versionAt(spark, source.location(), source.timestampAsOf())
+          .orElseThrow(() -> RunErrors.noVersionAt(source.name(), source.location(), source.timestampAsOf()));
+    }
+    return latest;
+  }
+
+  /** Opens the source; a Delta source at {@code version} (from {@link #version}). */
+  static Opened open(SparkSession spark, SourcePlan source, long version) {
     switch (source.format()) {
       case GENERATE -> {
         long rows = ((Number) source.generatorOptions().get("rows")).longValue();
@@ -22,19 +50,6 @@ final class SourceReader {
         return new Opened(ChurnCustomersGenerator.generate(spark, rows, seed, drift), -1);
       }
       case DELTA -> {
-        long latest = DeltaIO.latestVersion(spark, source.location());
-        if (latest < 0) {
-          throw RunErrors.noDeltaTable(source.name(), source.location());
-        }
-        long version;
-        if (source.versionAsOf() != null) {
-          version = source.versionAsOf();
-        } else if (source.timestampAsOf() != null) {
-          version = DeltaIO.versionAt(spark, source.location(), source.timestampAsOf())
-              .orElseThrow(() -> RunErrors.noVersionAt(source.name(), source.location(), source.timestampAsOf()));
-        } else {
-          version = latest;
-        }
         return new Opened(DeltaIO.read(spark, source.location(), version), version);
       }
       default -> {

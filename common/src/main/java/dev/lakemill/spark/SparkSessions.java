@@ -33,4 +33,22 @@ public final class SparkSessions {
     spark.sparkContext().setLogLevel("WARN");
     return spark;
   }
+
+  /**
+   * A one-core local session for commands that only read Delta logs and small ledger tables
+   * ({@code plan}): the environment's settings, but never a cluster.
+   */
+  public static SparkSession createLocal(Environment env, String appName) {
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    env.sparkConf().forEach(builder::config);
+    SparkSession spark = builder.master("local[1]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
 }

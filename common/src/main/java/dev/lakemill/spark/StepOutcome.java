@@ -1,7 +1,6 @@
 package dev.lakemill.spark;
 
 import dev.lakemill.ledger.ExpectationCount;
-import dev.lakemill.ledger.InputVersion;
 import java.util.List;
 
 /**
@@ -10,11 +9,10 @@ import java.util.List;
  * @param outputVersion Delta version written, or the model version for train and validate steps, or -1
  * @param outputName what the ledger shows as output instead of the output table (e.g. {@code model
  *     churn}), or null
- * @param model the registered model a step used (score), recorded as one of its inputs, or null
  */
 record StepOutcome(long outputVersion, long rowsIn, long rowsOut, long rowsQuarantined,
-    List<ExpectationCount> expectations, String outputName, InputVersion model) {
+    List<ExpectationCount> expectations, String outputName) {
   StepOutcome(long outputVersion, long rowsIn, long rowsOut, long rowsQuarantined, List<ExpectationCount> expectations) {
-    this(outputVersion, rowsIn, rowsOut, rowsQuarantined, expectations, null, null);
+    this(outputVersion, rowsIn, rowsOut, rowsQuarantined, expectations, null);
   }
 }

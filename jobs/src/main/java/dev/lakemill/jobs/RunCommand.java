@@ -6,10 +6,13 @@ import dev.lakemill.compile.StepSelection;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.config.Environment;
 import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.compile.plan.StepPlan;
 import dev.lakemill.ledger.RunIds;
+import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.spark.PipelineRunner;
 import dev.lakemill.spark.RunListener;
+import dev.lakemill.spark.RunOptions;
 import dev.lakemill.spark.RunResult;
 import dev.lakemill.spark.SparkSessions;
 import dev.lakemill.mlcheck.MllibCatalog;
@@ -17,7 +20,9 @@ import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -46,28 +51,69 @@ final class RunCommand implements Callable<Integer> {
       + " --steps are read at the versions recorded for this run id.")
   String runId;
 
+  @Option(names = "--force", description = "Run every selected step, also those that are up to date.")
+  boolean force;
+
+  @Option(names = "--force-steps", split = ",", paramLabel = "STEP", description = "Run these steps even when up to date.")
+  List<String> forceSteps = new ArrayList<>();
+
+  @Option(names = "--resume", arity = "0..1", fallbackValue = "", paramLabel = "RUN_ID",
+      description = "Rerun only the failed and never-run steps of the pipeline's latest run (or of RUN_ID), under its run id.")
+  String resume;
+
   @Override
   public Integer call() {
     PipelinePlan plan;
     Set<String> selected;
+    RunOptions runOptions;
     String id;
     Environment env;
     try {
+      if (resume != null && (runId != null || !steps.isEmpty() || from != null)) {
+        throw new IllegalArgumentException("--resume picks the run and its steps itself: do not combine it with --run-id,"
+            + " --steps or --from");
+      }
       SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
       env = options.environment();
       plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(Pipelines.load(file, options.params, analyzer, MllibCatalog.shared()), env);
       selected = StepSelection.select(plan, steps, from);
+      runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
       id = runId == null ? RunIds.generate() : RunIds.check(runId);
     } catch (PipelineConfigException | IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return Lakemill.INVALID;
     }
     PrintStream out = System.out;
-    out.printf("lakemill run %s: run %s, %d step(s), lakehouse %s%n", plan.pipeline(), id, selected.size(),
-        plan.lakehouseRoot());
     SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline());
     try {
-      RunResult result = new PipelineRunner(spark).run(plan, id, selected, new Progress(out));
+      if (resume != null) {
+        Optional<RunLedger.Resumable> resumable = new RunLedger(spark, plan.ledgerLocation())
+            .resumable(plan.pipeline(), resume.isEmpty() ? null : resume);
+        if (resumable.isEmpty()) {
+          System.err.println(resume.isEmpty()
+              ? "Nothing to resume: the ledger at " + plan.ledgerLocation() + " has no run of pipeline " + plan.pipeline()
+              : "Cannot resume run " + resume + ": the ledger at " + plan.ledgerLocation() + " has no run " + resume
+                  + " of pipeline " + plan.pipeline() + " (lakemill history lists the runs)");
+          return Lakemill.INVALID;
+        }
+        RunLedger.Resumable r = resumable.get();
+        selected = new LinkedHashSet<>();
+        for (StepPlan step : plan.steps()) {
+          if (r.remaining().contains(step.name())) {
+            selected.add(step.name());
+          }
+        }
+        if (selected.isEmpty()) {
+          out.printf("Nothing to resume: run %s of pipeline %s has no failed or never-run steps%n", r.runId(),
+              plan.pipeline());
+          return Lakemill.OK;
+        }
+        id = r.runId();
+        out.printf("resuming run %s (%s): %s%n", id, r.status(), String.join(", ", selected));
+      }
+      out.printf("lakemill run %s: run %s, %d step(s), lakehouse %s%n", plan.pipeline(), id, selected.size(),
+          plan.lakehouseRoot());
+      RunResult result = new PipelineRunner(spark).run(plan, id, selected, new Progress(out), runOptions);
       out.print(summary(result));
       return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
     } finally {
@@ -107,10 +153,15 @@ final class RunCommand implements Callable<Integer> {
   private record Progress(PrintStream out) implements RunListener {
     @Override
     public void stepFinished(StepRecord s, int position, int total) {
-      String counts = s.status().equals(StepRecord.SUCCEEDED)
-          ? String.format(Locale.ROOT, "rows in %s, out %s, quarantined %s -> %s", rows(s.rowsIn()), rows(s.rowsOut()),
-              rows(s.rowsQuarantined()), output(s))
-          : s.error();
+      String counts;
+      if (s.status().equals(StepRecord.SUCCEEDED)) {
+        counts = String.format(Locale.ROOT, "rows in %s, out %s, quarantined %s -> %s", rows(s.rowsIn()), rows(s.rowsOut()),
+            rows(s.rowsQuarantined()), output(s)) + (s.note().isEmpty() ? "" : " (" + s.note() + ")");
+      } else if (s.status().equals(StepRecord.SKIPPED)) {
+        counts = s.note() + " -> " + output(s);
+      } else {
+        counts = s.error();
+      }
       out.printf(Locale.ROOT, "[%d/%d] %-14s %-9s %7s  %s%n", position, total, s.step(), s.status(),
           seconds(s.durationMillis()), counts);
     }

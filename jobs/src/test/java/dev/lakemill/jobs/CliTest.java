@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,7 +131,7 @@ class CliTest {
     Outcome run = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(),
         "--param", "rows=2000", "--run-id", "cli-1");
     Outcome failed = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(),
-        "--param", "rows=2000", "--steps", "by-region", "--run-id", "cli-2");
+        "--param", "rows=2000", "--steps", "by-region", "--run-id", "cli-2", "--force");
     Outcome history = lakemill("history", "--conf", CONF, "--lakehouse", lake.toString(), "--pipeline", "churn-prep");
 
     assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Lakemill.OK);
@@ -144,6 +145,77 @@ class CliTest {
     assertThat(history.exit()).isZero();
     assertThat(history.out()).contains("churn-prep   succeeded cli-1", "churn-prep   succeeded cli-2",
         "    prepare          succeeded", "gold.churn_by_region@v1");
+  }
+
+  @Test
+  void aRerunSkipsUpToDateStepsAndPlanSaysWhatRunWouldDo() {
+    Path lake = dir.resolve("lake");
+    List<String> base = List.of(CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(), "--param", "rows=500");
+
+    Outcome fresh = lakemill(args("plan", base));
+    Outcome first = lakemill(args("run", base, "--run-id", "c-1"));
+    Outcome second = lakemill(args("run", base, "--run-id", "c-2"));
+    Outcome plan = lakemill(args("plan", base, "--force-steps", "by-region"));
+    Outcome nothing = lakemill(args("run", base, "--resume"));
+    Outcome unknown = lakemill(args("run", base, "--resume", "nope"));
+    Outcome mixed = lakemill(args("run", base, "--resume", "--steps", "prepare"));
+    Outcome badForce = lakemill(args("run", base, "--force-steps", "by-regoin"));
+
+    assertThat(fresh.out()).endsWith("run would run every step: no earlier run (no ledger at " + lake + "/_lakemill)\n");
+    assertThat(first.out()).containsPattern("\\[1/2\\] prepare +succeeded .* -> silver.customers@v0 \\(no earlier successful run\\)\n");
+    assertThat(second.exit()).isZero();
+    assertThat(second.out())
+        .containsPattern("\\[1/2\\] prepare +skipped +\\d+\\.\\ds  up to date \\(run c-1\\) -> silver.customers@v0\n")
+        .containsPattern("\\[2/2\\] by-region +skipped +\\d+\\.\\ds  up to date \\(run c-1\\) -> gold.churn_by_region@v0\n");
+    assertThat(plan.out()).endsWith("run would (ledger at " + lake + "/_lakemill):\n"
+        + "  prepare    SKIP  up to date (run c-2), reuses v0\n"
+        + "  by-region  RUN   forced (--force)\n");
+    assertThat(nothing.exit()).isZero();
+    assertThat(nothing.out()).isEqualTo("Nothing to resume: run c-2 of pipeline churn-prep has no failed or never-run steps\n");
+    assertThat(unknown.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(unknown.err()).isEqualTo("Cannot resume run nope: the ledger at " + lake + "/_lakemill has no run nope of"
+        + " pipeline churn-prep (lakemill history lists the runs)\n");
+    assertThat(mixed.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(mixed.err()).isEqualTo("--resume picks the run and its steps itself: do not combine it with --run-id,"
+        + " --steps or --from\n");
+    assertThat(badForce.err()).isEqualTo("Unknown step 'by-regoin' in --force-steps; did you mean 'by-region'?\n");
+  }
+
+  @Test
+  void resumeRerunsOnlyTheFailedStepUnderTheSameRunId() throws IOException {
+    Path file = dir.resolve("resume.conf");
+    String pipeline = """
+        pipeline { name = resume }
+        params { limit = 0 }
+        sources { customers { format = generate, generator = churn-customers, rows = 50 } }
+        steps {
+          all { type = sql, sql = "SELECT customer_id, age FROM customers", output = silver.all }
+          few {
+            type = sql
+            sql = "SELECT count(*) AS n FROM all"
+            expectations { enough { check = "n >= ${params.limit}" } }
+            output = gold.few
+          }
+        }
+        """;
+    Files.writeString(file, pipeline);
+    List<String> base = List.of(file.toString(), "--conf", CONF, "--lakehouse", dir.resolve("lake").toString());
+
+    Outcome failed = lakemill(args("run", base, "--run-id", "r-1", "--param", "limit=1000"));
+    Outcome resumed = lakemill(args("run", base, "--resume"));
+
+    assertThat(failed.exit()).isEqualTo(Lakemill.RUN_FAILED);
+    assertThat(resumed.exit()).as(resumed.out()).isZero();
+    assertThat(resumed.out()).startsWith("resuming run r-1 (failed): few\nlakemill run resume: run r-1, 1 step(s)")
+        .containsPattern("\\[1/1\\] few +succeeded .* -> gold.few@v0");
+  }
+
+  private static String[] args(String command, List<String> base, String... more) {
+    List<String> all = new java.util.ArrayList<>();
+    all.add(command);
+    all.addAll(base);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 
   @Test
