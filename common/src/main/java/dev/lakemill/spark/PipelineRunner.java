@@ -59,21 +59,25 @@ public final class PipelineRunner {
     List<StepRecord> records = new ArrayList<>();
     String error = "";
     int position = 0;
-    for (StepPlan step : plan.steps()) {
-      if (!toRun.contains(step.name())) {
-        continue;
+    try {
+      for (StepPlan step : plan.steps()) {
+        if (!toRun.contains(step.name())) {
+          continue;
+        }
+        position++;
+        if (!error.isEmpty()) {
+          records.add(notRun(plan, runId, step, position));
+          continue;
+        }
+        StepRecord record = execution.runStep(step, position);
+        records.add(record);
+        listener.stepFinished(record, position, toRun.size());
+        if (record.status().equals(StepRecord.FAILED)) {
+          error = record.error();
+        }
       }
-      position++;
-      if (!error.isEmpty()) {
-        records.add(notRun(plan, runId, step, position));
-        continue;
-      }
-      StepRecord record = execution.runStep(step, position);
-      records.add(record);
-      listener.stepFinished(record, position, toRun.size());
-      if (record.status().equals(StepRecord.FAILED)) {
-        error = record.error();
-      }
+    } finally {
+      execution.releaseSources();
     }
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
         Instant.now(), error.isEmpty() ? StepRecord.SUCCEEDED : StepRecord.FAILED, LakemillVersion.get(), error);
@@ -97,6 +101,7 @@ public final class PipelineRunner {
     private final Map<String, InputVersion> registered = new HashMap<>();
     private final Map<String, String> fingerprints = new HashMap<>();
     private final Map<String, List<InputVersion>> lineage = new HashMap<>();
+    private final Map<String, SourceReader.Opened> sources = new HashMap<>();
 
     Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener) {
       this.session = session;
@@ -126,10 +131,20 @@ public final class PipelineRunner {
             outcome.outputVersion(), outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined(),
             outcome.expectations(), fingerprint, "");
       } catch (Exception e) {
-        StepFailedException failure = RunErrors.wrap(step.name(), e);
+        StepFailedException failure = RunErrors.wrap(step.name(), badInput(e));
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),
             inputs, outputName, -1, -1, -1, 0, List.of(), "", failure.getMessage());
       }
+    }
+
+    /** A failure caused by a bad record of a csv or json source, explained; else {@code e} itself. */
+    private Throwable badInput(Exception e) {
+      return RecordCheck.failedSource(e).map(sources::get).filter(o -> o.records() != null)
+          .<Throwable>map(o -> o.records().explain(e)).orElse(e);
+    }
+
+    void releaseSources() {
+      sources.values().forEach(SourceReader.Opened::release);
     }
 
     /** Every input with its version, and, for step inputs, what they read in turn, back to the sources. */
@@ -249,7 +264,9 @@ public final class PipelineRunner {
       Optional<SourcePlan> source = plan.source(name);
       InputVersion version;
       if (source.isPresent()) {
-        SourceReader.Opened opened = SourceReader.open(session, source.get());
+        SourceReader.Opened opened = SourceReader.open(session, source.get(),
+            new SourceReader.Context(plan.pipeline(), runId, listener::warning));
+        sources.put(name, opened);
         createView(name, opened.data());
         fingerprints.put(name, source.get().configHash());
         version = new InputVersion(name, source.get().location() == null ? "" : source.get().location(), opened.version());
