@@ -73,7 +73,13 @@ final class FileSourceReader {
   }
 
   private SourceReader.Opened quarantine(RecordCheck check) {
-    RecordCheck.Quarantined read = check.quarantine(run.pipeline(), run.runId());
+    RecordCheck.Quarantined read;
+    DeltaIO.tagCommits(spark, "lakemill pipeline=" + run.pipeline() + " run=" + run.runId() + " source=" + source.name());
+    try {
+      read = check.quarantine(run.pipeline(), run.runId());
+    } finally {
+      DeltaIO.tagCommits(spark, null);
+    }
     if (read.bad() > 0) {
       run.warnings().accept(String.format(java.util.Locale.ROOT, "source %s: %,d of %,d records do not match the"
           + " schema; set aside in %s (on-bad-records = quarantine)", source.name(), read.bad(), read.rows(),

@@ -115,9 +115,13 @@ public final class PipelineRunner {
       List<InputVersion> inputs = new ArrayList<>();
       String outputName = step.output() == null ? "" : step.output().name();
       try {
-        for (String input : step.inputs()) {
-          inputs.add(register(step.name(), input));
-        }
+        // Opening a source may run Spark jobs (file checks, a quarantine): they belong to the step.
+        JobGroups.withJobGroup(session, plan.pipeline(), step.name(), () -> {
+          for (String input : step.inputs()) {
+            inputs.add(register(step.name(), input));
+          }
+          return null;
+        });
         String fingerprint = fingerprint(step, inputs);
         lineage.put(step.name(), lineage(inputs));
         StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),

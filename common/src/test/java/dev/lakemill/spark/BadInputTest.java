@@ -230,6 +230,8 @@ class BadInputTest extends SparkTestBase {
         .extracting(Row::toString).as("a rerun under the same run id replaces its rows").containsExactly(
             "[q-1,plans,plans," + csv + ",3,standard,abc,12,value 'abc' of column monthly_fee is not a valid DOUBLE]",
             "[q-1,plans,plans," + csv + ",5,premium,34.99,2 values, the schema has 3 columns]");
+    assertThat(io.delta.tables.DeltaTable.forPath(spark, quarantine).history().select("userMetadata").collectAsList())
+        .extracting(r -> r.getString(0)).containsOnly("lakemill pipeline=plans run=q-1 source=plans");
     assertThat(warnings).containsExactly(
         "source plans: 2 of 4 records do not match the schema; set aside in " + quarantine + " (on-bad-records = quarantine)",
         "source plans: 2 of 4 records do not match the schema; set aside in " + quarantine + " (on-bad-records = quarantine)");
