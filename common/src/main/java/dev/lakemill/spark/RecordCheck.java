@@ -162,7 +162,8 @@ final class RecordCheck {
         lit(source.name()).as("source"), regexp_replace(col(FILE), "^file:(//)?", "").as("file"),
         col(LINE), col(BAD).as("record"), reason().as("reason"));
     DeltaIO.replaceWhere(rows, source.badRecordsLocation(),
-        "pipeline = '" + pipeline + "' AND run_id = '" + runId + "' AND source = '" + source.name() + "'");
+        "pipeline = '" + pipeline + "' AND source = '" + source.name() + "' AND run_id = '" + runId + "'",
+        "pipeline", "source");
   }
 
   /** Lines of the first {@link #MAX_LOCATED} bad records, by file, block and position. */
