@@ -55,7 +55,8 @@ final class FileSourceReader {
 
   private SourceReader.Opened openRecords() {
     StructType schema = source.schema() != null ? StructType.fromDDL(source.schema()) : inferred();
-    Dataset<Row> parsed = schema == null ? null : load(schema.add(RecordCheck.BAD, DataTypes.StringType), CORRUPT_RECORDS);
+    Dataset<Row> parsed =
+        schema == null ? null : load(schema.add(RecordCheck.BAD, DataTypes.StringType), CORRUPT_RECORDS);
     if (parsed == null) {
       return empty();
     }
@@ -74,9 +75,13 @@ final class FileSourceReader {
 
   private SourceReader.Opened quarantine(RecordCheck check) {
     RecordCheck.Quarantined read;
-    DeltaIO.tagCommits(spark, "lakemill pipeline=" + run.pipeline() + " run=" + run.runId() + " source=" + source.name());
+    DeltaIO.tagCommits(spark,
+        "lakemill pipeline=" + run.pipeline() + " run=" + run.runId() + " source=" + source.name());
     try {
       read = check.quarantine(run.pipeline(), run.runId());
+    } catch (RuntimeException e) {
+      check.release();
+      throw e;
     } finally {
       DeltaIO.tagCommits(spark, null);
     }

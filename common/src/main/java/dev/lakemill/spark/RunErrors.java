@@ -84,8 +84,8 @@ final class RunErrors {
   }
 
   static IllegalStateException columnNotInFile(String source, String file, String column) {
-    return new IllegalStateException("Source '" + source + "': " + file + " does not match the schema: it has no column "
-        + column + ". Nothing was written. Fix the file, or remove " + column + " from the schema");
+    return new IllegalStateException("Source '" + source + "': " + file + " does not match the schema: it has no"
+        + " column " + column + ". Nothing was written. Fix the file, or remove " + column + " from the schema");
   }
 
   static IllegalStateException columnTypeDiffers(String source, String file, String column, String inFile,

@@ -239,16 +239,16 @@ class BadInputTest extends SparkTestBase {
 
   @Test
   void quarantineWithNoGoodRecordLeftFailsAfterSettingThemAside() throws IOException {
-    Path csv = file("plans.csv", "plan,monthly_fee,contract_months\nstandard,abc,12\n");
+    Path csv = file("plans.csv", "plan,monthly_fee,contract_months\nstandard,abc,12\nbasic\n");
     String pipeline = PLANS.formatted("on-bad-records = quarantine, bad-records-table = quarantine.plans");
 
     RunResult result = run(pipeline, "all-bad");
 
-    assertFailedWithNothingWritten(result, "Step 'names' failed: Source 'plans': none of the 1 records of " + csv
+    assertFailedWithNothingWritten(result, "Step 'names' failed: Source 'plans': none of the 2 records of " + csv
         + " matches the schema; they were set aside in quarantine.plans. Nothing else was written. Fix the file or the"
         + " schema, or set allow-empty = true on the source if no records is normal", "silver.plans", -1);
-    assertThat(sql("SELECT run_id, line, record FROM delta.`%s`", table("quarantine.plans")))
-        .extracting(Row::toString).containsExactly("[all-bad,2,standard,abc,12]");
+    assertThat(sql("SELECT run_id, line, record FROM delta.`%s` ORDER BY line", table("quarantine.plans")))
+        .extracting(Row::toString).containsExactly("[all-bad,2,standard,abc,12]", "[all-bad,3,basic]");
   }
 
   private String dataFile(String folder, String suffix) throws IOException {
