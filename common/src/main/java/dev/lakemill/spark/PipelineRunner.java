@@ -59,26 +59,23 @@ public final class PipelineRunner {
     List<StepRecord> records = new ArrayList<>();
     String error = "";
     int position = 0;
-    try {
-      for (StepPlan step : plan.steps()) {
-        if (!toRun.contains(step.name())) {
-          continue;
-        }
-        position++;
-        if (!error.isEmpty()) {
-          records.add(notRun(plan, runId, step, position));
-          continue;
-        }
-        StepRecord record = execution.runStep(step, position);
-        records.add(record);
-        listener.stepFinished(record, position, toRun.size());
-        if (record.status().equals(StepRecord.FAILED)) {
-          error = record.error();
-        }
+    for (StepPlan step : plan.steps()) {
+      if (!toRun.contains(step.name())) {
+        continue;
       }
-    } finally {
-      execution.releaseSources();
+      position++;
+      if (!error.isEmpty()) {
+        records.add(notRun(plan, runId, step, position));
+        continue;
+      }
+      StepRecord record = execution.runStep(step, position);
+      records.add(record);
+      listener.stepFinished(record, position, toRun.size());
+      if (record.status().equals(StepRecord.FAILED)) {
+        error = record.error();
+      }
     }
+    execution.releaseSources();
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
         Instant.now(), error.isEmpty() ? StepRecord.SUCCEEDED : StepRecord.FAILED, LakemillVersion.get(), error);
     long ledgerStart = System.nanoTime();
