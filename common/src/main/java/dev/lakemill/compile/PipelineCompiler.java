@@ -21,6 +21,7 @@ import dev.lakemill.compile.plan.StepPlan;
 import dev.lakemill.compile.plan.TablePlan;
 import dev.lakemill.config.Environment;
 import dev.lakemill.spec.ExpectationSpec;
+import dev.lakemill.spec.OnBadRecords;
 import dev.lakemill.spec.OutputSpec;
 import dev.lakemill.spec.PipelineSpec;
 import dev.lakemill.spec.SourceSpec;
@@ -38,6 +39,9 @@ import java.util.stream.Collectors;
 
 /** Compiles a valid {@link PipelineSpec} into an immutable {@link PipelinePlan}. */
 public final class PipelineCompiler {
+  /** The folder under the ledger that holds each source's default bad-records table. */
+  public static final String BAD_RECORDS_FOLDER = "bad_records";
+
   private final SqlAnalyzer analyzer;
   private final MlValidator ml;
 
@@ -54,7 +58,7 @@ public final class PipelineCompiler {
   public PipelinePlan compile(PipelineSpec spec, Environment env) {
     String root = resolveRoot(env.lakehouseRoot());
     Path folder = Path.of(spec.file()).toAbsolutePath().getParent();
-    List<SourcePlan> sources = spec.sources().stream().map(s -> source(s, folder, root)).toList();
+    List<SourcePlan> sources = spec.sources().stream().map(s -> source(s, folder, root, spec.info().name())).toList();
     Dependencies deps = new Dependencies(spec, analyzer);
     List<StepPlan> steps = new ArrayList<>();
     for (String name : deps.topologicalOrder(spec.steps().stream().map(StepSpec::name).toList())) {
@@ -165,7 +169,7 @@ public final class PipelineCompiler {
     return new TablePlan(out.table(), tableLocation(root, out.table()), out.mode(), out.mergeKeys(), out.partitionBy());
   }
 
-  private static SourcePlan source(SourceSpec s, Path folder, String root) {
+  private static SourcePlan source(SourceSpec s, Path folder, String root, String pipeline) {
     String location = null;
     if (s.table() != null) {
       location = tableLocation(root, s.table());
@@ -173,10 +177,23 @@ public final class PipelineCompiler {
       location = hasScheme(s.path()) ? s.path() : folder.resolve(s.path()).normalize().toString();
     }
     String generator = s.generator();
+    OnBadRecords onBadRecords = s.onBadRecords() == null ? OnBadRecords.FAIL : s.onBadRecords();
+    boolean allowEmpty = Boolean.TRUE.equals(s.allowEmpty());
+    String badTable = null;
+    String badLocation = null;
+    if (onBadRecords == OnBadRecords.QUARANTINE) {
+      badLocation = s.badRecordsTable() != null ? tableLocation(root, s.badRecordsTable())
+          : root + "/" + PipelinePlan.LEDGER_FOLDER + "/" + BAD_RECORDS_FOLDER + "/" + pipeline + "/" + s.name();
+      badTable = s.badRecordsTable() != null ? s.badRecordsTable() : badLocation;
+    }
     String declaration = s.format() + "|" + s.path() + "|" + s.table() + "|" + s.schema() + "|" + new java.util.TreeMap<>(s.options())
         + "|" + s.versionAsOf() + "|" + s.timestampAsOf() + "|" + generator + "|" + new java.util.TreeMap<>(s.generatorOptions());
+    if (onBadRecords != OnBadRecords.FAIL || allowEmpty) {
+      // Appended only when not the defaults, so that existing sources keep their fingerprints.
+      declaration += "|" + onBadRecords.key() + "|" + badTable + "|" + allowEmpty;
+    }
     return new SourcePlan(s.name(), s.format(), location, s.schema(), s.options(), s.versionAsOf(), s.timestampAsOf(),
-        generator, s.generatorOptions(), sha256(declaration));
+        generator, s.generatorOptions(), onBadRecords, badTable, badLocation, allowEmpty, sha256(declaration));
   }
 
   /** {@code <root>/schema/table}. */

@@ -1,11 +1,14 @@
 package dev.lakemill.compile;
 
+import dev.lakemill.config.ConfigKeys;
 import dev.lakemill.config.PipelineErrors;
 import dev.lakemill.config.Problem;
 import dev.lakemill.spec.ExpectationSpec;
+import dev.lakemill.spec.OnBadRecords;
 import dev.lakemill.spec.OnViolation;
 import dev.lakemill.spec.OutputSpec;
 import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.spec.SourceFormat;
 import dev.lakemill.spec.SourceLocation;
 import dev.lakemill.spec.SourceSpec;
 import dev.lakemill.spec.SqlStepSpec;
@@ -106,6 +109,37 @@ public final class PipelineValidator {
         problems.add(new Problem(base + ".schema", spec.at(base + ".schema", source.at()),
             PipelineErrors.badSchema(source.schema(), e.column(), e.message())));
       }
+    }
+    checkBadRecords(spec, source, base, problems);
+  }
+
+  /** {@code on-bad-records}, {@code bad-records-table} and the reader options lakemill sets itself. */
+  private static void checkBadRecords(PipelineSpec spec, SourceSpec source, String base, List<Problem> problems) {
+    boolean records = source.format() == SourceFormat.CSV || source.format() == SourceFormat.JSON;
+    if (records) {
+      for (String option : source.options().keySet()) {
+        ConfigKeys.RESERVED_READER_OPTIONS.stream().filter(option::equalsIgnoreCase).findFirst().ifPresent(o ->
+            problems.add(new Problem(base + ".options." + option, spec.at(base + ".options." + option, source.at()),
+                PipelineErrors.reservedReaderOption(option))));
+      }
+    }
+    String onBadRecords = base + "." + ConfigKeys.ON_BAD_RECORDS;
+    if (source.onBadRecords() == OnBadRecords.QUARANTINE && !records) {
+      problems.add(new Problem(onBadRecords, spec.at(onBadRecords, source.at()),
+          PipelineErrors.quarantineNeedsRecords(source.format().key())));
+    }
+    String table = source.badRecordsTable();
+    if (table == null) {
+      return;
+    }
+    String path = base + "." + ConfigKeys.BAD_RECORDS_TABLE;
+    SourceLocation at = spec.at(path, source.at());
+    if (source.onBadRecords() != OnBadRecords.QUARANTINE) {
+      problems.add(new Problem(path, at, PipelineErrors.badRecordsTableWithoutQuarantine()));
+    } else if (checkTableName(table, path, at, problems)) {
+      spec.steps().stream().filter(s -> s.output() != null && table.equals(s.output().table())).findFirst()
+          .ifPresent(s -> problems.add(new Problem(path, at,
+              PipelineErrors.badRecordsTableWrittenByStep(table, s.name(), s.output().at()))));
     }
   }
 

@@ -29,7 +29,35 @@ public final class ConfigKeys {
       List.of("format", "table", "path", "version-as-of", "timestamp-as-of");
 
   /** Keys of a file source ({@code parquet}, {@code csv}, {@code json}, {@code orc}). */
-  public static final List<String> FILE_SOURCE = List.of("format", "path", "schema", "options");
+  public static final List<String> FILE_SOURCE = List.of("format", "path", "schema", "options",
+      "on-bad-records", "bad-records-table", "allow-empty");
+
+  /**
+   * {@code on-bad-records = fail | quarantine} of a file source. {@code fail} (default): a csv or json
+   * record that does not match the schema fails the step that reads the source, before it writes
+   * anything, naming the file, line and record. {@code quarantine} (csv and json only): bad records go
+   * to the source's bad-records table and the good ones flow on.
+   */
+  public static final String ON_BAD_RECORDS = "on-bad-records";
+
+  /**
+   * {@code bad-records-table = schema.table} of a file source with {@code on-bad-records = quarantine}:
+   * the lakehouse table for its bad records, which several sources and pipelines may share. Default:
+   * {@code <lakehouse root>/_lakemill/bad_records/<pipeline>/<source>}.
+   */
+  public static final String BAD_RECORDS_TABLE = "bad-records-table";
+
+  /**
+   * {@code allow-empty = true} lets a file source have no records (an empty file, a csv file with
+   * only a header, an empty folder). Default false: such a source fails the step that reads it.
+   */
+  public static final String ALLOW_EMPTY = "allow-empty";
+
+  /**
+   * Reader options lakemill sets itself on csv and json sources (Spark's parse mode and its corrupt
+   * record column), so a source may not set them; compared case-insensitively, as Spark does.
+   */
+  public static final List<String> RESERVED_READER_OPTIONS = List.of("mode", "columnNameOfCorruptRecord");
 
   /** Generators of {@code format = generate} and the keys each accepts besides {@code format}. */
   public static final Map<String, List<String>> GENERATORS =

@@ -103,6 +103,19 @@ final class ObjectReader {
     return number(key, Double::parseDouble, "a number");
   }
 
+  /** {@code true} or {@code false} (HOCON booleans or those words as strings), or null. */
+  Boolean booleanValue(String key) {
+    String text = string(key);
+    if (text == null) {
+      return null;
+    }
+    if (!text.equals("true") && !text.equals("false")) {
+      problem(key, PipelineErrors.notABoolean(key, text));
+      return null;
+    }
+    return Boolean.valueOf(text);
+  }
+
   private <N> N number(String key, java.util.function.Function<String, N> parse, String expected) {
     String text = string(key);
     if (text == null) {

@@ -29,6 +29,10 @@ public final class PipelineErrors {
     return "Cannot use " + key + " = " + q(text) + ": expected " + expected;
   }
 
+  static String notABoolean(String key, String text) {
+    return "Cannot use " + key + " = " + q(text) + ": expected true or false";
+  }
+
   /** An unknown value of a closed set (format, generator, step type, mode, on-violation, ...). */
   public static String unknownValue(String what, String given, Collection<String> allowed) {
     return "Unknown " + what + " " + q(given) + Names.suggestion(given, allowed);
@@ -121,6 +125,26 @@ public final class PipelineErrors {
   public static String badSchema(String schema, int column, String error) {
     return "Cannot parse schema " + q(schema) + " at column " + column + ": " + error
         + "; use Spark DDL, e.g. \"plan STRING, monthly_fee DOUBLE\"";
+  }
+
+  public static String reservedReaderOption(String option) {
+    return "Cannot set options." + option + ": lakemill reads csv and json sources strictly and sets Spark's parse"
+        + " mode itself; remove it and use on-bad-records = fail (the default) or quarantine";
+  }
+
+  public static String quarantineNeedsRecords(String format) {
+    return "Cannot use on-bad-records = quarantine for a " + format + " source: " + format + " files have typed"
+        + " columns and no records to set aside (a file that does not match the schema always fails); remove it";
+  }
+
+  public static String badRecordsTableWithoutQuarantine() {
+    return "Cannot use bad-records-table without on-bad-records = quarantine: only quarantine writes bad records;"
+        + " add on-bad-records = quarantine or remove bad-records-table";
+  }
+
+  public static String badRecordsTableWrittenByStep(String table, String step, Object stepAt) {
+    return "Cannot put bad records in " + table + ": step " + q(step) + " (" + stepAt + ") writes that table;"
+        + " give the bad records a table of their own";
   }
 
   public static String sqlSyntax(int line, int column, String error) {

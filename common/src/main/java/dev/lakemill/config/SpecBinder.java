@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
 import dev.lakemill.spec.ExpectationSpec;
+import dev.lakemill.spec.OnBadRecords;
 import dev.lakemill.spec.OnViolation;
 import dev.lakemill.spec.OutputSpec;
 import dev.lakemill.spec.PipelineInfo;
@@ -150,7 +151,7 @@ public final class SpecBinder {
       s.problem("version-as-of", PipelineErrors.negative("version-as-of", version, "Delta versions start at 0"));
     }
     return new SourceSpec(name, SourceFormat.DELTA, path, table, null, Map.of(), version, s.string("timestamp-as-of"),
-        null, Map.of(), s.at());
+        null, Map.of(), null, null, null, s.at());
   }
 
   private SourceSpec bindGenerated(String name, ObjectReader s) {
@@ -174,14 +175,16 @@ public final class SpecBinder {
     Double drift = s.doubleValue("drift");
     Map<String, Object> options = Map.of(
         "rows", rows == null ? 0L : rows, "seed", seed == null ? 0L : seed, "drift", drift == null ? 0.0 : drift);
-    return new SourceSpec(name, SourceFormat.GENERATE, null, null, null, Map.of(), null, null, generator, options, s.at());
+    return new SourceSpec(name, SourceFormat.GENERATE, null, null, null, Map.of(), null, null, generator, options,
+        null, null, null, s.at());
   }
 
   private SourceSpec bindFile(String name, SourceFormat format, ObjectReader s) {
     s.allowOnly(ConfigKeys.FILE_SOURCE, "a " + format.key() + " source");
     String path = s.requiredString("path", "the file or folder to read, relative to the pipeline file");
     return new SourceSpec(name, format, path, null, s.string("schema"), s.scalarMap("options"), null, null, null,
-        Map.of(), s.at());
+        Map.of(), s.enumValue(ConfigKeys.ON_BAD_RECORDS, OnBadRecords.class), s.string(ConfigKeys.BAD_RECORDS_TABLE),
+        s.booleanValue(ConfigKeys.ALLOW_EMPTY), s.at());
   }
 
   private StepSpec bindStep(String name, ObjectReader s, Map<String, String> params) {

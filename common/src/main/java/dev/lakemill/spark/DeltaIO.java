@@ -83,6 +83,17 @@ public final class DeltaIO {
     }
   }
 
+  /**
+   * Replaces the rows that match {@code condition} with {@code data} in one commit, creating the table
+   * partitioned by {@code partitionBy} if needed; every row of {@code data} must match {@code condition}.
+   * Rewriting a run's rows this way keeps a rerun under the same run id from adding them twice; a
+   * condition on the partition columns keeps writers of other partitions from conflicting with it.
+   */
+  public static void replaceWhere(Dataset<Row> data, String location, String condition, String... partitionBy) {
+    data.write().format("delta").mode("overwrite").option("replaceWhere", condition).partitionBy(partitionBy)
+        .save(location);
+  }
+
   /** Appends rows with schema evolution allowed (quarantine tables follow their output's schema). */
   public static void append(Dataset<Row> data, String location) {
     data.write().format("delta").mode("append").option("mergeSchema", "true").save(location);

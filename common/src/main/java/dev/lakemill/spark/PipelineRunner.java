@@ -80,6 +80,7 @@ public final class PipelineRunner {
         error = record.error();
       }
     }
+    execution.releaseSources();
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
         Instant.now(), error.isEmpty() ? StepRecord.SUCCEEDED : StepRecord.FAILED, LakemillVersion.get(), error);
     long ledgerStart = System.nanoTime();
@@ -134,6 +135,7 @@ public final class PipelineRunner {
     /** Preview only: steps that would run, so their readers run too. */
     private final Set<String> wouldRun = new java.util.HashSet<>();
     private final StepCache cache;
+    private final Map<String, SourceReader.Opened> sources = new HashMap<>();
 
     Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener, StepCache cache) {
       this.session = session;
@@ -164,9 +166,11 @@ public final class PipelineRunner {
         if (decision.skip()) {
           return skipped(step, position, start, inputs, fingerprint, decision);
         }
-        for (String input : step.inputs()) {
-          materialize(input);
-        }
+        // Opening a source may run Spark jobs (file checks, a quarantine): they belong to the step.
+        JobGroups.withJobGroup(session, plan.pipeline(), step.name(), () -> {
+          step.inputs().forEach(this::materialize);
+          return null;
+        });
         String hash = fingerprint.hash();
         StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),
             () -> step.accept(new StepExecutor(hash, model)));
@@ -176,7 +180,7 @@ public final class PipelineRunner {
             outcome.outputVersion(), outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined(),
             outcome.expectations(), hash, "", note, fingerprint.parts());
       } catch (Exception e) {
-        StepFailedException failure = RunErrors.wrap(step.name(), e);
+        StepFailedException failure = RunErrors.wrap(step.name(), badInput(e));
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),
             inputs, outputName, -1, -1, -1, 0, List.of(), "", failure.getMessage(), note,
             fingerprint == null ? Map.of() : fingerprint.parts());
@@ -243,6 +247,16 @@ public final class PipelineRunner {
 
     private static InputVersion modelInput(ModelVersion model) {
       return new InputVersion("model " + model.ref(), model.modelPath(), model.version());
+    }
+
+    /** A failure caused by a bad record of a csv or json source, explained; else {@code e} itself. */
+    private Throwable badInput(Exception e) {
+      return RecordCheck.failedSource(e).map(sources::get).filter(o -> o.records() != null)
+          .<Throwable>map(o -> o.records().explain(e)).orElse(e);
+    }
+
+    void releaseSources() {
+      sources.values().forEach(SourceReader.Opened::release);
     }
 
     /** Every input with its version, and, for step inputs, what they read in turn, back to the sources. */
@@ -398,7 +412,10 @@ public final class PipelineRunner {
       InputVersion version = registered.get(name);
       Optional<SourcePlan> source = plan.source(name);
       if (source.isPresent()) {
-        createView(name, SourceReader.open(session, source.get(), version.version()).data());
+        SourceReader.Opened opened = SourceReader.open(session, source.get(), version.version(),
+            new SourceReader.Context(plan.pipeline(), runId, listener::warning));
+        sources.put(name, opened);
+        createView(name, opened.data());
       } else if (!version.location().isEmpty() && !version.location().startsWith("model ")) {
         createView(name, DeltaIO.read(session, version.location(), version.version()));
       }

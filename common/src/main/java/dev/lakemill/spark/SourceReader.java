@@ -2,21 +2,34 @@ package dev.lakemill.spark;
 
 import dev.lakemill.compile.plan.SourcePlan;
 import dev.lakemill.spec.SourceFormat;
-import org.apache.spark.sql.DataFrameReader;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Opens a source as a DataFrame; Delta sources are pinned to one version for the whole run. */
+/**
+ * Opens a source as a DataFrame; Delta sources are pinned to one version for the whole run, file
+ * sources are read strictly (see {@link FileSourceReader}).
+ */
 final class SourceReader {
-  /** The data and, for Delta sources, the version read (-1 otherwise). */
-  record Opened(Dataset<Row> data, long version) {}
+  /**
+   * The data and, for Delta sources, the version read (-1 otherwise).
+   *
+   * @param records the bad-record check of a csv or json source, else null
+   */
+  record Opened(Dataset<Row> data, long version, RecordCheck records) {
+    /** Frees what the source holds for the run (a quarantining read's cache). */
+    void release() {
+      if (records != null) {
+        records.release();
+      }
+    }
+  }
+
+  /** The run a source is opened for: bad-record rows carry its ids, warnings go to its listener. */
+  record Context(String pipeline, String runId, Consumer<String> warnings) {}
 
   private SourceReader() {}
-
-  static Opened open(SparkSession spark, SourcePlan source) {
-    return open(spark, source, version(spark, source));
-  }
 
   /**
    * The Delta version a source reads: its pinned version, the version current at its timestamp, or the
@@ -41,23 +54,19 @@ final class SourceReader {
   }
 
   /** Opens the source; a Delta source at {@code version} (from {@link #version}). */
-  static Opened open(SparkSession spark, SourcePlan source, long version) {
+  static Opened open(SparkSession spark, SourcePlan source, long version, Context run) {
     switch (source.format()) {
       case GENERATE -> {
         long rows = ((Number) source.generatorOptions().get("rows")).longValue();
         long seed = ((Number) source.generatorOptions().get("seed")).longValue();
         double drift = ((Number) source.generatorOptions().get("drift")).doubleValue();
-        return new Opened(ChurnCustomersGenerator.generate(spark, rows, seed, drift), -1);
+        return new Opened(ChurnCustomersGenerator.generate(spark, rows, seed, drift), -1, null);
       }
       case DELTA -> {
-        return new Opened(DeltaIO.read(spark, source.location(), version), version);
+        return new Opened(DeltaIO.read(spark, source.location(), version), version, null);
       }
       default -> {
-        DataFrameReader reader = spark.read().format(source.format().key()).options(source.options());
-        if (source.schema() != null) {
-          reader = reader.schema(source.schema());
-        }
-        return new Opened(reader.load(source.location()), -1);
+        return new FileSourceReader(spark, source, run).open();
       }
     }
   }

@@ -16,6 +16,12 @@ import java.util.Map;
  * @param timestampAsOf delta only: read the version current at this timestamp; null for the latest
  * @param generator generate only: the generator name, e.g. {@code churn-customers}
  * @param generatorOptions generate only: {@code rows}, {@code seed}, {@code drift}, ... as declared
+ * @param onBadRecords file sources only: {@code on-bad-records} as declared, null if absent (then
+ *     {@link OnBadRecords#FAIL})
+ * @param badRecordsTable file sources only: {@code bad-records-table = schema.table}, where
+ *     {@code quarantine} puts bad records; null for the default, a table per source under the ledger
+ * @param allowEmpty file sources only: {@code allow-empty} as declared, null if absent (then false: a
+ *     source without records fails the step that reads it)
  * @param at where the source was declared
  */
 public record SourceSpec(
@@ -29,6 +35,9 @@ public record SourceSpec(
     String timestampAsOf,
     String generator,
     Map<String, Object> generatorOptions,
+    OnBadRecords onBadRecords,
+    String badRecordsTable,
+    Boolean allowEmpty,
     SourceLocation at) {
   public SourceSpec {
     options = options == null ? Map.of() : Map.copyOf(options);

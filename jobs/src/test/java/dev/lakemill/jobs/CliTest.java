@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -216,6 +217,27 @@ class CliTest {
     all.addAll(base);
     all.addAll(List.of(more));
     return all.toArray(String[]::new);
+  }
+
+  @Test
+  void aBadCsvRecordFailsTheRunWithFileLineAndRecordAndExits1() throws IOException {
+    Path csv = Files.writeString(dir.resolve("plans.csv"), "plan,monthly_fee\nbasic,9.99\nstandard,abc\n");
+    Path file = dir.resolve("plans.conf");
+    Files.writeString(file, """
+        pipeline { name = plans }
+        sources { plans { format = csv, path = plans.csv, options { header = "true" }, schema = "plan STRING, monthly_fee DOUBLE" } }
+        steps { copy { type = sql, sql = "SELECT * FROM plans", output = silver.plans } }
+        """);
+
+    Outcome r = lakemill("run", file.toString(), "--conf", CONF, "--lakehouse", dir.resolve("lake").toString());
+
+    String error = "Step 'copy' failed: Source 'plans': bad record in " + csv + " at line 3: 'standard,abc' (value"
+        + " 'abc' of column monthly_fee is not a valid DOUBLE). Nothing was written. Fix the file or the schema, or set"
+        + " on-bad-records = quarantine to set bad records aside";
+    assertThat(r.exit()).isEqualTo(Lakemill.RUN_FAILED);
+    assertThat(r.out()).containsPattern("\\[1/1\\] copy +failed +\\d+\\.\\ds  " + Pattern.quote(error) + "\n")
+        .endsWith("error: " + error + "\n");
+    assertThat(dir.resolve("lake/silver/plans/_delta_log/00000000000000000000.json")).doesNotExist();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.lakemill.compile.plan;
 
+import dev.lakemill.spec.OnBadRecords;
 import dev.lakemill.spec.SourceFormat;
 import java.util.Map;
 
@@ -15,6 +16,11 @@ import java.util.Map;
  * @param timestampAsOf delta time travel timestamp or null
  * @param generator generator name (generate only)
  * @param generatorOptions generator options (generate only)
+ * @param onBadRecords file sources: what happens to records that do not match the schema
+ * @param badRecordsTable with {@code quarantine}: the bad-records table as messages name it, the
+ *     declared {@code schema.table} or the default location; null otherwise
+ * @param badRecordsLocation with {@code quarantine}: the bad-records table's Delta folder; null otherwise
+ * @param allowEmpty file sources: a source without records is not an error
  * @param configHash hash of the source's declaration (part of downstream fingerprints)
  */
 public record SourcePlan(
@@ -27,6 +33,10 @@ public record SourcePlan(
     String timestampAsOf,
     String generator,
     Map<String, Object> generatorOptions,
+    OnBadRecords onBadRecords,
+    String badRecordsTable,
+    String badRecordsLocation,
+    boolean allowEmpty,
     String configHash) {
   public SourcePlan {
     options = Map.copyOf(options);
