@@ -60,7 +60,9 @@ class BadInputTest extends SparkTestBase {
         warnings.add(message);
       }
     };
-    return new PipelineRunner(spark).run(plan, runId, StepSelection.select(plan, List.of(steps), null), listener);
+    // Forced: these tests read the same files again on purpose, which the step cache would skip.
+    return new PipelineRunner(spark).run(plan, runId, StepSelection.select(plan, List.of(steps), null), listener,
+        RunOptions.FORCE);
   }
 
   private Path file(String name, String text) throws IOException {
