@@ -138,7 +138,8 @@ class CliTest {
     assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Lakemill.OK);
     assertThat(run.out())
         .startsWith("lakemill run churn-prep: run cli-1, 2 step(s), lakehouse " + lake + "\n")
-        .containsPattern("\\[1/2\\] prepare +succeeded +\\d+\\.\\ds  rows in 2,000, out 1,9\\d\\d, quarantined \\d+ -> silver.customers@v0\n")
+        .containsPattern("\\[1/2\\] prepare +succeeded +\\d+\\.\\ds  rows in 2,000, out 1,9\\d\\d, quarantined \\d+ -> silver.customers@v0"
+            + " \\(no earlier successful run\\)\n")
         .containsPattern("\\[2/2\\] by-region +succeeded .* -> gold.churn_by_region@v0\n")
         .contains("  warning: step prepare: expectation 'has-tenure'")
         .containsPattern("run cli-1 succeeded in \\d+\\.\\ds \\(ledger \\d+\\.\\ds\\)\n");
@@ -190,10 +191,10 @@ class CliTest {
         params { limit = 0 }
         sources { customers { format = generate, generator = churn-customers, rows = 50 } }
         steps {
-          all { type = sql, sql = "SELECT customer_id, age FROM customers", output = silver.all }
+          people { type = sql, sql = "SELECT customer_id, age FROM customers", output = silver.people }
           few {
             type = sql
-            sql = "SELECT count(*) AS n FROM all"
+            sql = "SELECT count(*) AS n FROM people"
             expectations { enough { check = "n >= ${params.limit}" } }
             output = gold.few
           }
@@ -205,8 +206,8 @@ class CliTest {
     Outcome failed = lakemill(args("run", base, "--run-id", "r-1", "--param", "limit=1000"));
     Outcome resumed = lakemill(args("run", base, "--resume"));
 
-    assertThat(failed.exit()).isEqualTo(Lakemill.RUN_FAILED);
-    assertThat(resumed.exit()).as(resumed.out()).isZero();
+    assertThat(failed.exit()).as(failed.out() + failed.err()).isEqualTo(Lakemill.RUN_FAILED);
+    assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
     assertThat(resumed.out()).startsWith("resuming run r-1 (failed): few\nlakemill run resume: run r-1, 1 step(s)")
         .containsPattern("\\[1/1\\] few +succeeded .* -> gold.few@v0");
   }
