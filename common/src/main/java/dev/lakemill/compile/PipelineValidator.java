@@ -2,6 +2,7 @@ package dev.lakemill.compile;
 
 import dev.lakemill.config.PipelineErrors;
 import dev.lakemill.config.Problem;
+import dev.lakemill.spec.DriftStepSpec;
 import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OnViolation;
 import dev.lakemill.spec.OutputSpec;
@@ -67,6 +68,9 @@ public final class PipelineValidator {
         checkSql(spec, sql, base, problems);
       }
       ml.validate(spec, step, problems);
+      if (step instanceof DriftStepSpec drift) {
+        DriftValidator.validate(spec, drift, problems);
+      }
       checkOutput(spec, step, base, writers, problems);
     }
     checkReferences(spec, unbound, problems);
@@ -83,8 +87,9 @@ public final class PipelineValidator {
       SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit()
           ? sql.sqlAt().plusLines(u.sqlLine() - 1)
           : step.at();
-      problems.add(new Problem("steps." + u.step() + (u.explicit() ? ".inputs" : ".sql"),
-          u.explicit() ? spec.at("steps." + u.step() + ".inputs", at) : at,
+      String key = !u.explicit() ? "sql" : step instanceof DriftStepSpec d ? d.keyOf(u.reference()) : "inputs";
+      problems.add(new Problem("steps." + u.step() + "." + key,
+          u.explicit() ? spec.at("steps." + u.step() + "." + key, at) : at,
           PipelineErrors.unknownReference(u.reference(), u.hint())));
     }
     MlValidator.checkFeatureReaders(spec, deps, problems);

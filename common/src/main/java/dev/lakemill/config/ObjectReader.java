@@ -116,6 +116,19 @@ final class ObjectReader {
     }
   }
 
+  /** {@code true} or {@code false} (HOCON booleans or those two strings), or null. */
+  Boolean booleanValue(String key) {
+    String text = string(key);
+    if (text == null) {
+      return null;
+    }
+    if (text.equals("true") || text.equals("false")) {
+      return Boolean.valueOf(text);
+    }
+    problem(key, PipelineErrors.notABoolean(key, text));
+    return null;
+  }
+
   /** A list of scalars; a single scalar is accepted as a one-element list. Null if absent. */
   List<String> stringList(String key) {
     ConfigValue value = object.get(key);

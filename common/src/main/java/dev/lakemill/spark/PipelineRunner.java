@@ -4,12 +4,14 @@ import dev.lakemill.LakemillVersion;
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.compile.plan.SourcePlan;
+import dev.lakemill.compile.plan.DriftStepPlan;
 import dev.lakemill.compile.plan.FeaturesStepPlan;
 import dev.lakemill.compile.plan.ScoreStepPlan;
 import dev.lakemill.compile.plan.SqlStepPlan;
 import dev.lakemill.compile.plan.StepPlanVisitor;
 import dev.lakemill.compile.plan.TrainStepPlan;
 import dev.lakemill.compile.plan.ValidateStepPlan;
+import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.compile.plan.StepPlan;
@@ -39,9 +41,17 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class PipelineRunner {
   private final SparkSession spark;
+  private final DriftTrigger driftTrigger;
 
+  /** A runner whose drift steps only record the pipelines they would trigger. */
   public PipelineRunner(SparkSession spark) {
+    this(spark, DriftTrigger.NOT_CONFIGURED);
+  }
+
+  /** @param driftTrigger what drift steps' {@code on-drift { trigger-pipeline }} calls */
+  public PipelineRunner(SparkSession spark, DriftTrigger driftTrigger) {
     this.spark = spark;
+    this.driftTrigger = driftTrigger;
   }
 
   /**
@@ -55,7 +65,7 @@ public final class PipelineRunner {
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
     RunLedger ledger = new RunLedger(session, plan.ledgerLocation());
     CompletableFuture<Void> ledgerReady = ledger.prefetch();
-    Execution execution = new Execution(session, plan, runId, listener);
+    Execution execution = new Execution(session, plan, runId, listener, driftTrigger);
     List<StepRecord> records = new ArrayList<>();
     String error = "";
     int position = 0;
@@ -94,15 +104,17 @@ public final class PipelineRunner {
     private final PipelinePlan plan;
     private final String runId;
     private final RunListener listener;
+    private final DriftTrigger driftTrigger;
     private final Map<String, InputVersion> registered = new HashMap<>();
     private final Map<String, String> fingerprints = new HashMap<>();
     private final Map<String, List<InputVersion>> lineage = new HashMap<>();
 
-    Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener) {
+    Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener, DriftTrigger driftTrigger) {
       this.session = session;
       this.plan = plan;
       this.runId = runId;
       this.listener = listener;
+      this.driftTrigger = driftTrigger;
     }
 
     StepRecord runStep(StepPlan step, int position) {
@@ -127,8 +139,9 @@ public final class PipelineRunner {
             outcome.expectations(), fingerprint, "");
       } catch (Exception e) {
         StepFailedException failure = RunErrors.wrap(step.name(), e);
+        long written = e instanceof DriftStepRunner.DriftFailed drift ? drift.outputVersion() : -1;
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),
-            inputs, outputName, -1, -1, -1, 0, List.of(), "", failure.getMessage());
+            inputs, outputName, written, -1, -1, 0, List.of(), "", failure.getMessage());
       }
     }
 
@@ -219,6 +232,15 @@ public final class PipelineRunner {
         registerOutput(step, written.version());
         return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of(), null,
             new InputVersion("model " + scored.model().ref(), scored.model().modelPath(), scored.model().version()));
+      }
+
+      @Override
+      public StepOutcome visitDrift(DriftStepPlan step) {
+        DriftStepRunner.Ran ran = tagged(step, tag -> new DriftStepRunner(session, registry(), driftTrigger, listener,
+            plan.lakehouseRoot()).run(step, plan.pipeline(), runId, Execution.this::view, registered::get, tag));
+        registerOutput(step, ran.version());
+        return new StepOutcome(ran.version(), ran.currentRows(), ran.rowsWritten(), 0, List.of(), null,
+            new InputVersion("model " + ran.model().ref(), ran.model().modelPath(), ran.model().version()));
       }
     }
 
