@@ -21,8 +21,8 @@ import java.util.Set;
 /**
  * Checks a {@code drift} step against the rest of the pipeline: the model reference, that
  * {@code current} and {@code reference} are steps with rows, that thresholds fit their method, that
- * {@code methods} and {@code thresholds} name declared columns, and that {@code params.run-date} is a
- * date. Unknown source and step names are reported with the other references.
+ * {@code methods} and {@code thresholds} name declared columns, and ({@link #checkRunDate}) that
+ * {@code params.run-date} is a date. Unknown source and step names are reported with the other references.
  */
 final class DriftValidator {
   /** The param a drift step reads its run date from, when the pipeline declares it. */
@@ -66,13 +66,19 @@ final class DriftValidator {
       if (!ok) {
         String path = base + ".thresholds." + t.getKey();
         problems.add(new Problem(path, spec.at(path, d.at()), PipelineErrors.driftThresholdOutOfRange(t.getKey(), v,
-            method == null ? "a drift method" : method.configName(), method != null && method.isTest())));
+            method == null ? null : method.configName(), method != null && method.isTest())));
       }
     }
+  }
+
+  /** {@code params.run-date}, when declared, must be a date: the first drift step reports it once. */
+  static void checkRunDate(PipelineSpec spec, List<Problem> problems) {
     String runDate = spec.params().get(RUN_DATE_PARAM);
-    if (runDate != null && parseDate(runDate) == null) {
+    DriftStepSpec first = (DriftStepSpec) spec.steps().stream().filter(s -> s instanceof DriftStepSpec).findFirst()
+        .orElse(null);
+    if (first != null && runDate != null && parseDate(runDate) == null) {
       String path = "params." + RUN_DATE_PARAM;
-      problems.add(new Problem(path, spec.at(path, d.at()), PipelineErrors.badDriftRunDate(runDate, d.name())));
+      problems.add(new Problem(path, spec.at(path, first.at()), PipelineErrors.badDriftRunDate(runDate, first.name())));
     }
   }
 

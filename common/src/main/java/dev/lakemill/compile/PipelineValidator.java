@@ -73,6 +73,7 @@ public final class PipelineValidator {
       }
       checkOutput(spec, step, base, writers, problems);
     }
+    DriftValidator.checkRunDate(spec, problems);
     checkReferences(spec, unbound, problems);
     return problems;
   }

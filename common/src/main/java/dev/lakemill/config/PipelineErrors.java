@@ -294,10 +294,13 @@ public final class PipelineErrors {
     return "Cannot use " + key + " = " + q(step) + ": " + why;
   }
 
+  /** @param method the method the threshold applies to, or null when the column's method is not declared */
   public static String driftThresholdOutOfRange(String key, double value, String method, boolean test) {
-    return "Cannot use thresholds." + key + " = " + value + ": " + (test
-        ? method + " is a statistical test, so its threshold is a p-value between 0 and 1 (exclusive), e.g. 0.05"
-        : method + " is a distance, so its threshold must be a positive number, e.g. 0.1");
+    String rule = method == null
+        ? "a threshold must be positive (for ks, chisquare and z a p-value below 1), e.g. 0.1"
+        : test ? method + " is a statistical test, so its threshold is a p-value between 0 and 1 (exclusive), e.g. 0.05"
+        : method + " is a distance, so its threshold must be a positive number, e.g. 0.1";
+    return "Cannot use thresholds." + key + " = " + value + ": " + rule;
   }
 
   public static String unknownDriftColumn(String block, String column, Collection<String> columns) {
