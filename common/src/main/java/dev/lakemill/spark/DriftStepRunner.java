@@ -32,6 +32,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Runs a {@code drift} step: resolves the model, reads the reference (by default the model's exact
@@ -110,10 +111,16 @@ final class DriftStepRunner {
     }
     require(columns, cur, "current", current, step);
     require(columns, ref, "reference", reference, step);
-    Dataset<Row> refCols = select(ref, columns);
-    Dataset<Row> curCols = select(cur, columns);
-    DatasetDrift drift = new DriftCalculator(spark).compute(refCols, curCols, columns, step.options(),
-        step.datasetDriftShare());
+    // The engine reads each side more than once; the reference may be scored by the model on the way.
+    Dataset<Row> refCols = select(ref, columns).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> curCols = select(cur, columns).persist(StorageLevel.MEMORY_AND_DISK());
+    DatasetDrift drift;
+    try {
+      drift = new DriftCalculator(spark).compute(refCols, curCols, columns, step.options(), step.datasetDriftShare());
+    } finally {
+      refCols.unpersist();
+      curCols.unpersist();
+    }
 
     LocalDate runDate = step.runDate() != null ? LocalDate.parse(step.runDate()) : LocalDate.now(ZoneOffset.UTC);
     DriftHistory.Run run = new DriftHistory.Run(runId, runDate, pipeline, step.name(), model.name(), model.version(),
