@@ -52,8 +52,8 @@ public final class DriftHistory {
 
   private DriftHistory() {}
 
-  /** The dataset row first, then one row per column, in the engine's order. */
-  static List<Row> rows(Run run, DatasetDrift drift, String action, Instant at) {
+  /** The dataset row first, then one row per column, in the engine's order ({@link #SCHEMA}). */
+  public static List<Row> rows(Run run, DatasetDrift drift, String action, Instant at) {
     List<Row> out = new ArrayList<>();
     long refRows = drift.columns().isEmpty() ? 0 : drift.columns().get(0).referenceRows();
     long curRows = drift.columns().isEmpty() ? 0 : drift.columns().get(0).currentRows();
