@@ -7,7 +7,6 @@ import dev.lakemill.spec.DriftStepSpec;
 import dev.lakemill.spec.FeaturesStepSpec;
 import dev.lakemill.spec.ModelRef;
 import dev.lakemill.spec.PipelineSpec;
-import dev.lakemill.spec.SourceLocation;
 import dev.lakemill.spec.StepSpec;
 import dev.lakemill.spec.TrainStepSpec;
 import dev.lakemill.spec.ValidateStepSpec;
@@ -93,7 +92,15 @@ final class DriftValidator {
 
   /** {@code current} and {@code reference} must be rows: not a model, not drift history, not stages only. */
   private static void checkRows(PipelineSpec spec, DriftStepSpec d, String key, String ref, List<Problem> problems) {
-    StepSpec target = ref == null || DriftStepSpec.isTable(ref) ? null : MlValidator.find(spec, ref);
+    String path = "steps." + d.name() + "." + key;
+    if (ref != null && DriftStepSpec.isTable(ref)) {
+      // A pinned version exists already; the latest version of a table a step writes depends on the order.
+      spec.steps().stream().filter(s -> s.output() != null && ref.equals(s.output().table())).findFirst()
+          .ifPresent(writer -> problems.add(new Problem(path, spec.at(path, d.at()),
+              PipelineErrors.driftTableOfAStep(key, ref, writer.name()))));
+      return;
+    }
+    StepSpec target = ref == null ? null : MlValidator.find(spec, ref);
     String why = null;
     if (target instanceof TrainStepSpec || target instanceof ValidateStepSpec) {
       why = "a " + (target instanceof TrainStepSpec ? "train" : "validate") + " step produces a model, not rows;"
@@ -105,9 +112,7 @@ final class DriftValidator {
           + "' or give it an output";
     }
     if (why != null) {
-      String path = "steps." + d.name() + "." + key;
-      SourceLocation at = spec.at(path, d.at());
-      problems.add(new Problem(path, at, PipelineErrors.driftDataNotRows(key, ref, why)));
+      problems.add(new Problem(path, spec.at(path, d.at()), PipelineErrors.driftDataNotRows(key, ref, why)));
     }
   }
 }

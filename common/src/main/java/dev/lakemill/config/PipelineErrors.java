@@ -295,6 +295,11 @@ public final class PipelineErrors {
   }
 
   /** @param method the method the threshold applies to, or null when the column's method is not declared */
+  public static String driftTableOfAStep(String key, String text, String step) {
+    return "Cannot use " + key + " = " + q(text) + ": step " + q(step) + " of this pipeline writes that table; name the"
+        + " step instead (" + key + " = " + step + "), so that this step runs after it and reads what it wrote";
+  }
+
   public static String driftThresholdOutOfRange(String key, double value, String method, boolean test) {
     String rule = method == null
         ? "a threshold must be positive (for ks, chisquare and z a p-value below 1), e.g. 0.1"

@@ -93,6 +93,39 @@ final class DriftStepRunner {
     ModelVersion model = registry.resolve(step.model());
     Side current = side(step.current(), views, versions);
     Side reference = step.reference() == null ? trainingRows(step, model) : side(step.reference(), views, versions);
+    DatasetDrift drift = compare(step, model, current, reference);
+    LocalDate runDate = step.runDate() != null ? LocalDate.parse(step.runDate()) : LocalDate.now(ZoneOffset.UTC);
+    DriftHistory.Run run = new DriftHistory.Run(runId, runDate, pipeline, step.name(), model.name(), model.version(),
+        reference.table(), reference.version(), current.table(), current.version());
+    int window = Math.max(TREND_RUNS - 1, step.onDrift().consecutiveRuns() - 1);
+    List<HistoryEntry> before = DriftHistory.entries(spark, step.output().location(), pipeline, runDate, window, null);
+    boolean act = drift.drifted() && step.onDrift().acts() && consecutive(before, step.onDrift().consecutiveRuns());
+    String action = action(step, run, drift, before, act);
+
+    DeltaIO.Written written = DriftHistory.write(spark, step.output().location(), run,
+        DriftHistory.rows(run, drift, action, Instant.now()), tag);
+    if (step.report() != null) {
+      List<HistoryEntry> history = new ArrayList<>(before);
+      history.addAll(DriftHistory.entries(run, drift, action));
+      DriftReports.write(spark, step.report(), DriftReport.render(new DriftReport.Header(pipeline, step.name(),
+          model.ref(), reference.description(), current.description(), runDate, action), drift, history));
+    }
+    String summary = summary(step, model, drift, written.version());
+    listener.info(summary + (action.isEmpty() ? "" : "; " + action));
+    if (act && step.onDrift().failRun()) {
+      throw new DriftFailed(step.name(), "Step '" + step.name() + "' failed: " + summary
+          + (step.report() == null ? "" : ", report " + step.report())
+          + ". on-drift fail-run = true fails the run; the history and the report are kept", written.version());
+    }
+    long currentRows = drift.columns().isEmpty() ? 0 : drift.columns().get(0).currentRows();
+    return new Ran(written.version(), written.rows(), currentRows, model, drift, action);
+  }
+
+  /**
+   * Every compared column in one engine call: the declared columns, or the model's input columns plus
+   * {@link #PREDICTION_PROBABILITY} when both sides have (or the reference can be scored for) it.
+   */
+  private DatasetDrift compare(DriftStepPlan step, ModelVersion model, Side current, Side reference) {
     boolean defaultColumns = step.columns().isEmpty();
     List<String> columns = new ArrayList<>(defaultColumns ? model.featureColumns() : step.columns());
     if (defaultColumns) {
@@ -114,38 +147,12 @@ final class DriftStepRunner {
     // The engine reads each side more than once; the reference may be scored by the model on the way.
     Dataset<Row> refCols = select(ref, columns).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> curCols = select(cur, columns).persist(StorageLevel.MEMORY_AND_DISK());
-    DatasetDrift drift;
     try {
-      drift = new DriftCalculator(spark).compute(refCols, curCols, columns, step.options(), step.datasetDriftShare());
+      return new DriftCalculator(spark).compute(refCols, curCols, columns, step.options(), step.datasetDriftShare());
     } finally {
       refCols.unpersist();
       curCols.unpersist();
     }
-
-    LocalDate runDate = step.runDate() != null ? LocalDate.parse(step.runDate()) : LocalDate.now(ZoneOffset.UTC);
-    DriftHistory.Run run = new DriftHistory.Run(runId, runDate, pipeline, step.name(), model.name(), model.version(),
-        reference.table(), reference.version(), current.table(), current.version());
-    int window = Math.max(TREND_RUNS - 1, step.onDrift().consecutiveRuns() - 1);
-    List<HistoryEntry> before = DriftHistory.entries(spark, step.output().location(), pipeline, runDate, window, null);
-    boolean act = drift.drifted() && step.onDrift().acts() && consecutive(before, step.onDrift().consecutiveRuns());
-    String action = action(step, run, drift, before, act);
-
-    DeltaIO.Written written = DriftHistory.write(spark, step.output().location(), run,
-        DriftHistory.rows(run, drift, action, Instant.now()), tag);
-    List<HistoryEntry> history = new ArrayList<>(before);
-    history.addAll(DriftHistory.entries(run, drift, action));
-    if (step.report() != null) {
-      DriftReports.write(spark, step.report(), DriftReport.render(new DriftReport.Header(pipeline, step.name(),
-          model.ref(), reference.description(), current.description(), runDate, action), drift, history));
-    }
-    listener.info(summary(step, model, drift, written.version()) + (action.isEmpty() ? "" : "; " + action));
-    if (act && step.onDrift().failRun()) {
-      throw new DriftFailed(step.name(), "Step '" + step.name() + "' failed: " + summary(step, model, drift,
-          written.version()) + (step.report() == null ? "" : ", report " + step.report())
-          + ". on-drift fail-run = true fails the run; the history and the report are kept", written.version());
-    }
-    return new Ran(written.version(), written.rows(), drift.columns().isEmpty() ? 0 : drift.columns().get(0).currentRows(),
-        model, drift, action);
   }
 
   /** The rows of a source, a step (the rows its commit wrote, for a step with an output table) or a table. */
