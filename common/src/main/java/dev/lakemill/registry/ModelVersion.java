@@ -5,6 +5,7 @@ import dev.lakemill.spec.SplitSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One registered model version: everything needed to trust, compare, serve and reproduce it.
@@ -82,7 +83,7 @@ public record ModelVersion(
    * The split rule that {@link #split} records, to re-derive the holdout from the input (see
    * {@code TrainStepRunner.testRows}); empty when the text is not one {@link SplitSpec#describe} writes.
    */
-  public java.util.Optional<SplitSpec> splitRule() {
+  public Optional<SplitSpec> splitRule() {
     return SplitSpec.parse(split);
   }
 
