@@ -2,6 +2,7 @@ package dev.lakemill.compile;
 
 import dev.lakemill.config.Names;
 import dev.lakemill.config.PipelineErrors;
+import dev.lakemill.spec.DriftStepSpec;
 import dev.lakemill.spec.FeaturesStepSpec;
 import dev.lakemill.spec.ModelRef;
 import dev.lakemill.spec.PipelineSpec;
@@ -64,6 +65,8 @@ final class Dependencies {
         }
       } else if (step instanceof ScoreStepSpec score) {
         ModelRef.parse(score.model()).ifPresent(ref -> implicit.addAll(producers(spec, ref.name())));
+      } else if (step instanceof DriftStepSpec drift) {
+        ModelRef.parse(drift.model()).ifPresent(ref -> implicit.addAll(producers(spec, ref.name())));
       }
       inputs.put(step.name(), List.copyOf(implicit));
     }

@@ -48,10 +48,13 @@ final class MlValidator {
     }
   }
 
-  /** Only train steps may read a features step that has no output: it has no rows of its own. */
+  /**
+   * Only train steps may read a features step that has no output: it has no rows of its own (drift
+   * steps report it at their {@code current} or {@code reference} key).
+   */
   static void checkFeatureReaders(PipelineSpec spec, Dependencies deps, List<Problem> problems) {
     for (StepSpec step : spec.steps()) {
-      if (step instanceof TrainStepSpec) {
+      if (step instanceof TrainStepSpec || step instanceof dev.lakemill.spec.DriftStepSpec) {
         continue;
       }
       for (String input : deps.inputs().getOrDefault(step.name(), List.of())) {
@@ -181,6 +184,9 @@ final class MlValidator {
     }
     if (step instanceof ScoreStepSpec) {
       return "score";
+    }
+    if (step instanceof dev.lakemill.spec.DriftStepSpec) {
+      return "drift";
     }
     return step instanceof TrainStepSpec ? "train" : step instanceof ValidateStepSpec ? "validate" : "sql";
   }

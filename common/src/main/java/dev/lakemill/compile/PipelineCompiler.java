@@ -1,11 +1,15 @@
 package dev.lakemill.compile;
 
+import dev.lakemill.compile.plan.DriftStepPlan;
 import dev.lakemill.compile.plan.ExpectationPlan;
 import dev.lakemill.compile.plan.FeaturesStepPlan;
 import dev.lakemill.compile.plan.MlStagePlan;
 import dev.lakemill.compile.plan.ScoreStepPlan;
 import dev.lakemill.compile.plan.TrainStepPlan;
 import dev.lakemill.compile.plan.ValidateStepPlan;
+import dev.lakemill.drift.DriftMethod;
+import dev.lakemill.drift.DriftOptions;
+import dev.lakemill.spec.DriftStepSpec;
 import dev.lakemill.spec.FeaturesStepSpec;
 import dev.lakemill.spec.MlStageSpec;
 import dev.lakemill.spec.ModelRef;
@@ -86,6 +90,9 @@ public final class PipelineCompiler {
       return new ValidateStepPlan(v.name(), v.model(), train.modelName(), ml.problemOf(train), List.copyOf(metrics),
           v.gates(), v.promoteTo(), hash);
     }
+    if (step instanceof DriftStepSpec d) {
+      return drift(spec, d, inputs, hash, root);
+    }
     ScoreStepSpec s = (ScoreStepSpec) step;
     return new ScoreStepPlan(s.name(), inputs, s.input(), ModelRef.parse(s.model()).orElseThrow(),
         table(s.output(), root), hash);
@@ -104,6 +111,30 @@ public final class PipelineCompiler {
     MlStagePlan estimator = stages(List.of(t.estimator())).get(0);
     return new TrainStepPlan(t.name(), inputs, data, featureStages, t.label(), t.split(), estimator,
         ml.problemOf(t), t.tuning(), t.modelName(), rawColumns(featureStages, estimator), definition, hash);
+  }
+
+  private static DriftStepPlan drift(PipelineSpec spec, DriftStepSpec d, List<String> inputs, String hash, String root) {
+    java.util.Map<String, DriftMethod> methods = new java.util.LinkedHashMap<>();
+    d.methods().forEach((column, method) -> methods.put(column, DriftMethod.parse(method).orElseThrow()));
+    String runDate = spec.params().get(DriftValidator.RUN_DATE_PARAM);
+    String report = d.report() == null ? null
+        : hasScheme(d.report()) ? d.report() : Path.of(d.report()).toAbsolutePath().normalize().toString();
+    return new DriftStepPlan(d.name(), inputs, ModelRef.parse(d.model()).orElseThrow(), driftData(spec, d.current(), root),
+        d.reference() == null ? null : driftData(spec, d.reference(), root), d.columns(),
+        new DriftOptions(methods, d.thresholds(), d.exactMaxRows()), d.datasetDriftShare(), table(d.output(), root),
+        report, d.onDrift(), runDate == null ? null : DriftValidator.parseDate(runDate).toString(), hash);
+  }
+
+  private static DriftStepPlan.Data driftData(PipelineSpec spec, String ref, String root) {
+    if (!DriftStepSpec.isTable(ref)) {
+      StepSpec step = MlValidator.find(spec, ref);
+      OutputSpec out = step == null ? null : step.output();
+      return out == null ? new DriftStepPlan.Data(ref, null, null, null)
+          : new DriftStepPlan.Data(ref, out.table(), tableLocation(root, out.table()), null);
+    }
+    int at = ref.indexOf("@v");
+    String table = at < 0 ? ref : ref.substring(0, at);
+    return new DriftStepPlan.Data(null, table, tableLocation(root, table), at < 0 ? null : Long.parseLong(ref.substring(at + 2)));
   }
 
   private static String jsonString(String text) {

@@ -3,6 +3,7 @@ package dev.lakemill.compile;
 import dev.lakemill.config.ConfigKeys;
 import dev.lakemill.config.PipelineErrors;
 import dev.lakemill.config.Problem;
+import dev.lakemill.spec.DriftStepSpec;
 import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OnBadRecords;
 import dev.lakemill.spec.OnViolation;
@@ -70,8 +71,12 @@ public final class PipelineValidator {
         checkSql(spec, sql, base, problems);
       }
       ml.validate(spec, step, problems);
+      if (step instanceof DriftStepSpec drift) {
+        DriftValidator.validate(spec, drift, problems);
+      }
       checkOutput(spec, step, base, writers, problems);
     }
+    DriftValidator.checkRunDate(spec, problems);
     checkReferences(spec, unbound, problems);
     return problems;
   }
@@ -86,8 +91,9 @@ public final class PipelineValidator {
       SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit()
           ? sql.sqlAt().plusLines(u.sqlLine() - 1)
           : step.at();
-      problems.add(new Problem("steps." + u.step() + (u.explicit() ? ".inputs" : ".sql"),
-          u.explicit() ? spec.at("steps." + u.step() + ".inputs", at) : at,
+      String key = !u.explicit() ? "sql" : step instanceof DriftStepSpec d ? d.keyOf(u.reference()) : "inputs";
+      problems.add(new Problem("steps." + u.step() + "." + key,
+          u.explicit() ? spec.at("steps." + u.step() + "." + key, at) : at,
           PipelineErrors.unknownReference(u.reference(), u.hint())));
     }
     MlValidator.checkFeatureReaders(spec, deps, problems);

@@ -64,7 +64,7 @@ public final class ConfigKeys {
       Map.of("churn-customers", List.of("format", "generator", "rows", "seed", "drift"));
 
   /** Step types. */
-  public static final List<String> STEP_TYPES = List.of("sql", "features", "train", "validate", "score");
+  public static final List<String> STEP_TYPES = List.of("sql", "features", "train", "validate", "score", "drift");
 
   /** Keys of a {@code type = sql} step. */
   public static final List<String> SQL_STEP =
@@ -95,6 +95,28 @@ public final class ConfigKeys {
 
   /** Keys of a {@code type = score} step; all but description are required. */
   public static final List<String> SCORE_STEP = List.of("type", "description", "model", "input", "output");
+
+  /**
+   * Keys of a {@code type = drift} step. Required: {@code model} ({@code name@alias} or
+   * {@code name@vN}), {@code current} (a source or step, or {@code schema.table[@vN]}) and
+   * {@code output} (the history table). Optional: {@code reference} (a source or step, or
+   * {@code schema.table@vN}; default the model's exact training rows), {@code columns} (default the
+   * model's raw input columns), {@code dataset-drift-share} (default 0.5, in (0, 1]), {@code methods}
+   * ({@code column = psi|ks|wasserstein|jensenshannon|chisquare|z}), {@code thresholds}
+   * ({@code <method or column> = value}: a p-value in (0, 1) for tests, a positive distance otherwise),
+   * {@code exact-max-rows} (default 100000), {@code report} (an HTML file path; {@code ${params.x}}
+   * is replaced inside it) and {@code on-drift}.
+   */
+  public static final List<String> DRIFT_STEP = List.of("type", "description", "model", "current", "reference",
+      "columns", "dataset-drift-share", "methods", "thresholds", "exact-max-rows", "output", "report", "on-drift");
+
+  /**
+   * Keys of a drift step's {@code on-drift}: {@code consecutive-runs} (default 1: act only when this
+   * run and the previous N-1 run dates all drifted), {@code trigger-pipeline} (a pipeline name whose
+   * Airflow DAG is triggered), {@code fail-run} (default false: true fails the step after the history
+   * and the report are written).
+   */
+  public static final List<String> ON_DRIFT = List.of("consecutive-runs", "trigger-pipeline", "fail-run");
 
   /** Keys of an {@code output { ... }} block; {@code table} is required. */
   public static final List<String> OUTPUT = List.of("table", "mode", "merge-keys", "partition-by");

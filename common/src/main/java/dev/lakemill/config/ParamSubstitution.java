@@ -7,8 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces {@code ${params.x}} inside SQL text. HOCON leaves quoted strings alone, so lakemill does
- * this itself, after {@code --param} overrides. Values that could change the SQL's structure (quotes,
+ * Replaces {@code ${params.x}} inside SQL text (and a drift step's report path). HOCON leaves quoted
+ * strings alone, so lakemill does this itself, after {@code --param} overrides. Values that could change the SQL's structure (quotes,
  * semicolons, comment markers, backslashes, line breaks) are rejected rather than pasted in.
  */
 final class ParamSubstitution {
@@ -26,6 +26,12 @@ final class ParamSubstitution {
    */
   static String apply(
       String text, Map<String, String> params, SourceLocation textAt, String path, List<Problem> problems) {
+    return apply(text, params, textAt, path, problems, "SQL");
+  }
+
+  /** @param what what the text is, for messages: {@code SQL}, {@code the report path} */
+  static String apply(String text, Map<String, String> params, SourceLocation textAt, String path,
+      List<Problem> problems, String what) {
     Matcher m = REFERENCE.matcher(text);
     StringBuilder out = new StringBuilder();
     boolean ok = true;
@@ -34,9 +40,9 @@ final class ParamSubstitution {
       SourceLocation at = textAt.plusLines(lineOf(text, m.start()) - 1);
       String name = ref.startsWith(ConfigKeys.PARAMS_PREFIX) ? ref.substring(7) : null;
       String value = name == null ? null : params.get(name);
-      String problem = name == null ? PipelineErrors.sqlSubstitutionNotParam(ref)
-          : value == null ? PipelineErrors.unresolvedSqlParam(ref, name, params.keySet())
-          : UNSAFE.matcher(value).find() ? PipelineErrors.unsafeSqlParam(name, value)
+      String problem = name == null ? PipelineErrors.substitutionNotParam(ref, what)
+          : value == null ? PipelineErrors.unresolvedParam(ref, name, params.keySet(), what)
+          : UNSAFE.matcher(value).find() ? PipelineErrors.unsafeParam(name, value, what)
           : null;
       if (problem != null) {
         problems.add(new Problem(path, at, problem));

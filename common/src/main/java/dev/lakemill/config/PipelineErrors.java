@@ -79,19 +79,20 @@ public final class PipelineErrors {
     return "Unknown param " + q(key) + Names.suggestion(key, declared) + " (declare it under params in " + file + " first)";
   }
 
-  static String sqlSubstitutionNotParam(String reference) {
-    return "Cannot substitute ${" + reference + "} in SQL: only ${params.<name>} is replaced inside SQL;"
-        + " declare the value under params";
+  /** @param text what the reference is in: {@code SQL} or {@code the report path} */
+  static String substitutionNotParam(String reference, String text) {
+    return "Cannot substitute ${" + reference + "} in " + text + ": only ${params.<name>} is replaced inside " + text
+        + "; declare the value under params";
   }
 
-  static String unresolvedSqlParam(String reference, String name, Collection<String> params) {
-    return "Unresolved substitution ${" + reference + "} in SQL" + Names.closest(name, params)
+  static String unresolvedParam(String reference, String name, Collection<String> params, String text) {
+    return "Unresolved substitution ${" + reference + "} in " + text + Names.closest(name, params)
         .map(c -> "; did you mean ${params." + c + "}?")
         .orElse("; declare '" + name + "' under params or pass --param " + name + "=...");
   }
 
-  static String unsafeSqlParam(String name, String value) {
-    return "Cannot substitute params." + name + " = " + q(value) + " into SQL: it contains a quote, semicolon,"
+  static String unsafeParam(String name, String value, String text) {
+    return "Cannot substitute params." + name + " = " + q(value) + " into " + text + ": it contains a quote, semicolon,"
         + " backslash, comment marker or line break; pass a plain value";
   }
 
@@ -292,6 +293,49 @@ public final class PipelineErrors {
 
   public static String gateMetricNotComputed(String metric, Collection<String> metrics) {
     return "Gate metric " + q(metric) + " is not in metrics " + metrics + "; add it to metrics";
+  }
+
+  static String driftOutputNotATable() {
+    return "Cannot use an output block in a drift step: name the history table, e.g. output = monitoring.churn_drift"
+        + " (each run replaces its own run date's rows there)";
+  }
+
+  static String badDriftData(String key, String text) {
+    return "Cannot use " + key + " = " + q(text) + ": name a source or step of this pipeline, or a lakehouse table"
+        + " schema.table or schema.table@vN (e.g. gold.churn_scores@v3)";
+  }
+
+  static String unpinnedReference(String text) {
+    return "Cannot use reference = " + q(text) + " without a version: a baseline must not move, so pin it, e.g. "
+        + text + "@v0, or leave reference out to compare with the model's training rows";
+  }
+
+  public static String driftDataNotRows(String key, String step, String why) {
+    return "Cannot use " + key + " = " + q(step) + ": " + why;
+  }
+
+  /** @param method the method the threshold applies to, or null when the column's method is not declared */
+  public static String driftTableOfAStep(String key, String text, String step) {
+    return "Cannot use " + key + " = " + q(text) + ": step " + q(step) + " of this pipeline writes that table; name the"
+        + " step instead (" + key + " = " + step + "), so that this step runs after it and reads what it wrote";
+  }
+
+  public static String driftThresholdOutOfRange(String key, double value, String method, boolean test) {
+    String rule = method == null
+        ? "a threshold must be positive (for ks, chisquare and z a p-value below 1), e.g. 0.1"
+        : test ? method + " is a statistical test, so its threshold is a p-value between 0 and 1 (exclusive), e.g. 0.05"
+        : method + " is a distance, so its threshold must be a positive number, e.g. 0.1";
+    return "Cannot use thresholds." + key + " = " + value + ": " + rule;
+  }
+
+  public static String unknownDriftColumn(String block, String column, Collection<String> columns) {
+    return "Unknown column " + q(column) + " in " + block + Names.suggestion(column, columns)
+        + " (a drift step with columns = [...] only compares those; a threshold key is a column or a method name)";
+  }
+
+  public static String badDriftRunDate(String value, String step) {
+    return "Cannot use params.run-date = " + q(value) + ": drift step " + q(step) + " records it as the run date of"
+        + " its history rows; write a date such as \"2026-11-26\"";
   }
 
   static String q(String text) {

@@ -209,6 +209,9 @@ public final class SpecBinder {
       case "score" -> {
         return MlStepBinder.score(name, s, this::bindOutput);
       }
+      case "drift" -> {
+        return DriftStepBinder.drift(name, s, params, problems);
+      }
       default -> {
         return bindSql(name, s, params);
       }

@@ -1,9 +1,11 @@
 package dev.lakemill.registry;
 
 import dev.lakemill.ledger.InputVersion;
+import dev.lakemill.spec.SplitSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One registered model version: everything needed to trust, compare, serve and reproduce it.
@@ -75,6 +77,14 @@ public record ModelVersion(
   /** {@code name@vN}. */
   public String ref() {
     return name + "@v" + version;
+  }
+
+  /**
+   * The split rule that {@link #split} records, to re-derive the holdout from the input (see
+   * {@code TrainStepRunner.testRows}); empty when the text is not one {@link SplitSpec#describe} writes.
+   */
+  public Optional<SplitSpec> splitRule() {
+    return SplitSpec.parse(split);
   }
 
   /** The lineage entry of the input the model was fitted on. */

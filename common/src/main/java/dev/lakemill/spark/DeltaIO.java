@@ -42,6 +42,16 @@ public final class DeltaIO {
   }
 
   /**
+   * The rows that commit {@code version} wrote: the whole table after an overwrite, only the new rows
+   * after an append or a replace-partitions write (the files the commit added, read at that version).
+   */
+  public static Dataset<Row> readWritten(SparkSession spark, String location, long version) {
+    List<String> files = DeltaLogFiles.addedFiles(spark, location, version);
+    return read(spark, location, version)
+        .where(org.apache.spark.sql.functions.col("_metadata.file_name").isin(files.toArray()));
+  }
+
+  /**
    * Writes {@code data} to {@code table} in its mode, as one Delta commit, and finds that commit by
    * {@code tag}, which the session sets as the commit's user metadata (see {@link #tagCommits}).
    */

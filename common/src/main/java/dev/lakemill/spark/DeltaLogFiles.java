@@ -124,6 +124,27 @@ final class DeltaLogFiles {
     }
   }
 
+  /** File names (last path segment, decoded) of the data files that commit {@code version} added. */
+  static List<String> addedFiles(SparkSession spark, String location, long version) {
+    Path commit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
+    List<String> names = new ArrayList<>();
+    try {
+      FileSystem fs = commit.getFileSystem(spark.sessionState().newHadoopConf());
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (line.startsWith("{\"add\"")) {
+            String path = JSON.readTree(line).path("add").path("path").asText();
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            names.add(java.net.URLDecoder.decode(name, StandardCharsets.UTF_8));
+          }
+        }
+      }
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log of " + location + " at version " + version, e);
+    }
+  }
+
   private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {

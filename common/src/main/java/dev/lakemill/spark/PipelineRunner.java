@@ -4,12 +4,14 @@ import dev.lakemill.LakemillVersion;
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.compile.plan.SourcePlan;
+import dev.lakemill.compile.plan.DriftStepPlan;
 import dev.lakemill.compile.plan.FeaturesStepPlan;
 import dev.lakemill.compile.plan.ScoreStepPlan;
 import dev.lakemill.compile.plan.SqlStepPlan;
 import dev.lakemill.compile.plan.StepPlanVisitor;
 import dev.lakemill.compile.plan.TrainStepPlan;
 import dev.lakemill.compile.plan.ValidateStepPlan;
+import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.compile.plan.StepPlan;
@@ -39,9 +41,17 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class PipelineRunner {
   private final SparkSession spark;
+  private final DriftTrigger driftTrigger;
 
+  /** A runner whose drift steps only record the pipelines they would trigger. */
   public PipelineRunner(SparkSession spark) {
+    this(spark, DriftTrigger.NOT_CONFIGURED);
+  }
+
+  /** @param driftTrigger what drift steps' {@code on-drift { trigger-pipeline }} calls */
+  public PipelineRunner(SparkSession spark, DriftTrigger driftTrigger) {
     this.spark = spark;
+    this.driftTrigger = driftTrigger;
   }
 
   /**
@@ -60,7 +70,8 @@ public final class PipelineRunner {
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
     RunLedger ledger = new RunLedger(session, plan.ledgerLocation());
     CompletableFuture<Void> ledgerReady = ledger.prefetch();
-    Execution execution = new Execution(session, plan, runId, listener, cache(session, plan, ledger, options));
+    Execution execution = new Execution(session, plan, runId, listener, cache(session, plan, ledger, options),
+        driftTrigger);
     List<StepRecord> records = new ArrayList<>();
     String error = "";
     int position = 0;
@@ -97,7 +108,7 @@ public final class PipelineRunner {
     SparkSession session = spark.newSession();
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
     Execution execution = new Execution(session, plan, runId, RunListener.NONE,
-        cache(session, plan, new RunLedger(session, plan.ledgerLocation()), options));
+        cache(session, plan, new RunLedger(session, plan.ledgerLocation()), options), DriftTrigger.NOT_CONFIGURED);
     List<Preview> previews = new ArrayList<>();
     for (StepPlan step : plan.steps()) {
       if (toRun.contains(step.name())) {
@@ -127,6 +138,7 @@ public final class PipelineRunner {
     private final PipelinePlan plan;
     private final String runId;
     private final RunListener listener;
+    private final DriftTrigger driftTrigger;
     private final Map<String, InputVersion> registered = new HashMap<>();
     private final Map<String, String> fingerprints = new HashMap<>();
     private final Map<String, List<InputVersion>> lineage = new HashMap<>();
@@ -137,12 +149,14 @@ public final class PipelineRunner {
     private final StepCache cache;
     private final Map<String, SourceReader.Opened> sources = new HashMap<>();
 
-    Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener, StepCache cache) {
+    Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener, StepCache cache,
+        DriftTrigger driftTrigger) {
       this.session = session;
       this.plan = plan;
       this.runId = runId;
       this.listener = listener;
       this.cache = cache;
+      this.driftTrigger = driftTrigger;
     }
 
     StepRecord runStep(StepPlan step, int position) {
@@ -181,8 +195,9 @@ public final class PipelineRunner {
             outcome.expectations(), hash, "", note, fingerprint.parts());
       } catch (Exception e) {
         StepFailedException failure = RunErrors.wrap(step.name(), badInput(e));
+        long written = e instanceof DriftStepRunner.DriftFailed drift ? drift.outputVersion() : -1;
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),
-            inputs, outputName, -1, -1, -1, 0, List.of(), "", failure.getMessage(), note,
+            inputs, outputName, written, -1, -1, 0, List.of(), "", failure.getMessage(), note,
             fingerprint == null ? Map.of() : fingerprint.parts());
       }
     }
@@ -240,9 +255,15 @@ public final class PipelineRunner {
       return new Preview(step.name(), false, decision.reason(), -1);
     }
 
-    /** The model a score step applies, resolved now: which version it is belongs to the step's fingerprint. */
+    /**
+     * The model a score or drift step uses, resolved now: which version it is belongs to the step's
+     * fingerprint (a moved alias makes the step run again).
+     */
     private ModelVersion scoredModel(StepPlan step) {
-      return step instanceof ScoreStepPlan score ? registry().resolve(score.model()) : null;
+      if (step instanceof ScoreStepPlan score) {
+        return registry().resolve(score.model());
+      }
+      return step instanceof DriftStepPlan drift ? registry().resolve(drift.model()) : null;
     }
 
     private static InputVersion modelInput(ModelVersion model) {
@@ -347,6 +368,14 @@ public final class PipelineRunner {
         DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session, scored, step.output(), tag));
         registerOutput(step, written.version());
         return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
+      }
+
+      @Override
+      public StepOutcome visitDrift(DriftStepPlan step) {
+        DriftStepRunner.Ran ran = tagged(step, tag -> new DriftStepRunner(session, registry(), driftTrigger, listener,
+            plan.lakehouseRoot()).run(step, plan.pipeline(), runId, Execution.this::view, registered::get, tag));
+        registerOutput(step, ran.version());
+        return new StepOutcome(ran.version(), ran.currentRows(), ran.rowsWritten(), 0, List.of());
       }
     }
 

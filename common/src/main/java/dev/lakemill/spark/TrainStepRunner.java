@@ -174,8 +174,7 @@ public final class TrainStepRunner {
   }
 
   static String describe(SplitSpec split) {
-    return split.byTime() ? "by=" + split.by() + " test-from=" + split.testFrom()
-        : "test-fraction=" + split.testFraction() + " seed=" + split.seed();
+    return split.describe();
   }
 
   private static void save(PipelineModel model, String path) {

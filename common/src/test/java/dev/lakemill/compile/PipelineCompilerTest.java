@@ -3,6 +3,7 @@ package dev.lakemill.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakemill.compile.plan.DriftStepPlan;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.compile.plan.MlStagePlan;
 import dev.lakemill.compile.plan.ProblemType;
@@ -75,6 +76,77 @@ class PipelineCompilerTest {
         "  3. train  reads [features, prepare]  registers model churn\n",
         "  4. validate  reads [train]  promotes churn@champion\n",
         "  5. score  reads [prepare, validate]  writes gold.churn_scores (overwrite)\n");
+  }
+
+  @Test
+  void compilesChurnNightlyWithADriftStepAgainstTheTrainingRows() {
+    PipelinePlan plan = compile(Path.of("../pipeline-defs/churn-nightly.conf"));
+
+    DriftStepPlan drift = (DriftStepPlan) plan.step("drift").orElseThrow();
+    assertThat(drift.inputs()).containsExactly("score");
+    assertThat(drift.model()).isEqualTo(new dev.lakemill.spec.ModelRef("churn", "champion", 0));
+    assertThat(drift.current()).isEqualTo(new DriftStepPlan.Data("score", "gold.churn_scores_daily",
+        dir.resolve("lake/gold/churn_scores_daily").toString(), null));
+    assertThat(drift.reference()).as("the model's training rows").isNull();
+    assertThat(drift.columns()).as("the model's input columns, read from the registry at run time").isEmpty();
+    assertThat(drift.datasetDriftShare()).isEqualTo(0.5);
+    assertThat(drift.options()).isEqualTo(dev.lakemill.drift.DriftOptions.defaults());
+    assertThat(drift.output().location()).isEqualTo(dir.resolve("lake/monitoring/churn_drift").toString());
+    assertThat(drift.report()).isEqualTo(Path.of("reports/churn-drift-2026-11-26.html").toAbsolutePath().toString());
+    assertThat(drift.runDate()).isEqualTo("2026-11-26");
+    assertThat(drift.onDrift().consecutiveRuns()).isEqualTo(2);
+    assertThat(drift.onDrift().triggerPipeline()).isEqualTo("churn");
+    assertThat(drift.onDrift().failRun()).isFalse();
+    assertThat(PlanRenderer.render(plan, PlanRenderer.Format.TEXT)).contains("  3. drift  reads [score]  checks drift of"
+        + " churn@champion: score vs its training rows, writes monitoring.churn_drift (history); on drift 2 runs in a"
+        + " row triggers churn\n");
+    assertThat(PlanRenderer.render(plan, PlanRenderer.Format.MERMAID)).contains("  score --> drift\n");
+  }
+
+  @Test
+  void driftStepsWaitForTheStepThatPromotesTheirModelAndReadPinnedTables() throws IOException {
+    Path file = dir.resolve("monitor.conf");
+    Files.writeString(file, """
+        pipeline { name = monitor }
+        params { day = "2026-11-26" }
+        sources { customers { format = generate, generator = churn-customers, rows = 100 } }
+        steps {
+          prepare { type = sql, sql = "SELECT * FROM customers", output = silver.customers }
+          features { type = features, input = prepare, stages = [{ type = VectorAssembler, params { inputCols = [age], outputCol = features } }] }
+          train { type = train, input = features, label = churned, split { test-fraction = 0.2 }, estimator { type = LogisticRegression }, register-as = churn }
+          promote { type = validate, model = train, gates = [{ metric = areaUnderROC, at-least = 0.5 }], promote-to = champion }
+          drift {
+            type = drift
+            model = "churn@champion"
+            current = prepare
+            reference = "silver.customers@v3"
+            columns = [age, plan]
+            methods { plan = chisquare }
+            thresholds { psi = 0.2, plan = 0.01 }
+            exact-max-rows = 5000
+            output = monitoring.drift
+            report = "s3a://bucket/reports/${params.day}.html"
+            on-drift { fail-run = true }
+          }
+        }
+        """);
+
+    PipelinePlan plan = compile(file);
+
+    assertThat(plan.steps()).extracting(StepPlan::name).containsExactly("prepare", "features", "train", "promote", "drift");
+    DriftStepPlan drift = (DriftStepPlan) plan.step("drift").orElseThrow();
+    assertThat(drift.inputs()).containsExactly("prepare", "promote");
+    assertThat(drift.reference()).isEqualTo(new DriftStepPlan.Data(null, "silver.customers",
+        dir.resolve("lake/silver/customers").toString(), 3L));
+    assertThat(drift.columns()).containsExactly("age", "plan");
+    assertThat(drift.options().methodFor("plan")).contains(dev.lakemill.drift.DriftMethod.CHISQUARE);
+    assertThat(drift.options().thresholdFor("plan", dev.lakemill.drift.DriftMethod.CHISQUARE)).isEqualTo(0.01);
+    assertThat(drift.options().thresholdFor("age", dev.lakemill.drift.DriftMethod.PSI)).isEqualTo(0.2);
+    assertThat(drift.options().exactMaxRows()).isEqualTo(5000);
+    assertThat(drift.report()).isEqualTo("s3a://bucket/reports/2026-11-26.html");
+    assertThat(drift.runDate()).as("no params.run-date: the runner takes the day it runs").isNull();
+    assertThat(drift.effect()).isEqualTo("checks drift of churn@champion: prepare vs silver.customers@v3, writes"
+        + " monitoring.drift (history); on drift fails the run");
   }
 
   @Test

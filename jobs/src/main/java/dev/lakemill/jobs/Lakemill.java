@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     versionProvider = Lakemill.Version.class,
     description = "Declarative batch pipelines on Apache Spark and Delta Lake.",
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, HistoryCommand.class, ModelsCommand.class,
-        ReproduceCommand.class, VacuumCommand.class, DagsCommand.class, AirflowCommand.class})
+        ReproduceCommand.class, VacuumCommand.class, DagsCommand.class, AirflowCommand.class, DriftCommand.class})
 public final class Lakemill {
   public static final int OK = 0;
   public static final int RUN_FAILED = 1;

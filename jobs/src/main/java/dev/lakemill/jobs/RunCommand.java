@@ -6,7 +6,10 @@ import dev.lakemill.compile.StepSelection;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.config.Environment;
 import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.airflow.AirflowDriftTrigger;
+import dev.lakemill.compile.plan.DriftStepPlan;
 import dev.lakemill.compile.plan.StepPlan;
+import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.StepRecord;
@@ -66,6 +69,7 @@ final class RunCommand implements Callable<Integer> {
     PipelinePlan plan;
     Set<String> selected;
     RunOptions runOptions;
+    DriftTrigger trigger;
     String id;
     Environment env;
     try {
@@ -78,6 +82,10 @@ final class RunCommand implements Callable<Integer> {
       plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(Pipelines.load(file, options.params, analyzer, MllibCatalog.shared()), env);
       selected = StepSelection.select(plan, steps, from);
       runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
+      trigger = plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)
+          ? AirflowDriftTrigger.configured(PipelineOptions.confDir(options.conf), options.env, System.getenv())
+              .orElse(DriftTrigger.NOT_CONFIGURED)
+          : DriftTrigger.NOT_CONFIGURED;
       id = runId == null ? RunIds.generate() : RunIds.check(runId);
     } catch (PipelineConfigException | IllegalArgumentException e) {
       System.err.println(e.getMessage());
@@ -113,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
       }
       out.printf("lakemill run %s: run %s, %d step(s), lakehouse %s%n", plan.pipeline(), id, selected.size(),
           plan.lakehouseRoot());
-      RunResult result = new PipelineRunner(spark).run(plan, id, selected, new Progress(out), runOptions);
+      RunResult result = new PipelineRunner(spark, trigger).run(plan, id, selected, new Progress(out), runOptions);
       out.print(summary(result));
       return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
     } finally {

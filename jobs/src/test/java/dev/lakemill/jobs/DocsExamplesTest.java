@@ -97,6 +97,13 @@ class DocsExamplesTest {
   }
 
   @Test
+  void driftDocShowsTheShippedNightlyPipeline() throws IOException {
+    String shipped = Files.readAllLines(ROOT.resolve("pipeline-defs/churn-nightly.conf")).stream()
+        .filter(l -> !l.startsWith("#")).collect(Collectors.joining("\n", "", "\n"));
+    assertThat(blocks(ROOT.resolve("docs/DRIFT.md"))).contains(new Block("hocon", shipped));
+  }
+
+  @Test
   void readmeCommandsAreTheOnesCiAndTheLauncherUse() throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
     String ci = Files.readString(ROOT.resolve(".ci/run"));

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** A validated, bound step: everything a runner needs, no Config. */
 public sealed interface StepPlan
-    permits SqlStepPlan, FeaturesStepPlan, TrainStepPlan, ValidateStepPlan, ScoreStepPlan {
+    permits SqlStepPlan, FeaturesStepPlan, TrainStepPlan, ValidateStepPlan, ScoreStepPlan, DriftStepPlan {
   String name();
 
   /** Sources and steps this step reads, by name, in a stable order. */

@@ -11,4 +11,6 @@ public interface StepPlanVisitor<R> {
   R visitValidate(ValidateStepPlan step);
 
   R visitScore(ScoreStepPlan step);
+
+  R visitDrift(DriftStepPlan step);
 }
