@@ -140,7 +140,7 @@ class CliTest {
         .startsWith("lakemill run churn-prep: run cli-1, 2 step(s), lakehouse " + lake + "\n")
         .containsPattern("\\[1/2\\] prepare +succeeded +\\d+\\.\\ds  rows in 2,000, out 1,9\\d\\d, quarantined \\d+ -> silver.customers@v0"
             + " \\(no earlier successful run\\)\n")
-        .containsPattern("\\[2/2\\] by-region +succeeded .* -> gold.churn_by_region@v0\n")
+        .containsPattern("\\[2/2\\] by-region +succeeded .* -> gold.churn_by_region@v0 \\(no earlier successful run\\)\n")
         .contains("  warning: step prepare: expectation 'has-tenure'")
         .containsPattern("run cli-1 succeeded in \\d+\\.\\ds \\(ledger \\d+\\.\\ds\\)\n");
     assertThat(failed.exit()).isEqualTo(Lakemill.OK);
@@ -195,7 +195,7 @@ class CliTest {
           few {
             type = sql
             sql = "SELECT count(*) AS n FROM people"
-            expectations { enough { check = "n >= ${params.limit}" } }
+            expectations { enough { check = "n >= "${params.limit} } }
             output = gold.few
           }
         }
