@@ -332,7 +332,7 @@ class DagsCommandTest {
     Map<String, Object> dag = new LinkedHashMap<>();
     dag.put("dag_id", info.name());
     dag.put("dag_class", airflow.equals("2") ? "airflow.DAG" : "airflow.sdk.DAG");
-    dag.put("description", info.description());
+    dag.put("description", info.description().isEmpty() ? null : info.description()); // omitted: Airflow's None
     dag.put("schedule", info.schedule().isEmpty() ? null : info.schedule());
     dag.put("start_date", "2024-01-01T00:00:00+00:00");
     dag.put("catchup", false);
