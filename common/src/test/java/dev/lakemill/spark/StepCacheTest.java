@@ -124,7 +124,7 @@ class StepCacheTest extends SparkTestBase {
   void aReplacedSourceFileRunsItsReaders() throws IOException {
     run("run-1", RunOptions.DEFAULT);
     Files.writeString(plans, "plan,fee\nbasic,11.0\npro,20.0\n");
-    Files.setLastModifiedTime(plans, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+    Files.setLastModifiedTime(plans, FileTime.fromMillis(Files.getLastModifiedTime(plans).toMillis() + 5_000));
 
     RunResult second = run("run-2", RunOptions.DEFAULT);
 
