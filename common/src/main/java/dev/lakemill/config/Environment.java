@@ -11,10 +11,17 @@ import java.util.Map;
  *     {@code <root>/schema/table}, and the run ledger as {@code <root>/_lakemill/}
  * @param sparkMaster Spark master URL, e.g. {@code local[*]}; empty to leave it to spark-submit
  * @param sparkConf extra Spark settings applied to the session
+ * @param lease how runs of one pipeline exclude each other ({@code lakemill.lease})
  */
-public record Environment(String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf) {
+public record Environment(String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf,
+    LeaseSettings lease) {
   public Environment {
     sparkConf = Map.copyOf(sparkConf);
+  }
+
+  /** An environment with the default lease settings. */
+  public Environment(String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf) {
+    this(name, lakehouseRoot, sparkMaster, sparkConf, LeaseSettings.DEFAULTS);
   }
 
   /** A local environment writing under {@code lakehouseRoot}, for tests and embedding. */
@@ -23,6 +30,6 @@ public record Environment(String name, String lakehouseRoot, String sparkMaster,
   }
 
   public Environment withLakehouseRoot(String root) {
-    return new Environment(name, root, sparkMaster, sparkConf);
+    return new Environment(name, root, sparkMaster, sparkConf, lease);
   }
 }

@@ -12,8 +12,16 @@ import org.apache.spark.sql.SparkSession;
 
 /** Reads Delta tables at pinned versions and writes step outputs as exactly one commit each. */
 public final class DeltaIO {
-  /** The version a write produced and the rows it reported. */
-  public record Written(long version, long rows) {}
+  /**
+   * The version a write produced and the rows it reported.
+   *
+   * @param reused true when nothing was written because the run's append was already committed
+   */
+  public record Written(long version, long rows, boolean reused) {
+    public Written(long version, long rows) {
+      this(version, rows, false);
+    }
+  }
 
   private DeltaIO() {}
 
@@ -44,9 +52,19 @@ public final class DeltaIO {
   /**
    * Writes {@code data} to {@code table} in its mode, as one Delta commit, and finds that commit by
    * {@code tag}, which the session sets as the commit's user metadata (see {@link #tagCommits}).
+   * An append happens at most once per run and step: when the table already has a commit with the
+   * same step tag (pipeline, run, step; e.g. a retry under the same run id after a kill), that
+   * commit is returned, {@link Written#reused} set, and nothing is written.
    */
   public static Written write(SparkSession spark, Dataset<Row> data, TablePlan table, String tag) {
     WriteMode mode = table.mode();
+    if (mode == WriteMode.APPEND && CommitTag.parse(tag).isPresent()) {
+      java.util.Optional<DeltaLogFiles.Tagged> done = DeltaLogFiles.findTagged(spark, table.location(), tag);
+      if (done.isPresent()) {
+        return new Written(done.get().version(), done.get().rows(), true);
+      }
+    }
+    data = TestPause.duringWrite(table.name(), data);
     if (mode == WriteMode.MERGE && exists(spark, table.location())) {
       String condition = table.mergeKeys().stream()
           .map(k -> "t.`" + k + "` <=> s.`" + k + "`")
@@ -83,8 +101,20 @@ public final class DeltaIO {
     }
   }
 
-  /** Appends rows with schema evolution allowed (quarantine tables follow their output's schema). */
-  public static void append(Dataset<Row> data, String location) {
-    data.write().format("delta").mode("append").option("mergeSchema", "true").save(location);
+  /**
+   * Writes the rows of one run into a table shared by runs (a quarantine table), replacing any rows
+   * that run wrote before, in one commit: a retry under the same run id never adds them twice.
+   * Schema evolution is allowed (quarantine tables follow their output's schema).
+   *
+   * @param runColumn the column holding the run id, whose value in {@code data} is {@code runId}
+   */
+  public static void replaceRunRows(Dataset<Row> data, String location, String runColumn, String runId) {
+    DataFrameWriter<Row> writer = data.write().format("delta").option("mergeSchema", "true");
+    if (exists(data.sparkSession(), location)) {
+      writer = writer.mode("overwrite").option("replaceWhere", "`" + runColumn + "` = '" + runId.replace("'", "") + "'");
+    } else {
+      writer = writer.mode("append");
+    }
+    writer.save(location);
   }
 }

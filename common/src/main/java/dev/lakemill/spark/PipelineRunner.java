@@ -39,9 +39,16 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class PipelineRunner {
   private final SparkSession spark;
+  private StopSignal stop = StopSignal.none();
 
   public PipelineRunner(SparkSession spark) {
     this.spark = spark;
+  }
+
+  /** Once {@code stop} is requested, the running step fails saying so and no further step runs. */
+  public PipelineRunner stopOn(StopSignal stop) {
+    this.stop = stop;
+    return this;
   }
 
   /**
@@ -64,15 +71,20 @@ public final class PipelineRunner {
         continue;
       }
       position++;
+      if (error.isEmpty() && stop.requested()) {
+        error = stop.stoppedBefore(step.name());
+      }
       if (!error.isEmpty()) {
         records.add(notRun(plan, runId, step, position));
         continue;
       }
-      StepRecord record = execution.runStep(step, position);
+      StepRecord record = stop.explain(execution.runStep(step, position));
       records.add(record);
       listener.stepFinished(record, position, toRun.size());
       if (record.status().equals(StepRecord.FAILED)) {
         error = record.error();
+      } else {
+        TestPause.at("committed:" + step.name());
       }
     }
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
@@ -116,7 +128,7 @@ public final class PipelineRunner {
         String fingerprint = fingerprint(step, inputs);
         lineage.put(step.name(), lineage(inputs));
         StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),
-            () -> step.accept(new StepExecutor(fingerprint)));
+            () -> step.accept(new StepExecutor(fingerprint, List.copyOf(inputs))));
         fingerprints.put(step.name(), fingerprint);
         if (outcome.model() != null) {
           inputs.add(outcome.model());
@@ -147,13 +159,15 @@ public final class PipelineRunner {
     /** Runs one step of each type inside the run's session, with its commits tagged. */
     private final class StepExecutor implements StepPlanVisitor<StepOutcome> {
       private final String fingerprint;
+      private final List<InputVersion> inputs;
 
-      StepExecutor(String fingerprint) {
+      StepExecutor(String fingerprint, List<InputVersion> inputs) {
         this.fingerprint = fingerprint;
+        this.inputs = inputs;
       }
 
       private String tag(StepPlan step) {
-        return "lakemill pipeline=" + plan.pipeline() + " run=" + runId + " step=" + step.name();
+        return new CommitTag(plan.pipeline(), runId, step.name(), fingerprint, inputs).text();
       }
 
       private <T> T tagged(StepPlan step, java.util.function.Function<String, T> body) {
@@ -182,6 +196,7 @@ public final class PipelineRunner {
         }
         DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session,
             FeaturesStepRunner.transform(step, view(step.input())), step.output(), tag));
+        reportReuse(step, written);
         registerOutput(step, written.version());
         return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
       }
@@ -216,9 +231,16 @@ public final class PipelineRunner {
       public StepOutcome visitScore(ScoreStepPlan step) {
         ScoreStepRunner.Scored scored = new ScoreStepRunner(registry()).score(step, view(step.input()));
         DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session, scored.rows(), step.output(), tag));
+        reportReuse(step, written);
         registerOutput(step, written.version());
         return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of(), null,
             new InputVersion("model " + scored.model().ref(), scored.model().modelPath(), scored.model().version()));
+      }
+    }
+
+    private void reportReuse(StepPlan step, DeltaIO.Written written) {
+      if (written.reused()) {
+        listener.warning(RunErrors.appendReused(step.name(), step.output().name(), runId, written.version()));
       }
     }
 

@@ -5,10 +5,13 @@ import dev.lakemill.compile.Pipelines;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.config.Environment;
+import dev.lakemill.config.LeaseSettings;
 import dev.lakemill.config.PipelineConfigException;
 import dev.lakemill.ledger.RunIds;
+import dev.lakemill.ledger.RunLeaseException;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.spark.PipelineRunner;
+import dev.lakemill.spark.RunGuard;
 import dev.lakemill.spark.RunListener;
 import dev.lakemill.spark.RunResult;
 import dev.lakemill.spark.SparkSessions;
@@ -46,6 +49,14 @@ final class RunCommand implements Callable<Integer> {
       + " --steps are read at the versions recorded for this run id.")
   String runId;
 
+  @Option(names = "--wait", description = "If another run of this pipeline holds its lease, wait for it"
+      + " (overrides lease.on-busy).")
+  boolean waitForLease;
+
+  @Option(names = "--no-wait", description = "If another run of this pipeline holds its lease, fail at once"
+      + " (overrides lease.on-busy).")
+  boolean noWait;
+
   @Override
   public Integer call() {
     PipelinePlan plan;
@@ -58,6 +69,9 @@ final class RunCommand implements Callable<Integer> {
       plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(Pipelines.load(file, options.params, analyzer, MllibCatalog.shared()), env);
       selected = StepSelection.select(plan, steps, from);
       id = runId == null ? RunIds.generate() : RunIds.check(runId);
+      if (waitForLease && noWait) {
+        throw new IllegalArgumentException("Use --wait or --no-wait, not both");
+      }
     } catch (PipelineConfigException | IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return Lakemill.INVALID;
@@ -65,13 +79,24 @@ final class RunCommand implements Callable<Integer> {
     PrintStream out = System.out;
     out.printf("lakemill run %s: run %s, %d step(s), lakehouse %s%n", plan.pipeline(), id, selected.size(),
         plan.lakehouseRoot());
-    SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline());
+    RunGuard guard;
     try {
-      RunResult result = new PipelineRunner(spark).run(plan, id, selected, new Progress(out));
-      out.print(summary(result));
-      return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
-    } finally {
-      spark.stop();
+      guard = RunGuard.acquire(plan, id, selected, env,
+          waitForLease ? LeaseSettings.OnBusy.WAIT : noWait ? LeaseSettings.OnBusy.FAIL : null, out::println);
+    } catch (RunLeaseException e) {
+      System.err.println(e.getMessage());
+      return Lakemill.RUN_FAILED;
+    }
+    try (guard) {
+      SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline());
+      try {
+        RunResult result = new PipelineRunner(spark).stopOn(guard.start(spark)).run(plan, id, selected,
+            new Progress(out));
+        out.print(summary(result));
+        return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
+      } finally {
+        spark.stop();
+      }
     }
   }
 
