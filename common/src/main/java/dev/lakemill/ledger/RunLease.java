@@ -29,7 +29,9 @@ import org.apache.hadoop.fs.Path;
  * that, having seen the expired lease, is too slow finds either no file (moved) or the tombstone
  * taken. The mover reads the tombstone back and, should it ever hold another token (tombstones
  * deleted by hand), renames it back. Tombstones stay until the next holder records their runs as
- * abandoned ({@link #abandoned()}, {@link #markRecorded}), and then as a small marker.
+ * abandoned ({@link #abandoned()}, {@link #markRecorded}), and then as a small marker. On the local
+ * filesystem the rename is a link then an unlink; a lease left behind by a mover that died between
+ * the two is removed once seen twice, a poll apart.
  *
  * <p>Holding it: a daemon thread sets the file's modification time every heartbeat. Before each
  * heartbeat it checks that the file still carries this lease's token; if not (a pause longer than
@@ -106,6 +108,7 @@ public final class RunLease implements AutoCloseable {
     long poll = Math.max(50, Math.min(1000, settings.heartbeat().toMillis() / 5));
     byte[] content = self.toJson();
     String announced = null;
+    String stuck = null;
     while (!files.createNew(path, content)) {
       Optional<LeaseFiles.Stored> stored = files.read(path);
       if (stored.isEmpty()) {
@@ -116,7 +119,11 @@ public final class RunLease implements AutoCloseable {
       boolean expired = holder.map(h -> h.expired(now))
           .orElse(now.toEpochMilli() - stored.get().modified() > settings.ttl().toMillis());
       if (expired) {
-        takeOver(files, path, holder.map(LeaseHolder::token).orElse("unreadable-" + stored.get().modified()));
+        String token = holder.map(LeaseHolder::token).orElse("unreadable-" + stored.get().modified());
+        if (!takeOver(files, path, token)) {
+          stuck = removeIfStuck(files, path, token, stuck);
+          sleep(poll);
+        }
         continue;
       }
       if (holder.isPresent()) {
@@ -140,18 +147,45 @@ public final class RunLease implements AutoCloseable {
     }
   }
 
-  /** Moves an expired lease to its tombstone; see the class comment for why this is race-free. */
-  private static void takeOver(LeaseFiles files, Path path, String expiredToken) throws IOException {
+  /**
+   * Moves an expired lease to its tombstone; see the class comment for why this is race-free.
+   * Returns whether this call moved it.
+   */
+  private static boolean takeOver(LeaseFiles files, Path path, String expiredToken) throws IOException {
     Path tombstone = new Path(path.getParent(), path.getName().replace(".lease", TOMBSTONE) + expiredToken);
     if (!files.renameIfAbsent(path, tombstone)) {
-      return;
+      return false;
     }
-    Optional<LeaseFiles.Stored> moved = files.read(tombstone);
-    boolean same = moved.map(s -> LeaseHolder.fromJson(s.content(), s.modified()).map(LeaseHolder::token)
-        .orElse("unreadable-" + s.modified()).equals(expiredToken)).orElse(false);
-    if (!same) {
+    if (!expiredToken.equals(token(files.read(tombstone)))) {
       files.renameIfAbsent(tombstone, path);
+      return false;
     }
+    return true;
+  }
+
+  /**
+   * An expired lease whose tombstone exists was taken over, yet is still there: on the local
+   * filesystem a mover links the tombstone, then unlinks the lease, and may have died in between.
+   * Seen so on two polls in a row (a live mover takes microseconds), the lease is removed.
+   *
+   * @return the token to compare at the next poll
+   */
+  private static String removeIfStuck(LeaseFiles files, Path path, String token, String seenBefore)
+      throws IOException {
+    Path tombstone = new Path(path.getParent(), path.getName().replace(".lease", TOMBSTONE) + token);
+    if (!files.exists(tombstone) || !token.equals(token(files.read(path)))) {
+      return null;
+    }
+    if (token.equals(seenBefore)) {
+      files.delete(path);
+      return null;
+    }
+    return token;
+  }
+
+  private static String token(Optional<LeaseFiles.Stored> stored) {
+    return stored.map(s -> LeaseHolder.fromJson(s.content(), s.modified()).map(LeaseHolder::token)
+        .orElse("unreadable-" + s.modified())).orElse(null);
   }
 
   public LeaseHolder holder() {

@@ -113,7 +113,7 @@ public final class ModelRegistry {
       Dataset<Row> row = spark.createDataFrame(List.of(toRow(v)), MODELS);
       try {
         long inserted = 1;
-        if (!DeltaIO.exists(spark, modelsLocation())) {
+        if (!createdNow()) {
           row.write().format("delta").mode("errorifexists").save(modelsLocation());
         } else {
           Row metrics = DeltaTable.forPath(spark, modelsLocation()).as("t")
@@ -145,6 +145,15 @@ public final class ModelRegistry {
     }
   }
 
+  /**
+   * Whether the models table exists, from a listing of its log: another process may have created it
+   * since this session cached the table as absent, and then only a fresh look avoids retrying the
+   * table's creation forever.
+   */
+  private boolean createdNow() {
+    return DeltaIO.latestVersion(spark, modelsLocation()) >= 0;
+  }
+
   private static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);
@@ -170,7 +179,7 @@ public final class ModelRegistry {
   }
 
   private int nextVersion(String name) {
-    if (!DeltaIO.exists(spark, modelsLocation())) {
+    if (!createdNow()) {
       return 1;
     }
     Row row = table(modelsLocation()).where(col("name").equalTo(name)).agg(max("version")).head();

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +18,11 @@ import sun.misc.SignalHandler;
 
 /**
  * A request to stop a run early: SIGTERM (what Airflow sends on a task timeout) or SIGINT, or the
- * loss of the run's lease. Once requested, the Spark jobs of steps (job group {@code lakemill:...})
- * are cancelled, those running and those that start later, so the current step fails fast; the
- * runner marks it failed ("stopped by SIGTERM"), runs no further step and writes the ledger, whose
- * own jobs are not cancelled. Then the caller stops Spark, releases the lease and exits with 1.
+ * loss of the run's lease. Once requested, the Spark jobs of the current step (the job group
+ * {@code lakemill:<pipeline>:<step>} of the latest step job started) are cancelled, those running
+ * and those that start later, so the step fails fast; the runner marks it failed ("stopped by
+ * SIGTERM"), runs no further step and writes the ledger, whose jobs have no step group and are not
+ * cancelled. Then the caller stops Spark, releases the lease and exits with 1.
  *
  * <p>Signals are handled with {@code sun.misc.Signal} rather than a shutdown hook: a SIGTERM that
  * starts the JVM's shutdown also runs Spark's own shutdown hook, which stops the SparkContext while
@@ -37,10 +37,12 @@ public final class StopSignal implements AutoCloseable {
   private final Duration grace;
   private final Consumer<String> out;
   private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
-  private final Set<Integer> stepJobs = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, String> stepJobs = new ConcurrentHashMap<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile String cause;
   private volatile SparkContext context;
+  private volatile String currentGroup;
+  private volatile String stoppedGroup;
   private SparkListener listener;
 
   private StopSignal(Duration grace, Consumer<String> out) {
@@ -91,12 +93,22 @@ public final class StopSignal implements AutoCloseable {
       if (this.cause != null) {
         return;
       }
+      this.stoppedGroup = currentGroup;
       this.cause = cause;
     }
     SparkContext sc = context;
     if (sc != null) {
-      stepJobs.forEach(job -> sc.cancelJob(job, "lakemill run stopped by " + cause));
+      stepJobs.forEach((job, group) -> {
+        if (cancels(group)) {
+          sc.cancelJob(job, "lakemill run stopped by " + cause);
+        }
+      });
     }
+  }
+
+  /** Once stopped: true for jobs of the step that was running (or of any step, if none had started a job). */
+  private boolean cancels(String group) {
+    return cause != null && (stoppedGroup == null || stoppedGroup.equals(group));
   }
 
   public boolean requested() {
@@ -116,10 +128,10 @@ public final class StopSignal implements AutoCloseable {
       public void onJobStart(SparkListenerJobStart job) {
         String group = job.properties() == null ? null : job.properties().getProperty("spark.jobGroup.id");
         if (group != null && group.startsWith(JobGroups.PREFIX)) {
-          stepJobs.add(job.jobId());
-          String c = cause;
-          if (c != null) {
-            sc.cancelJob(job.jobId(), "lakemill run stopped by " + c);
+          currentGroup = group;
+          stepJobs.put(job.jobId(), group);
+          if (cancels(group)) {
+            sc.cancelJob(job.jobId(), "lakemill run stopped by " + cause);
           }
         }
       }

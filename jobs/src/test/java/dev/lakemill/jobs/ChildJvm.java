@@ -17,11 +17,12 @@ import java.util.stream.Stream;
 /**
  * A JVM started from a test with the test's class path and the Spark add-opens flags: stdout kept
  * line by line (so a test can wait for a marker), stderr in a file, stdin open (to resume a
- * {@code lakemill.test.pauseAt} pause).
+ * {@code lakemill.test.pauseAt} pause). Short-lived, so it runs with the client compiler and the
+ * serial collector, which halve the CPU a run takes to start Spark and plan its queries.
  */
 final class ChildJvm implements AutoCloseable {
   /** A guard against hangs only; no test asserts on durations. */
-  private static final long PATIENCE_SECONDS = 300;
+  private static final long PATIENCE_SECONDS = 1200;
 
   private final Process process;
   private final List<String> lines = new ArrayList<>();
@@ -36,12 +37,12 @@ final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  /** {@code java <add-opens> -Xmx1g <properties> -cp <test class path> <main> <args>}, in {@code dir}. */
+  /** {@code java <add-opens> -Xmx1g ... <properties> -cp <test class path> <main> <args>}, in {@code dir}. */
   static ChildJvm start(Path dir, List<String> properties, String main, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(addOpens());
-    command.add("-Xmx1g");
+    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     command.addAll(properties);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
     command.addAll(args);
@@ -115,13 +116,16 @@ final class ChildJvm implements AutoCloseable {
 
   /** SIGKILL, as the OOM killer or a lost node does. */
   int kill() throws InterruptedException {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     return await();
   }
 
-  /** SIGTERM (on Linux, {@link Process#destroy}), as Airflow's task timeout does. */
+  /**
+   * SIGTERM, as Airflow's task timeout does. Through the process handle: {@link Process#destroy}
+   * also closes our end of the child's stdout, losing what it prints while it stops.
+   */
   int terminate() throws InterruptedException {
-    process.destroy();
+    process.toHandle().destroy();
     return await();
   }
 
