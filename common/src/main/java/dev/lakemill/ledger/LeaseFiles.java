@@ -60,6 +60,12 @@ final class LeaseFiles implements AutoCloseable {
       out.write(content);
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       return false;
+    } catch (IOException e) {
+      // HDFS refuses a create while another client is creating the same file (AlreadyBeingCreated).
+      if (fs.exists(path)) {
+        return false;
+      }
+      throw e;
     }
     return true;
   }

@@ -127,24 +127,33 @@ public final class RunLease implements AutoCloseable {
         continue;
       }
       if (holder.isPresent()) {
-        LeaseHolder h = holder.get();
-        if (settings.onBusy() == LeaseSettings.OnBusy.FAIL) {
-          throw LeaseErrors.busy(h, path, now);
-        }
-        if (System.currentTimeMillis() - start > settings.waitTimeout().toMillis()) {
-          throw LeaseErrors.waitedTooLong(h, path, settings.waitTimeout());
-        }
-        String cause = stopped.get();
-        if (cause != null) {
-          throw LeaseErrors.stoppedWhileWaiting(cause, h);
-        }
-        if (!h.token().equals(announced)) {
-          out.accept("waiting for " + h.describe() + " to finish");
-          announced = h.token();
-        }
+        announced = checkWaiting(holder.get(), path, settings, start, stopped, announced, out);
       }
       sleep(poll);
     }
+  }
+
+  /**
+   * Fails when this run does not wait, waited too long or was stopped; else announces a new holder.
+   *
+   * @return the token of the holder announced
+   */
+  private static String checkWaiting(LeaseHolder holder, Path path, LeaseSettings settings, long start,
+      Supplier<String> stopped, String announced, Consumer<String> out) {
+    if (settings.onBusy() == LeaseSettings.OnBusy.FAIL) {
+      throw LeaseErrors.busy(holder, path, Instant.now());
+    }
+    if (System.currentTimeMillis() - start > settings.waitTimeout().toMillis()) {
+      throw LeaseErrors.waitedTooLong(holder, path, settings.waitTimeout());
+    }
+    String cause = stopped.get();
+    if (cause != null) {
+      throw LeaseErrors.stoppedWhileWaiting(cause, holder);
+    }
+    if (!holder.token().equals(announced)) {
+      out.accept("waiting for " + holder.describe() + " to finish");
+    }
+    return holder.token();
   }
 
   /**
