@@ -13,17 +13,19 @@ import java.util.Map;
  * @param sparkMaster Spark master URL, e.g. {@code local[*]}; empty to leave it to spark-submit
  * @param sparkConf extra Spark settings applied to the session
  * @param dags how generated Airflow DAGs submit lakemill ({@code lakemill.dags})
+ * @param lease how runs of one pipeline exclude each other ({@code lakemill.lease})
  */
-public record Environment(
-    String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf, DagSettings dags) {
+public record Environment(String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf,
+    DagSettings dags, LeaseSettings lease) {
   public Environment {
     sparkConf = Map.copyOf(sparkConf);
     dags = dags == null ? DagSettings.DEFAULTS : dags;
+    lease = lease == null ? LeaseSettings.DEFAULTS : lease;
   }
 
-  /** An environment with the default DAG settings. */
+  /** An environment with the default DAG and lease settings. */
   public Environment(String name, String lakehouseRoot, String sparkMaster, Map<String, String> sparkConf) {
-    this(name, lakehouseRoot, sparkMaster, sparkConf, DagSettings.DEFAULTS);
+    this(name, lakehouseRoot, sparkMaster, sparkConf, DagSettings.DEFAULTS, LeaseSettings.DEFAULTS);
   }
 
   /** A local environment writing under {@code lakehouseRoot}, for tests and embedding. */
@@ -32,6 +34,6 @@ public record Environment(
   }
 
   public Environment withLakehouseRoot(String root) {
-    return new Environment(name, root, sparkMaster, sparkConf, dags);
+    return new Environment(name, root, sparkMaster, sparkConf, dags, lease);
   }
 }

@@ -18,12 +18,13 @@ import java.util.Map;
 
 /**
  * Loads {@code <conf dir>/application.conf} overlaid with {@code <conf dir>/<env>.conf}. Keys live
- * under {@code lakemill}: {@code lakehouse-root}, {@code spark.master}, {@code spark.conf { ... }} and
- * {@code dags { ... }} ({@link DagSettings}).
+ * under {@code lakemill}: {@code lakehouse-root}, {@code spark.master}, {@code spark.conf { ... }},
+ * {@code dags { ... }} ({@link DagSettings}) and {@code lease { ttl, heartbeat, on-busy, wait-timeout }}
+ * ({@link LeaseSettings}).
  */
 public final class EnvironmentLoader {
   private static final String FIX = "Fix the environment config (keys: lakemill.lakehouse-root, lakemill.spark.master,"
-      + " lakemill.spark.conf, lakemill.dags, lakemill.airflow)";
+      + " lakemill.spark.conf, lakemill.dags, lakemill.lease, lakemill.airflow)";
 
   private EnvironmentLoader() {}
 
@@ -34,7 +35,7 @@ public final class EnvironmentLoader {
       Map<String, String> sparkConf = flatStrings(config, "spark.conf");
       String master = config.hasPath("spark.master") ? config.getString("spark.master") : "";
       DagSettings dags = config.hasPath("dags") ? dags(config.getConfig("dags")) : DagSettings.DEFAULTS;
-      return new Environment(env, config.getString("lakehouse-root"), master, sparkConf, dags);
+      return new Environment(env, config.getString("lakehouse-root"), master, sparkConf, dags, lease(config));
     } catch (ConfigException e) {
       throw new PipelineConfigException(List.of(PipelineConfigLoader.fromTypesafe(e, overlay, FIX)));
     }
@@ -114,5 +115,38 @@ public final class EnvironmentLoader {
       }
     }
     return out;
+  }
+
+  private static LeaseSettings lease(Config config) {
+    LeaseSettings d = LeaseSettings.DEFAULTS;
+    if (!config.hasPath("lease")) {
+      return d;
+    }
+    Config lease = config.getConfig("lease");
+    LeaseSettings.OnBusy onBusy = d.onBusy();
+    if (lease.hasPath("on-busy")) {
+      String given = lease.getString("on-busy");
+      List<String> allowed = List.of(LeaseSettings.OnBusy.WAIT.key(), LeaseSettings.OnBusy.FAIL.key());
+      if (!allowed.contains(given)) {
+        throw problem(lease.getValue("on-busy"), "on-busy",
+            PipelineErrors.unknownValue("lease.on-busy value", given, allowed));
+      }
+      onBusy = LeaseSettings.OnBusy.valueOf(given.toUpperCase(java.util.Locale.ROOT));
+    }
+    try {
+      return new LeaseSettings(duration(lease, "ttl", d.ttl()), duration(lease, "heartbeat", d.heartbeat()), onBusy,
+          duration(lease, "wait-timeout", d.waitTimeout()));
+    } catch (IllegalArgumentException e) {
+      throw problem(lease.root(), "", e.getMessage());
+    }
+  }
+
+  private static java.time.Duration duration(Config lease, String key, java.time.Duration fallback) {
+    return lease.hasPath(key) ? lease.getDuration(key) : fallback;
+  }
+
+  private static PipelineConfigException problem(ConfigValue at, String key, String message) {
+    return new PipelineConfigException(List.of(new Problem("lakemill.lease" + (key.isEmpty() ? "" : "." + key),
+        Origins.location(at.origin()), message)));
   }
 }

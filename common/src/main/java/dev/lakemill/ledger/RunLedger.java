@@ -117,10 +117,23 @@ public final class RunLedger {
     }
   }
 
-  /** mergeSchema: ledgers written by earlier lakemill versions gain the newer columns on their next append. */
+  /**
+   * Appends are blind and never conflict, except while two processes create the table at once (the
+   * first runs of two pipelines in a new lakehouse): the loser retries as an append to the new table.
+   * mergeSchema: ledgers written by earlier lakemill versions gain the newer columns on their next append.
+   */
   private void append(List<Row> rows, StructType schema, String location) {
-    spark.createDataFrame(rows, schema).write().format("delta").mode("append").option("mergeSchema", "true")
-        .save(location);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        spark.createDataFrame(rows, schema).write().format("delta").mode("append").option("mergeSchema", "true")
+            .save(location);
+        return;
+      } catch (io.delta.exceptions.DeltaConcurrentModificationException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param steps the steps this invocation ran
  * @param startedAt start
  * @param endedAt end
- * @param status {@code succeeded} or {@code failed}
+ * @param status {@code succeeded}, {@code failed}, or {@code abandoned}: its process stopped without
+ *     finishing (killed), found by a later run of the pipeline when the process's lease had expired
  * @param lakemillVersion lakemill version
  * @param error first error, empty on success
  */
@@ -30,6 +31,8 @@ public record RunRecord(
     String status,
     String lakemillVersion,
     String error) {
+  public static final String ABANDONED = "abandoned";
+
   public RunRecord {
     params = Map.copyOf(params);
     steps = List.copyOf(steps);

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.max;
 
 import dev.lakemill.ledger.InputVersion;
 import dev.lakemill.spark.DeltaIO;
+import dev.lakemill.spark.TestPause;
 import dev.lakemill.spec.ModelRef;
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
@@ -106,12 +107,13 @@ public final class ModelRegistry {
    * concurrency check; the loser retries with the next number. Versions stay unique and gap-free.
    */
   public ModelVersion register(ModelVersion draft) {
+    TestPause.at("register:" + draft.name());
     for (int attempt = 1; ; attempt++) {
       ModelVersion v = draft.withVersion(nextVersion(draft.name()), Instant.now());
       Dataset<Row> row = spark.createDataFrame(List.of(toRow(v)), MODELS);
       try {
         long inserted = 1;
-        if (!DeltaIO.exists(spark, modelsLocation())) {
+        if (!createdNow()) {
           row.write().format("delta").mode("errorifexists").save(modelsLocation());
         } else {
           Row metrics = DeltaTable.forPath(spark, modelsLocation()).as("t")
@@ -143,6 +145,15 @@ public final class ModelRegistry {
     }
   }
 
+  /**
+   * Whether the models table exists, from a listing of its log: another process may have created it
+   * since this session cached the table as absent, and then only a fresh look avoids retrying the
+   * table's creation forever.
+   */
+  private boolean createdNow() {
+    return DeltaIO.latestVersion(spark, modelsLocation()) >= 0;
+  }
+
   private static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);
@@ -168,7 +179,7 @@ public final class ModelRegistry {
   }
 
   private int nextVersion(String name) {
-    if (!DeltaIO.exists(spark, modelsLocation())) {
+    if (!createdNow()) {
       return 1;
     }
     Row row = table(modelsLocation()).where(col("name").equalTo(name)).agg(max("version")).head();

@@ -12,8 +12,16 @@ import org.apache.spark.sql.SparkSession;
 
 /** Reads Delta tables at pinned versions and writes step outputs as exactly one commit each. */
 public final class DeltaIO {
-  /** The version a write produced and the rows it reported. */
-  public record Written(long version, long rows) {}
+  /**
+   * The version a write produced and the rows it reported.
+   *
+   * @param reused true when nothing was written because the run's append was already committed
+   */
+  public record Written(long version, long rows, boolean reused) {
+    public Written(long version, long rows) {
+      this(version, rows, false);
+    }
+  }
 
   private DeltaIO() {}
 
@@ -54,9 +62,19 @@ public final class DeltaIO {
   /**
    * Writes {@code data} to {@code table} in its mode, as one Delta commit, and finds that commit by
    * {@code tag}, which the session sets as the commit's user metadata (see {@link #tagCommits}).
+   * An append happens at most once per run and step: when the table already has a commit with the
+   * same step tag (pipeline, run, step; e.g. a retry under the same run id after a kill), that
+   * commit is returned, {@link Written#reused} set, and nothing is written.
    */
   public static Written write(SparkSession spark, Dataset<Row> data, TablePlan table, String tag) {
     WriteMode mode = table.mode();
+    if (mode == WriteMode.APPEND && CommitTag.parse(tag).isPresent()) {
+      java.util.Optional<DeltaLogFiles.Tagged> done = DeltaLogFiles.findTagged(spark, table.location(), tag);
+      if (done.isPresent()) {
+        return new Written(done.get().version(), done.get().rows(), true);
+      }
+    }
+    data = TestPause.duringWrite(table.name(), data);
     if (mode == WriteMode.MERGE && exists(spark, table.location())) {
       String condition = table.mergeKeys().stream()
           .map(k -> "t.`" + k + "` <=> s.`" + k + "`")
@@ -98,14 +116,10 @@ public final class DeltaIO {
    * partitioned by {@code partitionBy} if needed; every row of {@code data} must match {@code condition}.
    * Rewriting a run's rows this way keeps a rerun under the same run id from adding them twice; a
    * condition on the partition columns keeps writers of other partitions from conflicting with it.
+   * New columns in {@code data} are added to the table (quarantine tables follow their output's schema).
    */
   public static void replaceWhere(Dataset<Row> data, String location, String condition, String... partitionBy) {
-    data.write().format("delta").mode("overwrite").option("replaceWhere", condition).partitionBy(partitionBy)
-        .save(location);
-  }
-
-  /** Appends rows with schema evolution allowed (quarantine tables follow their output's schema). */
-  public static void append(Dataset<Row> data, String location) {
-    data.write().format("delta").mode("append").option("mergeSchema", "true").save(location);
+    data.write().format("delta").mode("overwrite").option("replaceWhere", condition).option("mergeSchema", "true")
+        .partitionBy(partitionBy).save(location);
   }
 }

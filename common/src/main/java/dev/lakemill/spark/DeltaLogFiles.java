@@ -49,26 +49,43 @@ final class DeltaLogFiles {
     }
   }
 
-  /** The newest commit whose user metadata is {@code tag}, with the rows it reported writing. */
+  /** A commit found by its tag: version, rows it reported writing, commit time and its user metadata. */
+  record Tagged(long version, long rows, long timestamp, String userMetadata) {
+    DeltaIO.Written written() {
+      return new DeltaIO.Written(version, rows);
+    }
+  }
+
+  /**
+   * The newest commit tagged like {@code tag}: same user metadata, or for step tags the same key
+   * (pipeline, run and step; see {@link CommitTag#keyOf}).
+   */
   static DeltaIO.Written taggedCommit(SparkSession spark, String location, String tag) {
+    return findTagged(spark, location, tag).map(Tagged::written).orElseThrow(() -> new IllegalStateException(
+        "Cannot find the commit tagged '" + tag + "' among the last " + SEARCH_DEPTH + " commits of " + location));
+  }
+
+  /** Like {@link #taggedCommit}, empty when no recent commit has the tag (or there is no table). */
+  static java.util.Optional<Tagged> findTagged(SparkSession spark, String location, String tag) {
     Path log = new Path(location, "_delta_log");
+    String key = CommitTag.keyOf(tag);
     List<Long> versions = commitVersions(spark, location);
     try {
       FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
       for (long version : versions.subList(0, Math.min(SEARCH_DEPTH, versions.size()))) {
         JsonNode info = commitInfo(fs, new Path(log, String.format("%020d.json", version)));
-        if (info != null && tag.equals(info.path("userMetadata").asText(null))) {
+        String metadata = info == null ? null : info.path("userMetadata").asText(null);
+        if (metadata != null && key.equals(CommitTag.keyOf(metadata))) {
           JsonNode metrics = info.path("operationMetrics");
           long rows = metrics.has("numOutputRows") ? metrics.get("numOutputRows").asLong()
               : metrics.has("numSourceRows") ? metrics.get("numSourceRows").asLong() : -1;
-          return new DeltaIO.Written(version, rows);
+          return java.util.Optional.of(new Tagged(version, rows, info.path("timestamp").asLong(0), metadata));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the Delta log " + log, e);
     }
-    throw new IllegalStateException("Cannot find the commit tagged '" + tag + "' among the last " + SEARCH_DEPTH
-        + " commits of " + location);
+    return java.util.Optional.empty();
   }
 
   /** Operations that rewrite files or metadata but leave the table's rows as they were. */

@@ -42,6 +42,7 @@ import org.apache.spark.sql.SparkSession;
 public final class PipelineRunner {
   private final SparkSession spark;
   private final DriftTrigger driftTrigger;
+  private StopSignal stop = StopSignal.none();
 
   /** A runner whose drift steps only record the pipelines they would trigger. */
   public PipelineRunner(SparkSession spark) {
@@ -52,6 +53,12 @@ public final class PipelineRunner {
   public PipelineRunner(SparkSession spark, DriftTrigger driftTrigger) {
     this.spark = spark;
     this.driftTrigger = driftTrigger;
+  }
+
+  /** Once {@code stop} is requested, the running step fails saying so and no further step runs. */
+  public PipelineRunner stopOn(StopSignal stop) {
+    this.stop = stop;
+    return this;
   }
 
   /**
@@ -80,15 +87,20 @@ public final class PipelineRunner {
         continue;
       }
       position++;
+      if (error.isEmpty() && stop.requested()) {
+        error = stop.stoppedBefore(step.name());
+      }
       if (!error.isEmpty()) {
         records.add(notRun(plan, runId, step, position));
         continue;
       }
-      StepRecord record = execution.runStep(step, position);
+      StepRecord record = stop.explain(execution.runStep(step, position));
       records.add(record);
       listener.stepFinished(record, position, toRun.size());
       if (record.status().equals(StepRecord.FAILED)) {
         error = record.error();
+      } else {
+        TestPause.at("committed:" + step.name());
       }
     }
     execution.releaseSources();
@@ -187,7 +199,7 @@ public final class PipelineRunner {
         });
         String hash = fingerprint.hash();
         StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),
-            () -> step.accept(new StepExecutor(hash, model)));
+            () -> step.accept(new StepExecutor(hash, model, List.copyOf(inputs))));
         fingerprints.put(step.name(), hash);
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.SUCCEEDED, start,
             Instant.now(), inputs, outcome.outputName() != null ? outcome.outputName() : outputName,
@@ -296,14 +308,16 @@ public final class PipelineRunner {
     private final class StepExecutor implements StepPlanVisitor<StepOutcome> {
       private final String fingerprint;
       private final ModelVersion model;
+      private final List<InputVersion> inputs;
 
-      StepExecutor(String fingerprint, ModelVersion model) {
+      StepExecutor(String fingerprint, ModelVersion model, List<InputVersion> inputs) {
         this.fingerprint = fingerprint;
         this.model = model;
+        this.inputs = inputs;
       }
 
       private String tag(StepPlan step) {
-        return "lakemill pipeline=" + plan.pipeline() + " run=" + runId + " step=" + step.name();
+        return new CommitTag(plan.pipeline(), runId, step.name(), fingerprint, inputs).text();
       }
 
       private <T> T tagged(StepPlan step, java.util.function.Function<String, T> body) {
@@ -332,6 +346,7 @@ public final class PipelineRunner {
         }
         DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session,
             FeaturesStepRunner.transform(step, view(step.input())), step.output(), tag));
+        reportReuse(step, written);
         registerOutput(step, written.version());
         return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
       }
@@ -366,6 +381,7 @@ public final class PipelineRunner {
       public StepOutcome visitScore(ScoreStepPlan step) {
         Dataset<Row> scored = ScoreStepRunner.score(model, view(step.input()));
         DeltaIO.Written written = tagged(step, tag -> DeltaIO.write(session, scored, step.output(), tag));
+        reportReuse(step, written);
         registerOutput(step, written.version());
         return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
       }
@@ -376,6 +392,12 @@ public final class PipelineRunner {
             plan.lakehouseRoot()).run(step, plan.pipeline(), runId, Execution.this::view, registered::get, tag));
         registerOutput(step, ran.version());
         return new StepOutcome(ran.version(), ran.currentRows(), ran.rowsWritten(), 0, List.of());
+      }
+    }
+
+    private void reportReuse(StepPlan step, DeltaIO.Written written) {
+      if (written.reused()) {
+        listener.warning(RunErrors.appendReused(step.name(), step.output().name(), runId, written.version()));
       }
     }
 

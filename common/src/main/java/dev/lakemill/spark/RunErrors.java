@@ -41,6 +41,12 @@ final class RunErrors {
         + "', which has no successful run in the ledger; run it first, e.g. --steps " + upstream + "," + step, null);
   }
 
+  /** Not an error: the warning when a retried append finds its run's commit already in the table. */
+  static String appendReused(String step, String table, String runId, long version) {
+    return "step " + step + ": " + table + " already has this run's append (v" + version + ", run " + runId
+        + "); not appending it again. Use a new run id to append once more";
+  }
+
   static IllegalStateException noDeltaTable(String source, String location) {
     return new IllegalStateException("Source '" + source + "': no Delta table at " + location
         + "; write it first or fix the table name or path");

@@ -64,6 +64,7 @@ final class SqlStepRunner {
         return new StepOutcome(-1, -1, -1, 0, List.of());
       }
       DeltaIO.Written written = DeltaIO.write(spark, result, step.output(), commitTag);
+      reportReuse(step, written);
       return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
     }
     Dataset<Row> flagged = flag(result, step.expectations()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -115,10 +116,18 @@ final class SqlStepRunner {
       quarantineColumns.add(violatedNames(expectations).as(QUARANTINE_EXPECTATIONS));
       quarantineColumns.add(lit(runId).as(QUARANTINE_RUN_ID));
       Dataset<Row> quarantine = flagged.where(isDropped).select(quarantineColumns.toArray(Column[]::new));
-      DeltaIO.append(quarantine, step.output().quarantine().location());
+      DeltaIO.replaceWhere(quarantine, step.output().quarantine().location(),
+          "`" + QUARANTINE_RUN_ID + "` = '" + runId + "'");
     }
     DeltaIO.Written written = DeltaIO.write(spark, kept, step.output(), commitTag);
+    reportReuse(step, written);
     return new StepOutcome(written.version(), rowsIn, rowsIn - quarantined, quarantined, perExpectation);
+  }
+
+  private void reportReuse(SqlStepPlan step, DeltaIO.Written written) {
+    if (written.reused()) {
+      warnings.accept(RunErrors.appendReused(step.name(), step.output().name(), runId, written.version()));
+    }
   }
 
   /** Adds one boolean column per expectation: true where the row violates it. */

@@ -317,9 +317,18 @@ class PipelineRunnerTest extends SparkTestBase {
     }
 
     assertThat(groups).contains("lakemill:churn-prep:prepare", "lakemill:churn-prep:by-region");
-    assertThat(io.delta.tables.DeltaTable.forPath(spark, table("silver.customers")).history()
-            .select("version", "userMetadata").collectAsList())
-        .extracting(Row::toString)
-        .containsExactly("[0,lakemill pipeline=churn-prep run=tagged step=prepare]");
+    List<Row> history = io.delta.tables.DeltaTable.forPath(spark, table("silver.customers")).history()
+        .select("version", "userMetadata").collectAsList();
+    assertThat(history).extracting(r -> r.getLong(0)).containsExactly(0L);
+    Row prepare = sql("SELECT fingerprint, inputs FROM delta.`%s/steps` WHERE step = 'prepare'",
+        lakehouse.resolve("_lakemill")).get(0);
+    List<InputVersion> inputs = prepare.<Row>getList(1).stream()
+        .map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList();
+    String tag = history.get(0).getString(1);
+    assertThat(tag).startsWith("lakemill pipeline=churn-prep run=tagged step=prepare fingerprint=" + prepare.getString(0)
+        + " inputs=[{\"name\":\"customers\",\"location\":\"\",\"version\":-1},{\"name\":\"plans\",\"location\":\"");
+    assertThat(tag).isEqualTo(new CommitTag("churn-prep", "tagged", "prepare", prepare.getString(0), inputs).text());
+    assertThat(CommitTag.parse(tag)).contains(new CommitTag("churn-prep", "tagged", "prepare", prepare.getString(0),
+        inputs));
   }
 }

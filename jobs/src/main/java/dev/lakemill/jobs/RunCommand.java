@@ -5,15 +5,18 @@ import dev.lakemill.compile.Pipelines;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.compile.plan.PipelinePlan;
 import dev.lakemill.config.Environment;
+import dev.lakemill.config.LeaseSettings;
 import dev.lakemill.config.PipelineConfigException;
 import dev.lakemill.airflow.AirflowDriftTrigger;
 import dev.lakemill.compile.plan.DriftStepPlan;
 import dev.lakemill.compile.plan.StepPlan;
 import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.ledger.RunIds;
+import dev.lakemill.ledger.RunLeaseException;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.spark.PipelineRunner;
+import dev.lakemill.spark.RunGuard;
 import dev.lakemill.spark.RunListener;
 import dev.lakemill.spark.RunOptions;
 import dev.lakemill.spark.RunResult;
@@ -64,6 +67,14 @@ final class RunCommand implements Callable<Integer> {
       description = "Rerun only the failed and never-run steps of the pipeline's latest run (or of RUN_ID), under its run id.")
   String resume;
 
+  @Option(names = "--wait", description = "If another run of this pipeline holds its lease, wait for it"
+      + " (overrides lease.on-busy).")
+  boolean waitForLease;
+
+  @Option(names = "--no-wait", description = "If another run of this pipeline holds its lease, fail at once"
+      + " (overrides lease.on-busy).")
+  boolean noWait;
+
   @Override
   public Integer call() {
     PipelinePlan plan;
@@ -87,45 +98,61 @@ final class RunCommand implements Callable<Integer> {
               .orElse(DriftTrigger.NOT_CONFIGURED)
           : DriftTrigger.NOT_CONFIGURED;
       id = runId == null ? RunIds.generate() : RunIds.check(runId);
+      if (waitForLease && noWait) {
+        throw new IllegalArgumentException("Use --wait or --no-wait, not both");
+      }
     } catch (PipelineConfigException | IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return Lakemill.INVALID;
     }
     PrintStream out = System.out;
-    SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline());
+    RunGuard guard;
     try {
-      if (resume != null) {
-        Optional<RunLedger.Resumable> resumable = new RunLedger(spark, plan.ledgerLocation())
-            .resumable(plan.pipeline(), resume.isEmpty() ? null : resume);
-        if (resumable.isEmpty()) {
-          System.err.println(resume.isEmpty()
-              ? "Nothing to resume: the ledger at " + plan.ledgerLocation() + " has no run of pipeline " + plan.pipeline()
-              : "Cannot resume run " + resume + ": the ledger at " + plan.ledgerLocation() + " has no run " + resume
-                  + " of pipeline " + plan.pipeline() + " (lakemill history lists the runs)");
-          return Lakemill.INVALID;
-        }
-        RunLedger.Resumable r = resumable.get();
-        selected = new LinkedHashSet<>();
-        for (StepPlan step : plan.steps()) {
-          if (r.remaining().contains(step.name())) {
-            selected.add(step.name());
+      guard = RunGuard.acquire(plan, id, selected, env,
+          waitForLease ? LeaseSettings.OnBusy.WAIT : noWait ? LeaseSettings.OnBusy.FAIL : null, out::println);
+    } catch (RunLeaseException e) {
+      System.err.println(e.getMessage());
+      return Lakemill.RUN_FAILED;
+    }
+    try (guard) {
+      SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline());
+      try {
+        PipelineRunner runner = new PipelineRunner(spark, trigger).stopOn(guard.start(spark));
+        if (resume != null) {
+          Optional<RunLedger.Resumable> resumable = new RunLedger(spark, plan.ledgerLocation())
+              .resumable(plan.pipeline(), resume.isEmpty() ? null : resume);
+          if (resumable.isEmpty()) {
+            System.err.println(resume.isEmpty()
+                ? "Nothing to resume: the ledger at " + plan.ledgerLocation() + " has no run of pipeline "
+                    + plan.pipeline()
+                : "Cannot resume run " + resume + ": the ledger at " + plan.ledgerLocation() + " has no run " + resume
+                    + " of pipeline " + plan.pipeline() + " (lakemill history lists the runs)");
+            return Lakemill.INVALID;
           }
+          RunLedger.Resumable r = resumable.get();
+          selected = new LinkedHashSet<>();
+          for (StepPlan step : plan.steps()) {
+            if (r.remaining().contains(step.name())) {
+              selected.add(step.name());
+            }
+          }
+          if (selected.isEmpty()) {
+            out.printf("Nothing to resume: run %s of pipeline %s has no failed or never-run steps%n", r.runId(),
+                plan.pipeline());
+            return Lakemill.OK;
+          }
+          id = r.runId();
+          guard.runs(id, selected);
+          out.printf("resuming run %s (%s): %s%n", id, r.status(), String.join(", ", selected));
         }
-        if (selected.isEmpty()) {
-          out.printf("Nothing to resume: run %s of pipeline %s has no failed or never-run steps%n", r.runId(),
-              plan.pipeline());
-          return Lakemill.OK;
-        }
-        id = r.runId();
-        out.printf("resuming run %s (%s): %s%n", id, r.status(), String.join(", ", selected));
+        out.printf("lakemill run %s: run %s, %d step(s), lakehouse %s%n", plan.pipeline(), id, selected.size(),
+            plan.lakehouseRoot());
+        RunResult result = runner.run(plan, id, selected, new Progress(out), runOptions);
+        out.print(summary(result));
+        return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
+      } finally {
+        spark.stop();
       }
-      out.printf("lakemill run %s: run %s, %d step(s), lakehouse %s%n", plan.pipeline(), id, selected.size(),
-          plan.lakehouseRoot());
-      RunResult result = new PipelineRunner(spark, trigger).run(plan, id, selected, new Progress(out), runOptions);
-      out.print(summary(result));
-      return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
-    } finally {
-      spark.stop();
     }
   }
 
