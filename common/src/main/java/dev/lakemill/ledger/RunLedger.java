@@ -158,18 +158,22 @@ public final class RunLedger {
 
   /**
    * The latest successful (or skipped, hence still valid) record of every step of {@code pipeline},
-   * in one query: what the step cache compares fingerprints with.
+   * in one query: what the step cache compares fingerprints with. Its run id is the run that wrote the
+   * output (for a skipped record, the run it reused).
    */
   public Map<String, Recorded> latestDone(String pipeline) {
     if (!DeltaIO.exists(spark, stepsLocation())) {
       return Map.of();
     }
     Dataset<Row> steps = steps();
-    String parts = java.util.Arrays.asList(steps.columns()).contains("fingerprint_parts") ? "fingerprint_parts"
+    String parts = has(steps, "fingerprint_parts") ? "fingerprint_parts"
         : "CAST(NULL AS MAP<STRING, STRING>)";
     List<Row> rows = steps.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
             .and(org.apache.spark.sql.functions.expr(DONE)))
-        .selectExpr("step", "run_id", "output_version", "fingerprint", "inputs", parts + " AS parts",
+        // A skipped record's output was written by the run its note names ("up to date (run R)").
+        .selectExpr("step", (has(steps, "note") ? "CASE WHEN status = 'skipped' AND note LIKE 'up to date (run %)'"
+                + " THEN regexp_extract(note, '^up to date \\\\(run (.*)\\\\)$', 1) ELSE run_id END" : "run_id"),
+            "output_version", "fingerprint", "inputs", parts + " AS parts",
             "row_number() OVER (PARTITION BY step ORDER BY ended_at DESC) AS newest")
         .where("newest = 1").collectAsList();
     Map<String, Recorded> latest = new java.util.HashMap<>();
@@ -216,6 +220,10 @@ public final class RunLedger {
           .select("step").collectAsList().forEach(r -> selected.remove(r.getString(0)));
     }
     return Optional.of(new Resumable(id, latest.get(0).getString(1), List.copyOf(selected)));
+  }
+
+  private static boolean has(Dataset<Row> table, String column) {
+    return java.util.Arrays.asList(table.columns()).contains(column);
   }
 
   private static List<InputVersion> inputs(List<Row> rows) {

@@ -17,6 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * version still exists. Views are never skipped: they cost nothing until read.
  */
 final class StepCache {
+  /** Followed by the run that wrote the output and ")"; {@link dev.lakemill.ledger.RunLedger#latestDone} reads it back. */
+  static final String UP_TO_DATE = "up to date (run ";
+
   /** RUN with a reason (empty for views), or SKIP reusing {@code recorded}. */
   record Decision(boolean skip, String reason, Recorded recorded) {
     static Decision run(String reason) {
@@ -59,6 +62,6 @@ final class StepCache {
         .version(train.modelName(), (int) before.outputVersion()).isEmpty()) {
       return Decision.run("model " + train.modelName() + "@v" + before.outputVersion() + " no longer exists");
     }
-    return new Decision(true, "up to date (run " + before.runId() + ")", before);
+    return new Decision(true, UP_TO_DATE + before.runId() + ")", before);
   }
 }

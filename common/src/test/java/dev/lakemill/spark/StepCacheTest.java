@@ -94,6 +94,9 @@ class StepCacheTest extends SparkTestBase {
     assertThat(DeltaIO.latestVersion(spark, lakehouse.resolve("gold/totals").toString())).isZero();
     assertThat(sql("SELECT status, note FROM delta.`%s/_lakemill/steps` WHERE run_id = 'run-2' ORDER BY position",
         lakehouse).toString()).isEqualTo("[[skipped,up to date (run run-1)], [skipped,up to date (run run-1)]]");
+    // After a skip, the reason still names the run that wrote the outputs.
+    assertThat(statuses(run("run-3", RunOptions.DEFAULT))).containsExactly("joined skipped: up to date (run run-1)",
+        "totals skipped: up to date (run run-1)");
   }
 
   @Test

@@ -114,6 +114,18 @@ class DocsExamplesTest {
     assertThat(ROOT.resolve("scripts/lakemill")).isExecutable();
   }
 
+  @Test
+  void runsDocLeaseSettingsAreWhatTheEnvironmentLoads() throws IOException {
+    Block lease = blocks(ROOT.resolve("docs/RUNS.md")).stream().filter(b -> b.language().equals("conf")).findFirst()
+        .orElseThrow();
+    Path conf = Files.createDirectories(dir.resolve("runs-conf"));
+    Files.writeString(conf.resolve("application.conf"), "lakemill { lakehouse-root = lake }\n" + lease.text());
+    Files.writeString(conf.resolve("local.conf"), "");
+
+    assertThat(dev.lakemill.config.EnvironmentLoader.load(conf, "local").lease())
+        .isEqualTo(dev.lakemill.config.LeaseSettings.DEFAULTS);
+  }
+
   /** A local session with Delta, to read what the CLI wrote. */
   private static SparkSession localSpark() {
     return SparkSession.builder().master("local[2]").appName("docs")

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunSafetyTest {
   private static final Pattern RUN_ID = Pattern.compile("lakemill run \\S+: run (\\S+),");
-  private static final long TTL_SECONDS = 8;
+  private static final long TTL_SECONDS = 5;
   private static final String CONF = """
       lakemill {
         lakehouse-root = ./lakehouse
@@ -181,6 +181,12 @@ class RunSafetyTest {
     assertThat(stepStatuses(chain, bId)).containsExactly("events skipped v1", "features succeeded", "train succeeded v1",
         "totals succeeded v0", "log succeeded v0");
     assertThat(b.stdout()).contains("up to date (run " + a3Id + ")");
+
+    // docs/RUNS.md's query lists the killed runs with what each had done.
+    String query = DocsExamplesTest.blocks(Path.of("../docs/RUNS.md")).stream().filter(q -> q.language().equals("sql"))
+        .findFirst().orElseThrow().text().replace("${ledger}", chain.resolve("_lakemill").toString());
+    assertThat(spark.sql(query).collectAsList()).extracting(r -> r.getString(0) + " " + r.getString(2) + " "
+        + r.getString(3)).contains(a1Id + " events not-run", a3Id + " events succeeded", a3Id + " train not-run");
 
     String retryId = retried.get(10, TimeUnit.MINUTES);
     // A recovered step row is what the run would have recorded: same fingerprint and inputs as a normal run's.
