@@ -169,8 +169,9 @@ class CliTest {
     assertThat(second.out())
         .containsPattern("\\[1/2\\] prepare +skipped +\\d+\\.\\ds  up to date \\(run c-1\\) -> silver.customers@v0\n")
         .containsPattern("\\[2/2\\] by-region +skipped +\\d+\\.\\ds  up to date \\(run c-1\\) -> gold.churn_by_region@v0\n");
+    // The reason names the run that wrote v0 (c-1), not the later run that skipped (c-2).
     assertThat(plan.out()).endsWith("run would (ledger at " + lake + "/_lakemill):\n"
-        + "  prepare    SKIP  up to date (run c-2), reuses v0\n"
+        + "  prepare    SKIP  up to date (run c-1), reuses v0\n"
         + "  by-region  RUN   forced (--force)\n");
     assertThat(nothing.exit()).isZero();
     assertThat(nothing.out()).isEqualTo("Nothing to resume: run c-2 of pipeline churn-prep has no failed or never-run steps\n");
