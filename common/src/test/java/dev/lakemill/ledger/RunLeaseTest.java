@@ -186,6 +186,26 @@ class RunLeaseTest {
   }
 
   @Test
+  void aResumedRunRewritesWhatItsLeaseSaysAndKeepsHoldingIt() throws Exception {
+    List<LeaseHolder.LeasedStep> steps = List.of(new LeaseHolder.LeasedStep("b", "silver.b", "/lh/silver/b", ""));
+    List<String> out = new ArrayList<>();
+    try (RunLease lease = acquire("p", "new-id", FAIL, out)) {
+      String token = lease.holder().token();
+      lease.describe("resumed-id", steps);
+
+      LeaseHolder stored = LeaseHolder.fromJson(Files.readAllBytes(leaseFile("p")), 0).orElseThrow();
+      assertThat(stored.token()).isEqualTo(token);
+      assertThat(stored.runId()).isEqualTo("resumed-id");
+      assertThat(stored.steps()).isEqualTo(steps);
+      assertThat(lease.holder().runId()).isEqualTo("resumed-id");
+      // Heartbeats go on under the same token: a second run still finds the lease busy after a ttl.
+      sleepQuietly(FAIL.ttl().toMillis() + 300);
+      assertThatThrownBy(() -> acquire("p", "other", FAIL, out)).hasMessageContaining("run resumed-id");
+    }
+    assertThat(leaseFile("p")).doesNotExist();
+  }
+
+  @Test
   void aHolderIsToldWhenAnotherRunTookItsLease() throws Exception {
     AtomicReference<String> cause = new AtomicReference<>();
     CountDownLatch told = new CountDownLatch(1);
