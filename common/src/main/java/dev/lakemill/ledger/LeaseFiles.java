@@ -94,11 +94,7 @@ final class LeaseFiles implements AutoCloseable {
    */
   void replace(Path path, byte[] content) throws IOException {
     if (local) {
-      java.nio.file.Path target = nio(path);
-      java.nio.file.Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-      Files.write(temp, content);
-      Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      dev.lakemill.LocalFiles.writeAtomically(nio(path), content);
       return;
     }
     try (FSDataOutputStream out = fs.create(path, true)) {

@@ -7,8 +7,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
@@ -26,14 +24,7 @@ final class DriftReports {
       if (target.startsWith("/") || target.startsWith("file:")) {
         Path file = target.startsWith("file:") ? Path.of(URI.create(target)) : Path.of(target);
         Files.createDirectories(file.getParent());
-        // Not createTempFile: its owner-only permissions would stay on the report after the move.
-        Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-          Files.writeString(temp, html, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-          Files.deleteIfExists(temp);
-        }
+        dev.lakemill.LocalFiles.writeAtomically(file, html.getBytes(StandardCharsets.UTF_8));
         return;
       }
       org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(target);

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -61,7 +60,8 @@ public final class RunGuard implements AutoCloseable {
       LeaseHolder self = new LeaseHolder(UUID.randomUUID().toString(), runId, plan.pipeline(), host(),
           ProcessHandle.current().pid(), now, settings.ttl().toMillis(), plan.file(), plan.params(),
           steps(plan, selected), LakemillVersion.get(), now);
-      RunLease lease = RunLease.acquire(plan.ledgerLocation(), self, settings, hadoopConf(env), stop::cause, out);
+      RunLease lease = RunLease.acquire(plan.ledgerLocation(), self, settings, SparkSessions.hadoopConf(env),
+          stop::cause, out);
       lease.onLost(stop::request);
       return new RunGuard(plan, lease, stop, out);
     } catch (RuntimeException e) {
@@ -108,26 +108,6 @@ public final class RunGuard implements AutoCloseable {
     return new LeaseHolder.LeasedStep(step.name(), step.output() == null ? "" : step.output().name(),
         step.output() == null ? "" : step.output().location(),
         step instanceof TrainStepPlan train ? train.modelName() : "");
-  }
-
-  /**
-   * The Hadoop settings Spark would use, without starting Spark: the defaults (core-site.xml on the
-   * class path) plus {@code spark.hadoop.*} from the environment and from spark-submit.
-   */
-  static Configuration hadoopConf(Environment env) {
-    Configuration conf = new Configuration();
-    String prefix = "spark.hadoop.";
-    env.sparkConf().forEach((key, value) -> {
-      if (key.startsWith(prefix)) {
-        conf.set(key.substring(prefix.length()), value);
-      }
-    });
-    for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith(prefix)) {
-        conf.set(key.substring(prefix.length()), System.getProperty(key));
-      }
-    }
-    return conf;
   }
 
   private static String host() {

@@ -2,6 +2,7 @@ package dev.lakemill.spark;
 
 import dev.lakemill.config.Environment;
 import java.net.InetAddress;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -50,5 +51,25 @@ public final class SparkSessions {
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
+  }
+
+  /**
+   * The Hadoop settings Spark would use, without starting Spark: the defaults (core-site.xml on the
+   * class path) plus {@code spark.hadoop.*} from the environment and from spark-submit.
+   */
+  static Configuration hadoopConf(Environment env) {
+    Configuration conf = new Configuration();
+    String prefix = "spark.hadoop.";
+    env.sparkConf().forEach((key, value) -> {
+      if (key.startsWith(prefix)) {
+        conf.set(key.substring(prefix.length()), value);
+      }
+    });
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith(prefix)) {
+        conf.set(key.substring(prefix.length()), System.getProperty(key));
+      }
+    }
+    return conf;
   }
 }

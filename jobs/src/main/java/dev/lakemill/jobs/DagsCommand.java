@@ -1,5 +1,6 @@
 package dev.lakemill.jobs;
 
+import dev.lakemill.LocalFiles;
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.compile.Pipelines;
 import dev.lakemill.compile.plan.PipelinePlan;
@@ -17,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -162,13 +162,7 @@ final class DagsCommand {
       if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
         return false;
       }
-      Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-      try {
-        Files.write(temp, bytes);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      LocalFiles.writeAtomically(target, bytes);
       return true;
     }
   }
