@@ -1,17 +1,17 @@
 package dev.lakemill.compile;
 
-import dev.lakemill.config.Names;
-import dev.lakemill.config.PipelineErrors;
+import dev.lakemill.error.Names;
+import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.spec.DriftStepSpec;
 import dev.lakemill.spec.FeaturesStepSpec;
 import dev.lakemill.spec.ModelRef;
 import dev.lakemill.spec.PipelineSpec;
 import dev.lakemill.spec.ScoreStepSpec;
-import dev.lakemill.spec.TrainStepSpec;
-import dev.lakemill.spec.ValidateStepSpec;
 import dev.lakemill.spec.SourceSpec;
 import dev.lakemill.spec.SqlStepSpec;
 import dev.lakemill.spec.StepSpec;
+import dev.lakemill.spec.TrainStepSpec;
+import dev.lakemill.spec.ValidateStepSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,8 +1,8 @@
 package dev.lakemill.compile;
 
-import dev.lakemill.config.PipelineErrors;
-import dev.lakemill.config.Problem;
 import dev.lakemill.drift.DriftMethod;
+import dev.lakemill.error.PipelineErrors;
+import dev.lakemill.error.Problem;
 import dev.lakemill.spec.DriftStepSpec;
 import dev.lakemill.spec.FeaturesStepSpec;
 import dev.lakemill.spec.ModelRef;

@@ -1,6 +1,6 @@
 package dev.lakemill.compile;
 
-import dev.lakemill.compile.plan.ProblemType;
+import dev.lakemill.plan.ProblemType;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;

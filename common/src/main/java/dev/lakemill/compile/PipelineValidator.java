@@ -1,8 +1,8 @@
 package dev.lakemill.compile;
 
-import dev.lakemill.config.ConfigKeys;
-import dev.lakemill.config.PipelineErrors;
-import dev.lakemill.config.Problem;
+import dev.lakemill.error.PipelineErrors;
+import dev.lakemill.error.Problem;
+import dev.lakemill.load.ConfigKeys;
 import dev.lakemill.spec.DriftStepSpec;
 import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OnBadRecords;

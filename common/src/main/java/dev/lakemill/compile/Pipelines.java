@@ -1,10 +1,10 @@
 package dev.lakemill.compile;
 
 import com.typesafe.config.Config;
-import dev.lakemill.config.PipelineConfigException;
-import dev.lakemill.config.PipelineConfigLoader;
-import dev.lakemill.config.Problem;
-import dev.lakemill.config.SpecBinder;
+import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.error.Problem;
+import dev.lakemill.load.PipelineConfigLoader;
+import dev.lakemill.load.SpecBinder;
 import dev.lakemill.spec.PipelineSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.lakemill.compile;
 
-import dev.lakemill.compile.plan.PipelinePlan;
-import dev.lakemill.compile.plan.SourcePlan;
-import dev.lakemill.compile.plan.StepPlan;
+import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.plan.SourcePlan;
+import dev.lakemill.plan.StepPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.lakemill.compile;
 
-import dev.lakemill.compile.plan.PipelinePlan;
-import dev.lakemill.compile.plan.StepPlan;
-import dev.lakemill.config.PipelineErrors;
+import dev.lakemill.error.PipelineErrors;
+import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.plan.StepPlan;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package dev.lakemill.ledger;
 
-import dev.lakemill.config.PipelineErrors;
+import dev.lakemill.error.PipelineErrors;
 import java.security.SecureRandom;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;

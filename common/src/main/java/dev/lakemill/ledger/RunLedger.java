@@ -1,6 +1,7 @@
 package dev.lakemill.ledger;
 
-import dev.lakemill.spark.DeltaIO;
+import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.delta.InputVersion;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;

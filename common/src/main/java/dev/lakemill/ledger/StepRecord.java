@@ -1,5 +1,6 @@
 package dev.lakemill.ledger;
 
+import dev.lakemill.delta.InputVersion;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -3,9 +3,9 @@ package dev.lakemill.registry;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 
-import dev.lakemill.ledger.InputVersion;
-import dev.lakemill.spark.DeltaIO;
-import dev.lakemill.spark.TestPause;
+import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.delta.InputVersion;
+import dev.lakemill.faults.TestPause;
 import dev.lakemill.spec.ModelRef;
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;

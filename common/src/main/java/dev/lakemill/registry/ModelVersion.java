@@ -1,6 +1,6 @@
 package dev.lakemill.registry;
 
-import dev.lakemill.ledger.InputVersion;
+import dev.lakemill.delta.InputVersion;
 import dev.lakemill.spec.SplitSpec;
 import java.time.Instant;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.lakemill.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.lakemill.config.PipelineConfigException;
-import dev.lakemill.mlcheck.MllibCatalog;
-import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
+import dev.lakemill.check.MllibCatalog;
+import dev.lakemill.check.SparkSqlAnalyzer;
+import dev.lakemill.error.PipelineConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,15 +3,15 @@ package dev.lakemill.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.check.MllibCatalog;
+import dev.lakemill.check.SparkSqlAnalyzer;
+import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OnViolation;
 import dev.lakemill.spec.PipelineSpec;
 import dev.lakemill.spec.SourceFormat;
 import dev.lakemill.spec.SqlStepSpec;
 import dev.lakemill.spec.WriteMode;
-import dev.lakemill.mlcheck.MllibCatalog;
-import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,18 +2,18 @@ package dev.lakemill.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.lakemill.check.MllibCatalog;
+import dev.lakemill.check.SparkSqlAnalyzer;
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.compile.Pipelines;
-import dev.lakemill.compile.plan.DriftStepPlan;
-import dev.lakemill.compile.plan.PipelinePlan;
-import dev.lakemill.config.Environment;
-import dev.lakemill.config.PipelineConfigException;
 import dev.lakemill.drift.HistoryEntry;
+import dev.lakemill.drift.spark.DriftHistory;
+import dev.lakemill.engine.SparkSessions;
+import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.ledger.RunLedger;
-import dev.lakemill.mlcheck.MllibCatalog;
-import dev.lakemill.spark.DriftHistory;
-import dev.lakemill.spark.SparkSessions;
-import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
+import dev.lakemill.plan.DriftStepPlan;
+import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.settings.Environment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

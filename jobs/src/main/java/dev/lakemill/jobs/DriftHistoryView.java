@@ -1,8 +1,8 @@
 package dev.lakemill.jobs;
 
-import dev.lakemill.compile.plan.DriftStepPlan;
 import dev.lakemill.drift.DriftMethod;
 import dev.lakemill.drift.HistoryEntry;
+import dev.lakemill.plan.DriftStepPlan;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,11 +3,11 @@ package dev.lakemill.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.plan.PipelinePlan;
-import dev.lakemill.config.Environment;
-import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.engine.SparkSessions;
+import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.ledger.RunLedger;
-import dev.lakemill.spark.SparkSessions;
+import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.settings.Environment;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;

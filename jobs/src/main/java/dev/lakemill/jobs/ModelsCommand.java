@@ -1,11 +1,11 @@
 package dev.lakemill.jobs;
 
 import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.plan.PipelinePlan;
-import dev.lakemill.config.Environment;
-import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.engine.SparkSessions;
+import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.registry.ModelRegistry;
-import dev.lakemill.spark.SparkSessions;
+import dev.lakemill.settings.Environment;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;

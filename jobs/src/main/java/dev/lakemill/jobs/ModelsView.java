@@ -1,11 +1,11 @@
 package dev.lakemill.jobs;
 
-import dev.lakemill.compile.plan.ProblemType;
-import dev.lakemill.config.Names;
-import dev.lakemill.ledger.InputVersion;
+import dev.lakemill.delta.InputVersion;
+import dev.lakemill.error.Names;
+import dev.lakemill.plan.ProblemType;
 import dev.lakemill.registry.AliasEvent;
-import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.AliasState;
+import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.registry.TuningResult;
 import dev.lakemill.registry.Validation;

@@ -1,7 +1,7 @@
 package dev.lakemill.jobs;
 
-import dev.lakemill.config.Environment;
-import dev.lakemill.config.EnvironmentLoader;
+import dev.lakemill.settings.Environment;
+import dev.lakemill.settings.EnvironmentLoader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,14 +1,14 @@
 package dev.lakemill.jobs;
 
 import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.plan.PipelinePlan;
-import dev.lakemill.compile.plan.ProblemType;
-import dev.lakemill.config.Environment;
-import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.engine.SparkSessions;
+import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.ops.Reproducer;
+import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.plan.ProblemType;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
-import dev.lakemill.spark.Reproducer;
-import dev.lakemill.spark.SparkSessions;
+import dev.lakemill.settings.Environment;
 import dev.lakemill.spec.ModelRef;
 import java.util.Locale;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.lakemill.jobs;
 
 import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.config.Environment;
-import dev.lakemill.config.PipelineConfigException;
-import dev.lakemill.spark.SparkSessions;
-import dev.lakemill.spark.Vacuum;
+import dev.lakemill.engine.SparkSessions;
+import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.ops.Vacuum;
+import dev.lakemill.settings.Environment;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -1,10 +1,10 @@
 package dev.lakemill.jobs;
 
+import dev.lakemill.check.MllibCatalog;
+import dev.lakemill.check.SparkSqlAnalyzer;
 import dev.lakemill.compile.Pipelines;
-import dev.lakemill.config.PipelineConfigException;
+import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.spec.PipelineSpec;
-import dev.lakemill.mlcheck.MllibCatalog;
-import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

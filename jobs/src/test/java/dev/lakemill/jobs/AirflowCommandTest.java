@@ -3,7 +3,7 @@ package dev.lakemill.jobs;
 import static dev.lakemill.jobs.CliTest.lakemill;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakemill.airflow.FakeAirflow;
+import dev.lakemill.airflow.rest.FakeAirflow;
 import dev.lakemill.jobs.CliTest.Outcome;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakemill.check.MllibCatalog;
+import dev.lakemill.check.SparkSqlAnalyzer;
 import dev.lakemill.compile.Pipelines;
-import dev.lakemill.mlcheck.MllibCatalog;
 import dev.lakemill.spec.PipelineInfo;
-import dev.lakemill.sqlcheck.SparkSqlAnalyzer;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

@@ -122,8 +122,8 @@ class DocsExamplesTest {
     Files.writeString(conf.resolve("application.conf"), "lakemill { lakehouse-root = lake }\n" + lease.text());
     Files.writeString(conf.resolve("local.conf"), "");
 
-    assertThat(dev.lakemill.config.EnvironmentLoader.load(conf, "local").lease())
-        .isEqualTo(dev.lakemill.config.LeaseSettings.DEFAULTS);
+    assertThat(dev.lakemill.settings.EnvironmentLoader.load(conf, "local").lease())
+        .isEqualTo(dev.lakemill.settings.LeaseSettings.DEFAULTS);
   }
 
   /** A local session with Delta, to read what the CLI wrote. */

@@ -3,7 +3,7 @@ package dev.lakemill.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lakemill.ledger.InputVersion;
+import dev.lakemill.delta.InputVersion;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.GateResult;
 import dev.lakemill.registry.ModelRegistry;

@@ -3,7 +3,7 @@ package dev.lakemill.jobs.bench;
 import dev.lakemill.drift.ColumnDrift;
 import dev.lakemill.drift.DatasetDrift;
 import dev.lakemill.drift.DriftOptions;
-import dev.lakemill.spark.DriftCalculator;
+import dev.lakemill.drift.spark.DriftCalculator;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;

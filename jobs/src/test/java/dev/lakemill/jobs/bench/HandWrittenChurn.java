@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.lakemill.spark.ChurnCustomersGenerator;
+import dev.lakemill.sources.ChurnCustomersGenerator;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,0 +1,32 @@
+package dev.lakemill.airflow.dags;
+
+import java.util.Collection;
+
+/** The user-facing messages of DAG generation: what is wrong, the offending value and the fix. */
+public final class DagErrors {
+  private DagErrors() {}
+
+  public static String missingSetting(String key, String what) {
+    return "Cannot generate DAGs: lakemill.dags." + key + " is not set; set it in application.conf or the"
+        + " environment overlay to " + what;
+  }
+
+  public static String unknownAirflow(String given) {
+    return "Cannot generate DAGs for Airflow '" + given + "': use --airflow 2 or --airflow 3";
+  }
+
+  public static String noPipelineFiles(String folder) {
+    return folder + ": Cannot find pipeline files: the folder holds no *.conf file; pass a folder of pipeline files"
+        + " or the files themselves";
+  }
+
+  public static String sameDagId(String dagId, Collection<String> files) {
+    return "Cannot generate two DAGs with dag_id '" + dagId + "' (from " + String.join(" and ", files)
+        + "): give the pipelines different names";
+  }
+
+  public static String sameFileName(String name, Collection<String> files) {
+    return "Cannot deploy two pipeline files named '" + name + "' (" + String.join(" and ", files)
+        + ") to one pipelines-dir: rename one of them";
+  }
+}

@@ -1,0 +1,48 @@
+package dev.lakemill.airflow.rest;
+
+import dev.lakemill.drift.DriftTrigger;
+import dev.lakemill.settings.AirflowCredentials;
+import dev.lakemill.settings.AirflowSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A drift step's {@code on-drift { trigger-pipeline }} through Airflow's REST API: triggers the
+ * pipeline's DAG with a run id derived from the drift run's {@code dedupe_key}, so an Airflow retry of
+ * the drift step gets a 409 for the same run, which the client accepts as its own (same conf) instead
+ * of starting retraining twice.
+ */
+public final class AirflowDriftTrigger implements DriftTrigger {
+  private final AirflowClient client;
+
+  public AirflowDriftTrigger(AirflowClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The trigger for runs whose environment has Airflow credentials (environment variables or the
+   * configured credentials file); empty otherwise, and drift steps then only record what they would do.
+   */
+  public static Optional<DriftTrigger> configured(Path confDir, String env, Map<String, String> environment) {
+    AirflowSettings settings = AirflowSettings.load(confDir, env, Map.of());
+    AirflowCredentials credentials = AirflowCredentials.resolve(environment, settings.credentialsFile());
+    if (credentials.isNone()) {
+      return Optional.empty();
+    }
+    return Optional.of(new AirflowDriftTrigger(new AirflowClient(settings, credentials)));
+  }
+
+  @Override
+  public String trigger(String pipeline, Map<String, Object> conf) {
+    String dagId = AirflowIds.dagId(pipeline);
+    String runId = runId(String.valueOf(conf.get("dedupe_key")));
+    DagRun run = client.trigger(dagId, runId, conf, false);
+    return "triggered Airflow DAG " + dagId + " run " + run.runId() + " (" + run.state() + ")";
+  }
+
+  /** {@code lakemill__<dedupe key>} with every character Airflow rejects in run ids replaced by {@code _}. */
+  static String runId(String dedupeKey) {
+    return "lakemill__" + dedupeKey.replaceAll("[^A-Za-z0-9_.~:+-]", "_").replace("..", "__");
+  }
+}

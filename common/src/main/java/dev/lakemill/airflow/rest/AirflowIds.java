@@ -1,0 +1,48 @@
+package dev.lakemill.airflow.rest;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** DAG ids from pipeline names, and the run ids lakemill gives the runs it triggers. */
+public final class AirflowIds {
+  /** Prefix of generated run ids. */
+  public static final String RUN_ID_PREFIX = "lakemill__";
+
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.~:+-]{1,250}");
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private AirflowIds() {}
+
+  /** The DAG id of a pipeline: every character outside {@code [A-Za-z0-9_.-]} becomes {@code _}. */
+  public static String dagId(String pipelineName) {
+    return pipelineName.replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  /**
+   * A new manual run id such as {@code lakemill__20261126T213302Z_1a2b3c4d}: unique without relying on the
+   * logical date, valid on Airflow 2 and 3, and accepted as a lakemill run id.
+   */
+  public static String newRunId(Instant now) {
+    byte[] bytes = new byte[4];
+    RANDOM.nextBytes(bytes);
+    return RUN_ID_PREFIX + STAMP.format(now) + "_" + HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * @throws IllegalArgumentException unless {@code runId} matches {@code ^[A-Za-z0-9_.~:+-]+$}, has no
+   *     {@code ..} and does not start with {@code scheduled__} or {@code backfill__}
+   */
+  public static String checkRunId(String runId) {
+    if (!RUN_ID.matcher(runId).matches() || runId.contains("..") || runId.startsWith("scheduled__")
+        || runId.startsWith("backfill__")) {
+      throw AirflowErrors.badRunId(runId);
+    }
+    return runId;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.lakemill.delta;
+
+import dev.lakemill.faults.TestPause;
+import dev.lakemill.plan.TablePlan;
+import dev.lakemill.spec.WriteMode;
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Reads Delta tables at pinned versions and writes step outputs as exactly one commit each. */
+public final class DeltaIO {
+  /** The column of a quarantine table that names the run which set the row aside. */
+  public static final String QUARANTINE_RUN_ID = "_lakemill_run_id";
+
+  /**
+   * The version a write produced and the rows it reported.
+   *
+   * @param reused true when nothing was written because the run's append was already committed
+   */
+  public record Written(long version, long rows, boolean reused) {
+    public Written(long version, long rows) {
+      this(version, rows, false);
+    }
+  }
+
+  private DeltaIO() {}
+
+  public static boolean exists(SparkSession spark, String location) {
+    return DeltaTable.isDeltaTable(spark, location);
+  }
+
+  /** The table's latest version, or -1 if there is no Delta table there. */
+  public static long latestVersion(SparkSession spark, String location) {
+    List<Long> versions = DeltaLogFiles.commitVersions(spark, location);
+    return versions.isEmpty() ? -1 : versions.get(0);
+  }
+
+  /** The latest version committed at or before {@code timestamp}, if any. */
+  public static java.util.OptionalLong versionAt(SparkSession spark, String location, String timestamp) {
+    List<Row> rows = DeltaTable.forPath(spark, location).history()
+        .where(org.apache.spark.sql.functions.col("timestamp")
+            .leq(org.apache.spark.sql.functions.lit(timestamp).cast("timestamp")))
+        .orderBy(org.apache.spark.sql.functions.col("version").desc())
+        .select("version").limit(1).collectAsList();
+    return rows.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(rows.get(0).getLong(0));
+  }
+
+  public static Dataset<Row> read(SparkSession spark, String location, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(location);
+  }
+
+  /**
+   * The rows that commit {@code version} wrote: the whole table after an overwrite, only the new rows
+   * after an append or a replace-partitions write (the files the commit added, read at that version).
+   */
+  public static Dataset<Row> readWritten(SparkSession spark, String location, long version) {
+    List<String> files = DeltaLogFiles.addedFiles(spark, location, version);
+    return read(spark, location, version)
+        .where(org.apache.spark.sql.functions.col("_metadata.file_name").isin(files.toArray()));
+  }
+
+  /**
+   * Writes {@code data} to {@code table} in its mode, as one Delta commit, and finds that commit by
+   * {@code tag}, which the session sets as the commit's user metadata (see {@link #tagCommits}).
+   * An append happens at most once per run and step: when the table already has a commit with the
+   * same step tag (pipeline, run, step; e.g. a retry under the same run id after a kill), that
+   * commit is returned, {@link Written#reused} set, and nothing is written.
+   */
+  public static Written write(SparkSession spark, Dataset<Row> data, TablePlan table, String tag) {
+    WriteMode mode = table.mode();
+    if (mode == WriteMode.APPEND && CommitTag.parse(tag).isPresent()) {
+      java.util.Optional<DeltaLogFiles.Tagged> done = DeltaLogFiles.findTagged(spark, table.location(), tag);
+      if (done.isPresent()) {
+        return new Written(done.get().version(), done.get().rows(), true);
+      }
+    }
+    data = TestPause.duringWrite(table.name(), data);
+    if (mode == WriteMode.MERGE && exists(spark, table.location())) {
+      String condition = table.mergeKeys().stream()
+          .map(k -> "t.`" + k + "` <=> s.`" + k + "`")
+          .collect(Collectors.joining(" AND "));
+      DeltaTable.forPath(spark, table.location()).as("t")
+          .merge(data.as("s"), condition)
+          .whenMatched().updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
+      return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
+    }
+    DataFrameWriter<Row> writer = data.write().format("delta");
+    if (!table.partitionBy().isEmpty()) {
+      writer = writer.partitionBy(table.partitionBy().toArray(String[]::new));
+    }
+    switch (mode) {
+      case OVERWRITE -> writer = writer.mode("overwrite").option("overwriteSchema", "true");
+      case REPLACE_PARTITIONS -> writer = writer.mode("overwrite").option("partitionOverwriteMode", "dynamic");
+      default -> writer = writer.mode("append");
+    }
+    writer.save(table.location());
+    return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
+  }
+
+  /**
+   * Tags every Delta commit this session makes with {@code tag} (Delta's commit user metadata), so
+   * {@code DESCRIBE HISTORY} shows which run and step wrote each version; null clears it.
+   */
+  public static void tagCommits(SparkSession spark, String tag) {
+    if (tag == null) {
+      spark.conf().unset(DeltaLogFiles.USER_METADATA);
+    } else {
+      spark.conf().set(DeltaLogFiles.USER_METADATA, tag);
+    }
+  }
+
+  /**
+   * Replaces the rows that match {@code condition} with {@code data} in one commit, creating the table
+   * partitioned by {@code partitionBy} if needed; every row of {@code data} must match {@code condition}.
+   * Rewriting a run's rows this way keeps a rerun under the same run id from adding them twice; a
+   * condition on the partition columns keeps writers of other partitions from conflicting with it.
+   * New columns in {@code data} are added to the table (quarantine tables follow their output's schema).
+   */
+  public static void replaceWhere(Dataset<Row> data, String location, String condition, String... partitionBy) {
+    data.write().format("delta").mode("overwrite").option("replaceWhere", condition).option("mergeSchema", "true")
+        .partitionBy(partitionBy).save(location);
+  }
+}

@@ -1,0 +1,175 @@
+package dev.lakemill.delta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Reads commit files of a Delta log directly ({@code _delta_log/NNN.json}): the cheap way to learn the
+ * latest version and to find the commit a step made, without a Spark job.
+ */
+public final class DeltaLogFiles {
+  /** Delta's session setting for the user metadata recorded in each commit. */
+  static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int SEARCH_DEPTH = 100;
+
+  private DeltaLogFiles() {}
+
+  /** Versions that have a commit file, newest first; empty when there is no Delta log. */
+  static List<Long> commitVersions(SparkSession spark, String location) {
+    Path log = new Path(location, "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      List<Long> versions = new ArrayList<>();
+      for (FileStatus status : fs.listStatus(log)) {
+        String name = status.getPath().getName();
+        if (name.length() == 25 && name.endsWith(".json") && name.chars().limit(20).allMatch(Character::isDigit)) {
+          versions.add(Long.parseLong(name.substring(0, 20)));
+        }
+      }
+      versions.sort(Comparator.reverseOrder());
+      return versions;
+    } catch (FileNotFoundException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the Delta log " + log, e);
+    }
+  }
+
+  /** A commit found by its tag: version, rows it reported writing, commit time and its user metadata. */
+  public record Tagged(long version, long rows, long timestamp, String userMetadata) {
+    DeltaIO.Written written() {
+      return new DeltaIO.Written(version, rows);
+    }
+  }
+
+  /**
+   * The newest commit tagged like {@code tag}: same user metadata, or for step tags the same key
+   * (pipeline, run and step; see {@link CommitTag#keyOf}).
+   */
+  public static DeltaIO.Written taggedCommit(SparkSession spark, String location, String tag) {
+    return findTagged(spark, location, tag).map(Tagged::written).orElseThrow(() -> new IllegalStateException(
+        "Cannot find the commit tagged '" + tag + "' among the last " + SEARCH_DEPTH + " commits of " + location));
+  }
+
+  /** Like {@link #taggedCommit}, empty when no recent commit has the tag (or there is no table). */
+  public static java.util.Optional<Tagged> findTagged(SparkSession spark, String location, String tag) {
+    Path log = new Path(location, "_delta_log");
+    String key = CommitTag.keyOf(tag);
+    List<Long> versions = commitVersions(spark, location);
+    try {
+      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      for (long version : versions.subList(0, Math.min(SEARCH_DEPTH, versions.size()))) {
+        JsonNode info = commitInfo(fs, new Path(log, String.format("%020d.json", version)));
+        String metadata = info == null ? null : info.path("userMetadata").asText(null);
+        if (metadata != null && key.equals(CommitTag.keyOf(metadata))) {
+          JsonNode metrics = info.path("operationMetrics");
+          long rows = metrics.has("numOutputRows") ? metrics.get("numOutputRows").asLong()
+              : metrics.has("numSourceRows") ? metrics.get("numSourceRows").asLong() : -1;
+          return java.util.Optional.of(new Tagged(version, rows, info.path("timestamp").asLong(0), metadata));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log " + log, e);
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Operations that rewrite files or metadata but leave the table's rows as they were. */
+  private static final java.util.Set<String> SAME_DATA = java.util.Set.of("OPTIMIZE", "VACUUM START", "VACUUM END",
+      "SET TBLPROPERTIES", "UNSET TBLPROPERTIES");
+
+  /**
+   * True when the table's rows are still those of {@code version}: it is the latest version, or every
+   * later commit is one of {@link #SAME_DATA} (compaction, vacuum, properties).
+   */
+  public static boolean sameDataSince(SparkSession spark, String location, long version) {
+    Path log = new Path(location, "_delta_log");
+    List<Long> versions = commitVersions(spark, location);
+    if (versions.isEmpty() || versions.get(0) < version) {
+      return false;
+    }
+    if (versions.get(0) == version) {
+      return true;
+    }
+    if (versions.get(versions.size() - 1) > version + 1) {
+      return false; // the commits right after version were cleaned up: cannot tell
+    }
+    try {
+      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      for (long v : versions) {
+        if (v <= version) {
+          break;
+        }
+        JsonNode info = commitInfo(fs, new Path(log, String.format("%020d.json", v)));
+        if (info == null || !SAME_DATA.contains(info.path("operation").asText(""))) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log " + log, e);
+    }
+  }
+
+  /** When {@code version} was committed (its commitInfo timestamp), or -1 when its commit file is gone. */
+  public static long commitMillis(SparkSession spark, String location, long version) {
+    Path commit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
+    try {
+      FileSystem fs = commit.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.exists(commit)) {
+        return -1;
+      }
+      JsonNode info = commitInfo(fs, commit);
+      return info != null && info.has("timestamp") ? info.get("timestamp").asLong()
+          : fs.getFileStatus(commit).getModificationTime();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log of " + location, e);
+    }
+  }
+
+  /** File names (last path segment, decoded) of the data files that commit {@code version} added. */
+  static List<String> addedFiles(SparkSession spark, String location, long version) {
+    Path commit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
+    List<String> names = new ArrayList<>();
+    try {
+      FileSystem fs = commit.getFileSystem(spark.sessionState().newHadoopConf());
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (line.startsWith("{\"add\"")) {
+            String path = JSON.readTree(line).path("add").path("path").asText();
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            names.add(java.net.URLDecoder.decode(name, StandardCharsets.UTF_8));
+          }
+        }
+      }
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log of " + location + " at version " + version, e);
+    }
+  }
+
+  private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith("{\"commitInfo\"")) {
+          return JSON.readTree(line).get("commitInfo");
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,304 @@
+package dev.lakemill.engine.step;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.not;
+
+import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.delta.InputVersion;
+import dev.lakemill.drift.ColumnDrift;
+import dev.lakemill.drift.DatasetDrift;
+import dev.lakemill.drift.DriftReport;
+import dev.lakemill.drift.DriftTrigger;
+import dev.lakemill.drift.HistoryEntry;
+import dev.lakemill.drift.spark.DriftCalculator;
+import dev.lakemill.drift.spark.DriftHistory;
+import dev.lakemill.drift.spark.DriftReports;
+import dev.lakemill.engine.RunListener;
+import dev.lakemill.plan.DriftStepPlan;
+import dev.lakemill.registry.ModelRegistry;
+import dev.lakemill.registry.ModelVersion;
+import dev.lakemill.spec.DriftStepSpec;
+import dev.lakemill.spec.SplitSpec;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Runs a {@code drift} step: resolves the model, reads the reference (by default the model's exact
+ * training rows: its input at the recorded Delta version minus the re-derived holdout) and the current
+ * rows, adds prediction drift when it can, computes every column in one engine call, decides on-drift
+ * from the history, writes the history (one commit replacing this run date's rows), then the report,
+ * then fails the step when {@code fail-run} says so.
+ */
+public final class DriftStepRunner {
+  /** The derived column that carries the positive class's probability (or the prediction). */
+  static final String PREDICTION_PROBABILITY = "prediction_probability";
+
+  /** Run dates of history drawn in the report's trends. */
+  static final int TREND_RUNS = 14;
+
+  /** Rows to compare, with what the history records about them. */
+  record Side(Dataset<Row> rows, String table, long version, String description) {}
+
+  /** What the step did. */
+  public record Ran(long version, long rowsWritten, long currentRows, ModelVersion model, DatasetDrift drift, String action) {}
+
+  /** On-drift acted with {@code fail-run = true}: the history and the report are written. */
+  public static final class DriftFailed extends StepFailedException {
+    private final long outputVersion;
+
+    DriftFailed(String step, String message, long outputVersion) {
+      super(step, message, null);
+      this.outputVersion = outputVersion;
+    }
+
+    public long outputVersion() {
+      return outputVersion;
+    }
+  }
+
+  private final SparkSession spark;
+  private final ModelRegistry registry;
+  private final DriftTrigger trigger;
+  private final RunListener listener;
+  private final String lakehouseRoot;
+
+  public DriftStepRunner(SparkSession spark, ModelRegistry registry, DriftTrigger trigger, RunListener listener,
+      String lakehouseRoot) {
+    this.spark = spark;
+    this.registry = registry;
+    this.trigger = trigger;
+    this.listener = listener;
+    this.lakehouseRoot = lakehouseRoot;
+  }
+
+  /**
+   * @param views the run's view of a source or step, by name
+   * @param versions what the run registered for a source or step: its location and the version read or written
+   * @param tag the commit tag the session sets (see {@link DeltaIO#tagCommits})
+   */
+  public Ran run(DriftStepPlan step, String pipeline, String runId, Function<String, Dataset<Row>> views,
+      Function<String, InputVersion> versions, String tag) {
+    ModelVersion model = registry.resolve(step.model());
+    Side current = side(step.current(), views, versions);
+    Side reference = step.reference() == null ? trainingRows(step, model) : side(step.reference(), views, versions);
+    DatasetDrift drift = compare(step, model, current, reference);
+    LocalDate runDate = step.runDate() != null ? LocalDate.parse(step.runDate()) : LocalDate.now(ZoneOffset.UTC);
+    DriftHistory.Run run = new DriftHistory.Run(runId, runDate, pipeline, step.name(), model.name(), model.version(),
+        reference.table(), reference.version(), current.table(), current.version());
+    int window = Math.max(TREND_RUNS - 1, step.onDrift().consecutiveRuns() - 1);
+    List<HistoryEntry> before = DriftHistory.entries(spark, step.output().location(), pipeline, runDate, window, null);
+    boolean act = drift.drifted() && step.onDrift().acts() && consecutive(before, step.onDrift().consecutiveRuns());
+    String action = action(step, run, drift, before, act);
+
+    DeltaIO.Written written = DriftHistory.write(spark, step.output().location(), run,
+        DriftHistory.rows(run, drift, action, Instant.now()), tag);
+    if (step.report() != null) {
+      List<HistoryEntry> history = new ArrayList<>(before);
+      history.addAll(DriftHistory.entries(run, drift, action));
+      DriftReports.write(spark, step.report(), DriftReport.render(new DriftReport.Header(pipeline, step.name(),
+          model.ref(), reference.description(), current.description(), runDate, action), drift, history));
+    }
+    String summary = summary(step, model, drift, written.version());
+    listener.info(summary + (action.isEmpty() ? "" : "; " + action));
+    if (act && step.onDrift().failRun()) {
+      throw new DriftFailed(step.name(), "Step '" + step.name() + "' failed: " + summary
+          + (step.report() == null ? "" : ", report " + step.report())
+          + ". on-drift fail-run = true fails the run; the history and the report are kept", written.version());
+    }
+    long currentRows = drift.columns().isEmpty() ? 0 : drift.columns().get(0).currentRows();
+    return new Ran(written.version(), written.rows(), currentRows, model, drift, action);
+  }
+
+  /**
+   * Every compared column in one engine call: the declared columns, or the model's input columns plus
+   * {@link #PREDICTION_PROBABILITY} when both sides have (or the reference can be scored for) it.
+   */
+  private DatasetDrift compare(DriftStepPlan step, ModelVersion model, Side current, Side reference) {
+    boolean defaultColumns = step.columns().isEmpty();
+    List<String> columns = new ArrayList<>(defaultColumns ? model.featureColumns() : step.columns());
+    if (defaultColumns) {
+      columns.add(PREDICTION_PROBABILITY);
+    }
+    boolean prediction = columns.contains(PREDICTION_PROBABILITY);
+    Dataset<Row> cur = prediction ? withPrediction(current.rows(), null) : current.rows();
+    Dataset<Row> ref = prediction && hasColumn(cur, PREDICTION_PROBABILITY)
+        ? withPrediction(reference.rows(), model) : reference.rows();
+    if (defaultColumns && !(hasColumn(cur, PREDICTION_PROBABILITY) && hasColumn(ref, PREDICTION_PROBABILITY))) {
+      columns.remove(PREDICTION_PROBABILITY);
+      if (hasColumn(cur, PREDICTION_PROBABILITY)) {
+        listener.info("step " + step.name() + ": no prediction drift: the reference has neither predictions nor the"
+            + " model's input columns " + model.featureColumns());
+      }
+    }
+    require(columns, cur, "current", current, step);
+    require(columns, ref, "reference", reference, step);
+    // The engine reads each side more than once; the reference may be scored by the model on the way.
+    Dataset<Row> refCols = select(ref, columns).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> curCols = select(cur, columns).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return DriftCalculator.compute(refCols, curCols, columns, step.options(), step.datasetDriftShare());
+    } finally {
+      refCols.unpersist();
+      curCols.unpersist();
+    }
+  }
+
+  /** The rows of a source, a step (the rows its commit wrote, for a step with an output table) or a table. */
+  private Side side(DriftStepPlan.Data data, Function<String, Dataset<Row>> views, Function<String, InputVersion> versions) {
+    if (data.step() == null) {
+      long version = data.version() != null ? data.version() : DeltaIO.latestVersion(spark, data.location());
+      if (version < 0 || !DeltaIO.exists(spark, data.location())) {
+        throw new IllegalStateException("No Delta table " + data.table() + " at " + data.location()
+            + "; write it first or fix the table name");
+      }
+      return new Side(DeltaIO.read(spark, data.location(), version), data.table(), version,
+          data.table() + "@v" + version);
+    }
+    InputVersion read = versions.apply(data.step());
+    if (data.table() != null && read != null && read.version() >= 0) {
+      return new Side(DeltaIO.readWritten(spark, data.location(), read.version()), data.table(), read.version(),
+          data.table() + "@v" + read.version() + " (rows step " + data.step() + " wrote)");
+    }
+    long version = read == null ? -1 : read.version();
+    return new Side(views.apply(data.step()), data.step(), version,
+        data.step() + (version >= 0 ? "@v" + version : ""));
+  }
+
+  /** The model's training rows: its input at the recorded version, minus the holdout re-derived from its split. */
+  private Side trainingRows(DriftStepPlan step, ModelVersion model) {
+    InputVersion data = model.dataVersion();
+    if (data == null || data.version() < 0 || !DeltaIO.exists(spark, data.location())) {
+      throw new IllegalStateException("Cannot compare with the training rows of " + model.ref() + ": it was trained"
+          + " on '" + model.dataInput() + "', which is not a Delta table"
+          + (data != null && data.version() >= 0 ? " any more" : "") + ", so its rows cannot be read again; set"
+          + " reference = schema.table@vN in step '" + step.name() + "'");
+    }
+    SplitSpec split = model.splitRule().orElseThrow(() -> new IllegalStateException("Cannot re-derive the training"
+        + " rows of " + model.ref() + ": its recorded split '" + model.split() + "' is not one lakemill writes; set"
+        + " reference = schema.table@vN in step '" + step.name() + "'"));
+    Dataset<Row> input = DeltaIO.read(spark, data.location(), data.version());
+    String table = tableName(data.location());
+    return new Side(input.where(not(TrainStepRunner.testRows(split, input))), table, data.version(),
+        table + "@v" + data.version() + " (training rows of " + model.ref() + ", " + split.describe() + ")");
+  }
+
+  /**
+   * Adds {@link #PREDICTION_PROBABILITY}: the probability of class 1 from {@code probability} (an array,
+   * as score steps write it, or a vector), else {@code prediction}. Without either and with a
+   * {@code model}, the rows are scored with it first, when they hold its input columns.
+   */
+  private Dataset<Row> withPrediction(Dataset<Row> rows, ModelVersion model) {
+    if (hasColumn(rows, PREDICTION_PROBABILITY)) {
+      return rows;
+    }
+    if (hasColumn(rows, "probability")) {
+      Column p = col("probability");
+      if (rows.schema().apply("probability").dataType() instanceof VectorUDT) {
+        p = org.apache.spark.ml.functions.vector_to_array(p, "float64");
+      } else if (!(rows.schema().apply("probability").dataType() instanceof ArrayType)) {
+        return rows;
+      }
+      return rows.withColumn(PREDICTION_PROBABILITY, element_at(p, 2).cast("double"));
+    }
+    if (hasColumn(rows, "prediction")) {
+      return rows.withColumn(PREDICTION_PROBABILITY, col("prediction").cast("double"));
+    }
+    if (model != null && Arrays.asList(rows.columns()).containsAll(model.featureColumns())) {
+      Dataset<Row> scored = PipelineModel.load(model.modelPath()).transform(rows);
+      List<Column> keep = new ArrayList<>();
+      Arrays.stream(rows.columns()).forEach(c -> keep.add(col("`" + c.replace("`", "``") + "`")));
+      keep.add(col(hasColumn(scored, "probability") ? "probability" : "prediction"));
+      return withPrediction(scored.select(keep.toArray(Column[]::new)), null);
+    }
+    return rows;
+  }
+
+  private static boolean hasColumn(Dataset<Row> rows, String column) {
+    return Arrays.asList(rows.columns()).contains(column);
+  }
+
+  private static void require(List<String> columns, Dataset<Row> rows, String side, Side data, DriftStepPlan step) {
+    List<String> missing = columns.stream().filter(c -> !hasColumn(rows, c)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("Cannot compare column(s) " + missing + ": the " + side + " rows ("
+          + data.description() + ") do not have them (columns: " + String.join(", ", rows.columns()) + "); list the"
+          + " columns to compare with columns = [...] in step '" + step.name() + "'");
+    }
+  }
+
+  private static Dataset<Row> select(Dataset<Row> rows, List<String> columns) {
+    return rows.select(columns.stream().map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new));
+  }
+
+  /** Whether the {@code runs - 1} run dates before this one all drifted (this one did). */
+  static boolean consecutive(List<HistoryEntry> before, int runs) {
+    List<HistoryEntry> datasets = before.stream().filter(HistoryEntry::isDataset).toList();
+    if (datasets.size() < runs - 1) {
+      return false;
+    }
+    return datasets.subList(datasets.size() - (runs - 1), datasets.size()).stream().allMatch(HistoryEntry::drifted);
+  }
+
+  private String action(DriftStepPlan step, DriftHistory.Run run, DatasetDrift drift, List<HistoryEntry> before,
+      boolean act) {
+    DriftStepSpec.OnDrift onDrift = step.onDrift();
+    if (!drift.drifted() || !onDrift.acts()) {
+      return "";
+    }
+    if (!act) {
+      List<HistoryEntry> datasets = before.stream().filter(HistoryEntry::isDataset).toList();
+      int inRow = 1;
+      for (int i = datasets.size() - 1; i >= 0 && datasets.get(i).drifted(); i--) {
+        inRow++;
+      }
+      return "waiting: " + inRow + " of " + onDrift.consecutiveRuns() + " drifted runs in a row";
+    }
+    List<String> done = new ArrayList<>();
+    if (onDrift.triggerPipeline() != null) {
+      Map<String, Object> conf = new LinkedHashMap<>();
+      conf.put("dedupe_key", "drift__" + run.pipeline() + "__" + run.step() + "__" + run.runDate());
+      conf.put("source_pipeline", run.pipeline());
+      conf.put("run_id", run.runId());
+      conf.put("run_date", run.runDate().toString());
+      conf.put("model", run.modelName() + "@v" + run.modelVersion());
+      conf.put("drifted_columns", drift.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList());
+      conf.put("drifted_share", drift.driftedShare());
+      done.add(trigger.trigger(onDrift.triggerPipeline(), conf));
+    }
+    if (onDrift.failRun()) {
+      done.add("failed the run (fail-run)");
+    }
+    return String.join("; ", done);
+  }
+
+  private static String summary(DriftStepPlan step, ModelVersion model, DatasetDrift drift, long version) {
+    List<String> drifted = drift.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList();
+    return String.format(Locale.ROOT, "drift of %s: %s, %d of %d columns drifted (share %.2f, dataset drift at %.2f)%s;"
+        + " history %s@v%d", model.ref(), drift.drifted() ? "DATASET DRIFT" : "no dataset drift", drifted.size(),
+        drift.columns().size(), drift.driftedShare(), drift.driftShareThreshold(),
+        drifted.isEmpty() ? "" : ": " + String.join(", ", drifted), step.output().name(), version);
+  }
+
+  /** {@code schema.table} for a location under the lakehouse root, else the location. */
+  private String tableName(String location) {
+    String prefix = lakehouseRoot + "/";
+    return location.startsWith(prefix) ? location.substring(prefix.length()).replace('/', '.') : location;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.lakemill.engine.step;
+
+import dev.lakemill.spec.SourceLocation;
+import java.util.List;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.AnalysisException;
+
+/**
+ * Builds the user-facing errors of a run (the definition-time counterpart is
+ * {@code dev.lakemill.error.PipelineErrors}). Each Spark or Delta failure is wrapped once, with the
+ * step's name, keeping Spark's first message line (it starts with the error condition) and, for SQL
+ * analysis errors, the pipeline file's line.
+ */
+public final class RunErrors {
+  private RunErrors() {}
+
+  public static StepFailedException wrap(String step, Throwable e) {
+    if (e instanceof StepFailedException already) {
+      return already;
+    }
+    String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // Spark's messages start with "[CONDITION] ..." and then print the whole plan: keep the first line.
+    String summary = e instanceof SparkThrowable ? text.strip().lines().findFirst().orElse(text) : firstLines(text);
+    return new StepFailedException(step, "Step '" + step + "' failed: " + summary, e);
+  }
+
+  /** An analysis error in a step's SQL, pointed at the line of the pipeline file. */
+  public static StepFailedException sqlAnalysis(String step, SourceLocation sqlAt, AnalysisException e) {
+    String first = e.getMessage().strip().lines().findFirst().orElse("");
+    String where = e.line().isDefined() ? sqlAt.plusLines((Integer) e.line().get() - 1) + ": " : "";
+    return new StepFailedException(step, "Step '" + step + "' failed: " + where + first, e);
+  }
+
+  public static StepFailedException expectationsFailed(String step, List<String> failures) {
+    return new StepFailedException(step, "Step '" + step + "' failed: " + String.join("; ", failures)
+        + ". Nothing was written. Fix the data or the SQL, or relax on-violation to drop or warn", null);
+  }
+
+  public static StepFailedException upstreamNeverRan(String step, String upstream) {
+    return new StepFailedException(step, "Step '" + step + "' reads '" + upstream
+        + "', which has no successful run in the ledger; run it first, e.g. --steps " + upstream + "," + step, null);
+  }
+
+  /** Not an error: the warning when a retried append finds its run's commit already in the table. */
+  public static String appendReused(String step, String table, String runId, long version) {
+    return "step " + step + ": " + table + " already has this run's append (v" + version + ", run " + runId
+        + "); not appending it again. Use a new run id to append once more";
+  }
+
+  private static String firstLines(String text) {
+    String[] lines = text.strip().split("\n");
+    StringBuilder out = new StringBuilder(lines[0]);
+    for (int i = 1; i < Math.min(lines.length, 4); i++) {
+      out.append("\n  ").append(lines[i].strip());
+    }
+    return out.toString();
+  }
+}

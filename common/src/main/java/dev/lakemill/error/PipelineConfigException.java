@@ -1,0 +1,22 @@
+package dev.lakemill.error;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A pipeline definition is invalid: every problem found, sorted by file and line, one per line. */
+public class PipelineConfigException extends RuntimeException {
+  private final List<Problem> problems;
+
+  public PipelineConfigException(List<Problem> problems) {
+    super(render(problems));
+    this.problems = problems.stream().sorted().toList();
+  }
+
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  private static String render(List<Problem> problems) {
+    return problems.stream().sorted().map(Problem::toString).collect(Collectors.joining("\n"));
+  }
+}

@@ -1,0 +1,349 @@
+package dev.lakemill.error;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Every message of a pipeline definition problem, in one place (the run-time counterpart is
+ * {@code dev.lakemill.engine.step.RunErrors}). Policy: a message starts with a capital, names the offending
+ * value in quotes, and ends with how to fix it: a did-you-mean, the allowed values, or an example.
+ * The file, line and key path are not part of the message: {@link Problem} adds them.
+ */
+public final class PipelineErrors {
+  private PipelineErrors() {}
+
+  public static String unknownKey(String key, String where, Collection<String> allowed) {
+    return "Unknown key " + q(key) + " in " + where + Names.suggestion(key, allowed);
+  }
+
+  public static String missingKey(String key, String hint) {
+    return "Missing required key " + q(key) + ": " + hint;
+  }
+
+  public static String wrongType(String key, String expected, String found) {
+    return "Cannot use " + key + ": expected " + expected + " but found " + found;
+  }
+
+  public static String notANumber(String key, String text, String expected) {
+    return "Cannot use " + key + " = " + q(text) + ": expected " + expected;
+  }
+
+  public static String notABoolean(String key, String text) {
+    return "Cannot use " + key + " = " + q(text) + ": expected true or false";
+  }
+
+  /** An unknown value of a closed set (format, generator, step type, mode, on-violation, ...). */
+  public static String unknownValue(String what, String given, Collection<String> allowed) {
+    return "Unknown " + what + " " + q(given) + Names.suggestion(given, allowed);
+  }
+
+  public static String badName(String what, String name) {
+    return "Cannot use " + what + " name " + q(name) + ": use letters, digits, - and _, starting with a letter";
+  }
+
+  public static String missingPipelineBlock() {
+    return "Missing pipeline { name = ... } block: every pipeline file starts with one";
+  }
+
+  public static String missingSteps() {
+    return "Missing steps { ... }: declare at least one step, e.g. steps { prepare { type = sql, sql = \"SELECT ...\" } }";
+  }
+
+  public static String deltaSourceNeedsOneLocation() {
+    return "A delta source needs exactly one of table = schema.table (a lakehouse table) or path = <folder>";
+  }
+
+  public static String bothTimeTravelKeys() {
+    return "Cannot use both version-as-of and timestamp-as-of: pick one";
+  }
+
+  public static String negative(String key, long value, String rule) {
+    return "Cannot use " + key + " " + value + ": " + rule;
+  }
+
+  public static String expectationKinds(int found) {
+    return "An expectation needs exactly one of check = \"<SQL condition>\", unique = [columns] or not-null = [columns];"
+        + " found " + found;
+  }
+
+  public static String emptyColumnList() {
+    return "Cannot use an empty column list: name at least one column";
+  }
+
+  public static String missingFile(String what, String fix) {
+    return "Cannot read " + what + ": it does not exist or is not a file; " + fix;
+  }
+
+  public static String unknownParam(String key, Collection<String> declared, Path file) {
+    return "Unknown param " + q(key) + Names.suggestion(key, declared) + " (declare it under params in " + file + " first)";
+  }
+
+  /** @param text what the reference is in: {@code SQL} or {@code the report path} */
+  public static String substitutionNotParam(String reference, String text) {
+    return "Cannot substitute ${" + reference + "} in " + text + ": only ${params.<name>} is replaced inside " + text
+        + "; declare the value under params";
+  }
+
+  public static String unresolvedParam(String reference, String name, Collection<String> params, String text) {
+    return "Unresolved substitution ${" + reference + "} in " + text + Names.closest(name, params)
+        .map(c -> "; did you mean ${params." + c + "}?")
+        .orElse("; declare '" + name + "' under params or pass --param " + name + "=...");
+  }
+
+  public static String unsafeParam(String name, String value, String text) {
+    return "Cannot substitute params." + name + " = " + q(value) + " into " + text + ": it contains a quote, semicolon,"
+        + " backslash, comment marker or line break; pass a plain value";
+  }
+
+  public static String nameDiffersOnlyInCase(String what, String name, Object other) {
+    return what + " name " + q(name) + " differs only in case from another " + what.toLowerCase(java.util.Locale.ROOT)
+        + " (" + other + "); SQL names are case-insensitive, rename one";
+  }
+
+  public static String stepNamedLikeSource(String name, Object source) {
+    return "Step name " + q(name) + " is also the name of a source (" + source
+        + "); rename one of them so SQL references are unambiguous";
+  }
+
+  public static String unknownReference(String reference, String hint) {
+    return "Unknown table or step " + q(reference) + hint;
+  }
+
+  public static String readThroughWriter(String writer) {
+    return "; read it by the name of the step that writes it: " + writer + " (use backticks for names with '-': `"
+        + writer + "`)";
+  }
+
+  public static String declareAsDeltaSource(String table) {
+    return "; to read a lakehouse table, declare it under sources with format = delta and table = " + table;
+  }
+
+  public static String cycle(List<String> cycle) {
+    return "Dependency cycle: " + String.join(" -> ", cycle) + " (each step reads the next); remove one of these references";
+  }
+
+  public static String badSchema(String schema, int column, String error) {
+    return "Cannot parse schema " + q(schema) + " at column " + column + ": " + error
+        + "; use Spark DDL, e.g. \"plan STRING, monthly_fee DOUBLE\"";
+  }
+
+  public static String reservedReaderOption(String option) {
+    return "Cannot set options." + option + ": lakemill reads csv and json sources strictly and sets Spark's parse"
+        + " mode itself; remove it and use on-bad-records = fail (the default) or quarantine";
+  }
+
+  public static String quarantineNeedsRecords(String format) {
+    return "Cannot use on-bad-records = quarantine for a " + format + " source: " + format + " files have typed"
+        + " columns and no records to set aside (a file that does not match the schema always fails); remove it";
+  }
+
+  public static String badRecordsTableWithoutQuarantine() {
+    return "Cannot use bad-records-table without on-bad-records = quarantine: only quarantine writes bad records;"
+        + " add on-bad-records = quarantine or remove bad-records-table";
+  }
+
+  public static String badRecordsTableWrittenByStep(String table, String step, Object stepAt) {
+    return "Cannot put bad records in " + table + ": step " + q(step) + " (" + stepAt + ") writes that table;"
+        + " give the bad records a table of their own";
+  }
+
+  public static String sqlSyntax(int line, int column, String error) {
+    return "SQL does not parse at line " + line + ", column " + column + " of the SQL: " + error
+        + "; fix the SQL (it must be one SELECT query)";
+  }
+
+  public static String unnamedColumn(String expression) {
+    return "Column " + q(expression) + " has no alias, and Delta rejects the name Spark would give it (spaces,"
+        + " commas, parentheses and = are not allowed); write " + expression + " AS <name>";
+  }
+
+  public static String badCheck(String check, int column, String error) {
+    return "Cannot parse check " + q(check) + " at column " + column + ": " + error
+        + "; write a SQL boolean expression, e.g. \"age >= 18\"";
+  }
+
+  public static String dropWithoutOutput(String expectation, String step) {
+    return "Expectation " + q(expectation) + " drops rows, but step " + q(step) + " has no output to put the"
+        + " quarantine table next to; add output = schema.table or use on-violation = warn or fail";
+  }
+
+  public static String tableWrittenTwice(String step, String table, String other, Object otherAt) {
+    return "Step " + q(step) + " writes " + table + ", which step " + q(other) + " (" + otherAt + ") already writes;"
+        + " give each step its own output table";
+  }
+
+  public static String mergeNeedsKeys() {
+    return "Output mode merge needs merge-keys = [columns that identify a row]";
+  }
+
+  public static String mergeKeysWithoutMerge(String mode) {
+    return "Cannot use merge-keys with mode " + mode + ": they apply to mode = merge only; remove them or set mode = merge";
+  }
+
+  public static String replacePartitionsNeedsPartitionBy() {
+    return "Output mode replace-partitions needs partition-by = [columns], e.g. partition-by = [snapshot_date]";
+  }
+
+  public static String badTableName(String table) {
+    return "Cannot use table name " + q(table) + ": write schema.table with lowercase letters, digits and _"
+        + " (e.g. silver.customers)";
+  }
+
+  public static String unknownStep(String name, String option, Collection<String> steps) {
+    return "Unknown step " + q(name) + " in " + option + Names.suggestion(name, steps);
+  }
+
+  public static String badRunId(String runId) {
+    return "Cannot use run id " + q(runId) + ": use up to 250 letters, digits and _ . : + - (Airflow run ids qualify)";
+  }
+
+  public static String emptyStages() {
+    return "Cannot use an empty stages list: declare at least one MLlib stage, or read the input directly";
+  }
+
+  public static String gateKinds(int found) {
+    return "A gate needs exactly one of at-least, at-most, at-least-champion-minus or at-most-champion-plus; found "
+        + found;
+  }
+
+  public static String splitKinds() {
+    return "A split is either random (test-fraction = 0.2, seed = 42) or by time (by = <column>, test-from ="
+        + " <first test value>): give the keys of exactly one";
+  }
+
+  public static String outOfRange(String key, Object value, String rule) {
+    return "Cannot use " + key + " = " + value + ": must be " + rule;
+  }
+
+  public static String unsafeSplitValue(String value) {
+    return "Cannot use test-from = " + q(value) + ": use a plain date, time or number (letters, digits, space and"
+        + " : . + _ -)";
+  }
+
+  public static String keyOfOtherMethod(String key, String method, String instead) {
+    return "Cannot use " + key + " here: it belongs to method = " + method + "; use " + instead + " or change the method";
+  }
+
+  public static String emptyGridEntry(String param) {
+    return "Cannot use an empty list for grid." + param + ": give at least one value";
+  }
+
+  public static String emptyGrid() {
+    return "Cannot use an empty grid: give estimator params to try, e.g. grid { maxDepth = [3, 5] }";
+  }
+
+  public static String unknownMlType(String type, Collection<String> known) {
+    return "Unknown MLlib class " + q(type) + Names.suggestion(type, known)
+        + " (a simple name from org.apache.spark.ml.feature, .classification, .regression, .clustering,"
+        + " .recommendation, or a fully qualified class name)";
+  }
+
+  public static String unusableMlType(String type, String reason) {
+    return "Cannot use " + q(type) + " as an MLlib stage: it " + reason;
+  }
+
+  public static String notAnEstimator(String type) {
+    return "Cannot use " + q(type) + " as the estimator: it is a Transformer, not an Estimator; move it to a features"
+        + " step's stages and name an estimator here, e.g. GBTClassifier";
+  }
+
+  public static String unknownMlParam(String param, String type, Collection<String> params) {
+    return "Unknown param " + q(param) + " of " + type + Names.suggestion(param, params)
+        + " (params use MLlib's own names)";
+  }
+
+  public static String badMlParamValue(String param, String type, String value, String reason) {
+    return "Cannot use " + param + " = " + q(value) + " for " + type + ": " + reason;
+  }
+
+  public static String metricDoesNotFit(String metric, String estimator, String problem, Collection<String> allowed) {
+    if (problem.equals("other")) {
+      return "Cannot use metric " + q(metric) + ": " + estimator + " has no standard evaluator in lakemill; remove"
+          + " tuning, metrics and gates for it";
+    }
+    return "Cannot use metric " + q(metric) + " for " + estimator + " (" + problem + ")"
+        + Names.closest(metric, allowed).map(c -> "; did you mean " + q(c) + "?").orElse("")
+        + "; " + problem + " metrics are " + allowed;
+  }
+
+  public static String gridOutsideEstimator(String param, String estimator, Collection<String> params) {
+    return "Unknown param " + q(param) + " in grid: grid entries are params of the estimator " + estimator
+        + Names.suggestion(param, params);
+  }
+
+  public static String notATrainStep(String step, String found, Collection<String> trainSteps) {
+    return "Cannot validate " + q(step) + ": model must name a train step of this pipeline, and " + q(step) + " is "
+        + found + (trainSteps.isEmpty() ? "" : Names.suggestion(step, trainSteps));
+  }
+
+  public static String badModelRef(String text) {
+    return "Cannot use model = " + q(text) + ": write name@alias or name@vN, e.g. \"churn@champion\" or \"churn@v3\"";
+  }
+
+  public static String trainInputNotReadable(String input) {
+    return "Cannot read " + q(input) + ": train and validate steps produce models, not rows; read the features step"
+        + " or a step with rows";
+  }
+
+  public static String featuresWithoutOutputRead(String reader, String features) {
+    return "Step " + q(reader) + " reads features step " + q(features) + ", which has no output; only train steps"
+        + " can use a features step without output (add output = schema.table to it, or read its input)";
+  }
+
+  public static String gateMetricNotComputed(String metric, Collection<String> metrics) {
+    return "Gate metric " + q(metric) + " is not in metrics " + metrics + "; add it to metrics";
+  }
+
+  public static String driftOutputNotATable() {
+    return "Cannot use an output block in a drift step: name the history table, e.g. output = monitoring.churn_drift"
+        + " (each run replaces its own run date's rows there)";
+  }
+
+  public static String badDriftData(String key, String text) {
+    return "Cannot use " + key + " = " + q(text) + ": name a source or step of this pipeline, or a lakehouse table"
+        + " schema.table or schema.table@vN (e.g. gold.churn_scores@v3)";
+  }
+
+  public static String unpinnedReference(String text) {
+    return "Cannot use reference = " + q(text) + " without a version: a baseline must not move, so pin it, e.g. "
+        + text + "@v0, or leave reference out to compare with the model's training rows";
+  }
+
+  public static String driftDataNotRows(String key, String step, String why) {
+    return "Cannot use " + key + " = " + q(step) + ": " + why;
+  }
+
+  /** @param method the method the threshold applies to, or null when the column's method is not declared */
+  public static String driftTableOfAStep(String key, String text, String step) {
+    return "Cannot use " + key + " = " + q(text) + ": step " + q(step) + " of this pipeline writes that table; name the"
+        + " step instead (" + key + " = " + step + "), so that this step runs after it and reads what it wrote";
+  }
+
+  public static String driftThresholdOutOfRange(String key, double value, String method, boolean test) {
+    String rule = method == null
+        ? "a threshold must be positive (for ks, chisquare and z a p-value below 1), e.g. 0.1"
+        : test ? method + " is a statistical test, so its threshold is a p-value between 0 and 1 (exclusive), e.g. 0.05"
+        : method + " is a distance, so its threshold must be a positive number, e.g. 0.1";
+    return "Cannot use thresholds." + key + " = " + value + ": " + rule;
+  }
+
+  public static String unknownDriftColumn(String block, String column, Collection<String> columns) {
+    return "Unknown column " + q(column) + " in " + block + Names.suggestion(column, columns)
+        + " (a drift step with columns = [...] only compares those; a threshold key is a column or a method name)";
+  }
+
+  public static String badDriftRunDate(String value, String step) {
+    return "Cannot use params.run-date = " + q(value) + ": drift step " + q(step) + " records it as the run date of"
+        + " its history rows; write a date such as \"2026-11-26\"";
+  }
+
+  static String q(String text) {
+    return "'" + text + "'";
+  }
+
+  /** An environment setting given as an empty string. */
+  public static String blankSetting(String key) {
+    return "Cannot use an empty " + key + ": give a value or remove the key to use the default";
+  }
+}

@@ -1,0 +1,76 @@
+package dev.lakemill.faults;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF0;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Test-only pause points, for tests that kill or stop a run at a chosen moment. Inert unless the
+ * system property {@value #PROPERTY} names the point; then the run prints {@code lakemill-test:
+ * paused at <point>} on stdout and waits until a line arrives on stdin (or the process dies, or the
+ * step's Spark job is cancelled). Points:
+ * <ul>
+ *   <li>{@code write:<schema.table>}: inside the Spark job writing that table, after
+ *       {@value #ROWS_BEFORE_PAUSE} rows went through (with {@code spark.sql.files.maxRecordsPerFile}
+ *       below that, some data files are complete on disk but not committed);
+ *   <li>{@code committed:<step>}: after the step finished (its commit made), before the ledger;
+ *   <li>{@code register:<model>}: in a train step, artifacts saved, before the registry commit.
+ * </ul>
+ */
+public final class TestPause {
+  public static final String PROPERTY = "lakemill.test.pauseAt";
+  static final long ROWS_BEFORE_PAUSE = 120;
+  private static final AtomicLong ROWS = new AtomicLong();
+
+  private TestPause() {}
+
+  /** Pauses the calling thread when {@code point} is the one asked for. */
+  public static void at(String point) {
+    if (point.equals(System.getProperty(PROPERTY))) {
+      pause(point);
+    }
+  }
+
+  /** {@code data}, unchanged, or, when {@code write:<table>} is asked for, pausing inside its write. */
+  public static Dataset<Row> duringWrite(String table, Dataset<Row> data) {
+    String point = "write:" + table;
+    if (!point.equals(System.getProperty(PROPERTY))) {
+      return data;
+    }
+    UserDefinedFunction pass = functions.udf((UDF0<Boolean>) () -> {
+      if (ROWS.incrementAndGet() == ROWS_BEFORE_PAUSE) {
+        pause(point);
+      }
+      return true;
+    }, DataTypes.BooleanType).asNondeterministic();
+    return data.where(pass.apply());
+  }
+
+  private static void pause(String point) {
+    System.out.println("lakemill-test: paused at " + point);
+    System.out.flush();
+    try {
+      while (System.in.available() == 0) {
+        Thread.sleep(50);
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+          task.killTaskIfInterrupted();
+        }
+      }
+      while (System.in.available() > 0 && System.in.read() != '\n') {
+        // consume the line that resumed us
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("Test pause at " + point + ": cannot read stdin", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Test pause at " + point + " interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.lakemill.load;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.error.PipelineErrors;
+import dev.lakemill.error.Problem;
+import dev.lakemill.spec.SourceLocation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a pipeline file into a resolved {@link Config}: HOCON syntax, a missing file, unknown
+ * {@code --param} names and unresolved substitutions all become {@link PipelineConfigException}s
+ * that carry the file and line.
+ */
+public final class PipelineConfigLoader {
+  /** Origin description of values given with {@code --param key=value}. */
+  public static final String COMMAND_LINE = "command line --param";
+
+  private PipelineConfigLoader() {}
+
+  /**
+   * @param file the pipeline file
+   * @param paramOverrides {@code --param} values; each must name a key declared under {@code params}
+   */
+  public static Config load(Path file, Map<String, String> paramOverrides) {
+    if (!Files.isRegularFile(file)) {
+      throw new PipelineConfigException(
+          List.of(
+              new Problem(
+                  "",
+                  new SourceLocation(file.toString(), 0),
+                  PipelineErrors.missingFile("pipeline file", "check the path"))));
+    }
+    Config parsed;
+    try {
+      parsed =
+          ConfigFactory.parseFile(
+              file.toFile(),
+              ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new PipelineConfigException(List.of(fromTypesafe(e, file, "Fix the HOCON syntax")));
+    }
+    List<Problem> problems = new ArrayList<>();
+    for (String key : paramOverrides.keySet()) {
+      if (!parsed.hasPathOrNull("params." + key)) {
+        List<String> declared =
+            parsed.hasPath("params") ? List.copyOf(parsed.getObject("params").keySet()) : List.of();
+        problems.add(
+            new Problem(
+                "params." + key,
+                new SourceLocation(COMMAND_LINE, 0),
+                PipelineErrors.unknownParam(key, declared, file)));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PipelineConfigException(problems);
+    }
+    Config overrides =
+        ConfigFactory.parseMap(prefixed(paramOverrides), COMMAND_LINE);
+    try {
+      return overrides.withFallback(parsed).resolve();
+    } catch (ConfigException e) {
+      throw new PipelineConfigException(
+          List.of(
+              fromTypesafe(
+                  e,
+                  file,
+                  "Declare the referenced key (e.g. under params), pass it with --param,"
+                      + " or use ${?VAR} for an optional environment variable")));
+    }
+  }
+
+  private static Map<String, Object> prefixed(Map<String, String> params) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    params.forEach((k, v) -> out.put("params." + k, v));
+    return out;
+  }
+
+  /** Typesafe's message starts with the origin ("file: line: "); keep the rest and add a fix. */
+  public static Problem fromTypesafe(ConfigException e, Path file, String fix) {
+    SourceLocation at =
+        e.origin() != null ? Origins.location(e.origin()) : new SourceLocation(file.toString(), 0);
+    String message = e.getMessage();
+    if (e.origin() != null && message.startsWith(e.origin().description())) {
+      message = message.substring(e.origin().description().length());
+    }
+    message = message.replaceFirst("^[:\\s]+", "");
+    if (!message.isEmpty()) {
+      message = Character.toUpperCase(message.charAt(0)) + message.substring(1);
+    }
+    return new Problem("", at, message + (message.endsWith(".") ? " " : ". ") + fix);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.lakemill.ops;
+
+import dev.lakemill.check.MllibCatalog;
+import dev.lakemill.check.SparkSqlAnalyzer;
+import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.compile.Pipelines;
+import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.delta.InputVersion;
+import dev.lakemill.engine.step.TrainStepRunner;
+import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.plan.TrainStepPlan;
+import dev.lakemill.registry.ModelVersion;
+import dev.lakemill.settings.Environment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Retrains a registered model version from what the registry recorded: its features and train
+ * steps' canonical config, its input at the exact Delta version, the same holdout version. Nothing
+ * is registered; the retrained metrics are returned for comparison with the original's.
+ */
+public final class Reproducer {
+  /** The original version and the metrics of the retrained model on the same holdout. */
+  public record Reproduced(ModelVersion original, Map<String, Double> metrics) {}
+
+  private final SparkSession spark;
+
+  public Reproducer(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public Reproduced reproduce(ModelVersion original, Environment env) {
+    InputVersion data = original.dataVersion();
+    if (data == null || data.version() < 0) {
+      throw new IllegalArgumentException("Cannot reproduce " + original.ref() + ": it was trained on '"
+          + original.dataInput() + "', which is not a Delta table, so its exact rows cannot be read again; train on a"
+          + " step with an output table to make models reproducible");
+    }
+    if (!DeltaIO.exists(spark, data.location())) {
+      throw new IllegalArgumentException("Cannot reproduce " + original.ref() + ": its input table " + data.location()
+          + " no longer exists");
+    }
+    Path folder = null;
+    try {
+      folder = Files.createTempDirectory("lakemill-reproduce");
+      Path file = folder.resolve(original.pipeline() + ".conf");
+      Files.writeString(file, definition(original, data));
+      SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+      PipelinePlan plan = new PipelineCompiler(analyzer, MllibCatalog.shared())
+          .compile(Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared()), env);
+      TrainStepPlan train = (TrainStepPlan) plan.step(original.step()).orElseThrow();
+      String tag = "lakemill reproduce " + original.ref();
+      TrainStepRunner.Trained trained = new TrainStepRunner(spark, tag).run(train,
+          DeltaIO.read(spark, data.location(), data.version()), original.holdoutLocation(), original.holdoutVersion(),
+          folder.resolve("model").toString(),
+          new TrainStepRunner.Draft("reproduce", original.pipeline(), original.lineage(), original.fingerprint()));
+      return new Reproduced(original, trained.draft().metrics());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      delete(folder);
+    }
+  }
+
+  /**
+   * A pipeline with one delta source, named like the original input and pinned to the version it
+   * read, and the recorded features and train steps.
+   */
+  static String definition(ModelVersion original, InputVersion data) {
+    return "pipeline { name = \"" + original.pipeline() + "\" }\n"
+        + "sources { \"" + data.name() + "\" { format = delta, path = \"" + data.location().replace("\"", "\\\"")
+        + "\", version-as-of = " + data.version() + " } }\n"
+        + "steps " + original.definition() + "\n";
+  }
+
+  private static void delete(Path folder) {
+    if (folder == null) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(folder)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind is not worth failing the command for
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.lakemill.plan;
+
+import dev.lakemill.spec.SourceLocation;
+import java.util.List;
+
+/**
+ * @param name step name
+ * @param sql the SELECT, params substituted
+ * @param sqlAt where line 1 of the SQL is in the pipeline file, for runtime errors
+ * @param inputs sources and steps read (inferred from the SQL plus explicit {@code inputs})
+ * @param expectations rules applied to the SELECT's result, in declaration order
+ * @param output the table written, or null for a view-only step
+ * @param configHash hash of the step's canonical config
+ */
+public record SqlStepPlan(
+    String name, String sql, SourceLocation sqlAt, List<String> inputs, List<ExpectationPlan> expectations, TablePlan output, String configHash)
+    implements StepPlan {
+  public SqlStepPlan {
+    inputs = List.copyOf(inputs);
+    expectations = List.copyOf(expectations);
+  }
+
+  @Override
+  public <R> R accept(StepPlanVisitor<R> visitor) {
+    return visitor.visitSql(this);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.lakemill.safety;
+
+import dev.lakemill.settings.LeaseSettings;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.hadoop.fs.Path;
+
+/** The user-facing messages of run leases. */
+final class LeaseErrors {
+  private LeaseErrors() {}
+
+  static RunLeaseException busy(LeaseHolder holder, Path lease, Instant now) {
+    return new RunLeaseException("Pipeline '" + holder.pipeline() + "' is already running: " + holder.describe()
+        + ", started " + holder.started() + ", last heartbeat " + ago(holder, now) + ", holds " + lease
+        + ". Run again with --wait (or lease.on-busy = wait) to wait for it to finish; if that process is gone,"
+        + " its lease expires at " + holder.expiresAt() + " and the next run records it as abandoned");
+  }
+
+  static RunLeaseException waitedTooLong(LeaseHolder holder, Path lease, Duration waited) {
+    return new RunLeaseException("Gave up after waiting " + LeaseSettings.text(waited) + " (lease.wait-timeout) for "
+        + holder.describe() + " to finish; it still holds " + lease + ". Raise lease.wait-timeout or run later");
+  }
+
+  static RunLeaseException stoppedWhileWaiting(String cause, LeaseHolder holder) {
+    return new RunLeaseException("Stopped by " + cause + " while waiting for " + holder.describe()
+        + " to finish; nothing ran");
+  }
+
+  static RunLeaseException cannotUse(Path lease, Exception e) {
+    return new RunLeaseException("Cannot use the run lease " + lease + ": " + e.getMessage()
+        + ". Check that the lakehouse root is writable", e);
+  }
+
+  static String lost(Path lease, LeaseHolder other) {
+    return "losing its lease " + lease + (other == null ? " (the file was removed)" : " to " + other.describe());
+  }
+
+  private static String ago(LeaseHolder holder, Instant now) {
+    return Math.max(0, Duration.between(holder.heartbeat(), now).toSeconds()) + "s ago";
+  }
+}

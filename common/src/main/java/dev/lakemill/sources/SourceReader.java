@@ -1,0 +1,74 @@
+package dev.lakemill.sources;
+
+import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.plan.SourcePlan;
+import dev.lakemill.spec.SourceFormat;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Opens a source as a DataFrame; Delta sources are pinned to one version for the whole run, file
+ * sources are read strictly (see {@link FileSourceReader}).
+ */
+public final class SourceReader {
+  /**
+   * The data and, for Delta sources, the version read (-1 otherwise).
+   *
+   * @param records the bad-record check of a csv or json source, else null
+   */
+  public record Opened(Dataset<Row> data, long version, RecordCheck records) {
+    /** Frees what the source holds for the run (a quarantining read's cache). */
+    public void release() {
+      if (records != null) {
+        records.release();
+      }
+    }
+  }
+
+  /** The run a source is opened for: bad-record rows carry its ids, warnings go to its listener. */
+  public record Context(String pipeline, String runId, Consumer<String> warnings) {}
+
+  private SourceReader() {}
+
+  /**
+   * The Delta version a source reads: its pinned version, the version current at its timestamp, or the
+   * latest; -1 for other formats. Cheap: reads the Delta log's listing, no data.
+   */
+  public static long version(SparkSession spark, SourcePlan source) {
+    if (source.format() != SourceFormat.DELTA) {
+      return -1;
+    }
+    long latest = DeltaIO.latestVersion(spark, source.location());
+    if (latest < 0) {
+      throw SourceErrors.noDeltaTable(source.name(), source.location());
+    }
+    if (source.versionAsOf() != null) {
+      return source.versionAsOf();
+    }
+    if (source.timestampAsOf() != null) {
+      return DeltaIO.versionAt(spark, source.location(), source.timestampAsOf())
+          .orElseThrow(() -> SourceErrors.noVersionAt(source.name(), source.location(), source.timestampAsOf()));
+    }
+    return latest;
+  }
+
+  /** Opens the source; a Delta source at {@code version} (from {@link #version}). */
+  public static Opened open(SparkSession spark, SourcePlan source, long version, Context run) {
+    switch (source.format()) {
+      case GENERATE -> {
+        long rows = ((Number) source.generatorOptions().get("rows")).longValue();
+        long seed = ((Number) source.generatorOptions().get("seed")).longValue();
+        double drift = ((Number) source.generatorOptions().get("drift")).doubleValue();
+        return new Opened(ChurnCustomersGenerator.generate(spark, rows, seed, drift), -1, null);
+      }
+      case DELTA -> {
+        return new Opened(DeltaIO.read(spark, source.location(), version), version, null);
+      }
+      default -> {
+        return new FileSourceReader(spark, source, run).open();
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.lakemill.sources;
+
+import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.plan.SourcePlan;
+import dev.lakemill.spec.SourceFormat;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A source's own fingerprint: its declaration's hash; for file sources also every data file's path,
+ * size and modification time (one listing, no data read), so that a replaced file makes downstream
+ * steps run again. Delta sources are versioned instead; generated sources are their declaration.
+ */
+public final class SourceStamps {
+  private SourceStamps() {}
+
+  public static String fingerprint(SparkSession spark, SourcePlan source) {
+    if (source.format() == SourceFormat.GENERATE || source.format() == SourceFormat.DELTA) {
+      return source.configHash();
+    }
+    return source.configHash() + ":" + PipelineCompiler.sha256(String.join("\n", files(spark, source.location())));
+  }
+
+  /** {@code path size mtime} of every visible file under {@code location}, sorted; empty when it is missing. */
+  static List<String> files(SparkSession spark, String location) {
+    Path root = new Path(location);
+    List<String> files = new ArrayList<>();
+    try {
+      FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        FileStatus f = it.next();
+        if (visible(root, f.getPath())) {
+          files.add(f.getPath() + " " + f.getLen() + " " + f.getModificationTime());
+        }
+      }
+    } catch (FileNotFoundException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the files of " + location, e);
+    }
+    files.sort(Comparator.naturalOrder());
+    return files;
+  }
+
+  /** Spark skips files and folders starting with {@code _} or {@code .} (markers, checksums). */
+  private static boolean visible(Path root, Path file) {
+    for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
+      String name = p.getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.lakemill.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakemill.SparkTestBase;
+import dev.lakemill.check.MllibCatalog;
+import dev.lakemill.check.SparkSqlAnalyzer;
+import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.compile.Pipelines;
+import dev.lakemill.compile.StepSelection;
+import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.safety.StopSignal;
+import dev.lakemill.settings.Environment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** Retries under the same run id (Airflow's retry after a kill) and stop requests, in one JVM. */
+class RetryAndStopTest extends SparkTestBase {
+  private static final String PIPELINE = """
+      pipeline { name = retry }
+      sources { people { format = generate, generator = churn-customers, rows = 200, seed = 4 } }
+      steps {
+        log {
+          type = sql
+          sql = "SELECT customer_id, age FROM people"
+          expectations { adult { check = "age >= 18", on-violation = drop } }
+          output { table = silver.log, mode = append }
+        }
+        copy { type = sql, sql = "SELECT * FROM log", output = silver.copy }
+      }
+      """;
+
+  private PipelinePlan plan() throws IOException {
+    Path file = lakehouse.resolve("retry.conf");
+    Files.writeString(file, PIPELINE);
+    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+    return new PipelineCompiler(analyzer, MllibCatalog.shared())
+        .compile(Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared()), Environment.local(lakehouse.toString()));
+  }
+
+  private String table(String name) {
+    return lakehouse.resolve(name.replace('.', '/')).toString();
+  }
+
+  private static RunListener warningsTo(List<String> warnings) {
+    return new RunListener() {
+      @Override
+      public void stepFinished(StepRecord step, int position, int total) {}
+
+      @Override
+      public void warning(String message) {
+        warnings.add(message);
+      }
+    };
+  }
+
+  @Test
+  void anAppendRetriedUnderTheSameRunIdIsWrittenOnceAndItsQuarantineRowsToo() throws IOException {
+    PipelinePlan plan = plan();
+    PipelineRunner runner = new PipelineRunner(spark);
+    List<String> warnings = new ArrayList<>();
+
+    RunResult first = runner.run(plan, "r1", StepSelection.select(plan, List.of(), null), RunListener.NONE);
+    // Forced: otherwise the step cache would skip every step as up to date.
+    RunResult retry = runner.run(plan, "r1", StepSelection.select(plan, List.of(), null), warningsTo(warnings),
+        RunOptions.FORCE);
+
+    long adults = first.steps().get(0).rowsOut();
+    long minors = first.steps().get(0).rowsQuarantined();
+    assertThat(minors).isPositive();
+    assertThat(retry.succeeded()).isTrue();
+    assertThat(retry.steps().get(0).outputVersion()).isEqualTo(first.steps().get(0).outputVersion()).isZero();
+    assertThat(retry.steps().get(0).rowsOut()).isEqualTo(adults);
+    assertThat(warnings).containsExactly("step log: silver.log already has this run's append (v0, run r1); not"
+        + " appending it again. Use a new run id to append once more");
+    assertThat(count(table("silver.log"))).isEqualTo(adults);
+    assertThat(count(table("silver.copy"))).isEqualTo(adults);
+    assertThat(quarantinedPerRun()).containsExactly("r1=" + minors);
+
+    runner.run(plan, "r2", StepSelection.select(plan, List.of(), null), RunListener.NONE, RunOptions.FORCE);
+
+    assertThat(count(table("silver.log"))).isEqualTo(2 * adults);
+    assertThat(quarantinedPerRun()).containsExactly("r1=" + minors, "r2=" + minors);
+  }
+
+  @Test
+  void aStopRequestedDuringARunEndsItAfterTheCurrentStep() throws IOException {
+    PipelinePlan plan = plan();
+    StopSignal stop = StopSignal.none();
+    RunListener stopAfterFirst = new RunListener() {
+      @Override
+      public void stepFinished(StepRecord step, int position, int total) {
+        stop.request("SIGTERM");
+      }
+
+      @Override
+      public void warning(String message) {}
+    };
+
+    RunResult result = new PipelineRunner(spark).stopOn(stop).run(plan, "r1",
+        StepSelection.select(plan, List.of(), null), stopAfterFirst);
+
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.run().error()).isEqualTo("Stopped by SIGTERM before step 'copy'");
+    assertThat(result.steps()).extracting(StepRecord::status).containsExactly(StepRecord.SUCCEEDED, StepRecord.NOT_RUN);
+    assertThat(sql("SELECT status, error FROM delta.`%s/_lakemill/runs`", lakehouse)).extracting(Row::toString)
+        .containsExactly("[failed,Stopped by SIGTERM before step 'copy']");
+  }
+
+  @Test
+  void aStepThatFailsOnceTheStopIsRequestedSaysWhatStoppedIt() {
+    StopSignal stop = StopSignal.none();
+    StepRecord failed = new StepRecord("r1", "p", "a", 1, StepRecord.FAILED, Instant.EPOCH, Instant.EPOCH, List.of(),
+        "silver.a", -1, -1, -1, 0, List.of(), "", "Step 'a' failed: [SPARK_JOB_CANCELLED] Job 3 cancelled", "",
+        java.util.Map.of());
+
+    assertThat(stop.explain(failed)).isSameAs(failed);
+    stop.request("SIGTERM");
+    stop.request("SIGINT");
+
+    assertThat(stop.cause()).isEqualTo("SIGTERM");
+    assertThat(stop.explain(failed).error()).isEqualTo("Step 'a' stopped by SIGTERM before it finished");
+    assertThat(stop.explain(failed).status()).isEqualTo(StepRecord.FAILED);
+  }
+
+  private List<String> quarantinedPerRun() {
+    return sql("SELECT _lakemill_run_id, count(*) FROM delta.`%s` GROUP BY 1 ORDER BY 1", table("silver.log_quarantine"))
+        .stream().map(r -> r.getString(0) + "=" + r.getLong(1)).toList();
+  }
+}

@@ -1,0 +1,216 @@
+package dev.lakemill.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakemill.SparkTestBase;
+import dev.lakemill.check.MllibCatalog;
+import dev.lakemill.check.SparkSqlAnalyzer;
+import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.compile.Pipelines;
+import dev.lakemill.compile.StepSelection;
+import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.ledger.RunLedger;
+import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.settings.Environment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Up-to-date steps are skipped, and every reason to run again is named. */
+class StepCacheTest extends SparkTestBase {
+  private static final String PIPELINE = """
+      pipeline { name = cache }
+      sources {
+        events { format = delta, path = "%s" }
+        plans { format = csv, path = "%s", options { header = "true" }, schema = "plan STRING, fee DOUBLE" }
+      }
+      steps {
+        joined {
+          type = sql
+          sql = "SELECT e.id, e.plan, p.fee FROM events e JOIN plans p ON e.plan = p.plan"
+          output = silver.joined
+        }
+        totals {
+          type = sql
+          sql = "SELECT plan, %s AS n FROM joined GROUP BY plan"
+          output = gold.totals
+        }
+      }
+      """;
+
+  private Path file;
+  private Path plans;
+  private String events;
+
+  @BeforeEach
+  void data() throws IOException {
+    events = lakehouse.resolve("bronze/events").toString();
+    spark.sql("SELECT id, CASE WHEN id % 2 = 0 THEN 'basic' ELSE 'pro' END AS plan FROM range(10)")
+        .write().format("delta").save(events);
+    plans = lakehouse.resolve("plans.csv");
+    Files.writeString(plans, "plan,fee\nbasic,10.0\npro,20.0\n");
+    file = write("count(*)");
+  }
+
+  private Path write(String aggregate) throws IOException {
+    Path f = lakehouse.resolve("cache.conf");
+    Files.writeString(f, PIPELINE.formatted(events, plans, aggregate));
+    return f;
+  }
+
+  private PipelinePlan plan() {
+    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+    return new PipelineCompiler(analyzer, MllibCatalog.shared())
+        .compile(Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared()), Environment.local(lakehouse.toString()));
+  }
+
+  private RunResult run(String runId, RunOptions options) {
+    PipelinePlan plan = plan();
+    return new PipelineRunner(spark).run(plan, runId, StepSelection.select(plan, List.of(), null), RunListener.NONE,
+        options);
+  }
+
+  private List<String> statuses(RunResult result) {
+    return result.steps().stream().map(s -> s.step() + " " + s.status() + ": " + s.note()).toList();
+  }
+
+  @Test
+  void aSecondRunWithNothingChangedSkipsEveryStepAndWritesNothing() {
+    RunResult first = run("run-1", RunOptions.DEFAULT);
+    RunResult second = run("run-2", RunOptions.DEFAULT);
+
+    assertThat(statuses(first)).containsExactly("joined succeeded: no earlier successful run",
+        "totals succeeded: no earlier successful run");
+    assertThat(statuses(second)).containsExactly("joined skipped: up to date (run run-1)",
+        "totals skipped: up to date (run run-1)");
+    assertThat(second.steps()).extracting(StepRecord::outputVersion).containsExactly(0L, 0L);
+    assertThat(second.steps().get(1).fingerprint()).isEqualTo(first.steps().get(1).fingerprint());
+    assertThat(DeltaIO.latestVersion(spark, lakehouse.resolve("gold/totals").toString())).isZero();
+    assertThat(sql("SELECT status, note FROM delta.`%s/_lakemill/steps` WHERE run_id = 'run-2' ORDER BY position",
+        lakehouse).toString()).isEqualTo("[[skipped,up to date (run run-1)], [skipped,up to date (run run-1)]]");
+    // After a skip, the reason still names the run that wrote the outputs.
+    assertThat(statuses(run("run-3", RunOptions.DEFAULT))).containsExactly("joined skipped: up to date (run run-1)",
+        "totals skipped: up to date (run run-1)");
+  }
+
+  @Test
+  void aMovedDeltaInputRunsItsReadersAndSaysFromWhichVersionToWhich() {
+    run("run-1", RunOptions.DEFAULT);
+    spark.sql("SELECT 10L AS id, 'pro' AS plan").write().format("delta").mode("append").save(events);
+
+    RunResult second = run("run-2", RunOptions.DEFAULT);
+
+    assertThat(statuses(second)).containsExactly("joined succeeded: input events moved from v0 to v1",
+        "totals succeeded: input joined moved from v0 to v1");
+    assertThat(sql("SELECT sum(n) FROM delta.`%s`", lakehouse.resolve("gold/totals")).get(0).getLong(0)).isEqualTo(11);
+  }
+
+  @Test
+  void aChangedStepRunsAloneAndItsUpstreamIsReused() throws IOException {
+    run("run-1", RunOptions.DEFAULT);
+    file = write("count(*) * 2");
+
+    RunResult second = run("run-2", RunOptions.DEFAULT);
+
+    assertThat(statuses(second)).containsExactly("joined skipped: up to date (run run-1)",
+        "totals succeeded: step config changed");
+    assertThat(sql("SELECT sum(n) FROM delta.`%s`", lakehouse.resolve("gold/totals")).get(0).getLong(0)).isEqualTo(20);
+  }
+
+  @Test
+  void aReplacedSourceFileRunsItsReaders() throws IOException {
+    run("run-1", RunOptions.DEFAULT);
+    Files.writeString(plans, "plan,fee\nbasic,11.0\npro,20.0\n");
+    Files.setLastModifiedTime(plans, FileTime.fromMillis(Files.getLastModifiedTime(plans).toMillis() + 5_000));
+
+    RunResult second = run("run-2", RunOptions.DEFAULT);
+
+    assertThat(statuses(second).get(0))
+        .isEqualTo("joined succeeded: source plans changed (file size or modification time)");
+  }
+
+  @Test
+  void anOutputWrittenSinceIsRebuilt() {
+    run("run-1", RunOptions.DEFAULT);
+    spark.sql("SELECT 'x' AS plan, 1L AS n").write().format("delta").mode("append")
+        .save(lakehouse.resolve("gold/totals").toString());
+
+    RunResult second = run("run-2", RunOptions.DEFAULT);
+
+    assertThat(statuses(second)).containsExactly("joined skipped: up to date (run run-1)",
+        "totals succeeded: output gold.totals was written since v0 (now v1)");
+    assertThat(sql("SELECT count(*) FROM delta.`%s`", lakehouse.resolve("gold/totals")).get(0).getLong(0)).isEqualTo(2);
+  }
+
+  @Test
+  void compactionDoesNotCountAsAWrite() {
+    run("run-1", RunOptions.DEFAULT);
+    spark.sql("OPTIMIZE delta.`" + lakehouse.resolve("gold/totals") + "`");
+
+    assertThat(statuses(run("run-2", RunOptions.DEFAULT))).containsExactly("joined skipped: up to date (run run-1)",
+        "totals skipped: up to date (run run-1)");
+  }
+
+  @Test
+  void forceRunsEverythingAndForceStepsOnlyTheNamedSteps() {
+    run("run-1", RunOptions.DEFAULT);
+
+    assertThat(statuses(run("run-2", RunOptions.FORCE))).containsExactly("joined succeeded: forced (--force)",
+        "totals succeeded: forced (--force)");
+    assertThat(statuses(run("run-3", new RunOptions(false, Set.of("totals")))))
+        .containsExactly("joined skipped: up to date (run run-2)", "totals succeeded: forced (--force)");
+  }
+
+  @Test
+  void previewSaysWhatARunWouldDoWithoutRunningAnything() {
+    run("run-1", RunOptions.DEFAULT);
+    spark.sql("SELECT 10L AS id, 'pro' AS plan").write().format("delta").mode("append").save(events);
+    long ledgerVersion = DeltaIO.latestVersion(spark, lakehouse.resolve("_lakemill/steps").toString());
+
+    PipelinePlan plan = plan();
+    List<PipelineRunner.Preview> preview = new PipelineRunner(spark).preview(plan, "preview",
+        StepSelection.select(plan, List.of(), null), RunOptions.DEFAULT);
+
+    assertThat(preview).containsExactly(
+        new PipelineRunner.Preview("joined", false, "input events moved from v0 to v1", -1),
+        new PipelineRunner.Preview("totals", false, "upstream joined runs", -1));
+    assertThat(DeltaIO.latestVersion(spark, lakehouse.resolve("_lakemill/steps").toString())).isEqualTo(ledgerVersion);
+    assertThat(DeltaIO.latestVersion(spark, lakehouse.resolve("silver/joined").toString())).isZero();
+
+    run("run-2", RunOptions.DEFAULT);
+    assertThat(new PipelineRunner(spark).preview(plan(), "preview", StepSelection.select(plan, List.of(), null),
+        RunOptions.DEFAULT)).containsExactly(
+        new PipelineRunner.Preview("joined", true, "up to date (run run-2)", 1),
+        new PipelineRunner.Preview("totals", true, "up to date (run run-2)", 1));
+  }
+
+  @Test
+  void resumeFindsTheStepsThatDidNotSucceedUnderTheRunsId() throws IOException {
+    file = write("count(*) / 0");
+    spark.conf().set("spark.sql.ansi.enabled", "true");
+    try {
+      RunResult failed = run("run-1", RunOptions.DEFAULT);
+      assertThat(failed.succeeded()).isFalse();
+    } finally {
+      spark.conf().unset("spark.sql.ansi.enabled");
+    }
+    RunLedger ledger = new RunLedger(spark, plan().ledgerLocation());
+
+    assertThat(ledger.resumable("cache", null)).hasValue(new RunLedger.Resumable("run-1", "failed", List.of("totals")));
+
+    file = write("count(*)");
+    PipelinePlan plan = plan();
+    RunResult resumed = new PipelineRunner(spark).run(plan, "run-1", Set.of("totals"), RunListener.NONE,
+        RunOptions.DEFAULT);
+    assertThat(statuses(resumed)).containsExactly("totals succeeded: no earlier successful run");
+    assertThat(ledger.resumable("cache", "run-1")).hasValue(new RunLedger.Resumable("run-1", "succeeded", List.of()));
+    assertThat(ledger.resumable("cache", "nope")).isEmpty();
+  }
+}

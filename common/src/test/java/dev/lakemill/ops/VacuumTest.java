@@ -1,0 +1,87 @@
+package dev.lakemill.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakemill.SparkTestBase;
+import dev.lakemill.delta.InputVersion;
+import dev.lakemill.registry.AliasEvent;
+import dev.lakemill.registry.ModelRegistry;
+import dev.lakemill.registry.ModelVersion;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Vacuum removes old files, except those a live model version's lineage or holdout still reads. */
+class VacuumTest extends SparkTestBase {
+  private String table(String name) {
+    return lakehouse.resolve(name).toString();
+  }
+
+  /** Three overwrites: versions 0, 1, 2, each replacing all files of the one before. */
+  private void writeThreeVersions(String location) {
+    for (int i = 0; i < 3; i++) {
+      spark.range(10 * (i + 1)).write().format("delta").mode("overwrite").save(location);
+    }
+  }
+
+  /** Reads the rows' data (a plain count would be answered from the Delta log's statistics). */
+  private static long rowsAt(String location, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(location).collectAsList().size();
+  }
+
+  private ModelVersion model(String name, List<InputVersion> lineage, String holdout) {
+    return new ModelVersion(name, 0, "run-1", "churn", "train", null, "org.apache.spark.ml.classification.LogisticRegression",
+        "classification", Map.of(), "", List.of(), Map.of("areaUnderROC", 0.8), "churned", List.of("age"), "prepare",
+        lineage, holdout, 0, "test-fraction=0.2 seed=42", "f", "{}", "test", "4.1.0", "/nowhere");
+  }
+
+  @Test
+  void keepsTheVersionsThatRegisteredModelsNeed() {
+    String silver = table("silver/customers");
+    String gold = table("gold/report");
+    String holdout = table("_lakemill/holdouts/churn");
+    writeThreeVersions(silver);
+    writeThreeVersions(gold);
+    writeThreeVersions(holdout);
+    ModelRegistry registry = new ModelRegistry(spark, table("_lakemill"));
+    registry.register(model("churn", List.of(new InputVersion("prepare", silver, 0)), holdout));
+
+    List<Vacuum.Outcome> outcomes = new Vacuum(spark).run(lakehouse.toString(), 0, false);
+
+    assertThat(outcomes).filteredOn(o -> o.location().equals(silver)).singleElement().satisfies(o -> {
+      assertThat(o.keptFrom()).isZero();
+      assertThat(o.neededBy()).containsExactly("churn@v1 (prepare@v0)");
+      assertThat(o.retainHours()).isEqualTo(1);
+      assertThat(o.filesRemoved()).isZero();
+    });
+    assertThat(outcomes).filteredOn(o -> o.location().equals(gold)).singleElement().satisfies(o -> {
+      assertThat(o.keptFrom()).isEqualTo(-1);
+      assertThat(o.filesRemoved()).isPositive();
+    });
+    assertThat(rowsAt(silver, 0)).isEqualTo(10);
+    assertThat(rowsAt(holdout, 0)).isEqualTo(10);
+    assertThatThrownBy(() -> rowsAt(gold, 0))
+        .hasMessageContaining("does not exist");
+    assertThat(spark.read().format("delta").load(gold).count()).isEqualTo(30);
+  }
+
+  @Test
+  void archivedVersionsNoLongerProtectTheirInputsAndDryRunsChangeNothing() {
+    String silver = table("silver/customers");
+    writeThreeVersions(silver);
+    ModelRegistry registry = new ModelRegistry(spark, table("_lakemill"));
+    ModelVersion v1 = registry.register(model("churn", List.of(new InputVersion("prepare", silver, 0)), table("none")));
+    registry.recordEvent(new AliasEvent("churn", AliasEvent.ARCHIVE, "", v1.version(), Instant.now(), "", "test"));
+
+    List<Vacuum.Outcome> dry = new Vacuum(spark).run(lakehouse.toString(), 0, true);
+    assertThat(dry).filteredOn(o -> o.location().equals(silver)).singleElement()
+        .satisfies(o -> assertThat(o.filesRemoved()).isPositive());
+    assertThat(rowsAt(silver, 0)).isEqualTo(10);
+
+    new Vacuum(spark).run(lakehouse.toString(), 0, false);
+    assertThatThrownBy(() -> rowsAt(silver, 0))
+        .hasMessageContaining("does not exist");
+  }
+}
