@@ -1,6 +1,6 @@
 package dev.lakemill.delta;
 
-import dev.lakemill.faults.TestPause;
+import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.plan.TablePlan;
 import dev.lakemill.spec.WriteMode;
 import io.delta.tables.DeltaTable;
@@ -78,7 +78,7 @@ public final class DeltaIO {
         return new Written(done.get().version(), done.get().rows(), true);
       }
     }
-    data = TestPause.duringWrite(table.name(), data);
+    data = FaultPoints.duringWrite(table.name(), data);
     if (mode == WriteMode.MERGE && exists(spark, table.location())) {
       String condition = table.mergeKeys().stream()
           .map(k -> "t.`" + k + "` <=> s.`" + k + "`")

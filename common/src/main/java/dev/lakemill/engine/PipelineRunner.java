@@ -17,7 +17,7 @@ import dev.lakemill.engine.step.StepFailedException;
 import dev.lakemill.engine.step.StepOutcome;
 import dev.lakemill.engine.step.TrainStepRunner;
 import dev.lakemill.engine.step.ValidateStepRunner;
-import dev.lakemill.faults.TestPause;
+import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.RunRecord;
 import dev.lakemill.ledger.StepRecord;
@@ -118,7 +118,7 @@ public final class PipelineRunner {
       if (record.status().equals(StepRecord.FAILED)) {
         error = record.error();
       } else {
-        TestPause.at("committed:" + step.name());
+        FaultPoints.at("committed:" + step.name());
       }
     }
     execution.releaseSources();

@@ -11,8 +11,9 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Test-only pause points, for tests that kill or stop a run at a chosen moment. Inert unless the
- * system property {@value #PROPERTY} names the point; then the run prints {@code lakemill-test:
+ * Named fault points in the write path, where a run can be made to pause so that it can be killed or
+ * stopped at a chosen moment (the run-safety tests use them). Every point is a no-op unless the system
+ * property {@value #PROPERTY} names it; then the run prints {@code lakemill-fault:
  * paused at <point>} on stdout and waits until a line arrives on stdin (or the process dies, or the
  * step's Spark job is cancelled). Points:
  * <ul>
@@ -23,12 +24,12 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>{@code register:<model>}: in a train step, artifacts saved, before the registry commit.
  * </ul>
  */
-public final class TestPause {
-  public static final String PROPERTY = "lakemill.test.pauseAt";
+public final class FaultPoints {
+  public static final String PROPERTY = "lakemill.fault.pauseAt";
   static final long ROWS_BEFORE_PAUSE = 120;
   private static final AtomicLong ROWS = new AtomicLong();
 
-  private TestPause() {}
+  private FaultPoints() {}
 
   /** Pauses the calling thread when {@code point} is the one asked for. */
   public static void at(String point) {
@@ -53,7 +54,7 @@ public final class TestPause {
   }
 
   private static void pause(String point) {
-    System.out.println("lakemill-test: paused at " + point);
+    System.out.println("lakemill-fault: paused at " + point);
     System.out.flush();
     try {
       while (System.in.available() == 0) {
@@ -67,10 +68,10 @@ public final class TestPause {
         // consume the line that resumed us
       }
     } catch (IOException e) {
-      throw new IllegalStateException("Test pause at " + point + ": cannot read stdin", e);
+      throw new IllegalStateException("Fault point " + point + ": cannot read stdin", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Test pause at " + point + " interrupted", e);
+      throw new IllegalStateException("Fault point " + point + " interrupted", e);
     }
   }
 }

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.max;
 
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.InputVersion;
-import dev.lakemill.faults.TestPause;
+import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.spec.ModelRef;
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
@@ -107,7 +107,7 @@ public final class ModelRegistry {
    * concurrency check; the loser retries with the next number. Versions stay unique and gap-free.
    */
   public ModelVersion register(ModelVersion draft) {
-    TestPause.at("register:" + draft.name());
+    FaultPoints.at("register:" + draft.name());
     for (int attempt = 1; ; attempt++) {
       ModelVersion v = draft.withVersion(nextVersion(draft.name()), Instant.now());
       Dataset<Row> row = spark.createDataFrame(List.of(toRow(v)), MODELS);

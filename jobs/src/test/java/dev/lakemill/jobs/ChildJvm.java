@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * A JVM started from a test with the test's class path and the Spark add-opens flags: stdout kept
  * line by line (so a test can wait for a marker), stderr in a file, stdin open (to resume a
- * {@code lakemill.test.pauseAt} pause). Short-lived, so it runs with the client compiler and the
+ * {@code lakemill.fault.pauseAt} pause). Short-lived, so it runs with the client compiler and the
  * serial collector, which halve the CPU a run takes to start Spark and plan its queries.
  */
 final class ChildJvm implements AutoCloseable {
@@ -107,7 +107,7 @@ final class ChildJvm implements AutoCloseable {
     return awaitLine(l -> l.startsWith(prefix));
   }
 
-  /** Ends a {@code lakemill.test.pauseAt} pause. */
+  /** Ends a {@code lakemill.fault.pauseAt} pause. */
   void resume() throws IOException {
     OutputStream in = process.getOutputStream();
     in.write('\n');

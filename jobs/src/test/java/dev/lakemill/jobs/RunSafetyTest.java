@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs killed, stopped and started twice, each run in its own JVM (the CLI's main, as Airflow starts
- * it), and the test JVM reading what they left behind. Pause points ({@code lakemill.test.pauseAt})
+ * it), and the test JVM reading what they left behind. Pause points ({@code lakemill.fault.pauseAt})
  * make each kill land at a known moment; nothing here asserts on durations.
  */
 class RunSafetyTest {
@@ -149,7 +149,7 @@ class RunSafetyTest {
     spark.range(3).selectExpr("id AS customer_id").write().format("delta").save(table(chain, "silver.events"));
     ChildJvm a1 = lakemill(chain, "write:silver.events", "safety");
     String a1Id = runId(a1);
-    a1.awaitLineStartingWith("lakemill-test: paused at write:silver.events");
+    a1.awaitLineStartingWith("lakemill-fault: paused at write:silver.events");
     a1.kill();
     assertThat(latestVersion(chain, "silver.events")).isZero();
     assertThat(rows(chain, "silver.events")).containsExactly("[0]", "[1]", "[2]");
@@ -159,7 +159,7 @@ class RunSafetyTest {
     // Kill 2: during the train step's registry update (its model saved, its registry row not committed).
     ChildJvm a3 = lakemill(chain, "register:safety-model", "safety", "--wait");
     String a3Id = runId(a3);
-    a3.awaitLineStartingWith("lakemill-test: paused at register:safety-model");
+    a3.awaitLineStartingWith("lakemill-fault: paused at register:safety-model");
     assertThat(a3.stdout()).contains("recorded run " + a1Id + " as abandoned: Process " + a1.pid() + "@" + host
         + " stopped without finishing");
     a3.kill();
@@ -219,7 +219,7 @@ class RunSafetyTest {
   private String killAfterTheLastCommitThenRetryUnderTheSameRunId(Path retry) throws Exception {
     ChildJvm a2 = lakemill(retry, "committed:log", "safety");
     String a2Id = runId(a2);
-    a2.awaitLineStartingWith("lakemill-test: paused at committed:log");
+    a2.awaitLineStartingWith("lakemill-fault: paused at committed:log");
     a2.kill();
     ChildJvm b2 = lakemill(retry, null, "safety", "--wait", "--steps", "totals,log", "--run-id", a2Id,
         "--force");
@@ -240,7 +240,7 @@ class RunSafetyTest {
     spark.range(3).selectExpr("id AS customer_id").write().format("delta").save(table(lakehouse, "silver.numbers"));
     ChildJvm run = lakemill(lakehouse, "write:silver.numbers", "tiny");
     String id = runId(run);
-    run.awaitLineStartingWith("lakemill-test: paused at write:silver.numbers");
+    run.awaitLineStartingWith("lakemill-fault: paused at write:silver.numbers");
 
     assertThat(run.terminate()).as(run.output()).isEqualTo(1);
 
@@ -262,7 +262,7 @@ class RunSafetyTest {
     Path lakehouse = root.resolve("concurrent");
     ChildJvm holder = lakemill(lakehouse, "committed:numbers", "tiny");
     String holderId = runId(holder);
-    holder.awaitLineStartingWith("lakemill-test: paused at committed:numbers");
+    holder.awaitLineStartingWith("lakemill-fault: paused at committed:numbers");
 
     ChildJvm failing = lakemill(lakehouse, null, "tiny");
     assertThat(failing.await()).as(failing.output()).isEqualTo(1);
@@ -326,7 +326,7 @@ class RunSafetyTest {
   }
 
   private static ChildJvm lakemill(Path lakehouse, String pauseAt, String pipeline, String... args) {
-    List<String> properties = pauseAt == null ? List.of() : List.of("-Dlakemill.test.pauseAt=" + pauseAt);
+    List<String> properties = pauseAt == null ? List.of() : List.of("-Dlakemill.fault.pauseAt=" + pauseAt);
     List<String> command = new ArrayList<>(List.of("run", root.resolve(pipeline + ".conf").toString(), "--conf",
         root.resolve("conf").toString(), "--lakehouse", lakehouse.toString()));
     command.addAll(Arrays.asList(args));
