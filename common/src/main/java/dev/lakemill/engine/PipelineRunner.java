@@ -406,7 +406,7 @@ public final class PipelineRunner {
 
       @Override
       public StepOutcome visitDrift(DriftStepPlan step) {
-        DriftStepRunner.Ran ran = tagged(step, tag -> new DriftStepRunner(session, registry(), driftTrigger, listener,
+        DriftStepRunner.Ran ran = tagged(step, tag -> new DriftStepRunner(session, registry(), driftTrigger, listener::info,
             plan.lakehouseRoot()).run(step, plan.pipeline(), runId, Execution.this::view, registered::get, tag));
         registerOutput(step, ran.version());
         return new StepOutcome(ran.version(), ran.currentRows(), ran.rowsWritten(), 0, List.of());

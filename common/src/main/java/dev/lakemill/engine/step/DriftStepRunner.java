@@ -14,7 +14,6 @@ import dev.lakemill.drift.HistoryEntry;
 import dev.lakemill.drift.spark.DriftCalculator;
 import dev.lakemill.drift.spark.DriftHistory;
 import dev.lakemill.drift.spark.DriftReports;
-import dev.lakemill.engine.RunListener;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
@@ -29,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -76,15 +76,15 @@ public final class DriftStepRunner {
   private final SparkSession spark;
   private final ModelRegistry registry;
   private final DriftTrigger trigger;
-  private final RunListener listener;
+  private final Consumer<String> info;
   private final String lakehouseRoot;
 
-  public DriftStepRunner(SparkSession spark, ModelRegistry registry, DriftTrigger trigger, RunListener listener,
+  public DriftStepRunner(SparkSession spark, ModelRegistry registry, DriftTrigger trigger, Consumer<String> info,
       String lakehouseRoot) {
     this.spark = spark;
     this.registry = registry;
     this.trigger = trigger;
-    this.listener = listener;
+    this.info = info;
     this.lakehouseRoot = lakehouseRoot;
   }
 
@@ -116,7 +116,7 @@ public final class DriftStepRunner {
           model.ref(), reference.description(), current.description(), runDate, action), drift, history));
     }
     String summary = summary(step, model, drift, written.version());
-    listener.info(summary + (action.isEmpty() ? "" : "; " + action));
+    info.accept(summary + (action.isEmpty() ? "" : "; " + action));
     if (act && step.onDrift().failRun()) {
       throw new DriftFailed(step.name(), "Step '" + step.name() + "' failed: " + summary
           + (step.report() == null ? "" : ", report " + step.report())
@@ -143,7 +143,7 @@ public final class DriftStepRunner {
     if (defaultColumns && !(hasColumn(cur, PREDICTION_PROBABILITY) && hasColumn(ref, PREDICTION_PROBABILITY))) {
       columns.remove(PREDICTION_PROBABILITY);
       if (hasColumn(cur, PREDICTION_PROBABILITY)) {
-        listener.info("step " + step.name() + ": no prediction drift: the reference has neither predictions nor the"
+        info.accept("step " + step.name() + ": no prediction drift: the reference has neither predictions nor the"
             + " model's input columns " + model.featureColumns());
       }
     }
