@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * The user metadata of a step's Delta commits, e.g. {@code lakemill pipeline=churn run=R1 step=prepare
  * fingerprint=9f2c... inputs=[{"name":"customers","location":"","version":-1}]}. Its key (pipeline, run
  * and step) finds the commit a step made; fingerprint and inputs let a run killed before its ledger
- * write be recorded completely from its commits alone ({@link AbandonedRuns}).
+ * write be recorded completely from its commits alone ({@link dev.lakemill.safety.AbandonedRuns}).
  *
  * @param pipeline pipeline name (letters, digits, - and _)
  * @param runId run id (no spaces: see {@link dev.lakemill.ledger.RunIds})

@@ -46,7 +46,7 @@ public final class RunGuard implements AutoCloseable {
    * Handles SIGTERM/SIGINT and takes the pipeline's lease, waiting or failing as {@code onBusy} (or
    * else the environment's {@code lakemill.lease.on-busy}) says.
    *
-   * @param selected the selected steps, as for {@link PipelineRunner#run}
+   * @param selected the selected steps, as for {@link dev.lakemill.engine.PipelineRunner#run}
    * @param onBusy overrides the environment's setting; null keeps it
    * @throws dev.lakemill.safety.RunLeaseException when the lease cannot be taken
    */
@@ -72,7 +72,7 @@ public final class RunGuard implements AutoCloseable {
   /**
    * Once Spark is up: lets the stop signal cancel step jobs and records the runs found abandoned.
    *
-   * @return the signal to pass to {@link PipelineRunner#stopOn}
+   * @return the signal to pass to {@link dev.lakemill.engine.PipelineRunner#stopOn}
    */
   public StopSignal start(SparkSession spark) {
     stop.attach(spark.sparkContext());
