@@ -3,10 +3,8 @@ package dev.lakemill.jobs;
 import dev.lakemill.airflow.dags.Airflow;
 import dev.lakemill.airflow.dags.DagErrors;
 import dev.lakemill.airflow.dags.DagGenerator;
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
+import dev.lakemill.compile.Compiler;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.fs.LocalFiles;
 import dev.lakemill.plan.PipelinePlan;
@@ -75,11 +73,11 @@ final class DagsCommand {
       }
       List<String> errors = new ArrayList<>();
       Map<Path, DagGenerator.DagFile> dags = new LinkedHashMap<>();
-      SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+      Compiler compiler = Checks.compiler();
       for (Path file : files) {
         try {
-          PipelineSpec spec = Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared());
-          PipelinePlan plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(spec, environment);
+          PipelineSpec spec = compiler.validate(file, Map.of());
+          PipelinePlan plan = compiler.compile(spec, environment);
           dags.put(file, generator.generate(spec.info(), plan, Files.readAllBytes(file)));
         } catch (PipelineConfigException e) {
           errors.add(e.getMessage());

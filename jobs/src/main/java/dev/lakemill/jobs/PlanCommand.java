@@ -1,9 +1,7 @@
 package dev.lakemill.jobs;
 
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
+import dev.lakemill.compile.Compiler;
 import dev.lakemill.compile.PlanRenderer;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.engine.PipelineRunner;
@@ -57,10 +55,10 @@ final class PlanCommand implements Callable<Integer> {
       return Lakemill.INVALID;
     }
     try {
-      SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-      var spec = Pipelines.load(file, options.params, analyzer, MllibCatalog.shared());
+      Compiler compiler = Checks.compiler();
+      var spec = compiler.validate(file, options.params);
       Environment env = options.environment();
-      PipelinePlan plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(spec, env);
+      PipelinePlan plan = compiler.compile(spec, env);
       RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
       System.out.print(PlanRenderer.render(plan, f));
       if (f == PlanRenderer.Format.TEXT) {
