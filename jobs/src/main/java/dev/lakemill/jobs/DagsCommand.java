@@ -1,6 +1,5 @@
 package dev.lakemill.jobs;
 
-import dev.lakemill.airflow.dags.Airflow;
 import dev.lakemill.airflow.dags.DagErrors;
 import dev.lakemill.airflow.dags.DagGenerator;
 import dev.lakemill.check.Checks;
@@ -8,6 +7,7 @@ import dev.lakemill.compile.Compiler;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.fs.LocalFiles;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.settings.EnvironmentLoader;
 import dev.lakemill.spec.PipelineSpec;
@@ -63,7 +63,7 @@ final class DagsCommand {
       Environment environment;
       List<Path> files;
       try {
-        Airflow version = Airflow.parse(airflow);
+        AirflowVersion version = AirflowVersion.parse(airflow);
         environment = EnvironmentLoader.load(PipelineOptions.confDir(conf), env);
         generator = new DagGenerator(environment.dags(), version);
         files = pipelineFiles();
