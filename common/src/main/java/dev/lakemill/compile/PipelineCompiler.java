@@ -41,7 +41,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Compiles a valid {@link PipelineSpec} into an immutable {@link PipelinePlan}. */
+/** Compiles a valid {@link PipelineSpec} into an immutable {@link PipelinePlan}; reached through {@link Compiler}. */
 public final class PipelineCompiler {
   /** The folder under the ledger that holds each source's default bad-records table. */
   public static final String BAD_RECORDS_FOLDER = "bad_records";
@@ -49,17 +49,17 @@ public final class PipelineCompiler {
   private final SqlAnalyzer analyzer;
   private final MlValidator ml;
 
-  public PipelineCompiler(SqlAnalyzer analyzer, MlCatalog catalog) {
+  PipelineCompiler(SqlAnalyzer analyzer, MlCatalog catalog) {
     this.analyzer = analyzer;
     this.ml = new MlValidator(catalog);
   }
 
   /**
-   * @param spec a spec that {@link Pipelines#load} returned, so already validated: the compiler
+   * @param spec a spec that {@link Compiler#validate} returned, so already validated: the compiler
    *     resolves names and paths but does not check them again
    * @param env where the pipeline runs
    */
-  public PipelinePlan compile(PipelineSpec spec, Environment env) {
+  PipelinePlan compile(PipelineSpec spec, Environment env) {
     String root = resolveRoot(env.lakehouseRoot());
     Path folder = Path.of(spec.file()).toAbsolutePath().getParent();
     List<SourcePlan> sources = spec.sources().stream().map(s -> source(s, folder, root, spec.info().name())).toList();

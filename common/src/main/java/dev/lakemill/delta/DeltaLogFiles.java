@@ -2,6 +2,8 @@ package dev.lakemill.delta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakemill.fs.HadoopConf;
+import dev.lakemill.settings.Environment;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -27,6 +29,17 @@ public final class DeltaLogFiles {
   private static final int SEARCH_DEPTH = 100;
 
   private DeltaLogFiles() {}
+
+  /**
+   * Whether {@code location} holds a Delta table, from its log directory alone: no Spark, and the
+   * environment's Hadoop settings ({@link HadoopConf#of}).
+   *
+   * @throws IOException when the file system cannot be asked
+   */
+  public static boolean exists(Environment env, String location) throws IOException {
+    Path log = new Path(location, "_delta_log");
+    return log.getFileSystem(HadoopConf.of(env)).exists(log);
+  }
 
   /** Versions that have a commit file, newest first; empty when there is no Delta log. */
   static List<Long> commitVersions(SparkSession spark, String location) {

@@ -1,7 +1,11 @@
 package dev.lakemill.ledger;
 
 import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.delta.DeltaLogFiles;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.settings.Environment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -248,6 +252,18 @@ public final class RunLedger {
 
   public Dataset<Row> steps() {
     return spark.read().format("delta").load(stepsLocation());
+  }
+
+  /**
+   * Whether the ledger at {@code location} ({@code <lakehouse root>/_lakemill}) has recorded steps,
+   * looked up without Spark, with the environment's Hadoop settings.
+   */
+  public static boolean hasSteps(Environment env, String location) {
+    try {
+      return DeltaLogFiles.exists(env, location + "/steps");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot look for the ledger at " + location, e);
+    }
   }
 
   public boolean exists() {

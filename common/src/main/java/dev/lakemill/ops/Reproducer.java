@@ -1,9 +1,6 @@
 package dev.lakemill.ops;
 
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.engine.step.TrainStepRunner;
@@ -51,9 +48,7 @@ public final class Reproducer {
       folder = Files.createTempDirectory("lakemill-reproduce");
       Path file = folder.resolve(original.pipeline() + ".conf");
       Files.writeString(file, definition(original, data));
-      SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-      PipelinePlan plan = new PipelineCompiler(analyzer, MllibCatalog.shared())
-          .compile(Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared()), env);
+      PipelinePlan plan = Checks.compiler().compile(file, Map.of(), env);
       TrainStepPlan train = (TrainStepPlan) plan.step(original.step()).orElseThrow();
       String tag = "lakemill reproduce " + original.ref();
       TrainStepRunner.Trained trained = new TrainStepRunner(spark, tag).run(train,

@@ -3,8 +3,7 @@ package dev.lakemill.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
+import dev.lakemill.check.Checks;
 import dev.lakemill.error.PipelineConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +38,7 @@ class InvalidPipelinesTest {
     assertThat(markers).as("fixture must mark at least one problem").isNotEmpty();
 
     PipelineConfigException e = catchThrowableOfType(PipelineConfigException.class,
-        () -> Pipelines.load(file, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared()));
+        () -> Checks.compiler().validate(file, Map.of()));
 
     assertThat(e).as("expected %s to be invalid", file).isNotNull();
     for (Marker m : markers) {

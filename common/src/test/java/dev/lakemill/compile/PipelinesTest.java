@@ -3,8 +3,7 @@ package dev.lakemill.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
+import dev.lakemill.check.Checks;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OnViolation;
@@ -27,7 +26,7 @@ class PipelinesTest {
 
   @Test
   void bindsTheChurnPrepExample() {
-    PipelineSpec spec = Pipelines.load(CHURN_PREP, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared());
+    PipelineSpec spec = Checks.compiler().validate(CHURN_PREP, Map.of());
 
     assertThat(spec.info().name()).isEqualTo("churn-prep");
     assertThat(spec.info().schedule()).isEqualTo("0 3 * * *");
@@ -50,7 +49,7 @@ class PipelinesTest {
 
   @Test
   void commandLineParamsOverrideFileParamsEverywhere() {
-    PipelineSpec spec = Pipelines.load(CHURN_PREP, Map.of("rows", "1000", "run-date", "2026-01-31"), new SparkSqlAnalyzer(), MllibCatalog.shared());
+    PipelineSpec spec = Checks.compiler().validate(CHURN_PREP, Map.of("rows", "1000", "run-date", "2026-01-31"));
 
     assertThat(spec.sources().get(0).generatorOptions()).containsEntry("rows", 1000L);
     assertThat(((SqlStepSpec) spec.steps().get(0)).sql()).contains("DATE '2026-01-31'");
@@ -58,7 +57,7 @@ class PipelinesTest {
 
   @Test
   void rejectsAnUndeclaredCommandLineParam() {
-    assertThatThrownBy(() -> Pipelines.load(CHURN_PREP, Map.of("rowz", "5"), new SparkSqlAnalyzer(), MllibCatalog.shared()))
+    assertThatThrownBy(() -> Checks.compiler().validate(CHURN_PREP, Map.of("rowz", "5")))
         .isInstanceOf(PipelineConfigException.class)
         .hasMessage("command line --param: params.rowz: Unknown param 'rowz'; did you mean 'rows'?"
             + " (declare it under params in ../pipeline-defs/churn-prep.conf first)");
@@ -66,7 +65,7 @@ class PipelinesTest {
 
   @Test
   void rejectsAParamValueThatWouldChangeTheSql() {
-    assertThatThrownBy(() -> Pipelines.load(CHURN_PREP, Map.of("run-date", "2026-11-26' OR '1'='1"), new SparkSqlAnalyzer(), MllibCatalog.shared()))
+    assertThatThrownBy(() -> Checks.compiler().validate(CHURN_PREP, Map.of("run-date", "2026-11-26' OR '1'='1")))
         .isInstanceOf(PipelineConfigException.class)
         .hasMessage("../pipeline-defs/churn-prep.conf: 34: steps.prepare.sql: Cannot substitute params.run-date ="
             + " '2026-11-26' OR '1'='1' into SQL: it contains a quote, semicolon, backslash, comment marker or line"
@@ -77,7 +76,7 @@ class PipelinesTest {
   void reportsAMissingFileInsteadOfAcceptingIt() {
     Path missing = dir.resolve("nope.conf");
 
-    assertThatThrownBy(() -> Pipelines.load(missing, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared()))
+    assertThatThrownBy(() -> Checks.compiler().validate(missing, Map.of()))
         .isInstanceOf(PipelineConfigException.class)
         .hasMessage(missing + ": Cannot read pipeline file: it does not exist or is not a file; check the path");
   }
@@ -91,7 +90,7 @@ class PipelinesTest {
         steps { one { type = sql, sql = "SELECT '${params.user}' AS u" } }
         """);
 
-    PipelineSpec spec = Pipelines.load(file, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared());
+    PipelineSpec spec = Checks.compiler().validate(file, Map.of());
 
     assertThat(spec.params()).containsEntry("user", "nobody").containsEntry("path", System.getenv("PATH"));
   }
@@ -104,11 +103,11 @@ class PipelinesTest {
     Files.writeString(a, "pipeline { name = x }\nsteps { s { type = sql, sql = \"SELECT 1 AS one\", output = a.b } }\n");
     Files.writeString(b, "pipeline { name = x }\n# a comment\nsteps {\n  s {\n    output = a.b\n    sql = \"SELECT 1 AS one\"\n    type = sql\n  }\n}\n");
     Files.writeString(c, "pipeline { name = x }\nsteps { s { type = sql, sql = \"SELECT 2 AS one\", output = a.b } }\n");
-    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+    Compiler compiler = Checks.compiler();
 
-    String canonicalA = Pipelines.load(a, Map.of(), analyzer, MllibCatalog.shared()).canonicalSteps().get("s");
+    String canonicalA = compiler.validate(a, Map.of()).canonicalSteps().get("s");
 
-    assertThat(Pipelines.load(b, Map.of(), analyzer, MllibCatalog.shared()).canonicalSteps().get("s")).isEqualTo(canonicalA);
-    assertThat(Pipelines.load(c, Map.of(), analyzer, MllibCatalog.shared()).canonicalSteps().get("s")).isNotEqualTo(canonicalA);
+    assertThat(compiler.validate(b, Map.of()).canonicalSteps().get("s")).isEqualTo(canonicalA);
+    assertThat(compiler.validate(c, Map.of()).canonicalSteps().get("s")).isNotEqualTo(canonicalA);
   }
 }

@@ -3,10 +3,7 @@ package dev.lakemill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakemill.SparkTestBase;
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.ledger.StepRecord;
@@ -49,9 +46,7 @@ class BadInputTest extends SparkTestBase {
   private RunResult run(String pipeline, String runId, String... steps) throws IOException {
     Path file = lakehouse.resolve("pipeline.conf");
     Files.writeString(file, pipeline);
-    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-    PipelinePlan plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(
-        Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared()), Environment.local(lakehouse.toString()));
+    PipelinePlan plan = Checks.compiler().compile(file, Map.of(), Environment.local(lakehouse.toString()));
     RunListener listener = new RunListener() {
       @Override
       public void stepFinished(StepRecord step, int position, int total) {}

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.lakemill.SparkTestBase;
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.drift.HistoryEntry;
 import dev.lakemill.drift.spark.DriftHistory;
-import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.registry.AliasEvent;
@@ -102,9 +98,7 @@ class DriftStepTest extends SparkTestBase {
   private PipelinePlan plan(String name, String text, Map<String, String> params) throws IOException {
     Path file = lakehouse.resolve(name + ".conf");
     Files.writeString(file, text);
-    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-    return new PipelineCompiler(analyzer, MllibCatalog.shared())
-        .compile(Pipelines.load(file, params, analyzer, MllibCatalog.shared()), Environment.local(lakehouse.toString()));
+    return Checks.compiler().compile(file, params, Environment.local(lakehouse.toString()));
   }
 
   private RunResult run(PipelinePlan plan, String runId, List<String> infos) {

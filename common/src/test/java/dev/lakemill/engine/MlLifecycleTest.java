@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.lakemill.SparkTestBase;
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.engine.step.TrainStepRunner;
@@ -94,9 +91,7 @@ class MlLifecycleTest extends SparkTestBase {
   private PipelinePlan plan(String name, String text) throws IOException {
     Path file = lakehouse.resolve(name + ".conf");
     Files.writeString(file, text);
-    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-    return new PipelineCompiler(analyzer, MllibCatalog.shared())
-        .compile(Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared()), env());
+    return Checks.compiler().compile(file, Map.of(), env());
   }
 
   private Environment env() {

@@ -3,10 +3,7 @@ package dev.lakemill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakemill.SparkTestBase;
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.CommitTag;
 import dev.lakemill.delta.DeltaIO;
@@ -30,9 +27,7 @@ class PipelineRunnerTest extends SparkTestBase {
   private static final Path CHURN_PREP = Path.of("../pipeline-defs/churn-prep.conf");
 
   private PipelinePlan plan(Path file, Map<String, String> params) {
-    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-    return new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(Pipelines.load(file, params, analyzer, MllibCatalog.shared()),
-        Environment.local(lakehouse.toString()));
+    return Checks.compiler().compile(file, params, Environment.local(lakehouse.toString()));
   }
 
   private RunResult run(PipelinePlan plan, String runId, String... steps) {

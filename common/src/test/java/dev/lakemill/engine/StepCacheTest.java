@@ -3,10 +3,7 @@ package dev.lakemill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakemill.SparkTestBase;
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.ledger.RunLedger;
@@ -66,9 +63,7 @@ class StepCacheTest extends SparkTestBase {
   }
 
   private PipelinePlan plan() {
-    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-    return new PipelineCompiler(analyzer, MllibCatalog.shared())
-        .compile(Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared()), Environment.local(lakehouse.toString()));
+    return Checks.compiler().compile(file, Map.of(), Environment.local(lakehouse.toString()));
   }
 
   private RunResult run(String runId, RunOptions options) {

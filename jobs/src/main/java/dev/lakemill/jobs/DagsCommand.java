@@ -1,15 +1,13 @@
 package dev.lakemill.jobs;
 
-import dev.lakemill.airflow.dags.Airflow;
 import dev.lakemill.airflow.dags.DagErrors;
 import dev.lakemill.airflow.dags.DagGenerator;
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
+import dev.lakemill.compile.Compiler;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.fs.LocalFiles;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.settings.EnvironmentLoader;
 import dev.lakemill.spec.PipelineSpec;
@@ -65,7 +63,7 @@ final class DagsCommand {
       Environment environment;
       List<Path> files;
       try {
-        Airflow version = Airflow.parse(airflow);
+        AirflowVersion version = AirflowVersion.parse(airflow);
         environment = EnvironmentLoader.load(PipelineOptions.confDir(conf), env);
         generator = new DagGenerator(environment.dags(), version);
         files = pipelineFiles();
@@ -75,11 +73,11 @@ final class DagsCommand {
       }
       List<String> errors = new ArrayList<>();
       Map<Path, DagGenerator.DagFile> dags = new LinkedHashMap<>();
-      SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+      Compiler compiler = Checks.compiler();
       for (Path file : files) {
         try {
-          PipelineSpec spec = Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared());
-          PipelinePlan plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(spec, environment);
+          PipelineSpec spec = compiler.validate(file, Map.of());
+          PipelinePlan plan = compiler.compile(spec, environment);
           dags.put(file, generator.generate(spec.info(), plan, Files.readAllBytes(file)));
         } catch (PipelineConfigException e) {
           errors.add(e.getMessage());

@@ -2,10 +2,8 @@ package dev.lakemill.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
+import dev.lakemill.check.Checks;
 import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
 import dev.lakemill.drift.HistoryEntry;
 import dev.lakemill.drift.spark.DriftHistory;
 import dev.lakemill.engine.SparkSessions;
@@ -92,9 +90,7 @@ final class DriftCommand {
     }
 
     private static PipelinePlan compile(Path file, Environment env, java.util.Map<String, String> params) {
-      SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-      PipelinePlan plan = new PipelineCompiler(analyzer, MllibCatalog.shared())
-          .compile(Pipelines.load(file, params, analyzer, MllibCatalog.shared()), env);
+      PipelinePlan plan = Checks.compiler().compile(file, params, env);
       driftSteps(plan);
       return plan;
     }

@@ -1,15 +1,15 @@
 package dev.lakemill.jobs;
 
 import dev.lakemill.delta.InputVersion;
-import dev.lakemill.error.Names;
 import dev.lakemill.plan.ProblemType;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.AliasState;
+import dev.lakemill.registry.ModelLifecycle;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
+import dev.lakemill.registry.RegistryException;
 import dev.lakemill.registry.TuningResult;
 import dev.lakemill.registry.Validation;
-import dev.lakemill.spec.ModelRef;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -20,12 +20,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * What the {@code lakemill models} subcommands print and record. Each method takes the registry and
- * returns the text to print; a user error (unknown model, version or alias, bad syntax) throws
+ * What the {@code lakemill models} subcommands print. Each method takes the registry and returns the
+ * text to print; lookups and changes go through {@link ModelLifecycle}, which holds the registry's
+ * rules. A user error (unknown model, version or alias, bad syntax, a refused change) throws
  * {@link Invalid}, whose message says what is wrong and how to fix it.
  */
 final class ModelsView {
@@ -34,7 +35,6 @@ final class ModelsView {
   static final String ARCHIVE_REASON = "archived from the command line";
   static final String UNARCHIVE_REASON = "unarchived from the command line";
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
   private static final String INDENT = " ".repeat(15);
 
   /** A mistake on the command line or a reference to something not in the registry: exit code 2. */
@@ -70,7 +70,7 @@ final class ModelsView {
 
   /** Every field of one version, the aliases pointing at it now, whether it is archived, its validations. */
   static String show(ModelRegistry registry, String reference) {
-    Resolved resolved = resolve(registry, reference, true);
+    ModelLifecycle.Resolved resolved = rules(() -> new ModelLifecycle(registry).resolve(reference, true));
     ModelVersion v = resolved.version();
     String pointing = resolved.state().aliases().entrySet().stream().filter(e -> e.getValue() == v.version())
         .map(Map.Entry::getKey).sorted().collect(Collectors.joining(", "));
@@ -115,7 +115,7 @@ final class ModelsView {
 
   /** Versions and alias/archive events of one model, in time order, then the aliases now. */
   static String history(ModelRegistry registry, String name) {
-    List<ModelVersion> versions = versions(registry, name);
+    List<ModelVersion> versions = rules(() -> new ModelLifecycle(registry).versions(name));
     Map<Integer, Validation> lastValidation = new TreeMap<>();
     registry.validations(name).forEach(x -> lastValidation.put(x.version(), x));
     record Line(Instant at, String text) {}
@@ -141,59 +141,28 @@ final class ModelsView {
     return out.toString();
   }
 
-  /** Points {@code alias} at the version {@code reference} names; refuses archived versions. */
+  /** Points {@code alias} at the version {@code reference} names; the registry refuses archived versions. */
   static String promote(ModelRegistry registry, String reference, String alias, String reason, Instant at) {
-    checkAlias(alias);
-    Resolved resolved = resolve(registry, reference, false);
-    ModelVersion v = resolved.version();
-    if (resolved.archived()) {
-      throw new Invalid("Cannot promote " + v.ref() + ": it is archived; unarchive it first with: lakemill models"
-          + " unarchive " + v.ref());
-    }
-    Integer current = resolved.state().aliases().get(alias);
-    if (current != null && current == v.version()) {
-      return v.name() + "@" + alias + " is already v" + v.version() + "; nothing recorded\n";
-    }
     String why = reason == null ? PROMOTE_REASON : reason;
-    registry.recordEvent(new AliasEvent(v.name(), AliasEvent.PROMOTE, alias, v.version(), at, "", why));
-    return v.name() + "@" + alias + ": " + (current == null ? "none" : "v" + current) + " -> v" + v.version() + " ("
-        + why + ")\n";
+    ModelLifecycle.AliasMove move = rules(() -> new ModelLifecycle(registry).promote(reference, alias, at, why));
+    if (!move.recorded()) {
+      return move.name() + "@" + alias + " is already v" + move.to() + "; nothing recorded\n";
+    }
+    return move.name() + "@" + alias + ": " + (move.from() == 0 ? "none" : "v" + move.from()) + " -> v" + move.to()
+        + " (" + why + ")\n";
   }
 
   /** Moves {@code alias} back to the version it pointed to before its current one. */
   static String rollback(ModelRegistry registry, String name, String alias, String reason, Instant at) {
-    checkAlias(alias);
-    checkName(name);
-    AliasState state = registry.state(name);
-    Map<String, Integer> aliases = state.aliases();
-    Integer current = aliases.get(alias);
-    if (current == null) {
-      versions(registry, name);
-      throw new Invalid("Cannot roll back " + name + "@" + alias + ": model '" + name + "' has no alias '" + alias
-          + "'" + didYouMean(alias, aliases) + " (aliases now: " + aliases(aliases) + ")");
-    }
-    int previous = state.previousVersion(alias);
-    if (previous == 0) {
-      throw new Invalid("Cannot roll back " + name + "@" + alias + ": it has no previous version (v" + current
-          + " is the only one left on its history); promote another version instead: lakemill models promote "
-          + name + "@vN --alias " + alias);
-    }
-    if (state.archived().contains(previous)) {
-      throw new Invalid("Cannot roll back " + name + "@" + alias + " to v" + previous + ": it is archived; unarchive it"
-          + " first with: lakemill models unarchive " + name + "@v" + previous);
-    }
     String why = reason == null ? ROLLBACK_REASON : reason;
-    registry.recordEvent(new AliasEvent(name, AliasEvent.ROLLBACK, alias, previous, at, "", why));
-    return name + "@" + alias + ": v" + current + " -> v" + previous + " (" + why + ")\n";
+    ModelLifecycle.AliasMove move = rules(() -> new ModelLifecycle(registry).rollback(name, alias, at, why));
+    return name + "@" + alias + ": v" + move.from() + " -> v" + move.to() + " (" + why + ")\n";
   }
 
   /** The version {@code alias} pointed to at {@code at}, or version 0 and a sentence saying there was none. */
   static AsOf asOf(ModelRegistry registry, String name, String alias, Instant at) {
-    checkAlias(alias);
-    checkName(name);
-    Integer v = registry.state(name).aliasesAt(at).get(alias);
-    if (v == null) {
-      versions(registry, name);
+    int v = rules(() -> new ModelLifecycle(registry).versionAt(name, alias, at));
+    if (v == 0) {
       return new AsOf(0, name + "@" + alias + " pointed to no version at " + at + "\n");
     }
     return new AsOf(v, name + "@" + alias + " at " + at + ": " + name + "@v" + v + "\n");
@@ -201,26 +170,15 @@ final class ModelsView {
 
   /** Archives ({@code archive}) or unarchives the version {@code reference} names. */
   static String archive(ModelRegistry registry, String reference, boolean archive, String reason, Instant at) {
-    Resolved resolved = resolve(registry, reference, false);
-    ModelVersion v = resolved.version();
-    boolean archived = resolved.archived();
-    if (archive == archived) {
-      return v.ref() + " is " + (archived ? "already" : "not") + " archived; nothing recorded\n";
-    }
-    if (archive) {
-      List<String> pointing = resolved.state().aliases().entrySet().stream()
-          .filter(e -> e.getValue() == v.version()).map(e -> v.name() + "@" + e.getKey()).sorted().toList();
-      if (!pointing.isEmpty()) {
-        throw new Invalid("Cannot archive " + v.ref() + ": it is " + String.join(" and ", pointing) + " now; promote"
-            + " another version to that alias (or roll it back) first");
-      }
-    }
     String why = reason != null ? reason : archive ? ARCHIVE_REASON : UNARCHIVE_REASON;
-    registry.recordEvent(new AliasEvent(v.name(), archive ? AliasEvent.ARCHIVE : AliasEvent.UNARCHIVE, "", v.version(),
-        at, "", why));
+    ModelLifecycle.Archiving done = rules(() -> new ModelLifecycle(registry).archive(reference, archive, at, why));
+    String ref = done.version().ref();
+    if (!done.recorded()) {
+      return ref + " is " + (archive ? "already" : "not") + " archived; nothing recorded\n";
+    }
     return archive
-        ? "Archived " + v.ref() + ": it cannot be promoted, and vacuum no longer protects its files\n"
-        : "Unarchived " + v.ref() + ": it can be promoted again, and vacuum protects its files\n";
+        ? "Archived " + ref + ": it cannot be promoted, and vacuum no longer protects its files\n"
+        : "Unarchived " + ref + ": it can be promoted again, and vacuum protects its files\n";
   }
 
   /** An ISO-8601 instant ({@code 2026-11-01T00:00:00Z}) or a date, meaning its start in UTC. */
@@ -233,83 +191,13 @@ final class ModelsView {
     }
   }
 
-  /** A version and its model's alias and archive state, both read once. */
-  private record Resolved(ModelVersion version, AliasState state) {
-    boolean archived() {
-      return state.archived().contains(version.version());
+  /** The registry's answer; its refusals (unknown names, broken rules) are command-line mistakes: exit code 2. */
+  private static <T> T rules(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (RegistryException e) {
+      throw new Invalid(e.getMessage());
     }
-  }
-
-  /**
-   * The version {@code reference} names: {@code name@vN}, {@code name@alias} (now) or, when
-   * {@code plainName}, a bare name for its latest version.
-   */
-  private static Resolved resolve(ModelRegistry registry, String reference, boolean plainName) {
-    String text = reference.trim();
-    if (!text.contains("@") && NAME.matcher(text).matches()) {
-      List<ModelVersion> all = versions(registry, text);
-      if (!plainName) {
-        throw new Invalid("Name a version of '" + text + "': write " + text + "@vN or " + text + "@ALIAS (latest: "
-            + all.get(all.size() - 1).ref() + ")");
-      }
-      return new Resolved(all.get(all.size() - 1), registry.state(text));
-    }
-    ModelRef ref = ModelRef.parse(text)
-        .orElseThrow(() -> new Invalid("Cannot read model reference '" + reference + "': write " + (plainName
-            ? "NAME@vN (N from 1), NAME@ALIAS or NAME, e.g. churn@v3, churn@champion or churn (its latest version)"
-            : "NAME@vN (N from 1) or NAME@ALIAS, e.g. churn@v3 or churn@champion")));
-    List<ModelVersion> all = versions(registry, ref.name());
-    AliasState state = null;
-    int version = ref.version();
-    if (ref.byAlias()) {
-      state = registry.state(ref.name());
-      Map<String, Integer> aliases = state.aliases();
-      Integer v = aliases.get(ref.alias());
-      if (v == null) {
-        throw new Invalid("Model '" + ref.name() + "' has no alias '" + ref.alias() + "'" + didYouMean(ref.alias(),
-            aliases) + " (aliases now: " + aliases(aliases) + "; point one with: lakemill models promote " + ref.name()
-            + "@vN --alias " + ref.alias() + ")");
-      }
-      version = v;
-    }
-    int wanted = version;
-    ModelVersion v = all.stream().filter(m -> m.version() == wanted).findFirst().orElseThrow(() -> new Invalid(
-        "Model '" + ref.name() + "' has no version v" + wanted + ": it has v1..v" + all.get(all.size() - 1).version()
-            + "; see them with: lakemill models history " + ref.name()));
-    return new Resolved(v, state != null ? state : registry.state(ref.name()));
-  }
-
-  /** Every version of {@code name}, oldest first; throws when the name is malformed or unknown. */
-  private static List<ModelVersion> versions(ModelRegistry registry, String name) {
-    checkName(name);
-    List<ModelVersion> all = registry.versions(name);
-    if (all.isEmpty()) {
-      List<String> names = registry.names();
-      throw new Invalid(names.isEmpty()
-          ? "Unknown model '" + name + "': the registry at " + location(registry) + " is empty; a train step"
-              + " registers models (register-as = " + name + "), or pass --lakehouse to use another lakehouse"
-          : "Unknown model '" + name + "' in the registry at " + location(registry) + Names.suggestion(name, names)
-              + " (list them with: lakemill models list)");
-    }
-    return all;
-  }
-
-  private static void checkName(String name) {
-    if (!NAME.matcher(name).matches()) {
-      throw new Invalid("Cannot read model name '" + name + "': a name starts with a letter and has letters, digits,"
-          + " _ and -, e.g. churn");
-    }
-  }
-
-  private static void checkAlias(String alias) {
-    if (!NAME.matcher(alias).matches() || alias.matches("v[0-9]+")) {
-      throw new Invalid("Cannot use alias '" + alias + "': an alias starts with a letter, has letters, digits, _ and -,"
-          + " and is not v<number> (that names a version), e.g. champion or staging");
-    }
-  }
-
-  private static String didYouMean(String alias, Map<String, Integer> aliases) {
-    return Names.closest(alias, aliases.keySet()).map(a -> "; did you mean '" + a + "'?").orElse("");
   }
 
   private static String location(ModelRegistry registry) {

@@ -1,9 +1,7 @@
 package dev.lakemill.jobs;
 
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
+import dev.lakemill.compile.Compiler;
 import dev.lakemill.compile.PlanRenderer;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.engine.PipelineRunner;
@@ -11,6 +9,7 @@ import dev.lakemill.engine.RunOptions;
 import dev.lakemill.engine.SparkSessions;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.ledger.RunIds;
+import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
 import java.nio.file.Path;
@@ -57,10 +56,10 @@ final class PlanCommand implements Callable<Integer> {
       return Lakemill.INVALID;
     }
     try {
-      SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-      var spec = Pipelines.load(file, options.params, analyzer, MllibCatalog.shared());
+      Compiler compiler = Checks.compiler();
+      var spec = compiler.validate(file, options.params);
       Environment env = options.environment();
-      PipelinePlan plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(spec, env);
+      PipelinePlan plan = compiler.compile(spec, env);
       RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
       System.out.print(PlanRenderer.render(plan, f));
       if (f == PlanRenderer.Format.TEXT) {
@@ -77,7 +76,7 @@ final class PlanCommand implements Callable<Integer> {
   static String status(PipelinePlan plan, Environment env, RunOptions runOptions) {
     int width = plan.steps().stream().mapToInt(s -> s.name().length()).max().orElse(4);
     StringBuilder out = new StringBuilder();
-    if (!ledgerExists(plan)) {
+    if (!RunLedger.hasSteps(env, plan.ledgerLocation())) {
       out.append("run would run every step: no earlier run (no ledger at ").append(plan.ledgerLocation()).append(")\n");
       return out.toString();
     }
@@ -93,14 +92,5 @@ final class PlanCommand implements Callable<Integer> {
       spark.stop();
     }
     return out.toString();
-  }
-
-  private static boolean ledgerExists(PipelinePlan plan) {
-    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(plan.ledgerLocation() + "/steps/_delta_log");
-    try {
-      return log.getFileSystem(new org.apache.hadoop.conf.Configuration()).exists(log);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot look for the ledger at " + plan.ledgerLocation(), e);
-    }
   }
 }

@@ -1,10 +1,7 @@
 package dev.lakemill.jobs;
 
 import dev.lakemill.airflow.rest.AirflowDriftTrigger;
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.engine.PipelineRunner;
@@ -88,9 +85,8 @@ final class RunCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--resume picks the run and its steps itself: do not combine it with --run-id,"
             + " --steps or --from");
       }
-      SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
       env = options.environment();
-      plan = new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(Pipelines.load(file, options.params, analyzer, MllibCatalog.shared()), env);
+      plan = Checks.compiler().compile(file, options.params, env);
       selected = StepSelection.select(plan, steps, from);
       runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
       trigger = plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)

@@ -1,8 +1,7 @@
 package dev.lakemill.jobs;
 
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
+import dev.lakemill.compile.Compiler;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.spec.PipelineSpec;
 import java.nio.file.Path;
@@ -24,11 +23,11 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
+    Compiler compiler = Checks.compiler();
     int invalid = 0;
     for (Path file : files) {
       try {
-        PipelineSpec spec = Pipelines.load(file, params, analyzer, MllibCatalog.shared());
+        PipelineSpec spec = compiler.validate(file, params);
         System.out.println(file + ": OK (pipeline " + spec.info().name() + ", " + spec.sources().size()
             + " sources, " + spec.steps().size() + " steps)");
       } catch (PipelineConfigException e) {

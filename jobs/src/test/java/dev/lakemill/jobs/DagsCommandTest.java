@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
 import dev.lakemill.spec.PipelineInfo;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -298,7 +296,7 @@ class DagsCommandTest {
 
   /** The DAG a shipped pipeline must build with the settings of conf/application.conf. */
   private static Map<String, Object> expectedDag(Path pipeline, String airflow) throws IOException {
-    PipelineInfo info = Pipelines.load(pipeline, Map.of(), new SparkSqlAnalyzer(), MllibCatalog.shared()).info();
+    PipelineInfo info = Checks.compiler().validate(pipeline, Map.of()).info();
     CliTest.Outcome plan = lakemill("plan", pipeline.toString(), "--format", "json", "--conf", CliTest.CONF);
     assertThat(plan.exit()).as(plan.err()).isZero();
     List<String> steps = new ArrayList<>();

@@ -11,10 +11,6 @@ public final class DagErrors {
         + " environment overlay to " + what;
   }
 
-  public static String unknownAirflow(String given) {
-    return "Cannot generate DAGs for Airflow '" + given + "': use --airflow 2 or --airflow 3";
-  }
-
   public static String noPipelineFiles(String folder) {
     return folder + ": Cannot find pipeline files: the folder holds no *.conf file; pass a folder of pipeline files"
         + " or the files themselves";

@@ -4,6 +4,7 @@ import dev.lakemill.LakemillVersion;
 import dev.lakemill.airflow.rest.AirflowIds;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.StepPlan;
+import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.settings.DagSettings;
 import dev.lakemill.spec.PipelineInfo;
 import java.nio.file.Path;
@@ -39,13 +40,13 @@ public final class DagGenerator {
   static final String START_DATE = "datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)";
 
   private final DagSettings settings;
-  private final Airflow airflow;
+  private final AirflowVersion airflow;
 
   /** A generated DAG file: its dag_id, file name ({@code <dag_id>.py}) and Python source. */
   public record DagFile(String dagId, String fileName, String source) {}
 
   /** @throws IllegalArgumentException when the settings lack the application jar or the pipelines folder */
-  public DagGenerator(DagSettings settings, Airflow airflow) {
+  public DagGenerator(DagSettings settings, AirflowVersion airflow) {
     if (settings.applicationJar().isBlank()) {
       throw new IllegalArgumentException(DagErrors.missingSetting("application-jar",
           "the lakemill-jobs jar as spark-submit on the Airflow worker sees it"));

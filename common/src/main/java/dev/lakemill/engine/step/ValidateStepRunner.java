@@ -2,8 +2,8 @@ package dev.lakemill.engine.step;
 
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.plan.ValidateStepPlan;
-import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.GateResult;
+import dev.lakemill.registry.ModelLifecycle;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.registry.Validation;
@@ -23,7 +23,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Runs a {@code validate} step: checks each gate on the model version's holdout metrics, evaluating
  * the current champion on the same holdout version for relative gates, records the verdict in the
- * registry, and on pass moves the alias. On failure the version stays registered, unpromoted.
+ * registry, and on pass moves the alias under the registry's rules ({@link ModelLifecycle}). On
+ * failure the version stays registered, unpromoted.
  */
 public final class ValidateStepRunner {
   /** The alias relative gates compare against when the step promotes to no alias. */
@@ -81,9 +82,8 @@ public final class ValidateStepRunner {
           + ". It stays registered, unpromoted" + (champion == null ? "" : "; " + alias + " stays v" + champion)
           + ". Holdout metrics: " + metrics, null);
     }
-    if (step.promoteTo() != null && (champion == null || champion != version)) {
-      registry.recordEvent(new AliasEvent(step.modelName(), AliasEvent.PROMOTE, step.promoteTo(), version, Instant.now(),
-          runId, "passed gates in step " + step.name()));
+    if (step.promoteTo() != null && new ModelLifecycle(registry).promote(challenger, step.promoteTo(), Instant.now(),
+        runId, "passed gates in step " + step.name()).recorded()) {
       info.accept(challenger.ref() + " is now " + step.modelName() + "@" + step.promoteTo() + " (" + metrics + ")");
     } else {
       info.accept(challenger.ref() + " passed its gates (" + metrics + ")");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.airflow.rest.AirflowIds;
+import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.settings.DagSettings;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,11 @@ class DagGeneratorTest {
     DagSettings noDir = new DagSettings("/opt/lakemill/lakemill-jobs.jar", "", "cluster", "spark_default", 1, 5,
         Map.of(), List.of(), List.of(), Map.of());
 
-    assertThatThrownBy(() -> new DagGenerator(noJar, Airflow.V3))
+    assertThatThrownBy(() -> new DagGenerator(noJar, AirflowVersion.AIRFLOW_3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot generate DAGs: lakemill.dags.application-jar is not set; set it in application.conf or the"
             + " environment overlay to the lakemill-jobs jar as spark-submit on the Airflow worker sees it");
-    assertThatThrownBy(() -> new DagGenerator(noDir, Airflow.V2))
+    assertThatThrownBy(() -> new DagGenerator(noDir, AirflowVersion.AIRFLOW_2))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot generate DAGs: lakemill.dags.pipelines-dir is not set; set it in application.conf or the"
             + " environment overlay to the folder the pipeline files are deployed to, as the Spark driver sees it");
@@ -34,9 +35,9 @@ class DagGeneratorTest {
 
   @Test
   void airflowVersionIsTwoOrThree() {
-    assertThat(Airflow.parse("2")).isEqualTo(Airflow.V2);
-    assertThat(Airflow.parse("3")).isEqualTo(Airflow.V3);
-    assertThatThrownBy(() -> Airflow.parse("2.10"))
+    assertThat(AirflowVersion.parse("2")).isEqualTo(AirflowVersion.AIRFLOW_2);
+    assertThat(AirflowVersion.parse("3")).isEqualTo(AirflowVersion.AIRFLOW_3);
+    assertThatThrownBy(() -> AirflowVersion.parse("2.10"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot generate DAGs for Airflow '2.10': use --airflow 2 or --airflow 3");
   }

@@ -1,0 +1,96 @@
+package dev.lakemill.compile;
+
+import com.typesafe.config.Config;
+import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.error.Problem;
+import dev.lakemill.load.PipelineConfigLoader;
+import dev.lakemill.load.SpecBinder;
+import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.settings.Environment;
+import dev.lakemill.spec.FeaturesStepSpec;
+import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.spec.StepSpec;
+import dev.lakemill.spec.TrainStepSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one way from a pipeline file to a {@link PipelinePlan}, in fixed phases: load → bind →
+ * validate ({@link #validate}), then compile ({@link #compile(PipelineSpec, Environment)}), or
+ * all of them at once ({@link #compile(Path, Map, Environment)}). Every problem of every phase that
+ * could run is reported together in one {@link PipelineConfigException}.
+ *
+ * <p>Built once with the checks it needs ({@link SqlAnalyzer}, {@link MlCatalog}); the Spark-backed
+ * instance comes from {@code dev.lakemill.check.Checks.compiler()}. Neither check starts a
+ * SparkSession.
+ */
+public final class Compiler {
+  private final SqlAnalyzer analyzer;
+  private final MlCatalog catalog;
+  private final PipelineCompiler compiler;
+
+  public Compiler(SqlAnalyzer analyzer, MlCatalog catalog) {
+    this.analyzer = analyzer;
+    this.catalog = catalog;
+    this.compiler = new PipelineCompiler(analyzer, catalog);
+  }
+
+  /**
+   * Loads, binds and validates a pipeline file; what {@code lakemill validate} does.
+   *
+   * @param params overrides of keys under {@code params}
+   * @throws PipelineConfigException with every problem found
+   */
+  public PipelineSpec validate(Path file, Map<String, String> params) {
+    Config config = PipelineConfigLoader.load(file, params);
+    List<Problem> problems = new ArrayList<>();
+    PipelineSpec spec = new SpecBinder(file.toString(), problems).bind(config);
+    catalog.prefetch(mlTypes(spec));
+    Set<String> unbound = new HashSet<>();
+    for (Problem p : problems) {
+      String[] parts = p.path().split("\\.");
+      if (parts.length >= 2 && (parts[0].equals("sources") || parts[0].equals("steps"))) {
+        unbound.add(parts[1]);
+      }
+    }
+    problems.addAll(new PipelineValidator(analyzer, catalog).validate(spec, unbound));
+    if (!problems.isEmpty()) {
+      throw new PipelineConfigException(problems);
+    }
+    return spec;
+  }
+
+  /**
+   * Compiles a spec that {@link #validate} returned into the plan for {@code env}.
+   *
+   * @param env where the pipeline runs
+   */
+  public PipelinePlan compile(PipelineSpec spec, Environment env) {
+    return compiler.compile(spec, env);
+  }
+
+  /**
+   * Validates a pipeline file and compiles it into the plan for {@code env}.
+   *
+   * @throws PipelineConfigException with every problem found
+   */
+  public PipelinePlan compile(Path file, Map<String, String> params, Environment env) {
+    return compile(validate(file, params), env);
+  }
+
+  private static List<String> mlTypes(PipelineSpec spec) {
+    List<String> types = new ArrayList<>();
+    for (StepSpec step : spec.steps()) {
+      if (step instanceof FeaturesStepSpec f) {
+        f.stages().forEach(s -> types.add(s.type()));
+      } else if (step instanceof TrainStepSpec t && t.estimator() != null) {
+        types.add(t.estimator().type());
+      }
+    }
+    return types;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.lakemill.registry;
+
+import dev.lakemill.error.Names;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** Builds the registry's user-facing errors ({@link RegistryException}). */
+final class RegistryErrors {
+  private RegistryErrors() {}
+
+  static RegistryException badName(String name) {
+    return new RegistryException("Cannot read model name '" + name + "': a name starts with a letter and has letters,"
+        + " digits, _ and -, e.g. churn");
+  }
+
+  static RegistryException badAlias(String alias) {
+    return new RegistryException("Cannot use alias '" + alias + "': an alias starts with a letter, has letters,"
+        + " digits, _ and -, and is not v<number> (that names a version), e.g. champion or staging");
+  }
+
+  static RegistryException badReference(String reference, boolean plainName) {
+    return new RegistryException("Cannot read model reference '" + reference + "': write " + (plainName
+        ? "NAME@vN (N from 1), NAME@ALIAS or NAME, e.g. churn@v3, churn@champion or churn (its latest version)"
+        : "NAME@vN (N from 1) or NAME@ALIAS, e.g. churn@v3 or churn@champion"));
+  }
+
+  static RegistryException versionNeeded(String name, ModelVersion latest) {
+    return new RegistryException("Name a version of '" + name + "': write " + name + "@vN or " + name
+        + "@ALIAS (latest: " + latest.ref() + ")");
+  }
+
+  /** {@code root}: the lakehouse root whose registry has no model {@code name}; {@code names}: the ones it has. */
+  static RegistryException unknownModel(String name, String root, List<String> names) {
+    return new RegistryException(names.isEmpty()
+        ? "Unknown model '" + name + "': the registry at " + root + " is empty; a train step"
+            + " registers models (register-as = " + name + "), or pass --lakehouse to use another lakehouse"
+        : "Unknown model '" + name + "' in the registry at " + root + Names.suggestion(name, names)
+            + " (list them with: lakemill models list)");
+  }
+
+  static RegistryException unknownAlias(String name, String alias, Map<String, Integer> aliases) {
+    return new RegistryException("Model '" + name + "' has no alias '" + alias + "'" + didYouMean(alias, aliases)
+        + " (aliases now: " + aliases(aliases) + "; point one with: lakemill models promote " + name + "@vN --alias "
+        + alias + ")");
+  }
+
+  static RegistryException unknownVersion(String name, int version, int latest) {
+    return new RegistryException("Model '" + name + "' has no version v" + version + ": it has v1..v" + latest
+        + "; see them with: lakemill models history " + name);
+  }
+
+  static RegistryException promoteArchived(ModelVersion v) {
+    return new RegistryException("Cannot promote " + v.ref() + ": it is archived; unarchive it first with: lakemill"
+        + " models unarchive " + v.ref());
+  }
+
+  static RegistryException rollbackUnknownAlias(String name, String alias, Map<String, Integer> aliases) {
+    return new RegistryException("Cannot roll back " + name + "@" + alias + ": model '" + name + "' has no alias '"
+        + alias + "'" + didYouMean(alias, aliases) + " (aliases now: " + aliases(aliases) + ")");
+  }
+
+  static RegistryException rollbackNoPrevious(String name, String alias, int current) {
+    return new RegistryException("Cannot roll back " + name + "@" + alias + ": it has no previous version (v" + current
+        + " is the only one left on its history); promote another version instead: lakemill models promote "
+        + name + "@vN --alias " + alias);
+  }
+
+  static RegistryException rollbackToArchived(String name, String alias, int previous) {
+    return new RegistryException("Cannot roll back " + name + "@" + alias + " to v" + previous + ": it is archived;"
+        + " unarchive it first with: lakemill models unarchive " + name + "@v" + previous);
+  }
+
+  static RegistryException archiveAliased(ModelVersion v, List<String> pointing) {
+    return new RegistryException("Cannot archive " + v.ref() + ": it is " + String.join(" and ", pointing) + " now;"
+        + " promote another version to that alias (or roll it back) first");
+  }
+
+  private static String didYouMean(String alias, Map<String, Integer> aliases) {
+    return Names.closest(alias, aliases.keySet()).map(a -> "; did you mean '" + a + "'?").orElse("");
+  }
+
+  /** {@code champion=v2, staging=v3} sorted by alias, or {@code none}. */
+  static String aliases(Map<String, Integer> aliases) {
+    return aliases.isEmpty() ? "none" : new TreeMap<>(aliases).entrySet().stream()
+        .map(e -> e.getKey() + "=v" + e.getValue()).collect(Collectors.joining(", "));
+  }
+}
