@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 /**
  * What the {@code lakemill models} subcommands print and record. Each method takes the registry and
  * returns the text to print; a user error (unknown model, version or alias, bad syntax) throws
- * {@link Invalid}, whose message says what is wrong and how to fix it.
+ * {@link CliErrors#invalidModelsInput}, whose message says what is wrong and how to fix it.
  */
 final class ModelsView {
   static final String PROMOTE_REASON = "promoted from the command line";
@@ -36,13 +36,6 @@ final class ModelsView {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
   private static final String INDENT = " ".repeat(15);
-
-  /** A mistake on the command line or a reference to something not in the registry: exit code 2. */
-  static final class Invalid extends RuntimeException {
-    Invalid(String message) {
-      super(message);
-    }
-  }
 
   /** The answer of {@code as-of}: the version, or 0 when the alias pointed nowhere then. */
   record AsOf(int version, String text) {}
@@ -147,7 +140,7 @@ final class ModelsView {
     Resolved resolved = resolve(registry, reference, false);
     ModelVersion v = resolved.version();
     if (resolved.archived()) {
-      throw new Invalid("Cannot promote " + v.ref() + ": it is archived; unarchive it first with: lakemill models"
+      throw CliErrors.invalidModelsInput("Cannot promote " + v.ref() + ": it is archived; unarchive it first with: lakemill models"
           + " unarchive " + v.ref());
     }
     Integer current = resolved.state().aliases().get(alias);
@@ -169,17 +162,17 @@ final class ModelsView {
     Integer current = aliases.get(alias);
     if (current == null) {
       versions(registry, name);
-      throw new Invalid("Cannot roll back " + name + "@" + alias + ": model '" + name + "' has no alias '" + alias
+      throw CliErrors.invalidModelsInput("Cannot roll back " + name + "@" + alias + ": model '" + name + "' has no alias '" + alias
           + "'" + didYouMean(alias, aliases) + " (aliases now: " + aliases(aliases) + ")");
     }
     int previous = state.previousVersion(alias);
     if (previous == 0) {
-      throw new Invalid("Cannot roll back " + name + "@" + alias + ": it has no previous version (v" + current
+      throw CliErrors.invalidModelsInput("Cannot roll back " + name + "@" + alias + ": it has no previous version (v" + current
           + " is the only one left on its history); promote another version instead: lakemill models promote "
           + name + "@vN --alias " + alias);
     }
     if (state.archived().contains(previous)) {
-      throw new Invalid("Cannot roll back " + name + "@" + alias + " to v" + previous + ": it is archived; unarchive it"
+      throw CliErrors.invalidModelsInput("Cannot roll back " + name + "@" + alias + " to v" + previous + ": it is archived; unarchive it"
           + " first with: lakemill models unarchive " + name + "@v" + previous);
     }
     String why = reason == null ? ROLLBACK_REASON : reason;
@@ -211,7 +204,7 @@ final class ModelsView {
       List<String> pointing = resolved.state().aliases().entrySet().stream()
           .filter(e -> e.getValue() == v.version()).map(e -> v.name() + "@" + e.getKey()).sorted().toList();
       if (!pointing.isEmpty()) {
-        throw new Invalid("Cannot archive " + v.ref() + ": it is " + String.join(" and ", pointing) + " now; promote"
+        throw CliErrors.invalidModelsInput("Cannot archive " + v.ref() + ": it is " + String.join(" and ", pointing) + " now; promote"
             + " another version to that alias (or roll it back) first");
       }
     }
@@ -228,7 +221,7 @@ final class ModelsView {
     try {
       return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new Invalid("Cannot read --at '" + text + "': write an ISO-8601 instant such as 2026-11-01T00:00:00Z"
+      throw CliErrors.invalidModelsInput("Cannot read --at '" + text + "': write an ISO-8601 instant such as 2026-11-01T00:00:00Z"
           + " (or +01:00 for an offset) or a date such as 2026-11-01 (start of the day, UTC)");
     }
   }
@@ -249,13 +242,13 @@ final class ModelsView {
     if (!text.contains("@") && NAME.matcher(text).matches()) {
       List<ModelVersion> all = versions(registry, text);
       if (!plainName) {
-        throw new Invalid("Name a version of '" + text + "': write " + text + "@vN or " + text + "@ALIAS (latest: "
+        throw CliErrors.invalidModelsInput("Name a version of '" + text + "': write " + text + "@vN or " + text + "@ALIAS (latest: "
             + all.get(all.size() - 1).ref() + ")");
       }
       return new Resolved(all.get(all.size() - 1), registry.state(text));
     }
     ModelRef ref = ModelRef.parse(text)
-        .orElseThrow(() -> new Invalid("Cannot read model reference '" + reference + "': write " + (plainName
+        .orElseThrow(() -> CliErrors.invalidModelsInput("Cannot read model reference '" + reference + "': write " + (plainName
             ? "NAME@vN (N from 1), NAME@ALIAS or NAME, e.g. churn@v3, churn@champion or churn (its latest version)"
             : "NAME@vN (N from 1) or NAME@ALIAS, e.g. churn@v3 or churn@champion")));
     List<ModelVersion> all = versions(registry, ref.name());
@@ -266,14 +259,14 @@ final class ModelsView {
       Map<String, Integer> aliases = state.aliases();
       Integer v = aliases.get(ref.alias());
       if (v == null) {
-        throw new Invalid("Model '" + ref.name() + "' has no alias '" + ref.alias() + "'" + didYouMean(ref.alias(),
+        throw CliErrors.invalidModelsInput("Model '" + ref.name() + "' has no alias '" + ref.alias() + "'" + didYouMean(ref.alias(),
             aliases) + " (aliases now: " + aliases(aliases) + "; point one with: lakemill models promote " + ref.name()
             + "@vN --alias " + ref.alias() + ")");
       }
       version = v;
     }
     int wanted = version;
-    ModelVersion v = all.stream().filter(m -> m.version() == wanted).findFirst().orElseThrow(() -> new Invalid(
+    ModelVersion v = all.stream().filter(m -> m.version() == wanted).findFirst().orElseThrow(() -> CliErrors.invalidModelsInput(
         "Model '" + ref.name() + "' has no version v" + wanted + ": it has v1..v" + all.get(all.size() - 1).version()
             + "; see them with: lakemill models history " + ref.name()));
     return new Resolved(v, state != null ? state : registry.state(ref.name()));
@@ -285,7 +278,7 @@ final class ModelsView {
     List<ModelVersion> all = registry.versions(name);
     if (all.isEmpty()) {
       List<String> names = registry.names();
-      throw new Invalid(names.isEmpty()
+      throw CliErrors.invalidModelsInput(names.isEmpty()
           ? "Unknown model '" + name + "': the registry at " + location(registry) + " is empty; a train step"
               + " registers models (register-as = " + name + "), or pass --lakehouse to use another lakehouse"
           : "Unknown model '" + name + "' in the registry at " + location(registry) + Names.suggestion(name, names)
@@ -296,14 +289,14 @@ final class ModelsView {
 
   private static void checkName(String name) {
     if (!NAME.matcher(name).matches()) {
-      throw new Invalid("Cannot read model name '" + name + "': a name starts with a letter and has letters, digits,"
+      throw CliErrors.invalidModelsInput("Cannot read model name '" + name + "': a name starts with a letter and has letters, digits,"
           + " _ and -, e.g. churn");
     }
   }
 
   private static void checkAlias(String alias) {
     if (!NAME.matcher(alias).matches() || alias.matches("v[0-9]+")) {
-      throw new Invalid("Cannot use alias '" + alias + "': an alias starts with a letter, has letters, digits, _ and -,"
+      throw CliErrors.invalidModelsInput("Cannot use alias '" + alias + "': an alias starts with a letter, has letters, digits, _ and -,"
           + " and is not v<number> (that names a version), e.g. champion or staging");
     }
   }

@@ -20,14 +20,14 @@ public enum Airflow {
     this.runDate = runDate;
   }
 
-  /** @throws IllegalArgumentException for anything but {@code 2} or {@code 3} */
+  /** @throws dev.lakemill.error.LakemillException for anything but {@code 2} or {@code 3} */
   public static Airflow parse(String major) {
     for (Airflow a : values()) {
       if (a.major.equals(major)) {
         return a;
       }
     }
-    throw new IllegalArgumentException(DagErrors.unknownAirflow(major));
+    throw DagErrors.unknownAirflow(major);
   }
 
   public String major() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.airflow.rest.AirflowIds;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.settings.DagSettings;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,11 @@ class DagGeneratorTest {
         Map.of(), List.of(), List.of(), Map.of());
 
     assertThatThrownBy(() -> new DagGenerator(noJar, Airflow.V3))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot generate DAGs: lakemill.dags.application-jar is not set; set it in application.conf or the"
             + " environment overlay to the lakemill-jobs jar as spark-submit on the Airflow worker sees it");
     assertThatThrownBy(() -> new DagGenerator(noDir, Airflow.V2))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot generate DAGs: lakemill.dags.pipelines-dir is not set; set it in application.conf or the"
             + " environment overlay to the folder the pipeline files are deployed to, as the Spark driver sees it");
   }
@@ -37,7 +38,7 @@ class DagGeneratorTest {
     assertThat(Airflow.parse("2")).isEqualTo(Airflow.V2);
     assertThat(Airflow.parse("3")).isEqualTo(Airflow.V3);
     assertThatThrownBy(() -> Airflow.parse("2.10"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot generate DAGs for Airflow '2.10': use --airflow 2 or --airflow 3");
   }
 }
