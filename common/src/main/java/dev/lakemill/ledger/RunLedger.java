@@ -277,7 +277,8 @@ public final class RunLedger {
       return read.get();
     } catch (LakemillException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Scala code throws checked exceptions (SparkException) undeclared.
       long latest;
       try {
         latest = DeltaIO.latestVersion(spark, table);

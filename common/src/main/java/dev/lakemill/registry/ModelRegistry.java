@@ -344,7 +344,8 @@ public final class ModelRegistry {
       return read.get();
     } catch (LakemillException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Scala code throws checked exceptions (SparkException) undeclared.
       long latest;
       try {
         latest = DeltaIO.latestVersion(spark, table);

@@ -118,9 +118,7 @@ public final class DriftStepRunner {
     String summary = summary(step, model, drift, written.version());
     listener.info(summary + (action.isEmpty() ? "" : "; " + action));
     if (act && step.onDrift().failRun()) {
-      throw new DriftFailed(step.name(), "Step '" + step.name() + "' failed: " + summary
-          + (step.report() == null ? "" : ", report " + step.report())
-          + ". on-drift fail-run = true fails the run; the history and the report are kept", written.version());
+      throw RunErrors.drifted(step.name(), summary, step.report(), written.version());
     }
     long currentRows = drift.columns().isEmpty() ? 0 : drift.columns().get(0).currentRows();
     return new Ran(written.version(), written.rows(), currentRows, model, drift, action);

@@ -48,6 +48,13 @@ public final class RunErrors {
         + gates + ". It stays registered, unpromoted" + unchanged + ". Holdout metrics: " + metrics, null);
   }
 
+  /** A drift step with {@code on-drift fail-run = true} found drift; its history rows are written. */
+  public static DriftStepRunner.DriftFailed drifted(String step, String summary, String report, long written) {
+    return new DriftStepRunner.DriftFailed(step, "Step '" + step + "' failed: " + summary
+        + (report == null ? "" : ", report " + report)
+        + ". on-drift fail-run = true fails the run; the history and the report are kept", written);
+  }
+
   public static LakemillException notRegistered(String model, int version, String trainStep) {
     return runFailed("Model " + model + "@v" + version + " is not in the registry; rerun step " + trainStep);
   }
