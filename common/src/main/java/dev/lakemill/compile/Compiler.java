@@ -2,6 +2,7 @@ package dev.lakemill.compile;
 
 import com.typesafe.config.Config;
 import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.error.Problem;
 import dev.lakemill.load.PipelineConfigLoader;
 import dev.lakemill.load.SpecBinder;
@@ -59,7 +60,7 @@ public final class Compiler {
     }
     problems.addAll(new PipelineValidator(analyzer, catalog).validate(spec, unbound));
     if (!problems.isEmpty()) {
-      throw new PipelineConfigException(problems);
+      throw PipelineErrors.invalid(problems);
     }
     return spec;
   }

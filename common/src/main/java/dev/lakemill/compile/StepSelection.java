@@ -69,7 +69,7 @@ public final class StepSelection {
 
   private static String known(List<String> all, String name, String option) {
     if (!all.contains(name)) {
-      throw new IllegalArgumentException(PipelineErrors.unknownStep(name, option, all));
+      throw PipelineErrors.unknownStep(name, option, all);
     }
     return name;
   }

@@ -17,6 +17,7 @@ import dev.lakemill.engine.step.StepFailedException;
 import dev.lakemill.engine.step.StepOutcome;
 import dev.lakemill.engine.step.TrainStepRunner;
 import dev.lakemill.engine.step.ValidateStepRunner;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.RunRecord;
@@ -47,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -95,10 +97,12 @@ public final class PipelineRunner {
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
     RunLedger ledger = new RunLedger(session, plan.ledgerLocation());
     CompletableFuture<Void> ledgerReady = ledger.prefetch();
-    Execution execution = new Execution(session, plan, runId, listener, cache(session, plan, ledger, options),
-        driftTrigger);
+    StepCache cache = cache(session, plan, ledger, options);
+    cache.load();
+    Execution execution = new Execution(session, plan, runId, listener, cache, driftTrigger);
     List<StepRecord> records = new ArrayList<>();
     String error = "";
+    LakemillException damaged = null;
     int position = 0;
     for (StepPlan step : plan.steps()) {
       if (!toRun.contains(step.name())) {
@@ -112,7 +116,16 @@ public final class PipelineRunner {
         records.add(notRun(plan, runId, step, position));
         continue;
       }
-      StepRecord record = stop.explain(execution.runStep(step, position));
+      StepRecord record;
+      try {
+        record = stop.explain(execution.runStep(step, position));
+      } catch (LakemillException e) {
+        // Damaged state (the registry, a lakehouse table) is not this step's fault: record the run, then report it.
+        damaged = e;
+        error = e.getMessage();
+        records.add(notRun(plan, runId, step, position));
+        continue;
+      }
       records.add(record);
       listener.stepFinished(record, position, toRun.size());
       if (record.status().equals(StepRecord.FAILED)) {
@@ -127,6 +140,9 @@ public final class PipelineRunner {
     long ledgerStart = System.nanoTime();
     ledgerReady.join();
     ledger.record(run, records);
+    if (damaged != null) {
+      throw damaged;
+    }
     return new RunResult(run, records, (System.nanoTime() - ledgerStart) / 1_000_000);
   }
 
@@ -137,8 +153,9 @@ public final class PipelineRunner {
   public List<Preview> preview(PipelinePlan plan, String runId, Set<String> selected, RunOptions options) {
     SparkSession session = spark.newSession();
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
-    Execution execution = new Execution(session, plan, runId, RunListener.NONE,
-        cache(session, plan, new RunLedger(session, plan.ledgerLocation()), options), DriftTrigger.NOT_CONFIGURED);
+    StepCache cache = cache(session, plan, new RunLedger(session, plan.ledgerLocation()), options);
+    cache.load();
+    Execution execution = new Execution(session, plan, runId, RunListener.NONE, cache, DriftTrigger.NOT_CONFIGURED);
     List<Preview> previews = new ArrayList<>();
     for (StepPlan step : plan.steps()) {
       if (toRun.contains(step.name())) {
@@ -154,7 +171,13 @@ public final class PipelineRunner {
   private static StepCache cache(SparkSession session, PipelinePlan plan, RunLedger ledger, RunOptions options) {
     CompletableFuture<Map<String, RunLedger.Recorded>> latest =
         CompletableFuture.supplyAsync(() -> ledger.latestDone(plan.pipeline()));
-    return new StepCache(session, plan, latest::join, options);
+    return new StepCache(session, plan, () -> {
+      try {
+        return latest.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }, options);
   }
 
   private static StepRecord notRun(PipelinePlan plan, String runId, StepPlan step, int position) {
@@ -224,6 +247,9 @@ public final class PipelineRunner {
             outcome.outputVersion(), outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined(),
             outcome.expectations(), hash, "", note, fingerprint.parts());
       } catch (Exception e) {
+        if (e instanceof LakemillException l && l.kind() == LakemillException.Kind.DAMAGED_STATE) {
+          throw l;
+        }
         StepFailedException failure = RunErrors.wrap(step.name(), badInput(e));
         long written = e instanceof DriftStepRunner.DriftFailed drift ? drift.outputVersion() : -1;
         return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),

@@ -41,6 +41,14 @@ final class StepCache {
     this.options = options;
   }
 
+  /**
+   * Reads what the ledger recorded now, so that a ledger Delta cannot read fails the run before its
+   * first step (as {@link dev.lakemill.error.LakemillException.Kind#DAMAGED_STATE}) instead of failing that step.
+   */
+  void load() {
+    latest.get();
+  }
+
   Decision decide(StepPlan step, Fingerprint fingerprint) {
     if (step.isView()) {
       return Decision.run("");

@@ -3,12 +3,15 @@ package dev.lakemill.error;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A pipeline definition is invalid: every problem found, sorted by file and line, one per line. */
-public class PipelineConfigException extends RuntimeException {
+/**
+ * A pipeline definition (or the environment config) is invalid: every problem found, sorted by file and
+ * line, one per line. Built by {@link PipelineErrors#invalid}.
+ */
+public class PipelineConfigException extends LakemillException {
   private final List<Problem> problems;
 
   public PipelineConfigException(List<Problem> problems) {
-    super(render(problems));
+    super(Kind.INVALID_INPUT, render(problems));
     this.problems = problems.stream().sorted().toList();
   }
 

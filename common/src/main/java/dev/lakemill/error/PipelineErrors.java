@@ -13,6 +13,25 @@ import java.util.List;
 public final class PipelineErrors {
   private PipelineErrors() {}
 
+  /** Every problem of a pipeline file or environment config, in one exception. */
+  public static PipelineConfigException invalid(List<Problem> problems) {
+    return new PipelineConfigException(problems);
+  }
+
+  public static PipelineConfigException invalid(Problem problem) {
+    return invalid(List.of(problem));
+  }
+
+
+  /** A command-line duration ({@code --timeout 45m}) that is not a positive duration. */
+  public static LakemillException badDuration(String option, String text) {
+    return invalidInput("Cannot use " + option + " '" + text + "': give a positive duration such as 30s, 10m or 2h");
+  }
+
+  private static LakemillException invalidInput(String message) {
+    return new LakemillException(LakemillException.Kind.INVALID_INPUT, message);
+  }
+
   public static String unknownKey(String key, String where, Collection<String> allowed) {
     return "Unknown key " + q(key) + " in " + where + Names.suggestion(key, allowed);
   }
@@ -73,6 +92,12 @@ public final class PipelineErrors {
 
   public static String missingFile(String what, String fix) {
     return "Cannot read " + what + ": it does not exist or is not a file; " + fix;
+  }
+
+  /** A {@code --param} key that is not a HOCON path (a space, a quote, an empty part, ...). */
+  public static String badParamKey(String key) {
+    return "Cannot use --param " + q(key) + ": a param name has letters, digits, - and _, and names a key declared"
+        + " under params, e.g. --param rows=2000";
   }
 
   public static String unknownParam(String key, Collection<String> declared, Path file) {
@@ -190,12 +215,13 @@ public final class PipelineErrors {
         + " (e.g. silver.customers)";
   }
 
-  public static String unknownStep(String name, String option, Collection<String> steps) {
-    return "Unknown step " + q(name) + " in " + option + Names.suggestion(name, steps);
+  public static LakemillException unknownStep(String name, String option, Collection<String> steps) {
+    return invalidInput("Unknown step " + q(name) + " in " + option + Names.suggestion(name, steps));
   }
 
-  public static String badRunId(String runId) {
-    return "Cannot use run id " + q(runId) + ": use up to 250 letters, digits and _ . : + - (Airflow run ids qualify)";
+  public static LakemillException badRunId(String runId) {
+    return invalidInput("Cannot use run id " + q(runId) + ": use up to 250 letters, digits and _ . : + -"
+        + " (Airflow run ids qualify)");
   }
 
   public static String emptyStages() {
@@ -345,5 +371,10 @@ public final class PipelineErrors {
   /** An environment setting given as an empty string. */
   public static String blankSetting(String key) {
     return "Cannot use an empty " + key + ": give a value or remove the key to use the default";
+  }
+
+  /** {@code dags generate --airflow} names a version lakemill does not write DAGs for. */
+  public static LakemillException unknownAirflow(String given) {
+    return invalidInput("Cannot generate DAGs for Airflow '" + given + "': use --airflow 2 or --airflow 3");
   }
 }

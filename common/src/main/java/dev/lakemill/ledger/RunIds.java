@@ -22,10 +22,10 @@ public final class RunIds {
     return ZonedDateTime.now(ZoneOffset.UTC).format(FORMAT) + "-" + HexFormat.of().formatHex(bytes);
   }
 
-  /** @throws IllegalArgumentException for ids with characters outside {@code [A-Za-z0-9_.:+-]} */
+  /** @throws dev.lakemill.error.LakemillException for ids with characters outside {@code [A-Za-z0-9_.:+-]} */
   public static String check(String runId) {
     if (!VALID.matcher(runId).matches()) {
-      throw new IllegalArgumentException(PipelineErrors.badRunId(runId));
+      throw PipelineErrors.badRunId(runId);
     }
     return runId;
   }

@@ -5,7 +5,7 @@ import dev.lakemill.delta.DeltaLogFiles;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.settings.Environment;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.lakemill.error.LakemillException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -23,7 +25,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The run ledger: Delta tables {@code <root>/_lakemill/runs} and {@code <root>/_lakemill/steps}.
- * One invocation costs two Delta commits, both at its end, written concurrently.
+ * One invocation costs two Delta commits, both at its end, written concurrently. A table that Delta
+ * cannot read (a garbled commit, a missing data file) fails every read with a
+ * {@link LakemillException.Kind#DAMAGED_STATE} error naming it and how to repair it.
  */
 public final class RunLedger {
   /** What the ledger recorded for a step's successful run. */
@@ -146,7 +150,7 @@ public final class RunLedger {
    * {@code runId} when it recorded one, otherwise across all runs of the pipeline.
    */
   public Optional<Recorded> lastSucceeded(String pipeline, String step, String runId) {
-    if (!DeltaIO.exists(spark, stepsLocation())) {
+    if (!exists(stepsLocation())) {
       return Optional.empty();
     }
     Dataset<Row> succeeded = steps()
@@ -156,7 +160,7 @@ public final class RunLedger {
         .selectExpr("run_id", "output_version", "fingerprint", "inputs", "ended_at",
             "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run")
         .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
-    List<Row> rows = succeeded.limit(1).collectAsList();
+    List<Row> rows = reading(stepsLocation(), () -> succeeded.limit(1).collectAsList());
     return rows.stream().findFirst().map(r -> new Recorded(r.getString(0), r.getLong(1), r.getString(2),
         r.<Row>getList(3).stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList()));
   }
@@ -167,20 +171,20 @@ public final class RunLedger {
    * output (for a skipped record, the run it reused).
    */
   public Map<String, Recorded> latestDone(String pipeline) {
-    if (!DeltaIO.exists(spark, stepsLocation())) {
+    if (!exists(stepsLocation())) {
       return Map.of();
     }
     Dataset<Row> steps = steps();
     String parts = has(steps, "fingerprint_parts") ? "fingerprint_parts"
         : "CAST(NULL AS MAP<STRING, STRING>)";
-    List<Row> rows = steps.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
-            .and(org.apache.spark.sql.functions.expr(DONE)))
+    List<Row> rows = reading(stepsLocation(), () -> steps.where(org.apache.spark.sql.functions.col("pipeline")
+            .equalTo(pipeline).and(org.apache.spark.sql.functions.expr(DONE)))
         // A skipped record's output was written by the run its note names ("up to date (run R)").
         .selectExpr("step", (has(steps, "note") ? "CASE WHEN status = 'skipped' AND note LIKE 'up to date (run %)'"
                 + " THEN regexp_extract(note, '^up to date \\\\(run (.*)\\\\)$', 1) ELSE run_id END" : "run_id"),
             "output_version", "fingerprint", "inputs", parts + " AS parts",
             "row_number() OVER (PARTITION BY step ORDER BY ended_at DESC) AS newest")
-        .where("newest = 1").collectAsList();
+        .where("newest = 1").collectAsList());
     Map<String, Recorded> latest = new java.util.HashMap<>();
     for (Row r : rows) {
       Map<String, String> p = r.isNullAt(5) ? Map.of() : r.<String, String>getJavaMap(5);
@@ -202,27 +206,24 @@ public final class RunLedger {
    * empty when the ledger has no such run.
    */
   public Optional<Resumable> resumable(String pipeline, String runId) {
-    if (!DeltaIO.exists(spark, runsLocation())) {
+    if (!exists()) {
       return Optional.empty();
     }
-    Dataset<Row> runs = runs().where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline));
-    if (runId != null) {
-      runs = runs.where(org.apache.spark.sql.functions.col("run_id").equalTo(runId));
-    }
-    List<Row> latest = runs.orderBy(org.apache.spark.sql.functions.col("started_at").desc())
-        .select("run_id", "status").limit(1).collectAsList();
+    List<Row> latest = runs(runs -> (runId == null ? runs : runs.where(org.apache.spark.sql.functions.col("run_id")
+            .equalTo(runId))).where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline))
+        .orderBy(org.apache.spark.sql.functions.col("started_at").desc()).select("run_id", "status").limit(1));
     if (latest.isEmpty()) {
       return Optional.empty();
     }
     String id = latest.get(0).getString(0);
     java.util.Set<String> selected = new java.util.LinkedHashSet<>();
-    runs().where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
+    runs(runs -> runs.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
             .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)))
-        .orderBy("started_at").select("steps").collectAsList().forEach(r -> selected.addAll(r.<String>getList(0)));
-    if (DeltaIO.exists(spark, stepsLocation())) {
-      steps().where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
+        .orderBy("started_at").select("steps")).forEach(r -> selected.addAll(r.<String>getList(0)));
+    if (exists(stepsLocation())) {
+      steps(steps -> steps.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
               .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)).and(org.apache.spark.sql.functions.expr(DONE)))
-          .select("step").collectAsList().forEach(r -> selected.remove(r.getString(0)));
+          .select("step")).forEach(r -> selected.remove(r.getString(0)));
     }
     return Optional.of(new Resumable(id, latest.get(0).getString(1), List.copyOf(selected)));
   }
@@ -246,12 +247,23 @@ public final class RunLedger {
     }).exceptionally(e -> null);
   }
 
+  /** The runs table, to query with {@link #runs(UnaryOperator)}: reads fail as damaged there, not here. */
   public Dataset<Row> runs() {
-    return spark.read().format("delta").load(runsLocation());
+    return reading(runsLocation(), () -> spark.read().format("delta").load(runsLocation()));
   }
 
   public Dataset<Row> steps() {
-    return spark.read().format("delta").load(stepsLocation());
+    return reading(stepsLocation(), () -> spark.read().format("delta").load(stepsLocation()));
+  }
+
+  /** The rows {@code query} selects from the runs table; a table Delta cannot read fails as damaged. */
+  public List<Row> runs(UnaryOperator<Dataset<Row>> query) {
+    return reading(runsLocation(), () -> query.apply(runs()).collectAsList());
+  }
+
+  /** The rows {@code query} selects from the steps table; a table Delta cannot read fails as damaged. */
+  public List<Row> steps(UnaryOperator<Dataset<Row>> query) {
+    return reading(stepsLocation(), () -> query.apply(steps()).collectAsList());
   }
 
   /**
@@ -262,12 +274,35 @@ public final class RunLedger {
     try {
       return DeltaLogFiles.exists(env, location + "/steps");
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot look for the ledger at " + location, e);
+      throw LedgerErrors.cannotLook(location, e);
     }
   }
 
   public boolean exists() {
-    return DeltaIO.exists(spark, runsLocation());
+    return exists(runsLocation());
+  }
+
+  private boolean exists(String table) {
+    return reading(table, () -> DeltaIO.exists(spark, table));
+  }
+
+  /** Runs {@code read} on {@code table}; Delta failing to read it becomes {@link LedgerErrors#damaged}. */
+  private <T> T reading(String table, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (LakemillException e) {
+      throw e;
+    } catch (Exception e) {
+      // Scala code throws checked exceptions (SparkException) undeclared.
+      long latest;
+      try {
+        latest = DeltaIO.latestVersion(spark, table);
+      } catch (RuntimeException listing) {
+        e.addSuppressed(listing);
+        latest = -1;
+      }
+      throw LedgerErrors.damaged(table, latest, e);
+    }
   }
 
   private static Timestamp ts(Instant instant) {

@@ -32,7 +32,7 @@ public final class PipelineConfigLoader {
    */
   public static Config load(Path file, Map<String, String> paramOverrides) {
     if (!Files.isRegularFile(file)) {
-      throw new PipelineConfigException(
+      throw PipelineErrors.invalid(
           List.of(
               new Problem(
                   "",
@@ -46,11 +46,18 @@ public final class PipelineConfigLoader {
               file.toFile(),
               ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
     } catch (ConfigException e) {
-      throw new PipelineConfigException(List.of(fromTypesafe(e, file, "Fix the HOCON syntax")));
+      throw PipelineErrors.invalid(List.of(fromTypesafe(e, file, "Fix the HOCON syntax")));
     }
     List<Problem> problems = new ArrayList<>();
     for (String key : paramOverrides.keySet()) {
-      if (!parsed.hasPathOrNull("params." + key)) {
+      boolean known;
+      try {
+        known = parsed.hasPathOrNull("params." + key);
+      } catch (ConfigException.BadPath e) {
+        problems.add(new Problem("params", new SourceLocation(COMMAND_LINE, 0), PipelineErrors.badParamKey(key)));
+        continue;
+      }
+      if (!known) {
         List<String> declared =
             parsed.hasPath("params") ? List.copyOf(parsed.getObject("params").keySet()) : List.of();
         problems.add(
@@ -61,14 +68,14 @@ public final class PipelineConfigLoader {
       }
     }
     if (!problems.isEmpty()) {
-      throw new PipelineConfigException(problems);
+      throw PipelineErrors.invalid(problems);
     }
     Config overrides =
         ConfigFactory.parseMap(prefixed(paramOverrides), COMMAND_LINE);
     try {
       return overrides.withFallback(parsed).resolve();
     } catch (ConfigException e) {
-      throw new PipelineConfigException(
+      throw PipelineErrors.invalid(
           List.of(
               fromTypesafe(
                   e,

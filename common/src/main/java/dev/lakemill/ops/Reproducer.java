@@ -35,13 +35,10 @@ public final class Reproducer {
   public Reproduced reproduce(ModelVersion original, Environment env) {
     InputVersion data = original.dataVersion();
     if (data == null || data.version() < 0) {
-      throw new IllegalArgumentException("Cannot reproduce " + original.ref() + ": it was trained on '"
-          + original.dataInput() + "', which is not a Delta table, so its exact rows cannot be read again; train on a"
-          + " step with an output table to make models reproducible");
+      throw OpsErrors.notReproducible(original.ref(), original.dataInput());
     }
     if (!DeltaIO.exists(spark, data.location())) {
-      throw new IllegalArgumentException("Cannot reproduce " + original.ref() + ": its input table " + data.location()
-          + " no longer exists");
+      throw OpsErrors.inputGone(original.ref(), data.location());
     }
     Path folder = null;
     try {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.max;
 
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.spec.ModelRef;
 import io.delta.exceptions.DeltaConcurrentModificationException;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -126,16 +128,14 @@ public final class ModelRegistry {
           // Another registration committed this number after we picked it: take the next one.
           sleepQuietly(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
           if (attempt >= MAX_ATTEMPTS) {
-            throw new IllegalStateException("Cannot register " + draft.name() + " after " + attempt
-                + " attempts: every version number was taken by a concurrent registration");
+            throw RegistryErrors.versionsTaken(draft.name(), attempt);
           }
           continue;
         }
         if (versionCount(v.name(), v.version()) == 1) {
           return v;
         }
-        throw new IllegalStateException("Model " + v.ref() + " was registered twice; the registry at " + modelsLocation()
-            + " needs repair");
+        throw RegistryErrors.registeredTwice(v.ref(), modelsLocation());
       } catch (RuntimeException e) {
         if (attempt >= MAX_ATTEMPTS || !concurrent(e)) {
           throw e;
@@ -159,7 +159,7 @@ public final class ModelRegistry {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while registering a model", e);
+      throw RegistryErrors.interrupted(e);
     }
   }
 
@@ -204,45 +204,47 @@ public final class ModelRegistry {
 
   /** Registered model names, sorted. */
   public List<String> names() {
-    if (!DeltaIO.exists(spark, modelsLocation())) {
+    if (!exists(modelsLocation())) {
       return List.of();
     }
-    return new TreeSet<>(table(modelsLocation()).select("name").distinct().as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList()).stream().toList();
+    return new TreeSet<>(reading(modelsLocation(), () -> table(modelsLocation()).select("name").distinct()
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())).stream().toList();
   }
 
   /** Every version of {@code name}, oldest first. */
   public List<ModelVersion> versions(String name) {
-    if (!DeltaIO.exists(spark, modelsLocation())) {
+    if (!exists(modelsLocation())) {
       return List.of();
     }
-    return table(modelsLocation()).where(col("name").equalTo(name)).orderBy("version").collectAsList().stream()
-        .map(ModelRegistry::toVersion).toList();
+    return reading(modelsLocation(), () -> table(modelsLocation()).where(col("name").equalTo(name)).orderBy("version")
+        .collectAsList()).stream().map(ModelRegistry::toVersion).toList();
   }
 
   public Optional<ModelVersion> version(String name, int version) {
-    if (!DeltaIO.exists(spark, modelsLocation())) {
+    if (!exists(modelsLocation())) {
       return Optional.empty();
     }
-    return table(modelsLocation()).where(col("name").equalTo(name).and(col("version").equalTo(version)))
-        .collectAsList().stream().findFirst().map(ModelRegistry::toVersion);
+    return reading(modelsLocation(), () -> table(modelsLocation())
+        .where(col("name").equalTo(name).and(col("version").equalTo(version))).collectAsList())
+        .stream().findFirst().map(ModelRegistry::toVersion);
   }
 
   /** Validations of {@code name}, oldest first. */
   public List<Validation> validations(String name) {
-    if (!DeltaIO.exists(spark, validationsLocation())) {
+    if (!exists(validationsLocation())) {
       return List.of();
     }
-    return table(validationsLocation()).where(col("name").equalTo(name)).orderBy("validated_at").collectAsList()
-        .stream().map(ModelRegistry::toValidation).toList();
+    return reading(validationsLocation(), () -> table(validationsLocation()).where(col("name").equalTo(name))
+        .orderBy("validated_at").collectAsList()).stream().map(ModelRegistry::toValidation).toList();
   }
 
   /** Alias and archive events of {@code name}, oldest first. */
   public List<AliasEvent> events(String name) {
-    if (!DeltaIO.exists(spark, eventsLocation())) {
+    if (!exists(eventsLocation())) {
       return List.of();
     }
-    return table(eventsLocation()).where(col("name").equalTo(name)).orderBy("at").collectAsList().stream()
+    return reading(eventsLocation(), () -> table(eventsLocation()).where(col("name").equalTo(name)).orderBy("at")
+        .collectAsList()).stream()
         .map(r -> new AliasEvent(r.getAs("name"), r.getAs("action"), r.getAs("alias"), (Integer) r.getAs("version"),
             ((Timestamp) r.getAs("at")).toInstant(), r.getAs("run_id"), r.getAs("reason")))
         .toList();
@@ -307,24 +309,20 @@ public final class ModelRegistry {
   public ModelVersion resolve(ModelRef ref) {
     List<ModelVersion> all = versions(ref.name());
     if (all.isEmpty()) {
-      throw new IllegalArgumentException("No model named '" + ref.name() + "' is registered" + known()
-          + "; train one with a train step (register-as = " + ref.name() + ")");
+      throw RegistryErrors.noModel(ref.name(), known());
     }
     int version = ref.version();
     if (ref.byAlias()) {
       Map<String, Integer> aliases = aliasesAt(ref.name(), null);
       Integer v = aliases.get(ref.alias());
       if (v == null) {
-        throw new IllegalArgumentException("Model '" + ref.name() + "' has no alias '" + ref.alias() + "' (aliases: "
-            + (aliases.isEmpty() ? "none" : aliases) + ", versions v1..v" + all.get(all.size() - 1).version()
-            + "); promote one with: lakemill models promote " + ref.name() + "@vN --alias " + ref.alias());
+        throw RegistryErrors.noAlias(ref.name(), ref.alias(), aliases, all.get(all.size() - 1).version());
       }
       version = v;
     }
     int wanted = version;
-    return all.stream().filter(m -> m.version() == wanted).findFirst().orElseThrow(() -> new IllegalArgumentException(
-        "Model '" + ref.name() + "' has no version " + wanted + " (versions v1..v" + all.get(all.size() - 1).version()
-            + ")"));
+    return all.stream().filter(m -> m.version() == wanted).findFirst()
+        .orElseThrow(() -> RegistryErrors.noVersion(ref.name(), wanted, all.get(all.size() - 1).version()));
   }
 
   private String known() {
@@ -333,7 +331,30 @@ public final class ModelRegistry {
   }
 
   private Dataset<Row> table(String where) {
-    return spark.read().format("delta").load(where);
+    return reading(where, () -> spark.read().format("delta").load(where));
+  }
+
+  private boolean exists(String table) {
+    return reading(table, () -> DeltaIO.exists(spark, table));
+  }
+
+  /** Runs {@code read} on {@code table}; Delta failing to read it becomes {@link RegistryErrors#damaged}. */
+  private <T> T reading(String table, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (LakemillException e) {
+      throw e;
+    } catch (Exception e) {
+      // Scala code throws checked exceptions (SparkException) undeclared.
+      long latest;
+      try {
+        latest = DeltaIO.latestVersion(spark, table);
+      } catch (RuntimeException listing) {
+        e.addSuppressed(listing);
+        latest = -1;
+      }
+      throw RegistryErrors.damaged(table, latest, e);
+    }
   }
 
   private static Row toRow(ModelVersion v) {

@@ -1,5 +1,7 @@
 package dev.lakemill.registry;
 
+import dev.lakemill.delta.TableErrors;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.error.Names;
 import java.util.List;
 import java.util.Map;
@@ -85,5 +87,46 @@ final class RegistryErrors {
   static String aliases(Map<String, Integer> aliases) {
     return aliases.isEmpty() ? "none" : new TreeMap<>(aliases).entrySet().stream()
         .map(e -> e.getKey() + "=v" + e.getValue()).collect(Collectors.joining(", "));
+  }
+
+  static LakemillException damaged(String table, long latest, Throwable cause) {
+    return TableErrors.damaged("model registry table", table, latest, cause);
+  }
+
+  static LakemillException registeredTwice(String ref, String table) {
+    return new LakemillException(LakemillException.Kind.DAMAGED_STATE, "Model " + ref + " was registered twice;"
+        + " the registry at " + table + " needs repair");
+  }
+
+  static LakemillException versionsTaken(String name, int attempts) {
+    return runFailed("Cannot register " + name + " after " + attempts + " attempts: every version number was taken"
+        + " by a concurrent registration");
+  }
+
+  static LakemillException interrupted(InterruptedException e) {
+    return new LakemillException(LakemillException.Kind.RUN_FAILED, "Interrupted while registering a model", e);
+  }
+
+  static LakemillException noModel(String name, String known) {
+    return invalid("No model named '" + name + "' is registered" + known + "; train one with a train step"
+        + " (register-as = " + name + ")");
+  }
+
+  static LakemillException noAlias(String name, String alias, Map<String, Integer> aliases, int latest) {
+    return invalid("Model '" + name + "' has no alias '" + alias + "' (aliases: " + (aliases.isEmpty() ? "none"
+        : aliases) + ", versions v1..v" + latest + "); promote one with: lakemill models promote " + name
+        + "@vN --alias " + alias);
+  }
+
+  static LakemillException noVersion(String name, int version, int latest) {
+    return invalid("Model '" + name + "' has no version " + version + " (versions v1..v" + latest + ")");
+  }
+
+  private static LakemillException invalid(String message) {
+    return new LakemillException(LakemillException.Kind.INVALID_INPUT, message);
+  }
+
+  private static LakemillException runFailed(String message) {
+    return new LakemillException(LakemillException.Kind.RUN_FAILED, message);
   }
 }

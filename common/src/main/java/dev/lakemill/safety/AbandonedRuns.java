@@ -120,8 +120,8 @@ public final class AbandonedRuns {
   /** True when an earlier start already recorded it (it stopped between the ledger write and the marker). */
   private boolean alreadyRecorded(LeaseHolder run) {
     RunLedger ledger = new RunLedger(spark, ledgerLocation);
-    return ledger.exists() && !ledger.runs().where(col("run_id").equalTo(run.runId())
+    return ledger.exists() && !ledger.runs(runs -> runs.where(col("run_id").equalTo(run.runId())
         .and(col("status").equalTo(RunRecord.ABANDONED))
-        .and(col("started_at").equalTo(Timestamp.from(run.started())))).isEmpty();
+        .and(col("started_at").equalTo(Timestamp.from(run.started())))).limit(1)).isEmpty();
   }
 }

@@ -31,6 +31,10 @@ final class LeaseErrors {
         + ". Check that the lakehouse root is writable", e);
   }
 
+  static RunLeaseException interrupted(InterruptedException e) {
+    return new RunLeaseException("Interrupted while waiting for a run lease", e);
+  }
+
   static String lost(Path lease, LeaseHolder other) {
     return "losing its lease " + lease + (other == null ? " (the file was removed)" : " to " + other.describe());
   }

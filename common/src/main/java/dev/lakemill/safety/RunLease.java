@@ -323,7 +323,7 @@ public final class RunLease implements AutoCloseable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RunLeaseException("Interrupted while waiting for a run lease", e);
+      throw LeaseErrors.interrupted(e);
     }
   }
 

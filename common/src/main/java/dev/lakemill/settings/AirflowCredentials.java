@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.error.Problem;
 import dev.lakemill.spec.SourceLocation;
 import java.nio.charset.StandardCharsets;
@@ -151,6 +152,6 @@ public final class AirflowCredentials {
   }
 
   private static PipelineConfigException invalid(SourceLocation at, String message) {
-    return new PipelineConfigException(List.of(new Problem("", at, message)));
+    return PipelineErrors.invalid(List.of(new Problem("", at, message)));
   }
 }

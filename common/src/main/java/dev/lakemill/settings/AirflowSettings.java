@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import dev.lakemill.error.Names;
 import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.error.Problem;
 import dev.lakemill.spec.SourceLocation;
 import java.net.URI;
@@ -110,7 +111,7 @@ public record AirflowSettings(
     Duration maxPoll = r.positive("max-poll-interval");
     Duration wait = r.positive("wait-timeout");
     if (!problems.isEmpty()) {
-      throw new PipelineConfigException(problems);
+      throw PipelineErrors.invalid(problems);
     }
     Path credentials = file == null || file.isBlank() ? null : baseDir.resolve(file);
     return new AirflowSettings(url, version, credentials, connect, request, attempts, backoff, maxBackoff, poll,
@@ -127,8 +128,7 @@ public record AirflowSettings(
     } catch (ConfigException e) {
       // falls through to the message below
     }
-    throw new IllegalArgumentException("Cannot use " + option + " '" + text + "': give a positive duration such as"
-        + " 30s, 10m or 2h");
+    throw PipelineErrors.badDuration(option, text);
   }
 
   /** The root URL joined with an absolute path, e.g. {@code /api/v2/dags/x}. */

@@ -1,5 +1,7 @@
 package dev.lakemill.settings;
 
+import dev.lakemill.error.PipelineErrors;
+
 /**
  * The Airflow major versions lakemill works with, and what differs between them: for generated DAG
  * files the import of the DAG class and the run-date template, for the REST client the API's paths
@@ -52,7 +54,7 @@ public enum AirflowVersion {
   /**
    * The version {@code lakemill dags generate --airflow} names.
    *
-   * @throws IllegalArgumentException for anything but {@code 2} or {@code 3}
+   * @throws dev.lakemill.error.LakemillException (invalid input) for anything but {@code 2} or {@code 3}
    */
   public static AirflowVersion parse(String major) {
     for (AirflowVersion v : values()) {
@@ -60,7 +62,7 @@ public enum AirflowVersion {
         return v;
       }
     }
-    throw new IllegalArgumentException("Cannot generate DAGs for Airflow '" + major + "': use --airflow 2 or --airflow 3");
+    throw PipelineErrors.unknownAirflow(major);
   }
 
   public int major() {

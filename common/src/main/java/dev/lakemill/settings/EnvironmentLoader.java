@@ -40,7 +40,7 @@ public final class EnvironmentLoader {
       DagSettings dags = config.hasPath("dags") ? dags(config.getConfig("dags")) : DagSettings.DEFAULTS;
       return new Environment(env, config.getString("lakehouse-root"), master, sparkConf, dags, lease(config));
     } catch (ConfigException e) {
-      throw new PipelineConfigException(List.of(PipelineConfigLoader.fromTypesafe(e, overlay, FIX)));
+      throw PipelineErrors.invalid(List.of(PipelineConfigLoader.fromTypesafe(e, overlay, FIX)));
     }
   }
 
@@ -55,7 +55,7 @@ public final class EnvironmentLoader {
     Path overlay = confDir.resolve(env + ".conf");
     for (Path p : List.of(base, overlay)) {
       if (!Files.isRegularFile(p)) {
-        throw new PipelineConfigException(List.of(new Problem("", new SourceLocation(p.toString(), 0),
+        throw PipelineErrors.invalid(List.of(new Problem("", new SourceLocation(p.toString(), 0),
             PipelineErrors.missingFile("environment config", "pass --conf <folder holding application.conf and "
                 + env + ".conf> or set LAKEMILL_CONF"))));
       }
@@ -67,7 +67,7 @@ public final class EnvironmentLoader {
           .resolve()
           .getConfig("lakemill");
     } catch (ConfigException e) {
-      throw new PipelineConfigException(List.of(PipelineConfigLoader.fromTypesafe(e, overlay, FIX)));
+      throw PipelineErrors.invalid(List.of(PipelineConfigLoader.fromTypesafe(e, overlay, FIX)));
     }
   }
 
@@ -96,7 +96,7 @@ public final class EnvironmentLoader {
       }
     }
     if (!problems.isEmpty()) {
-      throw new PipelineConfigException(problems);
+      throw PipelineErrors.invalid(problems);
     }
     return new DagSettings(
         block.hasPath("application-jar") ? block.getString("application-jar") : d.applicationJar(),
@@ -149,7 +149,7 @@ public final class EnvironmentLoader {
   }
 
   private static PipelineConfigException problem(ConfigValue at, String key, String message) {
-    return new PipelineConfigException(List.of(new Problem("lakemill.lease" + (key.isEmpty() ? "" : "." + key),
+    return PipelineErrors.invalid(List.of(new Problem("lakemill.lease" + (key.isEmpty() ? "" : "." + key),
         Origins.location(at.origin()), message)));
   }
 }

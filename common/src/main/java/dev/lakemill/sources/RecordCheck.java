@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.plan.SourcePlan;
 import dev.lakemill.spec.SourceFormat;
 import java.util.ArrayList;
@@ -127,7 +128,7 @@ public final class RecordCheck {
    * order, records in file order), its line and why it is bad, and how many there are. This reads the
    * source once more (a full scan) and the bad record's file up to that record.
    */
-  public IllegalStateException explain(Throwable failure) {
+  public LakemillException explain(Throwable failure) {
     try {
       // The parsed columns are part of the value so that every column is read, as in failing().
       Column value = struct(col(FILE), col(BAD), reason(), struct(columns()));
@@ -145,7 +146,7 @@ public final class RecordCheck {
       failure.addSuppressed(e);
     }
     return report(failure).map(r -> SourceErrors.badRecord(source.name(), display(r.path("file").asText()), null,
-        r.path("record").asText(), null, 0, failure)).orElseGet(() -> new IllegalStateException(failure));
+        r.path("record").asText(), null, 0, failure)).orElseGet(() -> SourceErrors.checkFailed(failure));
   }
 
   /** The parsed source with each record's file, file block and position in the block, for file order. */

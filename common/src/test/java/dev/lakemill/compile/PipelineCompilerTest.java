@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.check.Checks;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.MlStagePlan;
 import dev.lakemill.plan.PipelinePlan;
@@ -206,7 +207,7 @@ class PipelineCompilerTest {
     assertThat(StepSelection.select(plan, List.of(), "prepare")).containsExactly("prepare", "by-region");
     assertThat(StepSelection.select(plan, List.of("by-region"), "prepare")).containsExactly("prepare", "by-region");
     assertThatThrownBy(() -> StepSelection.select(plan, List.of("by-regoin"), null))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Unknown step 'by-regoin' in --steps; did you mean 'by-region'?");
   }
 }

@@ -3,6 +3,7 @@ package dev.lakemill.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakemill.error.LakemillException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,7 +26,7 @@ class RunIdsTest {
   @ValueSource(strings = {"it's mine", "a/b", "", "{{ run_id }}"})
   void rejectsIdsUnsafeInTablesAndPaths(String runId) {
     assertThatThrownBy(() -> RunIds.check(runId))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot use run id '" + runId + "': use up to 250 letters, digits and _ . : + - (Airflow run ids qualify)");
   }
 }

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakemill.airflow.rest.AirflowClient;
-import dev.lakemill.airflow.rest.AirflowException;
 import dev.lakemill.airflow.rest.AirflowHealth;
 import dev.lakemill.airflow.rest.AirflowIds;
 import dev.lakemill.airflow.rest.DagImportError;
 import dev.lakemill.airflow.rest.DagRun;
 import dev.lakemill.airflow.rest.TaskInstance;
-import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.settings.AirflowCredentials;
 import dev.lakemill.settings.AirflowSettings;
 import java.io.PrintStream;
@@ -83,7 +81,10 @@ final class AirflowCommand {
     }
   }
 
-  /** Builds the client, runs, and maps failures to exit codes. */
+  /**
+   * Builds the client and runs. Failures go to {@link Lakemill}: an {@link dev.lakemill.airflow.rest.AirflowException}
+   * exits 4 when Airflow is unreachable or does not answer in time, else 1.
+   */
   abstract static class Subcommand implements Callable<Integer> {
     @Mixin
     Options options;
@@ -98,16 +99,7 @@ final class AirflowCommand {
 
     @Override
     public Integer call() {
-      try {
-        AirflowClient client = options.client(overrides());
-        return run(client, System.out);
-      } catch (PipelineConfigException | IllegalArgumentException e) {
-        System.err.println(e.getMessage());
-        return Lakemill.INVALID;
-      } catch (AirflowException e) {
-        System.err.println(e.getMessage());
-        return e.unreachable() ? Lakemill.UNREACHABLE : Lakemill.RUN_FAILED;
-      }
+      return run(options.client(overrides()), System.out);
     }
   }
 
@@ -199,8 +191,7 @@ final class AirflowCommand {
           n = null;
         }
         if (n == null || !n.isObject()) {
-          throw new IllegalArgumentException("Cannot use --conf-json '" + confJson + "': give a JSON object such as"
-              + " '{\"rows\": 2000}'");
+          throw CliErrors.badConfJson(confJson);
         }
         conf.putAll(JSON.convertValue(n, LinkedHashMap.class));
       }

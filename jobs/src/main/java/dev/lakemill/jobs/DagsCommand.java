@@ -59,18 +59,10 @@ final class DagsCommand {
 
     @Override
     public Integer call() {
-      DagGenerator generator;
-      Environment environment;
-      List<Path> files;
-      try {
-        AirflowVersion version = AirflowVersion.parse(airflow);
-        environment = EnvironmentLoader.load(PipelineOptions.confDir(conf), env);
-        generator = new DagGenerator(environment.dags(), version);
-        files = pipelineFiles();
-      } catch (PipelineConfigException | IllegalArgumentException e) {
-        System.err.println(e.getMessage());
-        return Lakemill.INVALID;
-      }
+      AirflowVersion version = AirflowVersion.parse(airflow);
+      Environment environment = EnvironmentLoader.load(PipelineOptions.confDir(conf), env);
+      DagGenerator generator = new DagGenerator(environment.dags(), version);
+      List<Path> files = pipelineFiles();
       List<String> errors = new ArrayList<>();
       Map<Path, DagGenerator.DagFile> dags = new LinkedHashMap<>();
       Compiler compiler = Checks.compiler();
@@ -120,7 +112,7 @@ final class DagsCommand {
             throw new UncheckedIOException(e);
           }
           if (expanded.isEmpty()) {
-            throw new IllegalArgumentException(DagErrors.noPipelineFiles(input.toString()));
+            throw DagErrors.noPipelineFiles(input.toString());
           }
         }
         for (Path file : expanded) {

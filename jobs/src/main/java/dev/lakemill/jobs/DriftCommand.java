@@ -7,7 +7,6 @@ import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.drift.HistoryEntry;
 import dev.lakemill.drift.spark.DriftHistory;
 import dev.lakemill.engine.SparkSessions;
-import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.PipelinePlan;
@@ -27,13 +26,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "drift", mixinStandardHelpOptions = true, description = "Inspect the history of drift steps.",
     subcommands = {DriftCommand.History.class})
 final class DriftCommand {
-  /** Thrown for a command line that cannot work; exit code 2. */
-  static final class Invalid extends RuntimeException {
-    Invalid(String message) {
-      super(message);
-    }
-  }
-
   @Command(name = "history", mixinStandardHelpOptions = true,
       description = "The drift trend per run date of a pipeline's drift steps: dataset verdict, drifted share,"
           + " on-drift action, and each column's value (* drifted).")
@@ -54,20 +46,11 @@ final class DriftCommand {
 
     @Override
     public Integer call() {
-      Environment env;
-      PipelinePlan plan = null;
-      try {
-        env = options.environment();
-        if (last < 1) {
-          throw new Invalid("Cannot use --last " + last + ": give the number of run dates to show, e.g. --last 14");
-        }
-        if (Files.isRegularFile(Path.of(pipeline))) {
-          plan = compile(Path.of(pipeline), env, options.params);
-        }
-      } catch (PipelineConfigException | Invalid e) {
-        System.err.println(e.getMessage());
-        return Lakemill.INVALID;
+      Environment env = options.environment();
+      if (last < 1) {
+        throw CliErrors.badLast(last);
       }
+      PipelinePlan plan = Files.isRegularFile(Path.of(pipeline)) ? compile(Path.of(pipeline), env, options.params) : null;
       SparkSession spark = SparkSessions.create(env, "lakemill drift history");
       try {
         if (plan == null) {
@@ -81,9 +64,6 @@ final class DriftCommand {
         }
         System.out.print(out);
         return Lakemill.OK;
-      } catch (PipelineConfigException | Invalid e) {
-        System.err.println(e.getMessage());
-        return Lakemill.INVALID;
       } finally {
         spark.stop();
       }
@@ -99,8 +79,7 @@ final class DriftCommand {
       List<DriftStepPlan> steps = plan.steps().stream().filter(s -> s instanceof DriftStepPlan)
           .map(s -> (DriftStepPlan) s).toList();
       if (steps.isEmpty()) {
-        throw new Invalid("Pipeline " + plan.pipeline() + " (" + plan.file() + ") has no drift step, so no drift"
-            + " history; add a step with type = drift");
+        throw CliErrors.noDriftStep(plan.pipeline(), plan.file());
       }
       return steps;
     }
@@ -109,17 +88,14 @@ final class DriftCommand {
     private static Path fileOfLastRun(SparkSession spark, Environment env, String name) {
       String root = PipelineCompiler.resolveRoot(env.lakehouseRoot());
       RunLedger ledger = new RunLedger(spark, root + "/" + PipelinePlan.LEDGER_FOLDER);
-      List<Row> runs = !ledger.exists() ? List.of() : ledger.runs().where(col("pipeline").equalTo(name))
-          .orderBy(col("started_at").desc()).select("pipeline_file").limit(1).collectAsList();
+      List<Row> runs = !ledger.exists() ? List.of() : ledger.runs(all -> all.where(col("pipeline").equalTo(name))
+          .orderBy(col("started_at").desc()).select("pipeline_file").limit(1));
       if (runs.isEmpty()) {
-        throw new Invalid("Cannot find pipeline '" + name + "': it is not a file, and the ledger at " + root
-            + " has no run of a pipeline with that name; pass the pipeline file, e.g. lakemill drift history"
-            + " pipeline-defs/churn-nightly.conf");
+        throw CliErrors.unknownPipeline(name, root);
       }
       Path file = Path.of(runs.get(0).getString(0));
       if (!Files.isRegularFile(file)) {
-        throw new Invalid("Cannot read pipeline file " + file + ", which the latest run of '" + name + "' recorded"
-            + " (it is relative to where that run started); pass the pipeline file instead");
+        throw CliErrors.recordedFileGone(file.toString(), name);
       }
       return file;
     }

@@ -4,13 +4,11 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.engine.SparkSessions;
-import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -31,13 +29,10 @@ final class HistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Environment env;
-    try {
-      env = options.environment();
-    } catch (PipelineConfigException e) {
-      System.err.println(e.getMessage());
-      return Lakemill.INVALID;
+    if (limit < 1) {
+      throw CliErrors.badLimit(limit);
     }
+    Environment env = options.environment();
     String root = env.lakehouseRoot();
     SparkSession spark = SparkSessions.create(env, "lakemill history");
     try {
@@ -54,14 +49,11 @@ final class HistoryCommand implements Callable<Integer> {
   }
 
   static String render(RunLedger ledger, String pipeline, int limit) {
-    Dataset<Row> runs = ledger.runs();
-    if (pipeline != null) {
-      runs = runs.where(col("pipeline").equalTo(pipeline));
-    }
-    List<Row> recent = runs.orderBy(col("started_at").desc()).limit(limit).collectAsList();
+    List<Row> recent = ledger.runs(runs -> (pipeline == null ? runs : runs.where(col("pipeline").equalTo(pipeline)))
+        .orderBy(col("started_at").desc()).limit(limit));
     Object[] runIds = recent.stream().map(r -> r.getAs("run_id")).distinct().toArray();
-    List<Row> steps = ledger.steps().where(col("run_id").isin(runIds))
-        .orderBy(col("started_at"), col("position")).collectAsList();
+    List<Row> steps = ledger.steps(all -> all.where(col("run_id").isin(runIds))
+        .orderBy(col("started_at"), col("position")));
     StringBuilder out = new StringBuilder();
     for (Row run : recent) {
       String id = run.getAs("run_id");

@@ -1,12 +1,23 @@
 package dev.lakemill.jobs;
 
 import dev.lakemill.LakemillVersion;
+import dev.lakemill.error.LakemillException;
+import java.io.PrintStream;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code lakemill} command line, also the spark-submit main class. Exit codes: 0 success, 1 a
- * run failed, 2 an invalid pipeline or command line, 4 Airflow unreachable.
+ * The {@code lakemill} command line, also the spark-submit main class. The one place that turns
+ * exceptions into exit codes: 0 success, 1 a run failed, 2 an invalid pipeline, config or command
+ * line, 3 damaged state (ledger, registry, lakehouse), 4 Airflow unreachable, 70 a lakemill bug.
+ * A {@link LakemillException} prints its message; anything else is a bug and prints one line. The
+ * stack trace goes to the log (logger {@code dev.lakemill.jobs.Lakemill}), and to the terminal with
+ * {@code --debug} or {@code LAKEMILL_DEBUG=1}.
  */
 @Command(
     name = "lakemill",
@@ -17,9 +28,19 @@ import picocli.CommandLine.Command;
         ReproduceCommand.class, VacuumCommand.class, DagsCommand.class, AirflowCommand.class, DriftCommand.class})
 public final class Lakemill {
   public static final int OK = 0;
-  public static final int RUN_FAILED = 1;
-  public static final int INVALID = 2;
-  public static final int UNREACHABLE = 4;
+  public static final int RUN_FAILED = LakemillException.Kind.RUN_FAILED.exitCode();
+  public static final int INVALID = LakemillException.Kind.INVALID_INPUT.exitCode();
+  public static final int DAMAGED = LakemillException.Kind.DAMAGED_STATE.exitCode();
+  public static final int UNREACHABLE = LakemillException.Kind.EXTERNAL_SERVICE.exitCode();
+  public static final int INTERNAL = LakemillException.Kind.INTERNAL.exitCode();
+  /** Set to {@code 1} to print stack traces, like {@code --debug}. */
+  public static final String DEBUG_VARIABLE = "LAKEMILL_DEBUG";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Lakemill.class);
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT,
+      description = "Print the stack trace of an error (also: environment variable LAKEMILL_DEBUG=1).")
+  boolean debug;
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -27,9 +48,45 @@ public final class Lakemill {
 
   /** Runs the command line and returns its exit code (tests call this instead of main). */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Lakemill());
-    cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? INVALID : RUN_FAILED);
-    return cli.execute(args);
+    return execute(System.getenv(), args);
+  }
+
+  static int execute(Map<String, String> environment, String... args) {
+    return commandLine(environment).execute(args);
+  }
+
+  /** The command line with its exception handling; {@code environment} holds {@code LAKEMILL_DEBUG}. */
+  static CommandLine commandLine(Map<String, String> environment) {
+    Lakemill root = new Lakemill();
+    CommandLine cli = new CommandLine(root);
+    boolean debugByEnvironment = "1".equals(environment.get(DEBUG_VARIABLE));
+    cli.setExecutionExceptionHandler((e, command, parsed) -> report(e, root.debug || debugByEnvironment, System.err));
+    cli.setExitCodeExceptionMapper(Lakemill::exitCode);
+    return cli;
+  }
+
+  /** Prints {@code e} as the user should see it and returns its exit code. */
+  static int report(Exception e, boolean debug, PrintStream err) {
+    if (e instanceof LakemillException known) {
+      err.println(known.getMessage());
+      LOG.debug("{} (exit code {})", known.kind(), known.exitCode(), known);
+    } else {
+      err.println("lakemill: internal error: " + e.getClass().getName() + (e.getMessage() == null ? ""
+          : ": " + e.getMessage().strip().lines().findFirst().orElse("")) + ". This is a bug in lakemill; rerun"
+          + " with --debug for the stack trace and report it");
+      LOG.error("Internal error", e);
+    }
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    return exitCode(e);
+  }
+
+  static int exitCode(Throwable e) {
+    if (e instanceof CommandLine.ParameterException) {
+      return INVALID;
+    }
+    return e instanceof LakemillException known ? known.exitCode() : INTERNAL;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -2,7 +2,6 @@ package dev.lakemill.jobs;
 
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.engine.SparkSessions;
-import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.settings.Environment;
@@ -26,8 +25,8 @@ final class ModelsCommand {
   private static final String CHAMPION = "champion";
 
   /**
-   * Loads the environment, opens the registry at {@code <lakehouse root>/_lakemill} in its own
-   * SparkSession (stopped at the end), and turns {@link ModelsView.Invalid} into exit code 2.
+   * Loads the environment and opens the registry at {@code <lakehouse root>/_lakemill} in its own
+   * SparkSession (stopped at the end). Errors go to {@link Lakemill}, which prints them.
    */
   abstract static class Subcommand implements Callable<Integer> {
     @Mixin
@@ -41,24 +40,12 @@ final class ModelsCommand {
 
     @Override
     public Integer call() {
-      Environment env;
-      try {
-        env = options.environment();
-        check();
-      } catch (PipelineConfigException | ModelsView.Invalid e) {
-        System.err.println(e.getMessage());
-        return Lakemill.INVALID;
-      }
+      Environment env = options.environment();
+      check();
       String location = PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER;
       SparkSession spark = SparkSessions.create(env, "lakemill models");
       try {
         return run(new ModelRegistry(spark, location));
-      } catch (ModelsView.Invalid e) {
-        System.err.println(e.getMessage());
-        return Lakemill.INVALID;
-      } catch (RuntimeException e) {
-        System.err.println("Cannot use the model registry at " + location + ": " + e);
-        return Lakemill.RUN_FAILED;
       } finally {
         spark.stop();
       }

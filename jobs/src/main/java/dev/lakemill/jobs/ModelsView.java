@@ -7,7 +7,6 @@ import dev.lakemill.registry.AliasState;
 import dev.lakemill.registry.ModelLifecycle;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
-import dev.lakemill.registry.RegistryException;
 import dev.lakemill.registry.TuningResult;
 import dev.lakemill.registry.Validation;
 import java.time.Instant;
@@ -20,14 +19,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * What the {@code lakemill models} subcommands print. Each method takes the registry and returns the
  * text to print; lookups and changes go through {@link ModelLifecycle}, which holds the registry's
- * rules. A user error (unknown model, version or alias, bad syntax, a refused change) throws
- * {@link Invalid}, whose message says what is wrong and how to fix it.
+ * rules. A user error (unknown model, version or alias, bad syntax, a refused change) throws the
+ * registry's {@link dev.lakemill.registry.RegistryException} (exit code 2), whose message says what is
+ * wrong and how to fix it.
  */
 final class ModelsView {
   static final String PROMOTE_REASON = "promoted from the command line";
@@ -36,13 +35,6 @@ final class ModelsView {
   static final String UNARCHIVE_REASON = "unarchived from the command line";
 
   private static final String INDENT = " ".repeat(15);
-
-  /** A mistake on the command line or a reference to something not in the registry: exit code 2. */
-  static final class Invalid extends RuntimeException {
-    Invalid(String message) {
-      super(message);
-    }
-  }
 
   /** The answer of {@code as-of}: the version, or 0 when the alias pointed nowhere then. */
   record AsOf(int version, String text) {}
@@ -70,7 +62,7 @@ final class ModelsView {
 
   /** Every field of one version, the aliases pointing at it now, whether it is archived, its validations. */
   static String show(ModelRegistry registry, String reference) {
-    ModelLifecycle.Resolved resolved = rules(() -> new ModelLifecycle(registry).resolve(reference, true));
+    ModelLifecycle.Resolved resolved = new ModelLifecycle(registry).resolve(reference, true);
     ModelVersion v = resolved.version();
     String pointing = resolved.state().aliases().entrySet().stream().filter(e -> e.getValue() == v.version())
         .map(Map.Entry::getKey).sorted().collect(Collectors.joining(", "));
@@ -115,7 +107,7 @@ final class ModelsView {
 
   /** Versions and alias/archive events of one model, in time order, then the aliases now. */
   static String history(ModelRegistry registry, String name) {
-    List<ModelVersion> versions = rules(() -> new ModelLifecycle(registry).versions(name));
+    List<ModelVersion> versions = new ModelLifecycle(registry).versions(name);
     Map<Integer, Validation> lastValidation = new TreeMap<>();
     registry.validations(name).forEach(x -> lastValidation.put(x.version(), x));
     record Line(Instant at, String text) {}
@@ -144,7 +136,7 @@ final class ModelsView {
   /** Points {@code alias} at the version {@code reference} names; the registry refuses archived versions. */
   static String promote(ModelRegistry registry, String reference, String alias, String reason, Instant at) {
     String why = reason == null ? PROMOTE_REASON : reason;
-    ModelLifecycle.AliasMove move = rules(() -> new ModelLifecycle(registry).promote(reference, alias, at, why));
+    ModelLifecycle.AliasMove move = new ModelLifecycle(registry).promote(reference, alias, at, why);
     if (!move.recorded()) {
       return move.name() + "@" + alias + " is already v" + move.to() + "; nothing recorded\n";
     }
@@ -155,13 +147,13 @@ final class ModelsView {
   /** Moves {@code alias} back to the version it pointed to before its current one. */
   static String rollback(ModelRegistry registry, String name, String alias, String reason, Instant at) {
     String why = reason == null ? ROLLBACK_REASON : reason;
-    ModelLifecycle.AliasMove move = rules(() -> new ModelLifecycle(registry).rollback(name, alias, at, why));
+    ModelLifecycle.AliasMove move = new ModelLifecycle(registry).rollback(name, alias, at, why);
     return name + "@" + alias + ": v" + move.from() + " -> v" + move.to() + " (" + why + ")\n";
   }
 
   /** The version {@code alias} pointed to at {@code at}, or version 0 and a sentence saying there was none. */
   static AsOf asOf(ModelRegistry registry, String name, String alias, Instant at) {
-    int v = rules(() -> new ModelLifecycle(registry).versionAt(name, alias, at));
+    int v = new ModelLifecycle(registry).versionAt(name, alias, at);
     if (v == 0) {
       return new AsOf(0, name + "@" + alias + " pointed to no version at " + at + "\n");
     }
@@ -171,7 +163,7 @@ final class ModelsView {
   /** Archives ({@code archive}) or unarchives the version {@code reference} names. */
   static String archive(ModelRegistry registry, String reference, boolean archive, String reason, Instant at) {
     String why = reason != null ? reason : archive ? ARCHIVE_REASON : UNARCHIVE_REASON;
-    ModelLifecycle.Archiving done = rules(() -> new ModelLifecycle(registry).archive(reference, archive, at, why));
+    ModelLifecycle.Archiving done = new ModelLifecycle(registry).archive(reference, archive, at, why);
     String ref = done.version().ref();
     if (!done.recorded()) {
       return ref + " is " + (archive ? "already" : "not") + " archived; nothing recorded\n";
@@ -186,17 +178,7 @@ final class ModelsView {
     try {
       return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new Invalid("Cannot read --at '" + text + "': write an ISO-8601 instant such as 2026-11-01T00:00:00Z"
-          + " (or +01:00 for an offset) or a date such as 2026-11-01 (start of the day, UTC)");
-    }
-  }
-
-  /** The registry's answer; its refusals (unknown names, broken rules) are command-line mistakes: exit code 2. */
-  private static <T> T rules(Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (RegistryException e) {
-      throw new Invalid(e.getMessage());
+      throw CliErrors.badInstant(text);
     }
   }
 

@@ -7,13 +7,13 @@ import dev.lakemill.compile.StepSelection;
 import dev.lakemill.engine.PipelineRunner;
 import dev.lakemill.engine.RunOptions;
 import dev.lakemill.engine.SparkSessions;
-import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -48,28 +48,18 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PlanRenderer.Format f;
-    try {
-      f = PlanRenderer.Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      System.err.println("Unknown --format '" + format + "'; use text, json, mermaid or dot");
-      return Lakemill.INVALID;
+    PlanRenderer.Format f = Arrays.stream(PlanRenderer.Format.values()).filter(v -> v.name().equalsIgnoreCase(format))
+        .findFirst().orElseThrow(() -> CliErrors.unknownFormat(format));
+    Compiler compiler = Checks.compiler();
+    var spec = compiler.validate(file, options.params);
+    Environment env = options.environment();
+    PipelinePlan plan = compiler.compile(spec, env);
+    RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
+    System.out.print(PlanRenderer.render(plan, f));
+    if (f == PlanRenderer.Format.TEXT) {
+      System.out.print(status(plan, env, runOptions));
     }
-    try {
-      Compiler compiler = Checks.compiler();
-      var spec = compiler.validate(file, options.params);
-      Environment env = options.environment();
-      PipelinePlan plan = compiler.compile(spec, env);
-      RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
-      System.out.print(PlanRenderer.render(plan, f));
-      if (f == PlanRenderer.Format.TEXT) {
-        System.out.print(status(plan, env, runOptions));
-      }
-      return Lakemill.OK;
-    } catch (PipelineConfigException | IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      return Lakemill.INVALID;
-    }
+    return Lakemill.OK;
   }
 
   /** RUN or SKIP per step, with the reason. */

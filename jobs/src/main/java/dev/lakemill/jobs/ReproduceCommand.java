@@ -2,7 +2,6 @@ package dev.lakemill.jobs;
 
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.engine.SparkSessions;
-import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.ops.Reproducer;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.ProblemType;
@@ -33,35 +32,18 @@ final class ReproduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelRef ref = ModelRef.parse(model).orElse(null);
-    if (ref == null) {
-      System.err.println("Cannot use '" + model + "': write name@vN or name@alias, e.g. churn@v3");
-      return Lakemill.INVALID;
-    }
-    Environment env;
-    try {
-      env = options.environment();
-    } catch (PipelineConfigException e) {
-      System.err.println(e.getMessage());
-      return Lakemill.INVALID;
-    }
+    ModelRef ref = ModelRef.parse(model).orElseThrow(() -> CliErrors.badModelReference(model));
+    Environment env = options.environment();
     SparkSession spark = SparkSessions.create(env, "lakemill reproduce");
     try {
       ModelRegistry registry = new ModelRegistry(spark,
           PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER);
-      ModelVersion original;
-      Reproducer.Reproduced again;
-      try {
-        original = registry.resolve(ref);
-        System.out.printf("reproducing %s: %s on %s@v%d, holdout v%d, %s%n", original.ref(),
-            original.estimatorClass().substring(original.estimatorClass().lastIndexOf('.') + 1), original.dataInput(),
-            original.dataVersion() == null ? -1 : original.dataVersion().version(), original.holdoutVersion(),
-            original.split());
-        again = new Reproducer(spark).reproduce(original, env);
-      } catch (IllegalArgumentException e) {
-        System.err.println(e.getMessage());
-        return Lakemill.INVALID;
-      }
+      ModelVersion original = registry.resolve(ref);
+      System.out.printf("reproducing %s: %s on %s@v%d, holdout v%d, %s%n", original.ref(),
+          original.estimatorClass().substring(original.estimatorClass().lastIndexOf('.') + 1), original.dataInput(),
+          original.dataVersion() == null ? -1 : original.dataVersion().version(), original.holdoutVersion(),
+          original.split());
+      Reproducer.Reproduced again = new Reproducer(spark).reproduce(original, env);
       System.out.print(render(original, again.metrics()));
       return Lakemill.OK;
     } finally {

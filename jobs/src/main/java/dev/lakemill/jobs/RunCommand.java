@@ -9,7 +9,6 @@ import dev.lakemill.engine.RunListener;
 import dev.lakemill.engine.RunOptions;
 import dev.lakemill.engine.RunResult;
 import dev.lakemill.engine.SparkSessions;
-import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.StepRecord;
@@ -17,7 +16,6 @@ import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.StepPlan;
 import dev.lakemill.safety.RunGuard;
-import dev.lakemill.safety.RunLeaseException;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.settings.LeaseSettings;
 import java.io.PrintStream;
@@ -74,43 +72,24 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PipelinePlan plan;
-    Set<String> selected;
-    RunOptions runOptions;
-    DriftTrigger trigger;
-    String id;
-    Environment env;
-    try {
-      if (resume != null && (runId != null || !steps.isEmpty() || from != null)) {
-        throw new IllegalArgumentException("--resume picks the run and its steps itself: do not combine it with --run-id,"
-            + " --steps or --from");
-      }
-      env = options.environment();
-      plan = Checks.compiler().compile(file, options.params, env);
-      selected = StepSelection.select(plan, steps, from);
-      runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
-      trigger = plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)
-          ? AirflowDriftTrigger.configured(PipelineOptions.confDir(options.conf), options.env, System.getenv())
-              .orElse(DriftTrigger.NOT_CONFIGURED)
-          : DriftTrigger.NOT_CONFIGURED;
-      id = runId == null ? RunIds.generate() : RunIds.check(runId);
-      if (waitForLease && noWait) {
-        throw new IllegalArgumentException("Use --wait or --no-wait, not both");
-      }
-    } catch (PipelineConfigException | IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      return Lakemill.INVALID;
+    if (resume != null && (runId != null || !steps.isEmpty() || from != null)) {
+      throw CliErrors.resumeWithSelection();
+    }
+    Environment env = options.environment();
+    PipelinePlan plan = Checks.compiler().compile(file, options.params, env);
+    Set<String> selected = StepSelection.select(plan, steps, from);
+    RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
+    DriftTrigger trigger = plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)
+        ? AirflowDriftTrigger.configured(PipelineOptions.confDir(options.conf), options.env, System.getenv())
+            .orElse(DriftTrigger.NOT_CONFIGURED)
+        : DriftTrigger.NOT_CONFIGURED;
+    String id = runId == null ? RunIds.generate() : RunIds.check(runId);
+    if (waitForLease && noWait) {
+      throw CliErrors.waitAndNoWait();
     }
     PrintStream out = System.out;
-    RunGuard guard;
-    try {
-      guard = RunGuard.acquire(plan, id, selected, env,
-          waitForLease ? LeaseSettings.OnBusy.WAIT : noWait ? LeaseSettings.OnBusy.FAIL : null, out::println);
-    } catch (RunLeaseException e) {
-      System.err.println(e.getMessage());
-      return Lakemill.RUN_FAILED;
-    }
-    try (guard) {
+    try (RunGuard guard = RunGuard.acquire(plan, id, selected, env,
+        waitForLease ? LeaseSettings.OnBusy.WAIT : noWait ? LeaseSettings.OnBusy.FAIL : null, out::println)) {
       SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline());
       try {
         PipelineRunner runner = new PipelineRunner(spark, trigger).stopOn(guard.start(spark));
@@ -118,12 +97,8 @@ final class RunCommand implements Callable<Integer> {
           Optional<RunLedger.Resumable> resumable = new RunLedger(spark, plan.ledgerLocation())
               .resumable(plan.pipeline(), resume.isEmpty() ? null : resume);
           if (resumable.isEmpty()) {
-            System.err.println(resume.isEmpty()
-                ? "Nothing to resume: the ledger at " + plan.ledgerLocation() + " has no run of pipeline "
-                    + plan.pipeline()
-                : "Cannot resume run " + resume + ": the ledger at " + plan.ledgerLocation() + " has no run " + resume
-                    + " of pipeline " + plan.pipeline() + " (lakemill history lists the runs)");
-            return Lakemill.INVALID;
+            throw resume.isEmpty() ? CliErrors.nothingToResume(plan.ledgerLocation(), plan.pipeline())
+                : CliErrors.noSuchRun(resume, plan.ledgerLocation(), plan.pipeline());
           }
           RunLedger.Resumable r = resumable.get();
           selected = new LinkedHashSet<>();

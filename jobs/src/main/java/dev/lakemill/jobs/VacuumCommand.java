@@ -2,7 +2,6 @@ package dev.lakemill.jobs;
 
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.engine.SparkSessions;
-import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.ops.Vacuum;
 import dev.lakemill.settings.Environment;
 import java.util.List;
@@ -30,16 +29,9 @@ final class VacuumCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (retainHours < 0) {
-      System.err.println("Cannot use --retain-hours " + retainHours + ": give 0 or more hours");
-      return Lakemill.INVALID;
+      throw CliErrors.badRetainHours(retainHours);
     }
-    Environment env;
-    try {
-      env = options.environment();
-    } catch (PipelineConfigException e) {
-      System.err.println(e.getMessage());
-      return Lakemill.INVALID;
-    }
+    Environment env = options.environment();
     String root = PipelineCompiler.resolveRoot(env.lakehouseRoot());
     SparkSession spark = SparkSessions.create(env, "lakemill vacuum");
     try {

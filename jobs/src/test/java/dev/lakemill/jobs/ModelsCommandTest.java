@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.GateResult;
 import dev.lakemill.registry.ModelRegistry;
@@ -239,7 +240,7 @@ class ModelsCommandTest {
     assertThat(state.aliases()).isEqualTo(Map.of("champion", 1));
     assertThat(state.previous()).isEmpty();
     assertThatThrownBy(() -> ModelsView.rollback(registry, "churn", "champion", null, T4))
-        .isInstanceOf(ModelsView.Invalid.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot roll back churn@champion: it has no previous version (v1 is the only one left on its"
             + " history); promote another version instead: lakemill models promote churn@vN --alias champion");
     assertThatThrownBy(() -> ModelsView.rollback(registry, "churn", "champoin", null, T4))
@@ -249,7 +250,7 @@ class ModelsCommandTest {
     ModelsView.promote(registry, "churn@v3", "champion", null, T4);
     ModelsView.archive(registry, "churn@v1", true, "superseded", T4.plusSeconds(1));
     assertThatThrownBy(() -> ModelsView.rollback(registry, "churn", "champion", null, T5))
-        .isInstanceOf(ModelsView.Invalid.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot roll back churn@champion to v1: it is archived; unarchive it first with: lakemill models"
             + " unarchive churn@v1");
     state = registry.state("churn");
@@ -266,14 +267,14 @@ class ModelsCommandTest {
     out.add(ModelsView.archive(registry, "churn@v1", true, null, T1));
     out.add(ModelsView.archive(registry, "churn@v1", true, null, T1.plusSeconds(1)));
     assertThatThrownBy(() -> ModelsView.promote(registry, "churn@v1", "champion", null, T2))
-        .isInstanceOf(ModelsView.Invalid.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot promote churn@v1: it is archived; unarchive it first with: lakemill models unarchive"
             + " churn@v1");
     out.add(ModelsView.archive(registry, "churn@v1", false, "needed again", T3));
     out.add(ModelsView.archive(registry, "churn@v1", false, null, T3.plusSeconds(1)));
     out.add(ModelsView.promote(registry, "churn@v1", "champion", null, T4));
     assertThatThrownBy(() -> ModelsView.archive(registry, "churn@champion", true, null, T5))
-        .isInstanceOf(ModelsView.Invalid.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot archive churn@v1: it is churn@champion now; promote another version to that alias (or roll"
             + " it back) first");
 
@@ -337,7 +338,7 @@ class ModelsCommandTest {
   }
 
   static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
-    assertThatThrownBy(call).isInstanceOf(ModelsView.Invalid.class).hasMessage(message);
+    assertThatThrownBy(call).isInstanceOf(LakemillException.class).hasMessage(message);
   }
 
   /** Exercises ModelRegistry.register's MERGE-based allocation: versions must be unique and gap-free. */

@@ -1,19 +1,24 @@
 package dev.lakemill.airflow.dags;
 
+import dev.lakemill.error.LakemillException;
 import java.util.Collection;
 
 /** The user-facing messages of DAG generation: what is wrong, the offending value and the fix. */
 public final class DagErrors {
   private DagErrors() {}
 
-  public static String missingSetting(String key, String what) {
-    return "Cannot generate DAGs: lakemill.dags." + key + " is not set; set it in application.conf or the"
-        + " environment overlay to " + what;
+  public static LakemillException missingSetting(String key, String what) {
+    return invalid("Cannot generate DAGs: lakemill.dags." + key + " is not set; set it in application.conf or the"
+        + " environment overlay to " + what);
   }
 
-  public static String noPipelineFiles(String folder) {
-    return folder + ": Cannot find pipeline files: the folder holds no *.conf file; pass a folder of pipeline files"
-        + " or the files themselves";
+  public static LakemillException noPipelineFiles(String folder) {
+    return invalid(folder + ": Cannot find pipeline files: the folder holds no *.conf file; pass a folder of pipeline files"
+        + " or the files themselves");
+  }
+
+  private static LakemillException invalid(String message) {
+    return new LakemillException(LakemillException.Kind.INVALID_INPUT, message);
   }
 
   public static String sameDagId(String dagId, Collection<String> files) {

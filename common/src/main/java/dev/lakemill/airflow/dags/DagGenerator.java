@@ -45,15 +45,15 @@ public final class DagGenerator {
   /** A generated DAG file: its dag_id, file name ({@code <dag_id>.py}) and Python source. */
   public record DagFile(String dagId, String fileName, String source) {}
 
-  /** @throws IllegalArgumentException when the settings lack the application jar or the pipelines folder */
+  /** @throws dev.lakemill.error.LakemillException when the settings lack the application jar or the pipelines folder */
   public DagGenerator(DagSettings settings, AirflowVersion airflow) {
     if (settings.applicationJar().isBlank()) {
-      throw new IllegalArgumentException(DagErrors.missingSetting("application-jar",
-          "the lakemill-jobs jar as spark-submit on the Airflow worker sees it"));
+      throw DagErrors.missingSetting("application-jar",
+          "the lakemill-jobs jar as spark-submit on the Airflow worker sees it");
     }
     if (settings.pipelinesDir().isBlank()) {
-      throw new IllegalArgumentException(DagErrors.missingSetting("pipelines-dir",
-          "the folder the pipeline files are deployed to, as the Spark driver sees it"));
+      throw DagErrors.missingSetting("pipelines-dir",
+          "the folder the pipeline files are deployed to, as the Spark driver sees it");
     }
     this.settings = settings;
     this.airflow = airflow;

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p>Triggering is safe to retry: every run gets its own run id ({@link AirflowIds#newRunId}), and a 409
  * for that id is accepted when the existing run has the same conf (an earlier attempt whose answer was
- * lost). A paused DAG fails the trigger with {@link AirflowException.Kind#DAG_PAUSED} unless the caller
+ * lost). A paused DAG fails the trigger with {@link AirflowException.Failure#DAG_PAUSED} unless the caller
  * asks to unpause it, because a run on a paused DAG stays queued forever. Every failure is an
  * {@link AirflowException}.
  */
@@ -101,7 +101,7 @@ public final class AirflowClient {
     try {
       return DagRun.from(http.call("POST", dagPath(dagId) + "/dagRuns", body));
     } catch (AirflowException e) {
-      if (e.kind() != AirflowException.Kind.HTTP || e.status() != 409) {
+      if (e.failure() != AirflowException.Failure.HTTP || e.status() != 409) {
         throw e;
       }
       return existingTwin(dagId, runId, conf, e);
@@ -114,7 +114,7 @@ public final class AirflowClient {
     try {
       existing = run(dagId, runId);
     } catch (AirflowException e) {
-      if (e.kind() == AirflowException.Kind.HTTP && e.status() == 404) {
+      if (e.failure() == AirflowException.Failure.HTTP && e.status() == 404) {
         throw AirflowErrors.duplicateWithoutRun(conflict.getMessage(), dagId, runId);
       }
       throw e;

@@ -3,6 +3,7 @@ package dev.lakemill.airflow.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.settings.AirflowCredentials;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,7 +33,7 @@ final class AirflowErrors {
     String detail = detail(body);
     String message = "Airflow " + method + " " + path + " failed with HTTP " + status
         + (detail.isEmpty() ? "" : ": " + detail) + hint(path, status, credentials);
-    return new AirflowException(AirflowException.Kind.HTTP, status, message, null);
+    return new AirflowException(AirflowException.Failure.HTTP, status, message, null);
   }
 
   private static String hint(String path, int status, AirflowCredentials credentials) {
@@ -55,11 +56,11 @@ final class AirflowErrors {
 
   static AirflowException io(String method, URI root, String path, int attempts, IOException e) {
     if (e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException)) {
-      return new AirflowException(AirflowException.Kind.TIMEOUT, 0, "Airflow did not answer " + method + " " + path
+      return new AirflowException(AirflowException.Failure.TIMEOUT, 0, "Airflow did not answer " + method + " " + path
           + " in time (" + attempts(attempts) + "); raise lakemill.airflow.request-timeout or check the load of the"
           + " API server at " + root, e);
     }
-    return new AirflowException(AirflowException.Kind.UNREACHABLE, 0, "Cannot reach Airflow at " + root + " for "
+    return new AirflowException(AirflowException.Failure.UNREACHABLE, 0, "Cannot reach Airflow at " + root + " for "
         + method + " " + path + ": " + reason(e) + " (" + attempts(attempts) + "); check lakemill.airflow.url"
         + " (or --airflow-url) and that the API server is running", e);
   }
@@ -86,31 +87,31 @@ final class AirflowErrors {
   }
 
   static AirflowException badResponse(String method, String path, int status, String body) {
-    return new AirflowException(AirflowException.Kind.BAD_RESPONSE, status, "Airflow answered " + method + " "
+    return new AirflowException(AirflowException.Failure.BAD_RESPONSE, status, "Airflow answered " + method + " "
         + path + " with HTTP " + status + " but not with the expected JSON: " + snippet(body)
         + "; check that lakemill.airflow.url is the Airflow API server and lakemill.airflow.version its major"
         + " version", null);
   }
 
   static AirflowException noToken() {
-    return new AirflowException(AirflowException.Kind.BAD_RESPONSE, "Airflow answered POST " + AirflowClient.TOKEN_PATH
+    return new AirflowException(AirflowException.Failure.BAD_RESPONSE, "Airflow answered POST " + AirflowClient.TOKEN_PATH
         + " without an access_token; check that lakemill.airflow.url is an Airflow 3 API server, or set"
         + " lakemill.airflow.version = 2 for Airflow 2");
   }
 
   static AirflowException paused(String dagId) {
-    return new AirflowException(AirflowException.Kind.DAG_PAUSED, "DAG '" + dagId + "' is paused: a run triggered"
+    return new AirflowException(AirflowException.Failure.DAG_PAUSED, "DAG '" + dagId + "' is paused: a run triggered"
         + " now would stay queued until someone unpauses it; unpause it (lakemill airflow unpause " + dagId
         + ", or trigger with --unpause)");
   }
 
   static AirflowException conflict(String dagId, String runId, Map<?, ?> theirs, Map<?, ?> ours) {
-    return new AirflowException(AirflowException.Kind.RUN_CONFLICT, 409, "DAG '" + dagId + "' already has a run '"
+    return new AirflowException(AirflowException.Failure.RUN_CONFLICT, 409, "DAG '" + dagId + "' already has a run '"
         + runId + "' with a different conf (" + json(theirs) + ", not " + json(ours) + "); choose another run id", null);
   }
 
   static AirflowException duplicateWithoutRun(String conflictMessage, String dagId, String runId) {
-    return new AirflowException(AirflowException.Kind.HTTP, 409, conflictMessage + "; yet DAG '" + dagId
+    return new AirflowException(AirflowException.Failure.HTTP, 409, conflictMessage + "; yet DAG '" + dagId
         + "' has no run '" + runId + "': another run has the same logical date; trigger again", null);
   }
 
@@ -121,7 +122,7 @@ final class AirflowErrors {
         failed.add(t.label());
       }
     }
-    return new AirflowException(AirflowException.Kind.RUN_FAILED, "Run '" + run.runId() + "' of DAG '" + run.dagId()
+    return new AirflowException(AirflowException.Failure.RUN_FAILED, "Run '" + run.runId() + "' of DAG '" + run.dagId()
         + "' failed" + (failed.isEmpty() ? "" : "; failed tasks: " + String.join(", ", failed))
         + "; see the task logs in the Airflow UI");
   }
@@ -129,18 +130,18 @@ final class AirflowErrors {
   static AirflowException waitTimeout(DagRun run, Duration timeout) {
     String queued = "queued".equals(run.state()) ? " (a run stays queued while its DAG is paused or at max_active_runs)"
         : "";
-    return new AirflowException(AirflowException.Kind.WAIT_TIMEOUT, "Run '" + run.runId() + "' of DAG '" + run.dagId()
+    return new AirflowException(AirflowException.Failure.WAIT_TIMEOUT, "Run '" + run.runId() + "' of DAG '" + run.dagId()
         + "' is still " + run.state() + " after " + human(timeout) + queued + "; it goes on in Airflow: wait again"
         + " (lakemill airflow wait " + run.dagId() + " " + run.runId() + ") or raise --timeout"
         + " / lakemill.airflow.wait-timeout");
   }
 
   static AirflowException interrupted(String what) {
-    return new AirflowException(AirflowException.Kind.INTERRUPTED, "Interrupted while " + what);
+    return new AirflowException(AirflowException.Failure.INTERRUPTED, "Interrupted while " + what);
   }
 
-  static IllegalArgumentException badRunId(String runId) {
-    return new IllegalArgumentException("Cannot use run id '" + runId + "': use letters, digits and _ . ~ : + -,"
+  static LakemillException badRunId(String runId) {
+    return new LakemillException(LakemillException.Kind.INVALID_INPUT, "Cannot use run id '" + runId + "': use letters, digits and _ . ~ : + -,"
         + " without '..' and without the prefixes scheduled__ and backfill__ (at most 250 characters)");
   }
 

@@ -1,13 +1,17 @@
 package dev.lakemill.airflow.rest;
 
+import dev.lakemill.error.LakemillException;
+
 /**
- * A call to Airflow failed, or a run did not end well. The {@link Kind} tells callers (the CLI's exit
- * codes) what happened; the message says what, where (method, path, status) and how to fix it. Messages
- * are built in {@link AirflowErrors} and never contain credentials.
+ * A call to Airflow failed, or a run did not end well. The {@link Failure} tells callers what happened:
+ * Airflow unreachable or not answering in time is {@link LakemillException.Kind#EXTERNAL_SERVICE} (exit
+ * code 4), every other failure {@link LakemillException.Kind#RUN_FAILED} (exit code 1). The message says
+ * what, where (method, path, status) and how to fix it. Messages are built in {@link AirflowErrors} and
+ * never contain credentials.
  */
-public final class AirflowException extends RuntimeException {
+public final class AirflowException extends LakemillException {
   /** What went wrong. */
-  public enum Kind {
+  public enum Failure {
     /** No connection to the server, after every retry. */
     UNREACHABLE,
     /** The server took longer than the request timeout, after every retry. */
@@ -28,21 +32,22 @@ public final class AirflowException extends RuntimeException {
     INTERRUPTED
   }
 
-  private final Kind kind;
+  private final Failure failure;
   private final int status;
 
-  AirflowException(Kind kind, int status, String message, Throwable cause) {
-    super(message, cause);
-    this.kind = kind;
+  AirflowException(Failure failure, int status, String message, Throwable cause) {
+    super(failure == Failure.UNREACHABLE || failure == Failure.TIMEOUT ? Kind.EXTERNAL_SERVICE : Kind.RUN_FAILED,
+        message, cause);
+    this.failure = failure;
     this.status = status;
   }
 
-  AirflowException(Kind kind, String message) {
-    this(kind, 0, message, null);
+  AirflowException(Failure failure, String message) {
+    this(failure, 0, message, null);
   }
 
-  public Kind kind() {
-    return kind;
+  public Failure failure() {
+    return failure;
   }
 
   /** The HTTP status for {@link Kind#HTTP}, else 0. */
@@ -52,6 +57,6 @@ public final class AirflowException extends RuntimeException {
 
   /** True when Airflow could not be reached or did not answer in time, even after retries. */
   public boolean unreachable() {
-    return kind == Kind.UNREACHABLE || kind == Kind.TIMEOUT;
+    return kind() == Kind.EXTERNAL_SERVICE;
   }
 }

@@ -35,7 +35,7 @@ public final class AirflowIds {
   }
 
   /**
-   * @throws IllegalArgumentException unless {@code runId} matches {@code ^[A-Za-z0-9_.~:+-]+$}, has no
+   * @throws dev.lakemill.error.LakemillException unless {@code runId} matches {@code ^[A-Za-z0-9_.~:+-]+$}, has no
    *     {@code ..} and does not start with {@code scheduled__} or {@code backfill__}
    */
   public static String checkRunId(String runId) {

@@ -30,23 +30,19 @@ record DriftColumn(String name, ValueType type, boolean integral) {
     Set<String> seen = new HashSet<>();
     for (String name : columns) {
       if (!seen.add(name)) {
-        throw new IllegalArgumentException("Cannot compute drift of column '" + name
-            + "' twice: list each column once");
+        throw DriftErrors.columnTwice(name);
       }
       DataType refType = type(reference, name, "reference");
       DataType curType = type(current, name, "current");
       ValueType ref = valueType(name, refType);
       ValueType cur = valueType(name, curType);
       if (ref != cur) {
-        throw new IllegalArgumentException("Cannot compute drift of column '" + name + "': it is "
-            + describe(ref) + " (" + refType.simpleString() + ") in the reference data but " + describe(cur)
-            + " (" + curType.simpleString() + ") in the current data");
+        throw DriftErrors.typesDiffer(name, describe(ref), refType.simpleString(), describe(cur),
+            curType.simpleString());
       }
       Optional<DriftMethod> method = options.methodFor(name);
       if (ref != ValueType.NUMERIC && method.isPresent() && method.get().needsNumericValues()) {
-        throw new IllegalArgumentException("Cannot use " + method.get().configName() + " on column '" + name
-            + "' of type " + refType.simpleString()
-            + ": ks and wasserstein compare numeric columns; use chisquare, z, psi or jensenshannon");
+        throw DriftErrors.methodNeedsNumbers(method.get().configName(), name, refType.simpleString());
       }
       resolved.add(new DriftColumn(name, ref, isIntegral(refType) && isIntegral(curType)));
     }
@@ -59,8 +55,7 @@ record DriftColumn(String name, ValueType type, boolean integral) {
         return f.dataType();
       }
     }
-    throw new IllegalArgumentException("Cannot compute drift of column '" + name + "': it is not in the " + side
-        + " data (columns: " + String.join(", ", Arrays.asList(data.columns())) + ")");
+    throw DriftErrors.noSuchColumn(name, side, Arrays.asList(data.columns()));
   }
 
   private static ValueType valueType(String name, DataType type) {
@@ -73,9 +68,7 @@ record DriftColumn(String name, ValueType type, boolean integral) {
     if (type instanceof BooleanType) {
       return ValueType.BOOLEAN;
     }
-    throw new IllegalArgumentException("Cannot compute drift of column '" + name + "' of type "
-        + type.simpleString() + ": drift compares numeric, string and boolean columns; project it to one of those"
-        + " first (e.g. a probability vector to its positive-class element)");
+    throw DriftErrors.unsupportedType(name, type.simpleString());
   }
 
   private static boolean isIntegral(DataType type) {

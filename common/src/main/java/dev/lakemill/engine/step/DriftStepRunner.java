@@ -118,9 +118,7 @@ public final class DriftStepRunner {
     String summary = summary(step, model, drift, written.version());
     info.accept(summary + (action.isEmpty() ? "" : "; " + action));
     if (act && step.onDrift().failRun()) {
-      throw new DriftFailed(step.name(), "Step '" + step.name() + "' failed: " + summary
-          + (step.report() == null ? "" : ", report " + step.report())
-          + ". on-drift fail-run = true fails the run; the history and the report are kept", written.version());
+      throw RunErrors.drifted(step.name(), summary, step.report(), written.version());
     }
     long currentRows = drift.columns().isEmpty() ? 0 : drift.columns().get(0).currentRows();
     return new Ran(written.version(), written.rows(), currentRows, model, drift, action);
@@ -165,8 +163,7 @@ public final class DriftStepRunner {
     if (data.step() == null) {
       long version = data.version() != null ? data.version() : DeltaIO.latestVersion(spark, data.location());
       if (version < 0 || !DeltaIO.exists(spark, data.location())) {
-        throw new IllegalStateException("No Delta table " + data.table() + " at " + data.location()
-            + "; write it first or fix the table name");
+        throw RunErrors.noDriftTable(data.table(), data.location());
       }
       return new Side(DeltaIO.read(spark, data.location(), version), data.table(), version,
           data.table() + "@v" + version);
@@ -185,14 +182,11 @@ public final class DriftStepRunner {
   private Side trainingRows(DriftStepPlan step, ModelVersion model) {
     InputVersion data = model.dataVersion();
     if (data == null || data.version() < 0 || !DeltaIO.exists(spark, data.location())) {
-      throw new IllegalStateException("Cannot compare with the training rows of " + model.ref() + ": it was trained"
-          + " on '" + model.dataInput() + "', which is not a Delta table"
-          + (data != null && data.version() >= 0 ? " any more" : "") + ", so its rows cannot be read again; set"
-          + " reference = schema.table@vN in step '" + step.name() + "'");
+      throw RunErrors.trainingRowsGone(model.ref(), model.dataInput(), data != null && data.version() >= 0,
+          step.name());
     }
-    SplitSpec split = model.splitRule().orElseThrow(() -> new IllegalStateException("Cannot re-derive the training"
-        + " rows of " + model.ref() + ": its recorded split '" + model.split() + "' is not one lakemill writes; set"
-        + " reference = schema.table@vN in step '" + step.name() + "'"));
+    SplitSpec split = model.splitRule()
+        .orElseThrow(() -> RunErrors.unknownSplit(model.ref(), model.split(), step.name()));
     Dataset<Row> input = DeltaIO.read(spark, data.location(), data.version());
     String table = tableName(data.location());
     return new Side(input.where(not(TrainStepRunner.testRows(split, input))), table, data.version(),
@@ -237,9 +231,7 @@ public final class DriftStepRunner {
   private static void require(List<String> columns, Dataset<Row> rows, String side, Side data, DriftStepPlan step) {
     List<String> missing = columns.stream().filter(c -> !hasColumn(rows, c)).toList();
     if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("Cannot compare column(s) " + missing + ": the " + side + " rows ("
-          + data.description() + ") do not have them (columns: " + String.join(", ", rows.columns()) + "); list the"
-          + " columns to compare with columns = [...] in step '" + step.name() + "'");
+      throw RunErrors.missingDriftColumns(missing, side, data.description(), rows.columns(), step.name());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.lakemill.engine.step;
 
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.spec.SourceLocation;
 import java.util.List;
 import org.apache.spark.SparkThrowable;
@@ -39,6 +40,53 @@ public final class RunErrors {
   public static StepFailedException upstreamNeverRan(String step, String upstream) {
     return new StepFailedException(step, "Step '" + step + "' reads '" + upstream
         + "', which has no successful run in the ledger; run it first, e.g. --steps " + upstream + "," + step, null);
+  }
+
+  public static StepFailedException gatesFailed(String step, String model, String gates, String unchanged,
+      String metrics) {
+    return new StepFailedException(step, "Step '" + step + "' failed: model " + model + " did not pass its gates: "
+        + gates + ". It stays registered, unpromoted" + unchanged + ". Holdout metrics: " + metrics, null);
+  }
+
+  /** A drift step with {@code on-drift fail-run = true} found drift; its history rows are written. */
+  public static DriftStepRunner.DriftFailed drifted(String step, String summary, String report, long written) {
+    return new DriftStepRunner.DriftFailed(step, "Step '" + step + "' failed: " + summary
+        + (report == null ? "" : ", report " + report)
+        + ". on-drift fail-run = true fails the run; the history and the report are kept", written);
+  }
+
+  public static LakemillException notRegistered(String model, int version, String trainStep) {
+    return runFailed("Model " + model + "@v" + version + " is not in the registry; rerun step " + trainStep);
+  }
+
+  public static LakemillException emptyTrainingSplit(String data, String split) {
+    return runFailed("The training split of '" + data + "' is empty: check split (" + split + ") and the input's rows");
+  }
+
+  public static LakemillException noDriftTable(String table, String location) {
+    return runFailed("No Delta table " + table + " at " + location + "; write it first or fix the table name");
+  }
+
+  public static LakemillException trainingRowsGone(String model, String dataInput, boolean anyMore, String step) {
+    return runFailed("Cannot compare with the training rows of " + model + ": it was trained on '" + dataInput
+        + "', which is not a Delta table" + (anyMore ? " any more" : "") + ", so its rows cannot be read again; set"
+        + " reference = schema.table@vN in step '" + step + "'");
+  }
+
+  public static LakemillException unknownSplit(String model, String split, String step) {
+    return runFailed("Cannot re-derive the training rows of " + model + ": its recorded split '" + split + "' is not"
+        + " one lakemill writes; set reference = schema.table@vN in step '" + step + "'");
+  }
+
+  public static LakemillException missingDriftColumns(List<String> missing, String side, String data,
+      String[] columns, String step) {
+    return runFailed("Cannot compare column(s) " + missing + ": the " + side + " rows (" + data + ") do not have them"
+        + " (columns: " + String.join(", ", columns) + "); list the columns to compare with columns = [...] in step '"
+        + step + "'");
+  }
+
+  private static LakemillException runFailed(String message) {
+    return new LakemillException(LakemillException.Kind.RUN_FAILED, message);
   }
 
   /** Not an error: the warning when a retried append finds its run's commit already in the table. */

@@ -80,8 +80,7 @@ public final class TrainStepRunner {
     try {
       long trainRows = training.count();
       if (trainRows == 0) {
-        throw new IllegalStateException("The training split of '" + step.data() + "' is empty: check split ("
-            + describe(step.split()) + ") and the input's rows");
+        throw RunErrors.emptyTrainingSplit(step.data(), describe(step.split()));
       }
       List<PipelineStage> stages = new ArrayList<>();
       step.featureStages().forEach(s -> stages.add(MlStages.create(s)));

@@ -43,8 +43,8 @@ public final class ValidateStepRunner {
   }
 
   public void run(ValidateStepPlan step, int version) {
-    ModelVersion challenger = registry.version(step.modelName(), version).orElseThrow(() -> new IllegalStateException(
-        "Model " + step.modelName() + "@v" + version + " is not in the registry; rerun step " + step.trainStep()));
+    ModelVersion challenger = registry.version(step.modelName(), version)
+        .orElseThrow(() -> RunErrors.notRegistered(step.modelName(), version, step.trainStep()));
     String alias = step.promoteTo() == null ? DEFAULT_CHAMPION : step.promoteTo();
     Integer champion = registry.aliasesAt(step.modelName(), null).get(alias);
     Map<String, Double> championValues = new HashMap<>();
@@ -77,10 +77,9 @@ public final class ValidateStepRunner {
         .map(m -> String.format(java.util.Locale.ROOT, "%s=%.4f", m, challenger.metrics().getOrDefault(m, Double.NaN)))
         .collect(Collectors.joining(", "));
     if (!passed) {
-      throw new StepFailedException(step.name(), "Step '" + step.name() + "' failed: model " + challenger.ref()
-          + " did not pass its gates: " + results.stream().map(GateResult::describe).collect(Collectors.joining("; "))
-          + ". It stays registered, unpromoted" + (champion == null ? "" : "; " + alias + " stays v" + champion)
-          + ". Holdout metrics: " + metrics, null);
+      throw RunErrors.gatesFailed(step.name(), challenger.ref(),
+          results.stream().map(GateResult::describe).collect(Collectors.joining("; ")),
+          champion == null ? "" : "; " + alias + " stays v" + champion, metrics);
     }
     if (step.promoteTo() != null && new ModelLifecycle(registry).promote(challenger, step.promoteTo(), Instant.now(),
         runId, "passed gates in step " + step.name()).recorded()) {

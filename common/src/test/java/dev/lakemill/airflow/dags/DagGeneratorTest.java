@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.airflow.rest.AirflowIds;
 import dev.lakemill.settings.AirflowVersion;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.settings.DagSettings;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,11 @@ class DagGeneratorTest {
         Map.of(), List.of(), List.of(), Map.of());
 
     assertThatThrownBy(() -> new DagGenerator(noJar, AirflowVersion.AIRFLOW_3))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot generate DAGs: lakemill.dags.application-jar is not set; set it in application.conf or the"
             + " environment overlay to the lakemill-jobs jar as spark-submit on the Airflow worker sees it");
     assertThatThrownBy(() -> new DagGenerator(noDir, AirflowVersion.AIRFLOW_2))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot generate DAGs: lakemill.dags.pipelines-dir is not set; set it in application.conf or the"
             + " environment overlay to the folder the pipeline files are deployed to, as the Spark driver sees it");
   }
@@ -38,7 +39,7 @@ class DagGeneratorTest {
     assertThat(AirflowVersion.parse("2")).isEqualTo(AirflowVersion.AIRFLOW_2);
     assertThat(AirflowVersion.parse("3")).isEqualTo(AirflowVersion.AIRFLOW_3);
     assertThatThrownBy(() -> AirflowVersion.parse("2.10"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot generate DAGs for Airflow '2.10': use --airflow 2 or --airflow 3");
   }
 }

@@ -141,7 +141,7 @@ class AirflowClientTest {
 
     AirflowException e = catchThrowableOfType(AirflowException.class, () -> client.dag("churn"));
 
-    assertThat(e.kind()).isEqualTo(AirflowException.Kind.HTTP);
+    assertThat(e.failure()).isEqualTo(AirflowException.Failure.HTTP);
     assertThat(e.status()).isEqualTo(401);
     String expected = major == 2
         ? "Airflow GET /api/v1/dags/churn failed with HTTP 401: Unauthorized: The server could not verify that you are"
@@ -221,7 +221,7 @@ class AirflowClientTest {
 
     assertThat(same.runId()).isEqualTo("nightly-1");
     assertThatThrownBy(() -> client.trigger("churn", "nightly-1", Map.of("rows", 11), false))
-        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.RUN_CONFLICT))
+        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.failure()).isEqualTo(AirflowException.Failure.RUN_CONFLICT))
         .hasMessage("DAG 'churn' already has a run 'nightly-1' with a different conf ({\"rows\":10}, not {\"rows\":11});"
             + " choose another run id");
   }
@@ -233,7 +233,7 @@ class AirflowClientTest {
     airflow.addDag("held", true);
 
     assertThatThrownBy(() -> client.trigger("held", Map.of(), false))
-        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.DAG_PAUSED))
+        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.failure()).isEqualTo(AirflowException.Failure.DAG_PAUSED))
         .hasMessage("DAG 'held' is paused: a run triggered now would stay queued until someone unpauses it;"
             + " unpause it (lakemill airflow unpause held, or trigger with --unpause)");
     assertThat(airflow.triggerBodies()).isEmpty();
@@ -293,7 +293,7 @@ class AirflowClientTest {
 
     AirflowException e = catchThrowableOfType(AirflowException.class, client::health);
 
-    assertThat(e.kind()).isEqualTo(AirflowException.Kind.TIMEOUT);
+    assertThat(e.failure()).isEqualTo(AirflowException.Failure.TIMEOUT);
     assertThat(e.unreachable()).isTrue();
     assertThat(e).hasMessage("Airflow did not answer GET " + (major == 2 ? "/api/v1/health" : "/api/v2/monitor/health")
         + " in time (2 attempts); raise lakemill.airflow.request-timeout or check the load of the API server at "
@@ -357,7 +357,7 @@ class AirflowClientTest {
 
     assertThat(done.state()).isEqualTo("failed");
     assertThatThrownBy(() -> client.waitForSuccess("churn", triggered.runId(), Duration.ofSeconds(30), r -> { }))
-        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.RUN_FAILED))
+        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.failure()).isEqualTo(AirflowException.Failure.RUN_FAILED))
         .hasMessage("Run '" + triggered.runId() + "' of DAG 'churn' failed; failed tasks: task_000; see the task logs in"
             + " the Airflow UI");
   }
@@ -370,7 +370,7 @@ class AirflowClientTest {
     airflow.addRun("held", "r1", Map.of());
 
     assertThatThrownBy(() -> client.waitFor("held", "r1", Duration.ofMillis(50), r -> { }))
-        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.WAIT_TIMEOUT))
+        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.failure()).isEqualTo(AirflowException.Failure.WAIT_TIMEOUT))
         .hasMessage("Run 'r1' of DAG 'held' is still queued after 50ms (a run stays queued while its DAG is paused or at"
             + " max_active_runs); it goes on in Airflow: wait again (lakemill airflow wait held r1) or raise --timeout"
             + " / lakemill.airflow.wait-timeout");
@@ -412,7 +412,7 @@ class AirflowClientTest {
 
     AirflowException e = catchThrowableOfType(AirflowException.class, client::health);
 
-    assertThat(e.kind()).isEqualTo(AirflowException.Kind.UNREACHABLE);
+    assertThat(e.failure()).isEqualTo(AirflowException.Failure.UNREACHABLE);
     assertThat(e).hasMessage("Cannot reach Airflow at http://127.0.0.1:" + port + " for GET "
         + (major == 2 ? "/api/v1/health" : "/api/v2/monitor/health") + ": connection refused (3 attempts);"
         + " check lakemill.airflow.url (or --airflow-url) and that the API server is running");
@@ -441,7 +441,7 @@ class AirflowClientTest {
     airflow.answerNext("GET " + health, 200, "text/html", "<html>\n<body>Sign in</body>\n</html>");
 
     assertThatThrownBy(client::health)
-        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.BAD_RESPONSE))
+        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.failure()).isEqualTo(AirflowException.Failure.BAD_RESPONSE))
         .hasMessage("Airflow answered GET " + health + " with HTTP 200 but not with the expected JSON:"
             + " <html> <body>Sign in</body> </html>; check that lakemill.airflow.url is the Airflow API server and"
             + " lakemill.airflow.version its major version");

@@ -12,6 +12,7 @@ import dev.lakemill.drift.DriftFixtures;
 import dev.lakemill.drift.DriftMethod;
 import dev.lakemill.drift.DriftOptions;
 import dev.lakemill.drift.Histogram;
+import dev.lakemill.error.LakemillException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -165,24 +166,24 @@ class DriftCalculatorTest extends SparkTestBase {
     Dataset<Row> cur = spark.sql("SELECT 'b' AS x, 'a' AS s, map('k', 1) AS m");
     DriftOptions defaults = DriftOptions.defaults();
     assertThatThrownBy(() -> DriftCalculator.compute(ref, cur, List.of("y"), defaults, 0.5))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot compute drift of column 'y': it is not in the reference data (columns: x, s, m)");
     assertThatThrownBy(() -> DriftCalculator.compute(ref, cur, List.of("m"), defaults, 0.5))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot compute drift of column 'm' of type map<string,int>: drift compares numeric, string and"
             + " boolean columns; project it to one of those first (e.g. a probability vector to its positive-class"
             + " element)");
     assertThatThrownBy(() -> DriftCalculator.compute(ref, cur, List.of("x"), defaults, 0.5))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot compute drift of column 'x': it is numeric (decimal(2,1)) in the reference data but"
             + " string (string) in the current data");
     DriftOptions ksOnText = new DriftOptions(Map.of("s", DriftMethod.KS), Map.of(), 10);
     assertThatThrownBy(() -> DriftCalculator.compute(ref, cur, List.of("s"), ksOnText, 0.5))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot use ks on column 's' of type string: ks and wasserstein compare numeric columns;"
             + " use chisquare, z, psi or jensenshannon");
     assertThatThrownBy(() -> DriftCalculator.compute(ref, cur, List.of("s", "s"), defaults, 0.5))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(LakemillException.class)
         .hasMessage("Cannot compute drift of column 's' twice: list each column once");
     assertThatThrownBy(() -> DriftCalculator.compute(ref, cur, List.of("s"), defaults, 1.5))
         .isInstanceOf(IllegalArgumentException.class)

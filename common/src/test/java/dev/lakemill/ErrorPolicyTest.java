@@ -1,0 +1,31 @@
+package dev.lakemill;
+
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.lakemill.error.LakemillException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The error policy, checked: user-facing exceptions (every {@link LakemillException}) are built only in
+ * {@code *Errors} factories, so their wording lives in one place per concern (Delta Kernel's DeltaErrors).
+ */
+class ErrorPolicyTest {
+  private static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("dev.lakemill");
+
+  @Test
+  void onlyErrorFactoriesConstructLakemillExceptions() {
+    noClasses().that().haveSimpleNameNotEndingWith("Errors")
+        .and().areNotAssignableTo(LakemillException.class)
+        .should().callConstructorWhere(target(owner(assignableTo(LakemillException.class))))
+        .because("user-facing exceptions are built in *Errors factories (see STYLE.md, section 3)")
+        .check(MAIN);
+  }
+}

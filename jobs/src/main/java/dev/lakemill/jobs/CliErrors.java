@@ -1,0 +1,78 @@
+package dev.lakemill.jobs;
+
+import dev.lakemill.error.LakemillException;
+
+/**
+ * The user-facing errors of the command line itself: options that cannot be used together, values out
+ * of range, and references to runs or pipelines that do not exist. All are
+ * {@link LakemillException.Kind#INVALID_INPUT} (exit code 2); {@link Lakemill} prints them.
+ */
+final class CliErrors {
+  private CliErrors() {}
+
+  static LakemillException resumeWithSelection() {
+    return invalid("--resume picks the run and its steps itself: do not combine it with --run-id, --steps or --from");
+  }
+
+  static LakemillException waitAndNoWait() {
+    return invalid("Use --wait or --no-wait, not both");
+  }
+
+  static LakemillException nothingToResume(String ledger, String pipeline) {
+    return invalid("Nothing to resume: the ledger at " + ledger + " has no run of pipeline " + pipeline);
+  }
+
+  static LakemillException noSuchRun(String runId, String ledger, String pipeline) {
+    return invalid("Cannot resume run " + runId + ": the ledger at " + ledger + " has no run " + runId
+        + " of pipeline " + pipeline + " (lakemill history lists the runs)");
+  }
+
+  static LakemillException unknownFormat(String format) {
+    return invalid("Unknown --format '" + format + "'; use text, json, mermaid or dot");
+  }
+
+  static LakemillException badLimit(int limit) {
+    return invalid("Cannot use --limit " + limit + ": give the number of runs to show, e.g. --limit 10");
+  }
+
+  static LakemillException badRetainHours(long hours) {
+    return invalid("Cannot use --retain-hours " + hours + ": give 0 or more hours");
+  }
+
+  static LakemillException badModelReference(String model) {
+    return invalid("Cannot use '" + model + "': write name@vN or name@alias, e.g. churn@v3");
+  }
+
+  static LakemillException badConfJson(String json) {
+    return invalid("Cannot use --conf-json '" + json + "': give a JSON object such as '{\"rows\": 2000}'");
+  }
+
+  static LakemillException badLast(int last) {
+    return invalid("Cannot use --last " + last + ": give the number of run dates to show, e.g. --last 14");
+  }
+
+  static LakemillException noDriftStep(String pipeline, String file) {
+    return invalid("Pipeline " + pipeline + " (" + file + ") has no drift step, so no drift history; add a step with"
+        + " type = drift");
+  }
+
+  static LakemillException unknownPipeline(String name, String root) {
+    return invalid("Cannot find pipeline '" + name + "': it is not a file, and the ledger at " + root + " has no run"
+        + " of a pipeline with that name; pass the pipeline file, e.g. lakemill drift history"
+        + " pipeline-defs/churn-nightly.conf");
+  }
+
+  static LakemillException recordedFileGone(String file, String name) {
+    return invalid("Cannot read pipeline file " + file + ", which the latest run of '" + name + "' recorded (it is"
+        + " relative to where that run started); pass the pipeline file instead");
+  }
+
+  static LakemillException badInstant(String text) {
+    return invalid("Cannot read --at '" + text + "': write an ISO-8601 instant such as 2026-11-01T00:00:00Z"
+        + " (or +01:00 for an offset) or a date such as 2026-11-01 (start of the day, UTC)");
+  }
+
+  private static LakemillException invalid(String message) {
+    return new LakemillException(LakemillException.Kind.INVALID_INPUT, message);
+  }
+}

@@ -1,0 +1,225 @@
+package dev.lakemill.jobs;
+
+import static dev.lakemill.jobs.CliTest.CHURN_PREP;
+import static dev.lakemill.jobs.CliTest.CONF;
+import static dev.lakemill.jobs.CliTest.lakemill;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakemill.jobs.CliTest.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Every exit code of the command line through {@link Lakemill#execute}, with what it prints. One failed
+ * run (exit 1) writes the ledger that the damaged-state cases copy and break; the rest needs no Spark.
+ */
+class ExitCodesTest {
+  @TempDir static Path dir;
+  static Path file;
+  static Path lake;
+  static Outcome failed;
+
+  /** One step whose expectation fails: exit 1, and a ledger with one run. */
+  @BeforeAll
+  static void failedRun() throws IOException {
+    file = Files.writeString(dir.resolve("fails.conf"), """
+        pipeline { name = fails }
+        sources { customers { format = generate, generator = churn-customers, rows = 50 } }
+        steps { s { type = sql, sql = "SELECT * FROM customers", expectations { kids { check = "age < 18" } }, output = silver.s } }
+        """);
+    lake = dir.resolve("lake");
+    failed = run(lake);
+  }
+
+  private static Outcome run(Path lakehouse) {
+    return lakemill("run", file.toString(), "--conf", CONF, "--lakehouse", lakehouse.toString(), "--run-id", "r-1");
+  }
+
+  @Test
+  void success0() {
+    Outcome r = lakemill("validate", CHURN_PREP);
+
+    assertThat(r.exit()).isEqualTo(Lakemill.OK).isZero();
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void aFailedRun1() {
+    assertThat(failed.exit()).as(failed.out() + failed.err()).isEqualTo(Lakemill.RUN_FAILED).isEqualTo(1);
+    assertThat(failed.out()).containsPattern("\\[1/1\\] s +failed .*Step 's' failed: expectation 'kids'")
+        .contains("error: Step 's' failed");
+    assertThat(failed.err()).isEmpty();
+  }
+
+  @Test
+  void invalidInput2WithoutSpark() {
+    Outcome usage = lakemill("history", "--limit");
+    Outcome limit = lakemill("history", "--limit", "-5", "--conf", CONF);
+    Outcome spaceInKey = lakemill("plan", file.toString(), "--conf", CONF, "--param", "a b=1");
+    Outcome colonInKey = lakemill("plan", file.toString(), "--conf", CONF, "--param", "a:b=1");
+    Outcome emptyKey = lakemill("validate", file.toString(), "--param", "=1");
+    Outcome format = lakemill("plan", file.toString(), "--conf", CONF, "--format", "svg");
+
+    assertThat(List.of(usage.exit(), limit.exit(), spaceInKey.exit(), colonInKey.exit(), emptyKey.exit(), format.exit()))
+        .containsOnly(Lakemill.INVALID);
+    assertThat(usage.err()).startsWith("Missing required parameter for option '--limit'");
+    assertThat(limit.err()).isEqualTo("Cannot use --limit -5: give the number of runs to show, e.g. --limit 10\n");
+    assertThat(spaceInKey.err()).isEqualTo("command line --param: params.a b: Unknown param 'a b' (declare it under"
+        + " params in " + file + " first)\n");
+    assertThat(colonInKey.err()).isEqualTo("command line --param: params: Cannot use --param 'a:b': a param name has"
+        + " letters, digits, - and _, and names a key declared under params, e.g. --param rows=2000\n");
+    assertThat(emptyKey.err()).isEqualTo("command line --param: params: Cannot use --param '': a param name has"
+        + " letters, digits, - and _, and names a key declared under params, e.g. --param rows=2000\n"
+        + "1 of 1 pipeline files invalid\n");
+    assertThat(format.err()).isEqualTo("Unknown --format 'svg'; use text, json, mermaid or dot\n");
+    assertThat(Stream.of(usage, limit, spaceInKey, colonInKey, emptyKey, format).map(Outcome::err)).noneMatch(e -> e.contains("\tat "));
+  }
+
+  @Test
+  void aGarbledLedgerCommit3ForHistoryPlanAndRun() throws IOException {
+    Path copy = copy(lake, dir.resolve("garbled"));
+    Path steps = copy.resolve("_lakemill/steps");
+    // A torn write: the newest commit of the steps table is not JSON.
+    Files.writeString(steps.resolve("_delta_log/00000000000000000001.json"), "{\"commitInfo\": {\"timestamp\": 17");
+
+    Outcome history = lakemill("history", "--conf", CONF, "--lakehouse", copy.toString());
+    Outcome plan = lakemill("plan", file.toString(), "--conf", CONF, "--lakehouse", copy.toString());
+    Outcome rerun = run(copy);
+
+    for (Outcome r : List.of(history, plan, rerun)) {
+      assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(Lakemill.DAMAGED).isEqualTo(3);
+      assertThat(r.err()).as(r.err())
+          .startsWith("The run ledger table at " + steps + " is damaged: Delta cannot read it (")
+          .contains("00000000000000000001.json")
+          .endsWith("). Nothing was changed. To repair it, if its newest commit is a torn write, move " + steps
+              + "/_delta_log/00000000000000000001.json aside (the table is then at v0), or move the folder " + steps
+              + " aside to start a new, empty table\n")
+          .doesNotContain("\tat ");
+      assertThat(r.err().lines()).hasSize(1);
+    }
+    // The run stopped before its first step, and blames none.
+    assertThat(rerun.out()).doesNotContain("[1/1]").doesNotContain("Step 's'");
+  }
+
+  @Test
+  void aMissingLedgerDataFile3() throws IOException {
+    Path copy = copy(lake, dir.resolve("missing"));
+    Path runs = copy.resolve("_lakemill/runs");
+    try (Stream<Path> files = Files.list(runs)) {
+      for (Path parquet : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        Files.delete(parquet);
+      }
+    }
+
+    Outcome history = lakemill("history", "--conf", CONF, "--lakehouse", copy.toString());
+
+    assertThat(history.exit()).as(history.out() + history.err()).isEqualTo(Lakemill.DAMAGED);
+    assertThat(history.err()).startsWith("The run ledger table at " + runs + " is damaged: Delta cannot read it (")
+        .endsWith("). Nothing was changed. To repair it, move the folder " + runs + " aside to start a new, empty"
+            + " table\n")
+        .doesNotContain("\tat ");
+    assertThat(history.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void anUnreachableAirflow4() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path conf = Files.createDirectories(dir.resolve("airflow-conf"));
+    Files.writeString(conf.resolve("application.conf"),
+        "lakemill.airflow { connect-timeout = 1s, max-attempts = 1, backoff = 5ms, max-backoff = 5ms }\n");
+    Files.writeString(conf.resolve("local.conf"), "");
+
+    Outcome r = lakemill("airflow", "health", "--conf", conf.toString(), "--airflow-url", "http://127.0.0.1:" + port);
+
+    assertThat(r.exit()).isEqualTo(Lakemill.UNREACHABLE).isEqualTo(4);
+    assertThat(r.err()).startsWith("Cannot reach Airflow at http://127.0.0.1:" + port + " for GET ")
+        .endsWith(": connection refused (1 attempt); check lakemill.airflow.url (or --airflow-url) and that the API"
+            + " server is running\n");
+  }
+
+  /** A command with a bug: what is not a LakemillException is an internal error. */
+  @Command(name = "boom")
+  static final class Boom implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      Map<String, String> none = null;
+      return none.size();
+    }
+  }
+
+  @Test
+  void anInternalError70InOneLineWithoutStackTrace() {
+    Outcome r = withBoom(Map.of(), "boom");
+
+    assertThat(r.exit()).isEqualTo(Lakemill.INTERNAL).isEqualTo(70);
+    assertThat(r.err()).startsWith("lakemill: internal error: java.lang.NullPointerException: ")
+        .endsWith(". This is a bug in lakemill; rerun with --debug for the stack trace and report it\n");
+    assertThat(r.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void debugPrintsTheStackTrace() {
+    Outcome flag = withBoom(Map.of(), "boom", "--debug");
+    Outcome before = withBoom(Map.of(), "--debug", "boom");
+    Outcome variable = withBoom(Map.of(Lakemill.DEBUG_VARIABLE, "1"), "boom");
+    Outcome user = lakemill("history", "--limit", "0", "--debug");
+
+    for (Outcome r : List.of(flag, before, variable)) {
+      assertThat(r.exit()).isEqualTo(Lakemill.INTERNAL);
+      assertThat(r.err()).startsWith("lakemill: internal error: java.lang.NullPointerException: ")
+          .contains("\njava.lang.NullPointerException: ", "\tat dev.lakemill.jobs.ExitCodesTest$Boom.call(");
+    }
+    assertThat(user.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(user.err()).startsWith("Cannot use --limit 0: give the number of runs to show, e.g. --limit 10\n"
+        + "dev.lakemill.error.LakemillException: Cannot use --limit 0").contains("\tat dev.lakemill.jobs.");
+  }
+
+  private static Outcome withBoom(Map<String, String> environment, String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      CommandLine cli = Lakemill.commandLine(environment);
+      cli.addSubcommand(new Boom());
+      int exit = cli.execute(args);
+      return new Outcome(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  private static Path copy(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return to;
+  }
+}
