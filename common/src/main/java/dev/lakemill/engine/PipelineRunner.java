@@ -20,7 +20,10 @@ import dev.lakemill.engine.step.ValidateStepRunner;
 import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.RunRecord;
+import dev.lakemill.ledger.RunStatus;
+import dev.lakemill.ledger.StepOutput;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.FeaturesStepPlan;
 import dev.lakemill.plan.PipelinePlan;
@@ -115,7 +118,7 @@ public final class PipelineRunner {
       StepRecord record = stop.explain(execution.runStep(step, position));
       records.add(record);
       listener.stepFinished(record, position, toRun.size());
-      if (record.status().equals(StepRecord.FAILED)) {
+      if (record.status() == StepStatus.FAILED) {
         error = record.error();
       } else {
         FaultPoints.at("committed:" + step.name());
@@ -123,7 +126,7 @@ public final class PipelineRunner {
     }
     execution.releaseSources();
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
-        Instant.now(), error.isEmpty() ? StepRecord.SUCCEEDED : StepRecord.FAILED, LakemillVersion.get(), error);
+        Instant.now(), error.isEmpty() ? RunStatus.SUCCEEDED : RunStatus.FAILED, LakemillVersion.get(), error);
     long ledgerStart = System.nanoTime();
     ledgerReady.join();
     ledger.record(run, records);
@@ -158,8 +161,21 @@ public final class PipelineRunner {
   }
 
   private static StepRecord notRun(PipelinePlan plan, String runId, StepPlan step, int position) {
-    return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.NOT_RUN, null, null, List.of(),
-        step.output() == null ? "" : step.output().name(), -1, -1, -1, 0, List.of(), "", "", "", Map.of());
+    return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.NOT_RUN)
+        .output(declaredTable(step), -1).build();
+  }
+
+  /** The output table a step declares, or none (views, train and validate steps). */
+  private static StepOutput declaredTable(StepPlan step) {
+    return step.output() == null ? StepOutput.NONE : new StepOutput.Table(step.output().name());
+  }
+
+  /** What the record of a step that succeeded or was up to date names as its output. */
+  private static StepOutput produced(StepPlan step) {
+    if (step instanceof TrainStepPlan train) {
+      return new StepOutput.Model(train.modelName());
+    }
+    return step instanceof ValidateStepPlan validate ? new StepOutput.Model(validate.modelName()) : declaredTable(step);
   }
 
   /** The state of one run: which names are registered as views, at which version, with which fingerprint. */
@@ -192,7 +208,6 @@ public final class PipelineRunner {
     StepRecord runStep(StepPlan step, int position) {
       Instant start = Instant.now();
       List<InputVersion> inputs = new ArrayList<>();
-      String outputName = step.output() == null ? "" : step.output().name();
       Fingerprint fingerprint = null;
       String note = "";
       try {
@@ -219,16 +234,17 @@ public final class PipelineRunner {
         StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),
             () -> step.accept(new StepExecutor(hash, model, List.copyOf(inputs))));
         fingerprints.put(step.name(), hash);
-        return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.SUCCEEDED, start,
-            Instant.now(), inputs, outcome.outputName() != null ? outcome.outputName() : outputName,
-            outcome.outputVersion(), outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined(),
-            outcome.expectations(), hash, "", note, fingerprint.parts());
+        return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.SUCCEEDED)
+            .started(start).ended(Instant.now()).inputs(inputs).output(produced(step), outcome.outputVersion())
+            .rows(outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined()).expectations(outcome.expectations())
+            .fingerprint(hash, fingerprint.parts()).note(note).build();
       } catch (Exception e) {
         StepFailedException failure = RunErrors.wrap(step.name(), badInput(e));
         long written = e instanceof DriftStepRunner.DriftFailed drift ? drift.outputVersion() : -1;
-        return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),
-            inputs, outputName, written, -1, -1, 0, List.of(), "", failure.getMessage(), note,
-            fingerprint == null ? Map.of() : fingerprint.parts());
+        return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.FAILED)
+            .started(start).ended(Instant.now()).inputs(inputs).output(declaredTable(step), written)
+            .fingerprint("", fingerprint == null ? Map.of() : fingerprint.parts()).error(failure.getMessage())
+            .note(note).build();
       }
     }
 
@@ -238,19 +254,17 @@ public final class PipelineRunner {
       long version = decision.recorded().outputVersion();
       String hash = fingerprint.hash();
       fingerprints.put(step.name(), hash);
-      String outputName;
-      if (step instanceof TrainStepPlan train) {
-        outputName = "model " + train.modelName();
-        registered.put(step.name(), new InputVersion(step.name(), outputName, version));
-      } else if (step instanceof ValidateStepPlan validate) {
-        outputName = "model " + validate.modelName();
+      StepOutput output = produced(step);
+      if (step instanceof TrainStepPlan) {
+        registered.put(step.name(), new InputVersion(step.name(), output.text(), version));
+      } else if (step instanceof ValidateStepPlan) {
         registered.put(step.name(), new InputVersion(step.name(), "", version));
       } else {
-        outputName = step.output().name();
         registered.put(step.name(), new InputVersion(step.name(), step.output().location(), version));
       }
-      return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.SKIPPED, start, Instant.now(),
-          inputs, outputName, version, -1, -1, 0, List.of(), hash, "", decision.reason(), fingerprint.parts());
+      return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.SKIPPED).started(start)
+          .ended(Instant.now()).inputs(inputs).output(output, version).fingerprint(hash, fingerprint.parts())
+          .note(decision.reason()).build();
     }
 
     /** Preview of one step: like {@link #runStep} up to the decision; a step that would run marks its readers. */
@@ -379,9 +393,9 @@ public final class PipelineRunner {
         ModelVersion version = registry.register(trained.draft());
         listener.info(String.format(java.util.Locale.ROOT, "registered %s (%s; holdout %,d rows, v%d)", version.ref(),
             ModelText.metrics(version.metrics()), trained.holdoutRows(), version.holdoutVersion()));
-        registered.put(step.name(), new InputVersion(step.name(), "model " + step.modelName(), version.version()));
-        return new StepOutcome(version.version(), trained.trainRows() + trained.holdoutRows(), -1, 0, List.of(),
-            "model " + step.modelName());
+        registered.put(step.name(),
+            new InputVersion(step.name(), new StepOutput.Model(step.modelName()).text(), version.version()));
+        return new StepOutcome(version.version(), trained.trainRows() + trained.holdoutRows(), -1, 0, List.of());
       }
 
       @Override
@@ -392,7 +406,7 @@ public final class PipelineRunner {
         }
         new ValidateStepRunner(session, registry(), runId, listener::info).run(step, (int) trained.version());
         registered.put(step.name(), new InputVersion(step.name(), "", trained.version()));
-        return new StepOutcome(trained.version(), -1, -1, 0, List.of(), "model " + step.modelName());
+        return new StepOutcome(trained.version(), -1, -1, 0, List.of());
       }
 
       @Override
@@ -459,7 +473,7 @@ public final class PipelineRunner {
             .lastSucceeded(plan.pipeline(), name, runId);
         if (upstream.output() == null) {
           // A train or validate step outside this invocation: its model version, if it ever ran.
-          version = new InputVersion(name, upstream instanceof TrainStepPlan t ? "model " + t.modelName() : "",
+          version = new InputVersion(name, upstream instanceof TrainStepPlan t ? new StepOutput.Model(t.modelName()).text() : "",
               recorded.map(RunLedger.Recorded::outputVersion).orElse(-1L));
           recorded.ifPresent(r -> fingerprints.put(name, r.fingerprint()));
         } else {

@@ -10,6 +10,7 @@ import dev.lakemill.compile.Pipelines;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.ledger.RunLedger;
+import dev.lakemill.ledger.RunStatus;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
@@ -203,14 +204,14 @@ class StepCacheTest extends SparkTestBase {
     }
     RunLedger ledger = new RunLedger(spark, plan().ledgerLocation());
 
-    assertThat(ledger.resumable("cache", null)).hasValue(new RunLedger.Resumable("run-1", "failed", List.of("totals")));
+    assertThat(ledger.resumable("cache", null)).hasValue(new RunLedger.Resumable("run-1", RunStatus.FAILED, List.of("totals")));
 
     file = write("count(*)");
     PipelinePlan plan = plan();
     RunResult resumed = new PipelineRunner(spark).run(plan, "run-1", Set.of("totals"), RunListener.NONE,
         RunOptions.DEFAULT);
     assertThat(statuses(resumed)).containsExactly("totals succeeded: no earlier successful run");
-    assertThat(ledger.resumable("cache", "run-1")).hasValue(new RunLedger.Resumable("run-1", "succeeded", List.of()));
+    assertThat(ledger.resumable("cache", "run-1")).hasValue(new RunLedger.Resumable("run-1", RunStatus.SUCCEEDED, List.of()));
     assertThat(ledger.resumable("cache", "nope")).isEmpty();
   }
 }

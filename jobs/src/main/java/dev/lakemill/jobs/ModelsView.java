@@ -3,6 +3,7 @@ package dev.lakemill.jobs;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.error.Names;
 import dev.lakemill.plan.ProblemType;
+import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.AliasState;
 import dev.lakemill.registry.ModelRegistry;
@@ -155,7 +156,7 @@ final class ModelsView {
       return v.name() + "@" + alias + " is already v" + v.version() + "; nothing recorded\n";
     }
     String why = reason == null ? PROMOTE_REASON : reason;
-    registry.recordEvent(new AliasEvent(v.name(), AliasEvent.PROMOTE, alias, v.version(), at, "", why));
+    registry.recordEvent(new AliasEvent(v.name(), AliasAction.PROMOTE, alias, v.version(), at, "", why));
     return v.name() + "@" + alias + ": " + (current == null ? "none" : "v" + current) + " -> v" + v.version() + " ("
         + why + ")\n";
   }
@@ -183,7 +184,7 @@ final class ModelsView {
           + " first with: lakemill models unarchive " + name + "@v" + previous);
     }
     String why = reason == null ? ROLLBACK_REASON : reason;
-    registry.recordEvent(new AliasEvent(name, AliasEvent.ROLLBACK, alias, previous, at, "", why));
+    registry.recordEvent(new AliasEvent(name, AliasAction.ROLLBACK, alias, previous, at, "", why));
     return name + "@" + alias + ": v" + current + " -> v" + previous + " (" + why + ")\n";
   }
 
@@ -216,7 +217,7 @@ final class ModelsView {
       }
     }
     String why = reason != null ? reason : archive ? ARCHIVE_REASON : UNARCHIVE_REASON;
-    registry.recordEvent(new AliasEvent(v.name(), archive ? AliasEvent.ARCHIVE : AliasEvent.UNARCHIVE, "", v.version(),
+    registry.recordEvent(new AliasEvent(v.name(), archive ? AliasAction.ARCHIVE : AliasAction.UNARCHIVE, "", v.version(),
         at, "", why));
     return archive
         ? "Archived " + v.ref() + ": it cannot be promoted, and vacuum no longer protects its files\n"

@@ -2,6 +2,7 @@ package dev.lakemill.engine.step;
 
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.plan.ValidateStepPlan;
+import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.GateResult;
 import dev.lakemill.registry.ModelRegistry;
@@ -82,7 +83,7 @@ public final class ValidateStepRunner {
           + ". Holdout metrics: " + metrics, null);
     }
     if (step.promoteTo() != null && (champion == null || champion != version)) {
-      registry.recordEvent(new AliasEvent(step.modelName(), AliasEvent.PROMOTE, step.promoteTo(), version, Instant.now(),
+      registry.recordEvent(new AliasEvent(step.modelName(), AliasAction.PROMOTE, step.promoteTo(), version, Instant.now(),
           runId, "passed gates in step " + step.name()));
       info.accept(challenger.ref() + " is now " + step.modelName() + "@" + step.promoteTo() + " (" + metrics + ")");
     } else {
