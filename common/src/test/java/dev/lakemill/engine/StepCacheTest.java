@@ -176,20 +176,26 @@ class StepCacheTest extends SparkTestBase {
     long ledgerVersion = DeltaIO.latestVersion(spark, lakehouse.resolve("_lakemill/steps").toString());
 
     PipelinePlan plan = plan();
-    List<PipelineRunner.Preview> preview = new PipelineRunner(spark).preview(plan, "preview",
-        StepSelection.select(plan, List.of(), null), RunOptions.DEFAULT);
+    List<Preview> preview = preview(plan, "preview", StepSelection.select(plan, List.of(), null));
 
     assertThat(preview).containsExactly(
-        new PipelineRunner.Preview("joined", false, "input events moved from v0 to v1", -1),
-        new PipelineRunner.Preview("totals", false, "upstream joined runs", -1));
+        new Preview("joined", false, "input events moved from v0 to v1", -1),
+        new Preview("totals", false, "upstream joined runs", -1));
     assertThat(DeltaIO.latestVersion(spark, lakehouse.resolve("_lakemill/steps").toString())).isEqualTo(ledgerVersion);
     assertThat(DeltaIO.latestVersion(spark, lakehouse.resolve("silver/joined").toString())).isZero();
 
     run("run-2", RunOptions.DEFAULT);
-    assertThat(new PipelineRunner(spark).preview(plan(), "preview", StepSelection.select(plan, List.of(), null),
-        RunOptions.DEFAULT)).containsExactly(
-        new PipelineRunner.Preview("joined", true, "up to date (run run-2)", 1),
-        new PipelineRunner.Preview("totals", true, "up to date (run run-2)", 1));
+    assertThat(preview(plan(), "preview", StepSelection.select(plan, List.of(), null))).containsExactly(
+        new Preview("joined", true, "up to date (run run-2)", 1),
+        new Preview("totals", true, "up to date (run run-2)", 1));
+  }
+
+  /** One step of an execution plan: RUN or SKIP, the reason, and the version a SKIP reuses. */
+  private record Preview(String step, boolean skip, String reason, long reusedVersion) {}
+
+  private List<Preview> preview(PipelinePlan plan, String runId, Set<String> selected) {
+    return new PipelineRunner(spark).plan(plan, runId, selected, RunOptions.DEFAULT).steps().stream()
+        .map(d -> new Preview(d.step().name(), d.skip(), d.reason(), d.reusedVersion())).toList();
   }
 
   @Test
