@@ -1,7 +1,6 @@
 package dev.lakemill.engine;
 
 import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.delta.InputVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,33 +18,33 @@ import java.util.function.Predicate;
  *
  * @param inputs input name to {@code <input fingerprint>@<version>}
  */
-record Fingerprint(String configHash, String lakemillVersion, SortedMap<String, String> inputs) {
+public record Fingerprint(String configHash, String lakemillVersion, SortedMap<String, String> inputs) {
   private static final String CONFIG = "config";
   private static final String LAKEMILL = "lakemill";
   private static final String INPUT = "input:";
 
-  Fingerprint {
+  public Fingerprint {
     inputs = new TreeMap<>(inputs);
   }
 
-  static Fingerprint of(String configHash, String lakemillVersion, List<InputVersion> inputs,
-      Map<String, String> inputFingerprints) {
+  /** Every input as {@code <its fingerprint>@<version read>}. */
+  static Fingerprint of(String configHash, String lakemillVersion, List<StepInput> inputs) {
     SortedMap<String, String> parts = new TreeMap<>();
-    for (InputVersion i : inputs) {
-      parts.put(i.name(), inputFingerprints.getOrDefault(i.name(), "") + "@" + i.version());
+    for (StepInput i : inputs) {
+      parts.put(i.name(), i.fingerprint() + "@" + i.stored().version());
     }
     return new Fingerprint(configHash, lakemillVersion, parts);
   }
 
   /** The hash the ledger records (the same text as lakemill has always hashed). */
-  String hash() {
+  public String hash() {
     StringBuilder text = new StringBuilder(lakemillVersion).append('\n').append(configHash);
     inputs.forEach((name, value) -> text.append('\n').append(name).append('=').append(value));
     return PipelineCompiler.sha256(text.toString());
   }
 
   /** The parts, as the ledger's {@code fingerprint_parts} map. */
-  Map<String, String> parts() {
+  public Map<String, String> parts() {
     Map<String, String> parts = new LinkedHashMap<>();
     parts.put(CONFIG, configHash);
     parts.put(LAKEMILL, lakemillVersion);

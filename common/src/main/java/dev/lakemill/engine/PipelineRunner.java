@@ -1,7 +1,6 @@
 package dev.lakemill.engine;
 
 import dev.lakemill.LakemillVersion;
-import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.CommitTag;
 import dev.lakemill.delta.DeltaIO;
@@ -21,12 +20,14 @@ import dev.lakemill.error.LakemillException;
 import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.RunRecord;
+import dev.lakemill.ledger.RunStatus;
+import dev.lakemill.ledger.StepOutput;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.FeaturesStepPlan;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.ScoreStepPlan;
-import dev.lakemill.plan.SourcePlan;
 import dev.lakemill.plan.SqlStepPlan;
 import dev.lakemill.plan.StepPlan;
 import dev.lakemill.plan.StepPlanVisitor;
@@ -38,14 +39,11 @@ import dev.lakemill.safety.JobGroups;
 import dev.lakemill.safety.StopSignal;
 import dev.lakemill.sources.RecordCheck;
 import dev.lakemill.sources.SourceReader;
-import dev.lakemill.sources.SourceStamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,10 +52,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Runs a {@link PipelinePlan} in one SparkSession: sources and step results become temporary views
- * named after them, each step's Spark jobs are labelled with its name, and the ledger gets the run
- * at the end. Steps outside the selection that a selected step reads are read at the version the
- * ledger recorded for the same run id, else at the latest successful run's version.
+ * Runs a {@link PipelinePlan} in one SparkSession, in two phases: {@link RunPlanner} decides every
+ * step first (an {@link ExecutionPlan}: inputs at exact versions, fingerprint, run or skip and why),
+ * then the decisions are executed in order. Sources and step results become temporary views named
+ * after them, each step's Spark jobs are labelled with its name, and the ledger gets the run at the
+ * end. Steps outside the selection that a selected step reads are read at the version the ledger
+ * recorded for the same run id, else at the latest successful run's version.
  */
 public final class PipelineRunner {
   private final SparkSession spark;
@@ -90,7 +90,10 @@ public final class PipelineRunner {
     return run(plan, runId, selected, listener, RunOptions.DEFAULT);
   }
 
-  /** Runs the selected steps; up-to-date steps are skipped unless {@code options} force them. */
+  /**
+   * Runs the selected steps: decides every step first ({@link #plan}), then executes the decisions in
+   * order; up-to-date steps are skipped unless {@code options} force them.
+   */
   public RunResult run(PipelinePlan plan, String runId, Set<String> selected, RunListener listener, RunOptions options) {
     SparkSession session = spark.newSession();
     Instant started = Instant.now();
@@ -99,15 +102,15 @@ public final class PipelineRunner {
     CompletableFuture<Void> ledgerReady = ledger.prefetch();
     StepCache cache = cache(session, plan, ledger, options);
     cache.load();
-    Execution execution = new Execution(session, plan, runId, listener, cache, driftTrigger);
+    RunPlanner planner = new RunPlanner(session, plan, runId, cache);
+    ExecutionPlan decided = planner.plan(toRun);
+    Execution execution = new Execution(session, plan, runId, listener, planner, driftTrigger);
     List<StepRecord> records = new ArrayList<>();
     String error = "";
     LakemillException damaged = null;
     int position = 0;
-    for (StepPlan step : plan.steps()) {
-      if (!toRun.contains(step.name())) {
-        continue;
-      }
+    for (StepDecision decision : decided.steps()) {
+      StepPlan step = decision.step();
       position++;
       if (error.isEmpty() && stop.requested()) {
         error = stop.stoppedBefore(step.name());
@@ -118,7 +121,7 @@ public final class PipelineRunner {
       }
       StepRecord record;
       try {
-        record = stop.explain(execution.runStep(step, position));
+        record = stop.explain(execution.execute(decision, position));
       } catch (LakemillException e) {
         // Damaged state (the registry, a lakehouse table) is not this step's fault: record the run, then report it.
         damaged = e;
@@ -128,7 +131,7 @@ public final class PipelineRunner {
       }
       records.add(record);
       listener.stepFinished(record, position, toRun.size());
-      if (record.status().equals(StepRecord.FAILED)) {
+      if (record.status() == StepStatus.FAILED) {
         error = record.error();
       } else {
         FaultPoints.at("committed:" + step.name());
@@ -136,7 +139,7 @@ public final class PipelineRunner {
     }
     execution.releaseSources();
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
-        Instant.now(), error.isEmpty() ? StepRecord.SUCCEEDED : StepRecord.FAILED, LakemillVersion.get(), error);
+        Instant.now(), error.isEmpty() ? RunStatus.SUCCEEDED : RunStatus.FAILED, LakemillVersion.get(), error);
     long ledgerStart = System.nanoTime();
     ledgerReady.join();
     ledger.record(run, records);
@@ -147,26 +150,15 @@ public final class PipelineRunner {
   }
 
   /**
-   * What a run of the selected steps would do, step by step, without running anything: RUN or SKIP
-   * and why. Reads the ledger, the registry and Delta logs only.
+   * What a run of the selected steps would do, step by step, without running anything: the decision
+   * {@link #run} would execute. Reads the ledger, the registry and Delta logs only.
    */
-  public List<Preview> preview(PipelinePlan plan, String runId, Set<String> selected, RunOptions options) {
+  public ExecutionPlan plan(PipelinePlan plan, String runId, Set<String> selected, RunOptions options) {
     SparkSession session = spark.newSession();
-    Set<String> toRun = StepSelection.withViewInputs(plan, selected);
     StepCache cache = cache(session, plan, new RunLedger(session, plan.ledgerLocation()), options);
     cache.load();
-    Execution execution = new Execution(session, plan, runId, RunListener.NONE, cache, DriftTrigger.NOT_CONFIGURED);
-    List<Preview> previews = new ArrayList<>();
-    for (StepPlan step : plan.steps()) {
-      if (toRun.contains(step.name())) {
-        previews.add(execution.preview(step));
-      }
-    }
-    return previews;
+    return new RunPlanner(session, plan, runId, cache).plan(StepSelection.withViewInputs(plan, selected));
   }
-
-  /** One step of {@link #preview}: RUN or SKIP, the reason, and the version a SKIP reuses. */
-  public record Preview(String step, boolean skip, String reason, long reusedVersion) {}
 
   private static StepCache cache(SparkSession session, PipelinePlan plan, RunLedger ledger, RunOptions options) {
     CompletableFuture<Map<String, RunLedger.Recorded>> latest =
@@ -181,149 +173,117 @@ public final class PipelineRunner {
   }
 
   private static StepRecord notRun(PipelinePlan plan, String runId, StepPlan step, int position) {
-    return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.NOT_RUN, null, null, List.of(),
-        step.output() == null ? "" : step.output().name(), -1, -1, -1, 0, List.of(), "", "", "", Map.of());
+    return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.NOT_RUN)
+        .output(declaredTable(step), -1).build();
   }
 
-  /** The state of one run: which names are registered as views, at which version, with which fingerprint. */
+  /** The output table a step declares, or none (views, train and validate steps). */
+  private static StepOutput declaredTable(StepPlan step) {
+    return step.output() == null ? StepOutput.NONE : new StepOutput.Table(step.output().name());
+  }
+
+  /** What the record of a step that succeeded or was up to date names as its output. */
+  private static StepOutput produced(StepPlan step) {
+    if (step instanceof TrainStepPlan train) {
+      return new StepOutput.Model(train.modelName());
+    }
+    return step instanceof ValidateStepPlan validate ? new StepOutput.Model(validate.modelName()) : declaredTable(step);
+  }
+
+  /** The state of one run: the outputs of the steps executed so far, and the names readable from SQL. */
   private static final class Execution {
     private final SparkSession session;
     private final PipelinePlan plan;
     private final String runId;
     private final RunListener listener;
     private final DriftTrigger driftTrigger;
-    private final Map<String, InputVersion> registered = new HashMap<>();
-    private final Map<String, String> fingerprints = new HashMap<>();
-    private final Map<String, List<InputVersion>> lineage = new HashMap<>();
+    private final RunPlanner planner;
+    /** What later steps read of each step executed (run or reused) so far. */
+    private final Map<String, StepInput> produced = new HashMap<>();
     /** Names readable from SQL in this session (views are created only when a running step reads them). */
     private final Set<String> views = new java.util.HashSet<>();
-    /** Preview only: steps that would run, so their readers run too. */
-    private final Set<String> wouldRun = new java.util.HashSet<>();
-    private final StepCache cache;
     private final Map<String, SourceReader.Opened> sources = new HashMap<>();
 
-    Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener, StepCache cache,
+    Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener, RunPlanner planner,
         DriftTrigger driftTrigger) {
       this.session = session;
       this.plan = plan;
       this.runId = runId;
       this.listener = listener;
-      this.cache = cache;
+      this.planner = planner;
       this.driftTrigger = driftTrigger;
     }
 
-    StepRecord runStep(StepPlan step, int position) {
+    /**
+     * Executes one decision: a step waiting for an upstream of this run is completed with that
+     * upstream's output first; then it is skipped, run, or failed as decided.
+     */
+    StepRecord execute(StepDecision planned, int position) {
       Instant start = Instant.now();
-      List<InputVersion> inputs = new ArrayList<>();
-      String outputName = step.output() == null ? "" : step.output().name();
+      StepPlan step = planned.step();
+      StepDecision decision = planned instanceof StepDecision.AfterUpstream after
+          ? planner.complete(step, thisRun(after.inputs())) : planned;
+      List<StepInput> inputs = thisRun(decision.inputs());
+      List<InputVersion> stored = inputs.stream().map(StepInput::stored).toList();
       Fingerprint fingerprint = null;
       String note = "";
       try {
-        for (String input : step.inputs()) {
-          inputs.add(resolve(step.name(), input));
+        if (decision instanceof StepDecision.Blocked blocked) {
+          fingerprint = blocked.fingerprint();
+          throw blocked.error();
         }
-        ModelVersion model = scoredModel(step);
-        if (model != null) {
-          inputs.add(modelInput(model));
+        List<InputVersion> lineage = RunPlanner.lineage(inputs);
+        if (decision instanceof StepDecision.Skip skip) {
+          return skipped(skip, position, start, stored, lineage);
         }
-        fingerprint = fingerprint(step, inputs);
-        StepCache.Decision decision = cache.decide(step, fingerprint);
-        note = decision.reason();
-        lineage.put(step.name(), lineage(inputs));
-        if (decision.skip()) {
-          return skipped(step, position, start, inputs, fingerprint, decision);
-        }
+        StepDecision.Run run = (StepDecision.Run) decision;
+        fingerprint = run.fingerprint();
+        note = run.cause();
         // Opening a source may run Spark jobs (file checks, a quarantine): they belong to the step.
+        Map<String, StepInput> byName = new HashMap<>();
+        inputs.forEach(i -> byName.put(i.name(), i));
         JobGroups.withJobGroup(session, plan.pipeline(), step.name(), () -> {
-          step.inputs().forEach(this::materialize);
+          step.inputs().forEach(name -> materialize(byName.get(name)));
           return null;
         });
         String hash = fingerprint.hash();
+        ModelVersion model = inputs.stream().filter(i -> i instanceof StepInput.ScoredModel)
+            .map(i -> ((StepInput.ScoredModel) i).model()).findFirst().orElse(null);
         StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),
-            () -> step.accept(new StepExecutor(hash, model, List.copyOf(inputs))));
-        fingerprints.put(step.name(), hash);
-        return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.SUCCEEDED, start,
-            Instant.now(), inputs, outcome.outputName() != null ? outcome.outputName() : outputName,
-            outcome.outputVersion(), outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined(),
-            outcome.expectations(), hash, "", note, fingerprint.parts());
+            () -> step.accept(new StepExecutor(hash, model, stored, byName, lineage)));
+        return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.SUCCEEDED)
+            .started(start).ended(Instant.now()).inputs(stored).output(produced(step), outcome.outputVersion())
+            .rows(outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined()).expectations(outcome.expectations())
+            .fingerprint(hash, fingerprint.parts()).note(note).build();
       } catch (Exception e) {
         if (e instanceof LakemillException l && l.kind() == LakemillException.Kind.DAMAGED_STATE) {
           throw l;
         }
         StepFailedException failure = RunErrors.wrap(step.name(), badInput(e));
         long written = e instanceof DriftStepRunner.DriftFailed drift ? drift.outputVersion() : -1;
-        return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.FAILED, start, Instant.now(),
-            inputs, outputName, written, -1, -1, 0, List.of(), "", failure.getMessage(), note,
-            fingerprint == null ? Map.of() : fingerprint.parts());
+        return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.FAILED)
+            .started(start).ended(Instant.now()).inputs(stored).output(declaredTable(step), written)
+            .fingerprint("", fingerprint == null ? Map.of() : fingerprint.parts()).error(failure.getMessage())
+            .note(note).build();
       }
+    }
+
+    /** {@code inputs} with each upstream of this run replaced by what it produced. */
+    private List<StepInput> thisRun(List<StepInput> inputs) {
+      return inputs.stream().map(i -> i instanceof StepInput.ThisRun pending
+          ? java.util.Objects.requireNonNull(produced.get(pending.name()), pending.name()) : i).toList();
     }
 
     /** An up-to-date step: later steps read its recorded output; nothing is written. */
-    private StepRecord skipped(StepPlan step, int position, Instant start, List<InputVersion> inputs,
-        Fingerprint fingerprint, StepCache.Decision decision) {
-      long version = decision.recorded().outputVersion();
-      String hash = fingerprint.hash();
-      fingerprints.put(step.name(), hash);
-      String outputName;
-      if (step instanceof TrainStepPlan train) {
-        outputName = "model " + train.modelName();
-        registered.put(step.name(), new InputVersion(step.name(), outputName, version));
-      } else if (step instanceof ValidateStepPlan validate) {
-        outputName = "model " + validate.modelName();
-        registered.put(step.name(), new InputVersion(step.name(), "", version));
-      } else {
-        outputName = step.output().name();
-        registered.put(step.name(), new InputVersion(step.name(), step.output().location(), version));
-      }
-      return new StepRecord(runId, plan.pipeline(), step.name(), position, StepRecord.SKIPPED, start, Instant.now(),
-          inputs, outputName, version, -1, -1, 0, List.of(), hash, "", decision.reason(), fingerprint.parts());
-    }
-
-    /** Preview of one step: like {@link #runStep} up to the decision; a step that would run marks its readers. */
-    Preview preview(StepPlan step) {
-      List<InputVersion> inputs = new ArrayList<>();
-      for (String input : step.inputs()) {
-        if (wouldRun.contains(input)) {
-          wouldRun.add(step.name());
-          return new Preview(step.name(), false, "upstream " + input + " runs", -1);
-        }
-        inputs.add(resolve(step.name(), input));
-      }
-      ModelVersion model = scoredModel(step);
-      if (model != null) {
-        inputs.add(modelInput(model));
-      }
-      Fingerprint fingerprint = fingerprint(step, inputs);
-      StepCache.Decision decision = cache.decide(step, fingerprint);
-      if (decision.skip()) {
-        fingerprints.put(step.name(), fingerprint.hash());
-        long version = decision.recorded().outputVersion();
-        registered.put(step.name(), new InputVersion(step.name(), "", version));
-        return new Preview(step.name(), true, decision.reason(), version);
-      }
-      if (decision.reason().isEmpty()) {
-        // A view: transparent, its fingerprint follows from its inputs.
-        fingerprints.put(step.name(), fingerprint.hash());
-        registered.put(step.name(), new InputVersion(step.name(), "", -1));
-        return new Preview(step.name(), false, "view, computed when read", -1);
-      }
-      wouldRun.add(step.name());
-      return new Preview(step.name(), false, decision.reason(), -1);
-    }
-
-    /**
-     * The model a score or drift step uses, resolved now: which version it is belongs to the step's
-     * fingerprint (a moved alias makes the step run again).
-     */
-    private ModelVersion scoredModel(StepPlan step) {
-      if (step instanceof ScoreStepPlan score) {
-        return registry().resolve(score.model());
-      }
-      return step instanceof DriftStepPlan drift ? registry().resolve(drift.model()) : null;
-    }
-
-    private static InputVersion modelInput(ModelVersion model) {
-      return new InputVersion("model " + model.ref(), model.modelPath(), model.version());
+    private StepRecord skipped(StepDecision.Skip skip, int position, Instant start, List<InputVersion> inputs,
+        List<InputVersion> lineage) {
+      StepPlan step = skip.step();
+      long version = skip.reusedVersion();
+      String hash = skip.fingerprint().hash();
+      produced.put(step.name(), RunPlanner.output(step, version, hash, lineage));
+      return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.SKIPPED).started(start)
+          .ended(Instant.now()).inputs(inputs).output(produced(step), version)
+          .fingerprint(hash, skip.fingerprint().parts()).note(skip.reason()).build();
     }
 
     /** A failure caused by a bad record of a csv or json source, explained; else {@code e} itself. */
@@ -336,28 +296,41 @@ public final class PipelineRunner {
       sources.values().forEach(SourceReader.Opened::release);
     }
 
-    /** Every input with its version, and, for step inputs, what they read in turn, back to the sources. */
-    private List<InputVersion> lineage(List<InputVersion> inputs) {
-      Map<String, InputVersion> all = new LinkedHashMap<>();
-      for (InputVersion input : inputs) {
-        all.putIfAbsent(input.name(), input);
-        for (InputVersion upstream : lineage.getOrDefault(input.name(), List.of())) {
-          all.putIfAbsent(upstream.name(), upstream);
-        }
-      }
-      return List.copyOf(all.values());
-    }
-
     /** Runs one step of each type inside the run's session, with its commits tagged. */
     private final class StepExecutor implements StepPlanVisitor<StepOutcome> {
       private final String fingerprint;
       private final ModelVersion model;
       private final List<InputVersion> inputs;
+      private final Map<String, StepInput> byName;
+      private final List<InputVersion> lineage;
 
-      StepExecutor(String fingerprint, ModelVersion model, List<InputVersion> inputs) {
+      /**
+       * @param inputs the inputs as the commit tag records them
+       * @param byName the same, typed, by name
+       * @param lineage the inputs and what they read in turn, as a trained model records them
+       */
+      StepExecutor(String fingerprint, ModelVersion model, List<InputVersion> inputs, Map<String, StepInput> byName,
+          List<InputVersion> lineage) {
         this.fingerprint = fingerprint;
         this.model = model;
         this.inputs = inputs;
+        this.byName = byName;
+        this.lineage = lineage;
+      }
+
+      /** After a step ran: later steps read its output at the version it wrote, or its view. */
+      private void registerOutput(StepPlan step, long version) {
+        StepInput output = RunPlanner.output(step, version, fingerprint, lineage);
+        if (output instanceof StepInput.Table table) {
+          createView(step.name(), DeltaIO.read(session, table.location(), version));
+        }
+        produced.put(step.name(), output);
+      }
+
+      /** What the run resolved for {@code name}: an input of this step, or the output of an earlier one. */
+      private InputVersion version(String name) {
+        StepInput input = byName.getOrDefault(name, produced.get(name));
+        return input == null ? null : input.stored();
       }
 
       private String tag(StepPlan step) {
@@ -401,24 +374,23 @@ public final class PipelineRunner {
         TrainStepRunner.Trained trained = tagged(step, tag -> new TrainStepRunner(session, tag).run(step,
             view(step.data()), plan.ledgerLocation() + "/holdouts/" + step.modelName(), -1,
             registry.artifactLocation(step.modelName(), runId),
-            new TrainStepRunner.Draft(runId, plan.pipeline(), lineage.get(step.name()), fingerprint)));
+            new TrainStepRunner.Draft(runId, plan.pipeline(), lineage, fingerprint)));
         ModelVersion version = registry.register(trained.draft());
         listener.info(String.format(java.util.Locale.ROOT, "registered %s (%s; holdout %,d rows, v%d)", version.ref(),
             ModelText.metrics(version.metrics()), trained.holdoutRows(), version.holdoutVersion()));
-        registered.put(step.name(), new InputVersion(step.name(), "model " + step.modelName(), version.version()));
-        return new StepOutcome(version.version(), trained.trainRows() + trained.holdoutRows(), -1, 0, List.of(),
-            "model " + step.modelName());
+        registerOutput(step, version.version());
+        return new StepOutcome(version.version(), trained.trainRows() + trained.holdoutRows(), -1, 0, List.of());
       }
 
       @Override
       public StepOutcome visitValidate(ValidateStepPlan step) {
-        InputVersion trained = registered.get(step.trainStep());
+        InputVersion trained = version(step.trainStep());
         if (trained == null || trained.version() < 1) {
           throw RunErrors.upstreamNeverRan(step.name(), step.trainStep());
         }
         new ValidateStepRunner(session, registry(), runId, listener::info).run(step, (int) trained.version());
-        registered.put(step.name(), new InputVersion(step.name(), "", trained.version()));
-        return new StepOutcome(trained.version(), -1, -1, 0, List.of(), "model " + step.modelName());
+        registerOutput(step, trained.version());
+        return new StepOutcome(trained.version(), -1, -1, 0, List.of());
       }
 
       @Override
@@ -433,7 +405,7 @@ public final class PipelineRunner {
       @Override
       public StepOutcome visitDrift(DriftStepPlan step) {
         DriftStepRunner.Ran ran = tagged(step, tag -> new DriftStepRunner(session, registry(), driftTrigger, listener::info,
-            plan.lakehouseRoot()).run(step, plan.pipeline(), runId, Execution.this::view, registered::get, tag));
+            plan.lakehouseRoot()).run(step, plan.pipeline(), runId, Execution.this::view, this::version, tag));
         registerOutput(step, ran.version());
         return new StepOutcome(ran.version(), ran.currentRows(), ran.rowsWritten(), 0, List.of());
       }
@@ -453,76 +425,24 @@ public final class PipelineRunner {
       return session.table("`" + name + "`");
     }
 
-    /** After a step ran: later steps read its output at the version it wrote, or its view. */
-    private void registerOutput(StepPlan step, long version) {
-      if (step.output() != null) {
-        createView(step.name(), DeltaIO.read(session, step.output().location(), version));
-        registered.put(step.name(), new InputVersion(step.name(), step.output().location(), version));
-      } else {
-        registered.put(step.name(), new InputVersion(step.name(), "", -1));
-      }
-    }
-
-    /**
-     * The version and fingerprint of {@code name} as {@code reader} will read it: a source's version
-     * and own fingerprint, a step of this run's, or a step outside it as the ledger recorded it for
-     * this run id (else its latest successful run). Reads no data.
-     */
-    private InputVersion resolve(String reader, String name) {
-      InputVersion known = registered.get(name);
-      if (known != null) {
-        return known;
-      }
-      Optional<SourcePlan> source = plan.source(name);
-      InputVersion version;
-      if (source.isPresent()) {
-        fingerprints.put(name, SourceStamps.fingerprint(session, source.get()));
-        version = new InputVersion(name, source.get().location() == null ? "" : source.get().location(),
-            SourceReader.version(session, source.get()));
-      } else {
-        StepPlan upstream = plan.step(name).orElseThrow();
-        Optional<RunLedger.Recorded> recorded = new RunLedger(session, plan.ledgerLocation())
-            .lastSucceeded(plan.pipeline(), name, runId);
-        if (upstream.output() == null) {
-          // A train or validate step outside this invocation: its model version, if it ever ran.
-          version = new InputVersion(name, upstream instanceof TrainStepPlan t ? "model " + t.modelName() : "",
-              recorded.map(RunLedger.Recorded::outputVersion).orElse(-1L));
-          recorded.ifPresent(r -> fingerprints.put(name, r.fingerprint()));
-        } else {
-          RunLedger.Recorded r = recorded.orElseThrow(() -> RunErrors.upstreamNeverRan(reader, name));
-          fingerprints.put(name, r.fingerprint());
-          lineage.put(name, r.inputs());
-          version = new InputVersion(name, upstream.output().location(), r.outputVersion());
-        }
-      }
-      registered.put(name, version);
-      return version;
-    }
-
-    /** Makes a resolved input readable from SQL, at the version {@link #resolve} chose. */
-    private void materialize(String name) {
-      if (views.contains(name)) {
+    /** Makes an input readable from SQL at the version decided: a source is opened, a step's table read. */
+    private void materialize(StepInput input) {
+      if (views.contains(input.name())) {
         return;
       }
-      InputVersion version = registered.get(name);
-      Optional<SourcePlan> source = plan.source(name);
-      if (source.isPresent()) {
-        SourceReader.Opened opened = SourceReader.open(session, source.get(), version.version(),
+      if (input instanceof StepInput.Source source) {
+        SourceReader.Opened opened = SourceReader.open(session, source.source(), source.version(),
             new SourceReader.Context(plan.pipeline(), runId, listener::warning));
-        sources.put(name, opened);
-        createView(name, opened.data());
-      } else if (!version.location().isEmpty() && !version.location().startsWith("model ")) {
-        createView(name, DeltaIO.read(session, version.location(), version.version()));
+        sources.put(input.name(), opened);
+        createView(input.name(), opened.data());
+      } else if (input instanceof StepInput.Table table && !table.location().isEmpty()) {
+        createView(input.name(), DeltaIO.read(session, table.location(), table.version()));
       }
     }
 
     private void createView(String name, Dataset<Row> data) {
       data.createOrReplaceTempView("`" + name + "`");
       views.add(name);
-    }
-
-    private Fingerprint fingerprint(StepPlan step, List<InputVersion> inputs) {
-      return Fingerprint.of(step.configHash(), LakemillVersion.get(), inputs, fingerprints);
     }
   }
 }

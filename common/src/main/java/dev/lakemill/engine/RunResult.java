@@ -2,6 +2,7 @@ package dev.lakemill.engine;
 
 import dev.lakemill.ledger.RunRecord;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.RunStatus;
 import java.util.List;
 
 /**
@@ -17,6 +18,6 @@ public record RunResult(RunRecord run, List<StepRecord> steps, long ledgerMillis
   }
 
   public boolean succeeded() {
-    return StepRecord.SUCCEEDED.equals(run.status());
+    return run.status() == RunStatus.SUCCEEDED;
   }
 }

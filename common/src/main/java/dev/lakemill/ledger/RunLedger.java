@@ -68,7 +68,7 @@ public final class RunLedger {
       .add("fingerprint", DataTypes.StringType).add("error", DataTypes.StringType)
       .add("note", DataTypes.StringType)
       .add("fingerprint_parts", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
-  private static final String DONE = "status IN ('" + StepRecord.SUCCEEDED + "', '" + StepRecord.SKIPPED + "')";
+  private static final String DONE = "status IN ('" + StepStatus.SUCCEEDED.text() + "', '" + StepStatus.SKIPPED.text() + "')";
 
   private final SparkSession spark;
   private final String location;
@@ -96,7 +96,7 @@ public final class RunLedger {
   public void record(RunRecord run, List<StepRecord> steps) {
     List<Row> stepRows = new ArrayList<>();
     for (StepRecord s : steps) {
-      stepRows.add(RowFactory.create(s.runId(), s.pipeline(), s.step(), s.position(), s.status(),
+      stepRows.add(RowFactory.create(s.runId(), s.pipeline(), s.step(), s.position(), s.status().text(),
           ts(s.startedAt()), ts(s.endedAt()), s.durationMillis(),
           scala(s.inputs().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version())).toList()),
           s.outputTable(), s.outputVersion(), s.rowsIn(), s.rowsOut(), s.rowsQuarantined(),
@@ -105,7 +105,7 @@ public final class RunLedger {
     }
     Row runRow = RowFactory.create(run.runId(), run.pipeline(), run.pipelineFile(),
         scala.jdk.javaapi.CollectionConverters.asScala(run.params()), scala(run.steps()),
-        ts(run.startedAt()), ts(run.endedAt()), run.status(), run.lakemillVersion(), run.error());
+        ts(run.startedAt()), ts(run.endedAt()), run.status().text(), run.lakemillVersion(), run.error());
     // The ledger's tables are small and read whole: file statistics for data skipping only cost time.
     String collectStats = spark.conf().get(COLLECT_STATS, null);
     spark.conf().set(COLLECT_STATS, "false");
@@ -180,7 +180,7 @@ public final class RunLedger {
     List<Row> rows = reading(stepsLocation(), () -> steps.where(org.apache.spark.sql.functions.col("pipeline")
             .equalTo(pipeline).and(org.apache.spark.sql.functions.expr(DONE)))
         // A skipped record's output was written by the run its note names ("up to date (run R)").
-        .selectExpr("step", (has(steps, "note") ? "CASE WHEN status = 'skipped' AND note LIKE 'up to date (run %)'"
+        .selectExpr("step", (has(steps, "note") ? "CASE WHEN status = '" + StepStatus.SKIPPED.text() + "' AND note LIKE 'up to date (run %)'"
                 + " THEN regexp_extract(note, '^up to date \\\\(run (.*)\\\\)$', 1) ELSE run_id END" : "run_id"),
             "output_version", "fingerprint", "inputs", parts + " AS parts",
             "row_number() OVER (PARTITION BY step ORDER BY ended_at DESC) AS newest")
@@ -194,7 +194,7 @@ public final class RunLedger {
   }
 
   /** A run to resume: its id, its last status, and the steps it selected that have not succeeded. */
-  public record Resumable(String runId, String status, List<String> remaining) {
+  public record Resumable(String runId, RunStatus status, List<String> remaining) {
     public Resumable {
       remaining = List.copyOf(remaining);
     }
@@ -225,7 +225,7 @@ public final class RunLedger {
               .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)).and(org.apache.spark.sql.functions.expr(DONE)))
           .select("step")).forEach(r -> selected.remove(r.getString(0)));
     }
-    return Optional.of(new Resumable(id, latest.get(0).getString(1), List.copyOf(selected)));
+    return Optional.of(new Resumable(id, RunStatus.parse(latest.get(0).getString(1)), List.copyOf(selected)));
   }
 
   private static boolean has(Dataset<Row> table, String column) {

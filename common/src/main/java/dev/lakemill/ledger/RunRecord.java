@@ -15,8 +15,7 @@ import java.util.Map;
  * @param steps the steps this invocation ran
  * @param startedAt start
  * @param endedAt end
- * @param status {@code succeeded}, {@code failed}, or {@code abandoned}: its process stopped without
- *     finishing (killed), found by a later run of the pipeline when the process's lease had expired
+ * @param status how the invocation ended
  * @param lakemillVersion lakemill version
  * @param error first error, empty on success
  */
@@ -28,11 +27,9 @@ public record RunRecord(
     List<String> steps,
     Instant startedAt,
     Instant endedAt,
-    String status,
+    RunStatus status,
     String lakemillVersion,
     String error) {
-  public static final String ABANDONED = "abandoned";
-
   public RunRecord {
     params = Map.copyOf(params);
     steps = List.copyOf(steps);

@@ -7,16 +7,11 @@ import java.time.Instant;
  * pointing anywhere at any time is a query.
  *
  * @param name model name
- * @param action {@code promote}, {@code rollback}, {@code archive} or {@code unarchive}
+ * @param action what the event did
  * @param alias the alias moved (empty for archive events)
  * @param version the version the alias points to after the event (0: none), or the version archived
  * @param at when
  * @param runId the run that made the change, or empty for the CLI
  * @param reason why, in words
  */
-public record AliasEvent(String name, String action, String alias, int version, Instant at, String runId, String reason) {
-  public static final String PROMOTE = "promote";
-  public static final String ROLLBACK = "rollback";
-  public static final String ARCHIVE = "archive";
-  public static final String UNARCHIVE = "unarchive";
-}
+public record AliasEvent(String name, AliasAction action, String alias, int version, Instant at, String runId, String reason) {}

@@ -38,9 +38,9 @@ public record AliasState(List<AliasEvent> events, Map<String, Integer> aliases, 
     });
     Set<Integer> archived = new TreeSet<>();
     for (AliasEvent e : events) {
-      if (e.action().equals(AliasEvent.ARCHIVE)) {
+      if (e.action() == AliasAction.ARCHIVE) {
         archived.add(e.version());
-      } else if (e.action().equals(AliasEvent.UNARCHIVE)) {
+      } else if (e.action() == AliasAction.UNARCHIVE) {
         archived.remove(e.version());
       }
     }

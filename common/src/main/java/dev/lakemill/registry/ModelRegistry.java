@@ -194,7 +194,7 @@ public final class ModelRegistry {
   }
 
   public void recordEvent(AliasEvent e) {
-    append(RowFactory.create(e.name(), e.action(), e.alias(), e.version(), ts(e.at()), e.runId(), e.reason()), EVENTS,
+    append(RowFactory.create(e.name(), e.action().text(), e.alias(), e.version(), ts(e.at()), e.runId(), e.reason()), EVENTS,
         eventsLocation());
   }
 
@@ -245,7 +245,7 @@ public final class ModelRegistry {
     }
     return reading(eventsLocation(), () -> table(eventsLocation()).where(col("name").equalTo(name)).orderBy("at")
         .collectAsList()).stream()
-        .map(r -> new AliasEvent(r.getAs("name"), r.getAs("action"), r.getAs("alias"), (Integer) r.getAs("version"),
+        .map(r -> new AliasEvent(r.getAs("name"), AliasAction.parse(r.getAs("action")), r.getAs("alias"), (Integer) r.getAs("version"),
             ((Timestamp) r.getAs("at")).toInstant(), r.getAs("run_id"), r.getAs("reason")))
         .toList();
   }
@@ -285,9 +285,9 @@ public final class ModelRegistry {
         continue;
       }
       Deque<Integer> stack = stacks.computeIfAbsent(e.alias(), k -> new ArrayDeque<>());
-      if (e.action().equals(AliasEvent.PROMOTE)) {
+      if (e.action() == AliasAction.PROMOTE) {
         stack.push(e.version());
-      } else if (e.action().equals(AliasEvent.ROLLBACK) && !stack.isEmpty()) {
+      } else if (e.action() == AliasAction.ROLLBACK && !stack.isEmpty()) {
         stack.pop();
       }
     }

@@ -8,7 +8,10 @@ import dev.lakemill.delta.DeltaLogFiles;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.RunRecord;
+import dev.lakemill.ledger.RunStatus;
+import dev.lakemill.ledger.StepOutput;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.safety.LeaseHolder.LeasedStep;
@@ -60,7 +63,7 @@ public final class AbandonedRuns {
       StepRecord r = !step.model().isEmpty() ? model(run, step, i + 1)
           : !step.location().isEmpty() ? table(run, step, i + 1) : notRun(run, step, i + 1);
       steps.add(r);
-      if (r.status().equals(StepRecord.SUCCEEDED)) {
+      if (r.status() == StepStatus.SUCCEEDED) {
         committed.add(r.step() + " -> " + r.outputTable() + "@v" + r.outputVersion());
       }
     }
@@ -68,7 +71,7 @@ public final class AbandonedRuns {
         + run.expiresAt() + " (" + committed.size() + " of " + steps.size() + " step(s) had committed)";
     new RunLedger(spark, ledgerLocation).record(new RunRecord(run.runId(), run.pipeline(), run.pipelineFile(),
         run.params(), steps.stream().map(StepRecord::step).toList(), run.started(), run.heartbeat(),
-        RunRecord.ABANDONED, run.lakemillVersion(), error), steps);
+        RunStatus.ABANDONED, run.lakemillVersion(), error), steps);
     return "recorded run " + run.runId() + " as abandoned: " + error
         + (committed.isEmpty() ? "" : "; committed: " + String.join(", ", committed));
   }
@@ -82,9 +85,10 @@ public final class AbandonedRuns {
     }
     DeltaLogFiles.Tagged c = commit.get();
     CommitTag tag = CommitTag.parse(c.userMetadata()).orElseThrow();
-    return new StepRecord(run.runId(), run.pipeline(), step.name(), position, StepRecord.SUCCEEDED, null,
-        Instant.ofEpochMilli(c.timestamp()), tag.inputs(), step.table(), c.version(), -1, c.rows(), -1, List.of(),
-        tag.fingerprint(), "", "recovered from its commit after the run was abandoned", Map.of());
+    return StepRecord.builder(run.runId(), run.pipeline(), step.name(), position, StepStatus.SUCCEEDED)
+        .ended(Instant.ofEpochMilli(c.timestamp())).inputs(tag.inputs()).output(table(step), c.version())
+        .rows(-1, c.rows(), -1).fingerprint(tag.fingerprint(), Map.of())
+        .note("recovered from its commit after the run was abandoned").build();
   }
 
   private StepRecord model(LeaseHolder run, LeasedStep step, int position) {
@@ -100,14 +104,19 @@ public final class AbandonedRuns {
     String key = new CommitTag(run.pipeline(), run.runId(), step.name(), "", List.of()).key();
     List<InputVersion> inputs = DeltaLogFiles.findTagged(spark, v.holdoutLocation(), key)
         .flatMap(c -> CommitTag.parse(c.userMetadata())).map(CommitTag::inputs).orElse(v.lineage());
-    return new StepRecord(run.runId(), run.pipeline(), step.name(), position, StepRecord.SUCCEEDED, null,
-        v.createdAt(), inputs, "model " + step.model(), v.version(), -1, -1, 0, List.of(), v.fingerprint(), "",
-        "recovered from the registry after the run was abandoned", Map.of());
+    return StepRecord.builder(run.runId(), run.pipeline(), step.name(), position, StepStatus.SUCCEEDED)
+        .ended(v.createdAt()).inputs(inputs).output(new StepOutput.Model(step.model()), v.version())
+        .fingerprint(v.fingerprint(), Map.of()).note("recovered from the registry after the run was abandoned").build();
   }
 
   private static StepRecord notRun(LeaseHolder run, LeasedStep step, int position) {
-    return new StepRecord(run.runId(), run.pipeline(), step.name(), position, StepRecord.NOT_RUN, null, null,
-        List.of(), step.table(), -1, -1, -1, 0, List.of(), "", "", "", Map.of());
+    return StepRecord.builder(run.runId(), run.pipeline(), step.name(), position, StepStatus.NOT_RUN)
+        .output(table(step), -1).build();
+  }
+
+  /** The table a leased step writes, or none (a view, or a train step: empty in its lease). */
+  private static StepOutput table(LeasedStep step) {
+    return step.table().isEmpty() ? StepOutput.NONE : new StepOutput.Table(step.table());
   }
 
   private void deleteQuarantined(LeaseHolder run, LeasedStep step, String key) {
@@ -121,7 +130,7 @@ public final class AbandonedRuns {
   private boolean alreadyRecorded(LeaseHolder run) {
     RunLedger ledger = new RunLedger(spark, ledgerLocation);
     return ledger.exists() && !ledger.runs(runs -> runs.where(col("run_id").equalTo(run.runId())
-        .and(col("status").equalTo(RunRecord.ABANDONED))
+        .and(col("status").equalTo(RunStatus.ABANDONED.text()))
         .and(col("started_at").equalTo(Timestamp.from(run.started())))).limit(1)).isEmpty();
   }
 }

@@ -1,6 +1,7 @@
 package dev.lakemill.safety;
 
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,13 +148,10 @@ public final class StopSignal implements AutoCloseable {
   /** {@code record}, or, for a step that failed once the stop was requested, the same saying what stopped it. */
   public StepRecord explain(StepRecord r) {
     String c = cause;
-    if (c == null || !StepRecord.FAILED.equals(r.status())) {
+    if (c == null || r.status() != StepStatus.FAILED) {
       return r;
     }
-    return new StepRecord(r.runId(), r.pipeline(), r.step(), r.position(), r.status(), r.startedAt(), r.endedAt(),
-        r.inputs(), r.outputTable(), r.outputVersion(), r.rowsIn(), r.rowsOut(), r.rowsQuarantined(), r.expectations(),
-        r.fingerprint(), "Step '" + r.step() + "' stopped by " + c + " before it finished", r.note(),
-        r.fingerprintParts());
+    return r.withError("Step '" + r.step() + "' stopped by " + c + " before it finished");
   }
 
   /** The run's error when the stop came between steps. */

@@ -7,6 +7,7 @@ import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
 import java.io.IOException;
@@ -79,7 +80,7 @@ class BadInputTest extends SparkTestBase {
   private void assertFailedWithNothingWritten(RunResult result, String error, String output, long version) {
     assertThat(result.succeeded()).isFalse();
     assertThat(result.run().error()).isEqualTo(error);
-    assertThat(result.steps().get(0).status()).isEqualTo(StepRecord.FAILED);
+    assertThat(result.steps().get(0).status()).isEqualTo(StepStatus.FAILED);
     assertThat(ledgerStep(result.run().runId(), result.steps().get(0).step())).isEqualTo("[failed," + error + "]");
     assertThat(DeltaIO.latestVersion(spark, table(output))).isEqualTo(version);
   }

@@ -10,7 +10,9 @@ import dev.lakemill.delta.InputVersion;
 import dev.lakemill.drift.HistoryEntry;
 import dev.lakemill.drift.spark.DriftHistory;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
@@ -133,7 +135,7 @@ class DriftStepTest extends SparkTestBase {
   void comparesNightsWithTheTrainingRowsKeepsOneHistoryPerDateAndActsOnConsecutiveDrift() throws Exception {
     assertThat(run(plan("train", TRAIN, Map.of()), "train-1", new ArrayList<>()).succeeded()).isTrue();
     ModelRegistry registry = new ModelRegistry(spark, lakehouse.resolve("_lakemill").toString());
-    registry.recordEvent(new AliasEvent("churn", AliasEvent.PROMOTE, "champion", 1, Instant.now(), "train-1", "test"));
+    registry.recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "champion", 1, Instant.now(), "train-1", "test"));
     ModelVersion model = registry.resolve(ModelRef.parse("churn@champion").orElseThrow());
     long trainingRows = count(model.dataVersion().location())
         - spark.read().format("delta").option("versionAsOf", model.holdoutVersion()).load(model.holdoutLocation()).count();
@@ -217,7 +219,7 @@ class DriftStepTest extends SparkTestBase {
         .isEqualTo("would trigger pipeline churn (Airflow client not configured); failed the run (fail-run)");
     assertThat(Files.readString(report)).contains("failed the run (fail-run)");
     assertThat(retry.steps()).filteredOn(s -> s.step().equals("drift")).singleElement()
-        .satisfies(s -> assertThat(s.status()).isEqualTo(StepRecord.FAILED))
+        .satisfies(s -> assertThat(s.status()).isEqualTo(StepStatus.FAILED))
         .satisfies(s -> assertThat(s.outputVersion()).isEqualTo(3));
 
     List<HistoryEntry> trend = DriftHistory.entries(spark, lakehouse.resolve("monitoring/churn_drift").toString(),

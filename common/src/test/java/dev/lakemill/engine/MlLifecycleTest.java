@@ -10,8 +10,10 @@ import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.engine.step.TrainStepRunner;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.ops.Reproducer;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
@@ -165,9 +167,9 @@ class MlLifecycleTest extends SparkTestBase {
         .contains("FAIL areaUnderROC at-least-champion-minus:", "(champion v1: ")
         .contains("It stays registered, unpromoted; champion stays v1");
     assertThat(second.steps()).extracting(StepRecord::step, StepRecord::status).contains(
-        org.assertj.core.groups.Tuple.tuple("train", StepRecord.SUCCEEDED),
-        org.assertj.core.groups.Tuple.tuple("validate", StepRecord.FAILED),
-        org.assertj.core.groups.Tuple.tuple("score", StepRecord.NOT_RUN));
+        org.assertj.core.groups.Tuple.tuple("train", StepStatus.SUCCEEDED),
+        org.assertj.core.groups.Tuple.tuple("validate", StepStatus.FAILED),
+        org.assertj.core.groups.Tuple.tuple("score", StepStatus.NOT_RUN));
     assertThat(registry.versions("churn")).extracting(ModelVersion::version).containsExactly(1, 2);
     assertThat(registry.aliasesAt("churn", null)).containsEntry("champion", 1);
     List<Validation> validations = registry.validations("churn");
@@ -182,7 +184,7 @@ class MlLifecycleTest extends SparkTestBase {
     RunResult pinned = run(plan("pinned", PIPELINE.replace("ESTIMATOR", GOOD)
         .replace("model = \"churn@champion\"", "model = \"churn@v2\"")), new ArrayList<>());
     assertThat(pinned.steps()).filteredOn(s -> s.step().equals("score")).singleElement()
-        .satisfies(s -> assertThat(s.status()).isEqualTo(StepRecord.SUCCEEDED))
+        .satisfies(s -> assertThat(s.status()).isEqualTo(StepStatus.SUCCEEDED))
         .satisfies(s -> assertThat(s.inputs()).extracting(InputVersion::name).contains("model churn@v2"));
     assertThat(scores().get(0).getInt(1)).isEqualTo(2);
     assertThat(registry.versions("churn")).extracting(ModelVersion::version).containsExactly(1, 2, 3);
@@ -218,9 +220,9 @@ class MlLifecycleTest extends SparkTestBase {
     ModelVersion v2 = registry.register(v1);
     ModelVersion v3 = registry.register(v1);
     Instant t0 = Instant.parse("2026-10-01T00:00:00Z");
-    registry.recordEvent(new AliasEvent("churn", AliasEvent.PROMOTE, "champion", v2.version(), t0.plusSeconds(3600), "", "test"));
-    registry.recordEvent(new AliasEvent("churn", AliasEvent.PROMOTE, "champion", v3.version(), t0.plusSeconds(7200), "", "test"));
-    registry.recordEvent(new AliasEvent("churn", AliasEvent.ROLLBACK, "champion", 2, t0.plusSeconds(10800), "", "test"));
+    registry.recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "champion", v2.version(), t0.plusSeconds(3600), "", "test"));
+    registry.recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "champion", v3.version(), t0.plusSeconds(7200), "", "test"));
+    registry.recordEvent(new AliasEvent("churn", AliasAction.ROLLBACK, "champion", 2, t0.plusSeconds(10800), "", "test"));
 
     // v1 was promoted by the run, now: after the events above in time.
     assertThat(registry.aliasesAt("churn", t0)).isEmpty();

@@ -10,6 +10,7 @@ import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.ledger.ExpectationCount;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.sources.ChurnCustomersGenerator;
@@ -136,7 +137,7 @@ class PipelineRunnerTest extends SparkTestBase {
     RunResult bad = run(plan(file, Map.of("dups", "10")), "bad");
 
     assertThat(bad.succeeded()).isFalse();
-    assertThat(bad.steps()).extracting(StepRecord::status).containsExactly(StepRecord.FAILED, StepRecord.NOT_RUN);
+    assertThat(bad.steps()).extracting(StepRecord::status).containsExactly(StepStatus.FAILED, StepStatus.NOT_RUN);
     assertThat(bad.run().error()).isEqualTo("Step 'clean' failed: expectation 'unique-id' (unique [customer_id])"
         + " failed on 20 of 510 rows. Nothing was written. Fix the data or the SQL, or relax on-violation to drop or warn");
     assertThat(DeltaIO.latestVersion(spark, table("silver.clean"))).isZero();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
+import dev.lakemill.ledger.StepOutput;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.safety.StopSignal;
 import dev.lakemill.settings.Environment;
@@ -105,7 +107,7 @@ class RetryAndStopTest extends SparkTestBase {
 
     assertThat(result.succeeded()).isFalse();
     assertThat(result.run().error()).isEqualTo("Stopped by SIGTERM before step 'copy'");
-    assertThat(result.steps()).extracting(StepRecord::status).containsExactly(StepRecord.SUCCEEDED, StepRecord.NOT_RUN);
+    assertThat(result.steps()).extracting(StepRecord::status).containsExactly(StepStatus.SUCCEEDED, StepStatus.NOT_RUN);
     assertThat(sql("SELECT status, error FROM delta.`%s/_lakemill/runs`", lakehouse)).extracting(Row::toString)
         .containsExactly("[failed,Stopped by SIGTERM before step 'copy']");
   }
@@ -113,9 +115,9 @@ class RetryAndStopTest extends SparkTestBase {
   @Test
   void aStepThatFailsOnceTheStopIsRequestedSaysWhatStoppedIt() {
     StopSignal stop = StopSignal.none();
-    StepRecord failed = new StepRecord("r1", "p", "a", 1, StepRecord.FAILED, Instant.EPOCH, Instant.EPOCH, List.of(),
-        "silver.a", -1, -1, -1, 0, List.of(), "", "Step 'a' failed: [SPARK_JOB_CANCELLED] Job 3 cancelled", "",
-        java.util.Map.of());
+    StepRecord failed = StepRecord.builder("r1", "p", "a", 1, StepStatus.FAILED).started(Instant.EPOCH)
+        .ended(Instant.EPOCH).output(new StepOutput.Table("silver.a"), -1)
+        .error("Step 'a' failed: [SPARK_JOB_CANCELLED] Job 3 cancelled").build();
 
     assertThat(stop.explain(failed)).isSameAs(failed);
     stop.request("SIGTERM");
@@ -123,7 +125,7 @@ class RetryAndStopTest extends SparkTestBase {
 
     assertThat(stop.cause()).isEqualTo("SIGTERM");
     assertThat(stop.explain(failed).error()).isEqualTo("Step 'a' stopped by SIGTERM before it finished");
-    assertThat(stop.explain(failed).status()).isEqualTo(StepRecord.FAILED);
+    assertThat(stop.explain(failed).status()).isEqualTo(StepStatus.FAILED);
   }
 
   private List<String> quarantinedPerRun() {

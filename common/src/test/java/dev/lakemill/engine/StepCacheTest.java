@@ -7,6 +7,7 @@ import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.ledger.RunLedger;
+import dev.lakemill.ledger.RunStatus;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
@@ -170,20 +171,26 @@ class StepCacheTest extends SparkTestBase {
     long ledgerVersion = DeltaIO.latestVersion(spark, lakehouse.resolve("_lakemill/steps").toString());
 
     PipelinePlan plan = plan();
-    List<PipelineRunner.Preview> preview = new PipelineRunner(spark).preview(plan, "preview",
-        StepSelection.select(plan, List.of(), null), RunOptions.DEFAULT);
+    List<Preview> preview = preview(plan, "preview", StepSelection.select(plan, List.of(), null));
 
     assertThat(preview).containsExactly(
-        new PipelineRunner.Preview("joined", false, "input events moved from v0 to v1", -1),
-        new PipelineRunner.Preview("totals", false, "upstream joined runs", -1));
+        new Preview("joined", false, "input events moved from v0 to v1", -1),
+        new Preview("totals", false, "upstream joined runs", -1));
     assertThat(DeltaIO.latestVersion(spark, lakehouse.resolve("_lakemill/steps").toString())).isEqualTo(ledgerVersion);
     assertThat(DeltaIO.latestVersion(spark, lakehouse.resolve("silver/joined").toString())).isZero();
 
     run("run-2", RunOptions.DEFAULT);
-    assertThat(new PipelineRunner(spark).preview(plan(), "preview", StepSelection.select(plan, List.of(), null),
-        RunOptions.DEFAULT)).containsExactly(
-        new PipelineRunner.Preview("joined", true, "up to date (run run-2)", 1),
-        new PipelineRunner.Preview("totals", true, "up to date (run run-2)", 1));
+    assertThat(preview(plan(), "preview", StepSelection.select(plan, List.of(), null))).containsExactly(
+        new Preview("joined", true, "up to date (run run-2)", 1),
+        new Preview("totals", true, "up to date (run run-2)", 1));
+  }
+
+  /** One step of an execution plan: RUN or SKIP, the reason, and the version a SKIP reuses. */
+  private record Preview(String step, boolean skip, String reason, long reusedVersion) {}
+
+  private List<Preview> preview(PipelinePlan plan, String runId, Set<String> selected) {
+    return new PipelineRunner(spark).plan(plan, runId, selected, RunOptions.DEFAULT).steps().stream()
+        .map(d -> new Preview(d.step().name(), d.skip(), d.reason(), d.reusedVersion())).toList();
   }
 
   @Test
@@ -198,14 +205,14 @@ class StepCacheTest extends SparkTestBase {
     }
     RunLedger ledger = new RunLedger(spark, plan().ledgerLocation());
 
-    assertThat(ledger.resumable("cache", null)).hasValue(new RunLedger.Resumable("run-1", "failed", List.of("totals")));
+    assertThat(ledger.resumable("cache", null)).hasValue(new RunLedger.Resumable("run-1", RunStatus.FAILED, List.of("totals")));
 
     file = write("count(*)");
     PipelinePlan plan = plan();
     RunResult resumed = new PipelineRunner(spark).run(plan, "run-1", Set.of("totals"), RunListener.NONE,
         RunOptions.DEFAULT);
     assertThat(statuses(resumed)).containsExactly("totals succeeded: no earlier successful run");
-    assertThat(ledger.resumable("cache", "run-1")).hasValue(new RunLedger.Resumable("run-1", "succeeded", List.of()));
+    assertThat(ledger.resumable("cache", "run-1")).hasValue(new RunLedger.Resumable("run-1", RunStatus.SUCCEEDED, List.of()));
     assertThat(ledger.resumable("cache", "nope")).isEmpty();
   }
 }

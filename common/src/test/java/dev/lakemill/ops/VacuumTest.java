@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
@@ -73,7 +74,7 @@ class VacuumTest extends SparkTestBase {
     writeThreeVersions(silver);
     ModelRegistry registry = new ModelRegistry(spark, table("_lakemill"));
     ModelVersion v1 = registry.register(model("churn", List.of(new InputVersion("prepare", silver, 0)), table("none")));
-    registry.recordEvent(new AliasEvent("churn", AliasEvent.ARCHIVE, "", v1.version(), Instant.now(), "", "test"));
+    registry.recordEvent(new AliasEvent("churn", AliasAction.ARCHIVE, "", v1.version(), Instant.now(), "", "test"));
 
     List<Vacuum.Outcome> dry = new Vacuum(spark).run(lakehouse.toString(), 0, true);
     assertThat(dry).filteredOn(o -> o.location().equals(silver)).singleElement()

@@ -2,6 +2,7 @@ package dev.lakemill.jobs;
 
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.plan.ProblemType;
+import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.AliasState;
 import dev.lakemill.registry.ModelLifecycle;

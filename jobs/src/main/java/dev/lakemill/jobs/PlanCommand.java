@@ -7,6 +7,7 @@ import dev.lakemill.compile.StepSelection;
 import dev.lakemill.engine.PipelineRunner;
 import dev.lakemill.engine.RunOptions;
 import dev.lakemill.engine.SparkSessions;
+import dev.lakemill.engine.StepDecision;
 import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.plan.PipelinePlan;
@@ -74,9 +75,12 @@ final class PlanCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.createLocal(env, "lakemill plan " + plan.pipeline());
     try {
       Set<String> all = StepSelection.select(plan, List.of(), null);
-      for (PipelineRunner.Preview p : new PipelineRunner(spark).preview(plan, RunIds.generate(), all, runOptions)) {
-        out.append(String.format(Locale.ROOT, "  %-" + width + "s  %s  %s%n", p.step(), p.skip() ? "SKIP" : "RUN ",
-            p.skip() ? p.reason() + ", reuses v" + p.reusedVersion() : p.reason()));
+      for (StepDecision d : new PipelineRunner(spark).plan(plan, RunIds.generate(), all, runOptions).steps()) {
+        if (d instanceof StepDecision.Blocked blocked && blocked.upstream().isEmpty()) {
+          throw blocked.error();
+        }
+        out.append(String.format(Locale.ROOT, "  %-" + width + "s  %s  %s%n", d.step().name(), d.skip() ? "SKIP" : "RUN ",
+            d.skip() ? d.reason() + ", reuses v" + d.reusedVersion() : d.reason()));
       }
     } finally {
       spark.stop();

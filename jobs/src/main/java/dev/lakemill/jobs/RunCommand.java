@@ -12,6 +12,7 @@ import dev.lakemill.engine.SparkSessions;
 import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.StepRecord;
+import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.StepPlan;
@@ -160,10 +161,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public void stepFinished(StepRecord s, int position, int total) {
       String counts;
-      if (s.status().equals(StepRecord.SUCCEEDED)) {
+      if (s.status() == StepStatus.SUCCEEDED) {
         counts = String.format(Locale.ROOT, "rows in %s, out %s, quarantined %s -> %s", rows(s.rowsIn()), rows(s.rowsOut()),
             rows(s.rowsQuarantined()), output(s)) + (s.note().isEmpty() ? "" : " (" + s.note() + ")");
-      } else if (s.status().equals(StepRecord.SKIPPED)) {
+      } else if (s.status() == StepStatus.SKIPPED) {
         counts = s.note() + " -> " + output(s);
       } else {
         counts = s.error();

@@ -11,6 +11,7 @@ import dev.lakemill.drift.Histogram;
 import dev.lakemill.drift.spark.DriftHistory;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.RunRecord;
+import dev.lakemill.ledger.RunStatus;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -68,7 +69,7 @@ class DriftCommandTest {
           .save(lake.resolve("monitoring/churn_drift").toString());
       new RunLedger(spark, lake.resolve("_lakemill").toString()).record(new RunRecord("r2", "churn-nightly", NIGHTLY,
           Map.of(), List.of("drift"), Instant.parse("2026-11-03T02:00:00Z"), Instant.parse("2026-11-03T02:10:00Z"),
-          "succeeded", "test", ""), List.of());
+          RunStatus.SUCCEEDED, "test", ""), List.of());
     } finally {
       spark.stop();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.error.LakemillException;
+import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.GateResult;
 import dev.lakemill.registry.ModelRegistry;
@@ -81,11 +82,11 @@ class ModelsCommandTest {
         "at-least-champion-minus", 0.01, 0.85, 0.79, 2, 0.80, true), new GateResult("logLoss", "at-most", 0.4, 0.5,
         0.4, 0, Double.NaN, false)), false));
     String gates = "passed gates in step validate";
-    seeded.recordEvent(new AliasEvent("churn", AliasEvent.PROMOTE, "champion", 1, T1, "r1", gates));
-    seeded.recordEvent(new AliasEvent("churn", AliasEvent.PROMOTE, "champion", 2, T2, "r2", gates));
-    seeded.recordEvent(new AliasEvent("churn", AliasEvent.PROMOTE, "staging", 3, T3, "", ModelsView.PROMOTE_REASON));
-    seeded.recordEvent(new AliasEvent("churn", AliasEvent.ROLLBACK, "champion", 1, T4, "", "v2 drifted"));
-    seeded.recordEvent(new AliasEvent("churn", AliasEvent.ARCHIVE, "", 2, T5, "", "archived from the command line"));
+    seeded.recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "champion", 1, T1, "r1", gates));
+    seeded.recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "champion", 2, T2, "r2", gates));
+    seeded.recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "staging", 3, T3, "", ModelsView.PROMOTE_REASON));
+    seeded.recordEvent(new AliasEvent("churn", AliasAction.ROLLBACK, "champion", 1, T4, "", "v2 drifted"));
+    seeded.recordEvent(new AliasEvent("churn", AliasAction.ARCHIVE, "", 2, T5, "", "archived from the command line"));
   }
 
   @AfterAll
@@ -235,8 +236,8 @@ class ModelsCommandTest {
         "churn@champion: v2 -> v1 (v2 was bad too)\n");
     dev.lakemill.registry.AliasState state = registry.state("churn");
     assertThat(state.events()).extracting(AliasEvent::action, AliasEvent::version, AliasEvent::runId)
-        .containsExactly(tuple("promote", 1, ""), tuple("promote", 2, ""), tuple("promote", 3, ""),
-            tuple("rollback", 2, ""), tuple("rollback", 1, ""));
+        .containsExactly(tuple(AliasAction.PROMOTE, 1, ""), tuple(AliasAction.PROMOTE, 2, ""),
+            tuple(AliasAction.PROMOTE, 3, ""), tuple(AliasAction.ROLLBACK, 2, ""), tuple(AliasAction.ROLLBACK, 1, ""));
     assertThat(state.aliases()).isEqualTo(Map.of("champion", 1));
     assertThat(state.previous()).isEmpty();
     assertThatThrownBy(() -> ModelsView.rollback(registry, "churn", "champion", null, T4))
@@ -287,9 +288,9 @@ class ModelsCommandTest {
     dev.lakemill.registry.AliasState state = registry.state("churn");
     assertThat(state.events()).extracting(AliasEvent::action, AliasEvent::alias, AliasEvent::version,
         AliasEvent::at, AliasEvent::reason).containsExactly(
-            tuple("archive", "", 1, T1, "archived from the command line"),
-            tuple("unarchive", "", 1, T3, "needed again"),
-            tuple("promote", "champion", 1, T4, "promoted from the command line"));
+            tuple(AliasAction.ARCHIVE, "", 1, T1, "archived from the command line"),
+            tuple(AliasAction.UNARCHIVE, "", 1, T3, "needed again"),
+            tuple(AliasAction.PROMOTE, "champion", 1, T4, "promoted from the command line"));
     assertThat(state.archived()).isEmpty();
   }
 
