@@ -3,8 +3,7 @@ package dev.lakemill.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
+import dev.lakemill.PipelineFixture;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.MlStagePlan;
 import dev.lakemill.plan.PipelinePlan;
@@ -26,11 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineCompilerTest {
   @TempDir Path dir;
 
-  private final SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-
   private PipelinePlan compile(Path file) {
-    return new PipelineCompiler(analyzer, MllibCatalog.shared()).compile(Pipelines.load(file, Map.of(), analyzer, MllibCatalog.shared()),
-        Environment.local(dir.resolve("lake").toString()));
+    return PipelineFixture.plan(file, Map.of(), Environment.local(dir.resolve("lake").toString()));
   }
 
   @Test
