@@ -1,34 +1,26 @@
 package dev.lakemill;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One local SparkSession with Delta per test class; a fresh lakehouse folder per test. */
+/** One local SparkSession with Delta per test class; a fresh lakehouse folder and its fixture per test. */
 public abstract class SparkTestBase {
   protected static SparkSession spark;
 
   @TempDir protected Path lakehouse;
 
+  /** Plans, runs and tables in {@link #lakehouse}. */
+  protected PipelineFixture lake;
+
   @BeforeAll
   static void startSpark() {
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("lakemill-test")
-        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.databricks.delta.snapshotPartitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    spark = PipelineFixture.localSpark("lakemill-test", 2);
   }
 
   @AfterAll
@@ -37,11 +29,16 @@ public abstract class SparkTestBase {
     spark = null;
   }
 
-  protected static List<Row> sql(String query, Object... args) {
-    return spark.sql(String.format(query, args)).collectAsList();
+  @BeforeEach
+  void fixture() {
+    lake = new PipelineFixture(spark, lakehouse);
   }
 
-  protected static long count(String location) {
-    return spark.read().format("delta").load(location).count();
+  protected List<Row> sql(String query, Object... args) {
+    return lake.sql(query, args);
+  }
+
+  protected long count(String table) {
+    return lake.count(table);
   }
 }

@@ -1,8 +1,8 @@
 package dev.lakemill.engine;
 
 import dev.lakemill.ledger.RunRecord;
-import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.ledger.RunStatus;
+import dev.lakemill.ledger.StepRecord;
 import java.util.List;
 
 /**

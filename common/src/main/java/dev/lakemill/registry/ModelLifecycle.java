@@ -118,7 +118,7 @@ public final class ModelLifecycle {
     if (current != null && current == v.version()) {
       return new AliasMove(v.name(), alias, current, v.version(), false);
     }
-    registry.recordEvent(new AliasEvent(v.name(), AliasEvent.PROMOTE, alias, v.version(), at, runId, reason));
+    registry.recordEvent(new AliasEvent(v.name(), AliasAction.PROMOTE, alias, v.version(), at, runId, reason));
     return new AliasMove(v.name(), alias, current == null ? 0 : current, v.version(), true);
   }
 
@@ -140,7 +140,7 @@ public final class ModelLifecycle {
     if (state.archived().contains(previous)) {
       throw RegistryErrors.rollbackToArchived(name, alias, previous);
     }
-    registry.recordEvent(new AliasEvent(name, AliasEvent.ROLLBACK, alias, previous, at, "", reason));
+    registry.recordEvent(new AliasEvent(name, AliasAction.ROLLBACK, alias, previous, at, "", reason));
     return new AliasMove(name, alias, current, previous, true);
   }
 
@@ -158,7 +158,7 @@ public final class ModelLifecycle {
         throw RegistryErrors.archiveAliased(v, pointing);
       }
     }
-    registry.recordEvent(new AliasEvent(v.name(), archive ? AliasEvent.ARCHIVE : AliasEvent.UNARCHIVE, "", v.version(),
+    registry.recordEvent(new AliasEvent(v.name(), archive ? AliasAction.ARCHIVE : AliasAction.UNARCHIVE, "", v.version(),
         at, "", reason));
     return new Archiving(v, archive, true);
   }

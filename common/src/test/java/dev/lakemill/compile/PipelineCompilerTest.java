@@ -3,6 +3,7 @@ package dev.lakemill.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakemill.PipelineFixture;
 import dev.lakemill.check.Checks;
 import dev.lakemill.error.LakemillException;
 import dev.lakemill.plan.DriftStepPlan;
@@ -27,7 +28,7 @@ class PipelineCompilerTest {
   @TempDir Path dir;
 
   private PipelinePlan compile(Path file) {
-    return Checks.compiler().compile(file, Map.of(), Environment.local(dir.resolve("lake").toString()));
+    return PipelineFixture.plan(file, Map.of(), Environment.local(dir.resolve("lake").toString()));
   }
 
   @Test

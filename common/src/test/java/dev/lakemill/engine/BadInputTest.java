@@ -2,6 +2,7 @@ package dev.lakemill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakemill.PipelineFixture.Run;
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
@@ -13,8 +14,6 @@ import dev.lakemill.settings.Environment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
@@ -42,32 +41,13 @@ class BadInputTest extends SparkTestBase {
       }
       """;
 
-  private final List<String> warnings = new ArrayList<>();
-
-  private RunResult run(String pipeline, String runId, String... steps) throws IOException {
-    Path file = lakehouse.resolve("pipeline.conf");
-    Files.writeString(file, pipeline);
-    PipelinePlan plan = Checks.compiler().compile(file, Map.of(), Environment.local(lakehouse.toString()));
-    RunListener listener = new RunListener() {
-      @Override
-      public void stepFinished(StepRecord step, int position, int total) {}
-
-      @Override
-      public void warning(String message) {
-        warnings.add(message);
-      }
-    };
+  private Run run(String pipeline, String runId, String... steps) {
     // Forced: these tests read the same files again on purpose, which the step cache would skip.
-    return new PipelineRunner(spark).run(plan, runId, StepSelection.select(plan, List.of(steps), null), listener,
-        RunOptions.FORCE);
+    return lake.run(lake.plan("pipeline", pipeline, Map.of()), runId, RunOptions.FORCE, steps);
   }
 
   private Path file(String name, String text) throws IOException {
     return Files.writeString(lakehouse.resolve(name), text);
-  }
-
-  private String table(String name) {
-    return lakehouse.resolve(name.replace('.', '/')).toString();
   }
 
   /** The ledger's row for the step: status and error. */
@@ -77,12 +57,12 @@ class BadInputTest extends SparkTestBase {
   }
 
   /** The run failed with {@code error} on its first step, the ledger says so, nothing was committed. */
-  private void assertFailedWithNothingWritten(RunResult result, String error, String output, long version) {
+  private void assertFailedWithNothingWritten(Run result, String error, String output, long version) {
     assertThat(result.succeeded()).isFalse();
     assertThat(result.run().error()).isEqualTo(error);
     assertThat(result.steps().get(0).status()).isEqualTo(StepStatus.FAILED);
     assertThat(ledgerStep(result.run().runId(), result.steps().get(0).step())).isEqualTo("[failed," + error + "]");
-    assertThat(DeltaIO.latestVersion(spark, table(output))).isEqualTo(version);
+    assertThat(DeltaIO.latestVersion(spark, lake.location(output))).isEqualTo(version);
   }
 
   @Test
@@ -91,14 +71,14 @@ class BadInputTest extends SparkTestBase {
     assertThat(run(PLANS.formatted(""), "good").succeeded()).isTrue();
     file("plans.csv", "plan,monthly_fee,contract_months\nbasic,9.99,1\nstandard,abc,12\npremium,34.99,x\n");
 
-    RunResult result = run(PLANS.formatted(""), "bad");
+    Run result = run(PLANS.formatted(""), "bad");
 
     // The step selects only plan, yet monthly_fee is checked: every column of every record is.
     assertFailedWithNothingWritten(result, "Step 'names' failed: Source 'plans': bad record in " + csv
         + " at line 3: 'standard,abc,12' (value 'abc' of column monthly_fee is not a valid DOUBLE); the first of 2 bad"
         + " records. Nothing was written. Fix the file or the schema, or set on-bad-records = quarantine to set bad"
         + " records aside", "silver.plans", 0);
-    assertThat(count(table("silver.plans"))).isEqualTo(2);
+    assertThat(count("silver.plans")).isEqualTo(2);
   }
 
   @Test
@@ -106,7 +86,7 @@ class BadInputTest extends SparkTestBase {
     Path csv = file("plans.csv", "plan,monthly_fee,contract_months\n\"basic, yearly\",99.0,12\npremium,34.99\n");
     String pipeline = PLANS.formatted("").replace("SELECT plan FROM plans", "SELECT plan FROM plans WHERE plan LIKE 'b%'");
 
-    RunResult result = run(pipeline, "bad");
+    Run result = run(pipeline, "bad");
 
     assertFailedWithNothingWritten(result, "Step 'names' failed: Source 'plans': bad record in " + csv
         + " at line 3: 'premium,34.99' (2 values, the schema has 3 columns). Nothing was written. Fix the file or the"
@@ -117,7 +97,7 @@ class BadInputTest extends SparkTestBase {
   void aBadFirstRecordFailsAsTheSourceIsOpened() throws IOException {
     Path csv = file("plans.csv", "plan,monthly_fee,contract_months\nbasic,9.99,1,extra\n");
 
-    RunResult result = run(PLANS.formatted(""), "bad");
+    Run result = run(PLANS.formatted(""), "bad");
 
     assertFailedWithNothingWritten(result, "Step 'names' failed: Source 'plans': bad record in " + csv
         + " at line 2: 'basic,9.99,1,extra' (4 values, the schema has 3 columns). Nothing was written. Fix the file or"
@@ -140,8 +120,8 @@ class BadInputTest extends SparkTestBase {
         }
         """;
 
-    RunResult malformed = run(pipeline, "a", "a");
-    RunResult wrongType = run(pipeline, "b", "b");
+    Run malformed = run(pipeline, "a", "a");
+    Run wrongType = run(pipeline, "b", "b");
 
     assertFailedWithNothingWritten(malformed, "Step 'a' failed: Source 'events': bad record in " + json
         + " at line 2: '{\"id\": 2, \"kind\": \"close\"' (not a JSON object). Nothing was written. Fix the file or the"
@@ -154,7 +134,7 @@ class BadInputTest extends SparkTestBase {
 
   @Test
   void aMissingFileFailsWithTheSourceAndThePath() throws IOException {
-    RunResult result = run(PLANS.formatted(""), "missing");
+    Run result = run(PLANS.formatted(""), "missing");
 
     assertFailedWithNothingWritten(result, "Step 'names' failed: Source 'plans': " + lakehouse.resolve("plans.csv")
         + " does not exist. Nothing was written. Fix the path (a relative path starts at the pipeline file's folder)"
@@ -171,10 +151,10 @@ class BadInputTest extends SparkTestBase {
     file("plans.csv", "plan,monthly_fee,contract_months\n");
     assertFailedWithNothingWritten(run(PLANS.formatted(""), "header"), error, "silver.plans", -1);
 
-    RunResult allowed = run(PLANS.formatted("allow-empty = true"), "allowed");
+    Run allowed = run(PLANS.formatted("allow-empty = true"), "allowed");
 
     assertThat(allowed.succeeded()).isTrue();
-    assertThat(count(table("silver.plans"))).isZero();
+    assertThat(count("silver.plans")).isZero();
   }
 
   @Test
@@ -197,9 +177,9 @@ class BadInputTest extends SparkTestBase {
         }
         """;
 
-    RunResult missing = run(pipeline, "a", "a");
-    RunResult retyped = run(pipeline, "b", "b");
-    RunResult fine = run(pipeline, "c", "c");
+    Run missing = run(pipeline, "a", "a");
+    Run retyped = run(pipeline, "b", "b");
+    Run fine = run(pipeline, "c", "c");
 
     assertFailedWithNothingWritten(missing, "Step 'a' failed: Source 'missing': " + parquetFile + " does not match the"
         + " schema: it has no column contract_months. Nothing was written. Fix the file, or remove contract_months"
@@ -208,7 +188,7 @@ class BadInputTest extends SparkTestBase {
         + " schema: column monthly_fee is DOUBLE in the file but INT in the schema. Nothing was written. Declare"
         + " monthly_fee DOUBLE (and CAST it in SQL), or fix the file", "silver.b", -1);
     assertThat(fine.succeeded()).isTrue();
-    assertThat(sql("SELECT * FROM delta.`%s`", table("silver.c"))).extracting(Row::toString).containsExactly("[basic,9.99]");
+    assertThat(sql("SELECT * FROM delta.`%s`", lake.location("silver.c"))).extracting(Row::toString).containsExactly("[basic,9.99]");
   }
 
   @Test
@@ -217,12 +197,12 @@ class BadInputTest extends SparkTestBase {
         + "premium,34.99\n");
     String pipeline = PLANS.formatted("on-bad-records = quarantine");
 
-    RunResult first = run(pipeline, "q-1");
-    RunResult again = run(pipeline, "q-1");
+    Run first = run(pipeline, "q-1");
+    Run again = run(pipeline, "q-1");
 
     assertThat(first.succeeded()).isTrue();
     assertThat(again.succeeded()).isTrue();
-    assertThat(sql("SELECT plan FROM delta.`%s` ORDER BY plan", table("silver.plans")))
+    assertThat(sql("SELECT plan FROM delta.`%s` ORDER BY plan", lake.location("silver.plans")))
         .extracting(Row::toString).containsExactly("[basic]", "[student]");
     String quarantine = lakehouse.resolve("_lakemill/bad_records/plans/plans").toString();
     assertThat(sql("SELECT run_id, pipeline, source, file, line, record, reason FROM delta.`%s` ORDER BY line", quarantine))
@@ -231,7 +211,7 @@ class BadInputTest extends SparkTestBase {
             "[q-1,plans,plans," + csv + ",5,premium,34.99,2 values, the schema has 3 columns]");
     assertThat(io.delta.tables.DeltaTable.forPath(spark, quarantine).history().select("userMetadata").collectAsList())
         .extracting(r -> r.getString(0)).containsOnly("lakemill pipeline=plans run=q-1 source=plans");
-    assertThat(warnings).containsExactly(
+    assertThat(Stream.concat(first.warnings().stream(), again.warnings().stream())).containsExactly(
         "source plans: 2 of 4 records do not match the schema; set aside in " + quarantine + " (on-bad-records = quarantine)",
         "source plans: 2 of 4 records do not match the schema; set aside in " + quarantine + " (on-bad-records = quarantine)");
   }
@@ -241,12 +221,12 @@ class BadInputTest extends SparkTestBase {
     Path csv = file("plans.csv", "plan,monthly_fee,contract_months\nstandard,abc,12\nbasic\n");
     String pipeline = PLANS.formatted("on-bad-records = quarantine, bad-records-table = quarantine.plans");
 
-    RunResult result = run(pipeline, "all-bad");
+    Run result = run(pipeline, "all-bad");
 
     assertFailedWithNothingWritten(result, "Step 'names' failed: Source 'plans': none of the 2 records of " + csv
         + " matches the schema; they were set aside in quarantine.plans. Nothing else was written. Fix the file or the"
         + " schema, or set allow-empty = true on the source if no records is normal", "silver.plans", -1);
-    assertThat(sql("SELECT run_id, line, record FROM delta.`%s` ORDER BY line", table("quarantine.plans")))
+    assertThat(sql("SELECT run_id, line, record FROM delta.`%s` ORDER BY line", lake.location("quarantine.plans")))
         .extracting(Row::toString).containsExactly("[all-bad,2,standard,abc,12]", "[all-bad,3,basic]");
   }
 

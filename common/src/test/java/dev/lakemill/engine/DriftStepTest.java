@@ -3,6 +3,7 @@ package dev.lakemill.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.lakemill.PipelineFixture.Run;
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
@@ -16,9 +17,7 @@ import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
-import dev.lakemill.settings.Environment;
 import dev.lakemill.spec.ModelRef;
-import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,34 +96,16 @@ class DriftStepTest extends SparkTestBase {
   private static final List<String> COLUMNS =
       List.of("tenure_months", "plan", "region", "age", "support_calls", "prediction_probability");
 
-  private PipelinePlan plan(String name, String text, Map<String, String> params) throws IOException {
-    Path file = lakehouse.resolve(name + ".conf");
-    Files.writeString(file, text);
-    return Checks.compiler().compile(file, params, Environment.local(lakehouse.toString()));
-  }
-
-  private RunResult run(PipelinePlan plan, String runId, List<String> infos) {
-    return new PipelineRunner(spark).run(plan, runId, StepSelection.select(plan, List.of(), null), new RunListener() {
-      @Override
-      public void stepFinished(StepRecord step, int position, int total) {}
-
-      @Override
-      public void warning(String message) {}
-
-      @Override
-      public void info(String message) {
-        infos.add(message);
-      }
-    });
-  }
-
-  private RunResult night(String date, String shift, boolean failRun, String runId, List<String> infos) throws IOException {
+  /** Runs the nightly pipeline, adding its info lines to {@code infos}. */
+  private Run night(String date, String shift, boolean failRun, String runId, List<String> infos) {
     String text = NIGHTLY.replace("REPORTS", lakehouse.resolve("reports").toString()).replace("FAIL", String.valueOf(failRun));
-    return run(plan("nightly", text, Map.of("run-date", date, "shift", shift)), runId, infos);
+    Run night = lake.run(lake.plan("nightly", text, Map.of("run-date", date, "shift", shift)), runId);
+    infos.addAll(night.infos());
+    return night;
   }
 
   private Dataset<Row> history() {
-    return spark.read().format("delta").load(lakehouse.resolve("monitoring/churn_drift").toString());
+    return lake.table("monitoring.churn_drift");
   }
 
   private Row dataset(String date) {
@@ -133,7 +114,7 @@ class DriftStepTest extends SparkTestBase {
 
   @Test
   void comparesNightsWithTheTrainingRowsKeepsOneHistoryPerDateAndActsOnConsecutiveDrift() throws Exception {
-    assertThat(run(plan("train", TRAIN, Map.of()), "train-1", new ArrayList<>()).succeeded()).isTrue();
+    assertThat(lake.run(lake.plan("train", TRAIN, Map.of()), "train-1").succeeded()).isTrue();
     ModelRegistry registry = new ModelRegistry(spark, lakehouse.resolve("_lakemill").toString());
     registry.recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "champion", 1, Instant.now(), "train-1", "test"));
     ModelVersion model = registry.resolve(ModelRef.parse("churn@champion").orElseThrow());
@@ -141,7 +122,7 @@ class DriftStepTest extends SparkTestBase {
         - spark.read().format("delta").option("versionAsOf", model.holdoutVersion()).load(model.holdoutLocation()).count();
 
     List<String> infos = new ArrayList<>();
-    RunResult same = night("2026-11-01", "0", false, "night-1", infos);
+    Run same = night("2026-11-01", "0", false, "night-1", infos);
 
     assertThat(same.succeeded()).as(same.run().error()).isTrue();
     Row verdict = dataset("2026-11-01");
@@ -162,7 +143,7 @@ class DriftStepTest extends SparkTestBase {
       assertThat(r.<String>getAs("current_table")).isEqualTo("gold.churn_scores_daily");
       assertThat(r.<Long>getAs("current_version")).isZero();
       assertThat(r.<Long>getAs("reference_rows")).as("the exact training rows").isEqualTo(trainingRows);
-      assertThat(r.<Long>getAs("current_rows")).isEqualTo(count(lakehouse.resolve("gold/churn_scores_daily").toString()));
+      assertThat(r.<Long>getAs("current_rows")).isEqualTo(count("gold.churn_scores_daily"));
     });
     assertThat(columns).filteredOn(r -> r.getAs("column").equals("tenure_months")).singleElement()
         .satisfies(r -> assertThat(r.<Double>getAs("current_null_rate")).isBetween(0.005, 0.05));
@@ -176,8 +157,8 @@ class DriftStepTest extends SparkTestBase {
     assertThat(driftStep.rowsOut()).isEqualTo(7);
     assertThat(driftStep.inputs()).extracting(InputVersion::name).contains("score", "model churn@v1");
 
-    RunResult firstShift = night("2026-11-02", "1.0", false, "night-2", infos);
-    RunResult secondShift = night("2026-11-03", "1.0", false, "night-3", infos);
+    Run firstShift = night("2026-11-02", "1.0", false, "night-2", infos);
+    Run secondShift = night("2026-11-03", "1.0", false, "night-3", infos);
 
     assertThat(firstShift.succeeded()).as(firstShift.run().error()).isTrue();
     assertThat(dataset("2026-11-02").<Boolean>getAs("drifted")).isTrue();
@@ -189,8 +170,7 @@ class DriftStepTest extends SparkTestBase {
     assertThat(infos).anyMatch(i -> i.startsWith("drift of churn@v1: no dataset drift, 0 of 6 columns"))
         .anyMatch(i -> i.startsWith("drift of churn@v1: DATASET DRIFT"));
     assertThat(dataset("2026-11-03").<Long>getAs("current_rows")).as("only the rows the score step wrote that night")
-        .isEqualTo(spark.read().format("delta").load(lakehouse.resolve("gold/churn_scores_daily").toString())
-            .where("snapshot_date = DATE '2026-11-03'").count());
+        .isEqualTo(lake.table("gold.churn_scores_daily").where("snapshot_date = DATE '2026-11-03'").count());
 
     Path report = lakehouse.resolve("reports/churn-drift-2026-11-03.html");
     String html = Files.readString(report);
@@ -205,7 +185,7 @@ class DriftStepTest extends SparkTestBase {
     COLUMNS.forEach(c -> assertThat(html).contains("<h3>" + c + " "));
 
     // An Airflow retry of the same night, now with fail-run = true: the night's rows are replaced, not doubled.
-    RunResult retry = night("2026-11-03", "1.0", true, "night-3-retry", infos);
+    Run retry = night("2026-11-03", "1.0", true, "night-3-retry", infos);
 
     assertThat(retry.succeeded()).isFalse();
     assertThat(retry.run().error()).startsWith("Step 'drift' failed: drift of churn@v1: DATASET DRIFT")
@@ -229,11 +209,10 @@ class DriftStepTest extends SparkTestBase {
         tuple(LocalDate.parse("2026-11-03"), "*"), tuple(LocalDate.parse("2026-11-03"), "age"));
 
     // A pinned table as reference, a view as current, declared columns, no run-date param.
-    RunResult adhoc = run(plan("adhoc", ADHOC, Map.of()), "adhoc-1", infos);
+    Run adhoc = lake.run(lake.plan("adhoc", ADHOC, Map.of()), "adhoc-1");
 
     assertThat(adhoc.succeeded()).as(adhoc.run().error()).isTrue();
-    List<Row> rows = spark.read().format("delta").load(lakehouse.resolve("monitoring/adhoc_drift").toString())
-        .where("level = 'column'").collectAsList();
+    List<Row> rows = lake.table("monitoring.adhoc_drift").where("level = 'column'").collectAsList();
     assertThat(rows).extracting(r -> r.<String>getAs("column")).containsExactlyInAnyOrder("age", "plan");
     assertThat(rows).allSatisfy(r -> {
       assertThat(r.<String>getAs("reference_table")).isEqualTo("silver.customers");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.lakemill.PipelineFixture.Run;
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
@@ -18,13 +19,9 @@ import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.registry.Validation;
-import dev.lakemill.settings.Environment;
 import dev.lakemill.spec.ModelRef;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -90,30 +87,12 @@ class MlLifecycleTest extends SparkTestBase {
   /** A one-split tree: clearly worse than the logistic regression on the same data. */
   private static final String WORSE = "estimator { type = DecisionTreeClassifier, params { maxDepth = 1 } }";
 
-  private PipelinePlan plan(String name, String text) throws IOException {
-    Path file = lakehouse.resolve(name + ".conf");
-    Files.writeString(file, text);
-    return Checks.compiler().compile(file, Map.of(), env());
+  private PipelinePlan plan(String name, String text) {
+    return lake.plan(name, text, Map.of());
   }
 
-  private Environment env() {
-    return Environment.local(lakehouse.toString());
-  }
-
-  private RunResult run(PipelinePlan plan, List<String> infos) {
-    return new PipelineRunner(spark).run(plan, dev.lakemill.ledger.RunIds.generate(),
-        StepSelection.select(plan, List.of(), null), new RunListener() {
-          @Override
-          public void stepFinished(StepRecord step, int position, int total) {}
-
-          @Override
-          public void warning(String message) {}
-
-          @Override
-          public void info(String message) {
-            infos.add(message);
-          }
-        });
+  private Run run(PipelinePlan plan) {
+    return lake.run(plan, dev.lakemill.ledger.RunIds.generate());
   }
 
   private ModelRegistry registry() {
@@ -121,7 +100,7 @@ class MlLifecycleTest extends SparkTestBase {
   }
 
   private List<Row> scores() {
-    return spark.read().format("delta").load(lakehouse.resolve("gold/churn_scores").toString())
+    return lake.table("gold.churn_scores")
         .groupBy("model_name", "model_version")
         .agg(org.apache.spark.sql.functions.count("*"), org.apache.spark.sql.functions.expr("min(size(probability))"))
         .collectAsList();
@@ -129,8 +108,7 @@ class MlLifecycleTest extends SparkTestBase {
 
   @Test
   void trainsGatesPromotesScoresAndKeepsAWorseChallengerOut() throws IOException {
-    List<String> infos = new ArrayList<>();
-    RunResult first = run(plan("good", PIPELINE.replace("ESTIMATOR", GOOD)), infos);
+    Run first = run(plan("good", PIPELINE.replace("ESTIMATOR", GOOD)));
 
     assertThat(first.succeeded()).as(first.run().error()).isTrue();
     ModelRegistry registry = registry();
@@ -152,14 +130,14 @@ class MlLifecycleTest extends SparkTestBase {
     long holdout = spark.read().format("delta").option("versionAsOf", v1.holdoutVersion()).load(v1.holdoutLocation()).count();
     assertThat(train.rowsIn()).as("training and holdout rows together").isEqualTo(3000);
     assertThat((double) holdout / 3000).isCloseTo(0.25, within(0.04));
-    assertThat(infos).anyMatch(m -> m.startsWith("churn@v1 is now churn@champion"));
+    assertThat(first.infos()).anyMatch(m -> m.startsWith("churn@v1 is now churn@champion"));
     assertThat(scores()).hasSize(1);
     assertThat(scores().get(0).getString(0)).isEqualTo("churn");
     assertThat(scores().get(0).getInt(1)).isEqualTo(1);
     assertThat(scores().get(0).getLong(2)).isEqualTo(3000);
     assertThat(scores().get(0).getInt(3)).isEqualTo(2);
 
-    RunResult second = run(plan("worse", PIPELINE.replace("ESTIMATOR", WORSE)), infos);
+    Run second = run(plan("worse", PIPELINE.replace("ESTIMATOR", WORSE)));
 
     assertThat(second.succeeded()).isFalse();
     assertThat(second.run().error())
@@ -181,8 +159,8 @@ class MlLifecycleTest extends SparkTestBase {
     assertThat(scores().get(0).getInt(1)).as("the scores table still holds the champion's scores").isEqualTo(1);
 
     // Scoring a pinned version, whatever the champion is.
-    RunResult pinned = run(plan("pinned", PIPELINE.replace("ESTIMATOR", GOOD)
-        .replace("model = \"churn@champion\"", "model = \"churn@v2\"")), new ArrayList<>());
+    Run pinned = run(plan("pinned", PIPELINE.replace("ESTIMATOR", GOOD)
+        .replace("model = \"churn@champion\"", "model = \"churn@v2\"")));
     assertThat(pinned.steps()).filteredOn(s -> s.step().equals("score")).singleElement()
         .satisfies(s -> assertThat(s.status()).isEqualTo(StepStatus.SUCCEEDED))
         .satisfies(s -> assertThat(s.inputs()).extracting(InputVersion::name).contains("model churn@v2"));
@@ -214,7 +192,7 @@ class MlLifecycleTest extends SparkTestBase {
 
   @Test
   void rollbackAndAsOfReplayAliasEvents() throws IOException {
-    assertThat(run(plan("good", PIPELINE.replace("ESTIMATOR", GOOD)), new ArrayList<>()).succeeded()).isTrue();
+    assertThat(run(plan("good", PIPELINE.replace("ESTIMATOR", GOOD))).succeeded()).isTrue();
     ModelRegistry registry = registry();
     ModelVersion v1 = registry.version("churn", 1).orElseThrow();
     ModelVersion v2 = registry.register(v1);
@@ -243,13 +221,13 @@ class MlLifecycleTest extends SparkTestBase {
 
   @Test
   void reproduceRetrainsFromTheRecordedVersionsWithTheSameMetrics() throws IOException {
-    assertThat(run(plan("good", PIPELINE.replace("ESTIMATOR", GOOD)), new ArrayList<>()).succeeded()).isTrue();
+    assertThat(run(plan("good", PIPELINE.replace("ESTIMATOR", GOOD))).succeeded()).isTrue();
     // The input moves on: a later run writes silver.customers v1 with other rows.
-    assertThat(run(plan("later", PIPELINE.replace("ESTIMATOR", GOOD).replace("seed = 7", "seed = 8")), new ArrayList<>())
+    assertThat(run(plan("later", PIPELINE.replace("ESTIMATOR", GOOD).replace("seed = 7", "seed = 8")))
         .succeeded()).isTrue();
     ModelVersion v1 = registry().version("churn", 1).orElseThrow();
 
-    Reproducer.Reproduced again = new Reproducer(spark).reproduce(v1, env());
+    Reproducer.Reproduced again = new Reproducer(spark).reproduce(v1, lake.env());
 
     assertThat(again.metrics().keySet()).isEqualTo(v1.metrics().keySet());
     v1.metrics().forEach((metric, value) -> assertThat(again.metrics().get(metric)).as(metric).isCloseTo(value, within(1e-6)));

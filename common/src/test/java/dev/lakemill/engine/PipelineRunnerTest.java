@@ -2,6 +2,7 @@ package dev.lakemill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakemill.PipelineFixture.Run;
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
@@ -12,60 +13,23 @@ import dev.lakemill.ledger.ExpectationCount;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.PipelinePlan;
-import dev.lakemill.settings.Environment;
 import dev.lakemill.sources.ChurnCustomersGenerator;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 class PipelineRunnerTest extends SparkTestBase {
   private static final Path CHURN_PREP = Path.of("../pipeline-defs/churn-prep.conf");
 
-  private PipelinePlan plan(Path file, Map<String, String> params) {
-    return Checks.compiler().compile(file, params, Environment.local(lakehouse.toString()));
-  }
-
-  private RunResult run(PipelinePlan plan, String runId, String... steps) {
-    Set<String> selected = StepSelection.select(plan, List.of(steps), null);
-    return new PipelineRunner(spark).run(plan, runId, selected, RunListener.NONE);
-  }
-
-  private RunResult forced(PipelinePlan plan, String runId) {
-    return new PipelineRunner(spark).run(plan, runId, StepSelection.select(plan, List.of(), null), RunListener.NONE,
-        RunOptions.FORCE);
-  }
-
-  private Path pipeline(String name, String text) throws IOException {
-    Path file = lakehouse.resolve(name + ".conf");
-    Files.writeString(file, text);
-    return file;
-  }
-
-  private String table(String name) {
-    return lakehouse.resolve(name.replace('.', '/')).toString();
-  }
-
   @Test
   void runsChurnPrepEndToEnd() {
-    List<String> warnings = new ArrayList<>();
-    PipelinePlan plan = plan(CHURN_PREP, Map.of("rows", "3000"));
-    RunListener listener = new RunListener() {
-      @Override
-      public void stepFinished(StepRecord step, int position, int total) {}
+    PipelinePlan plan = lake.plan(CHURN_PREP, Map.of("rows", "3000"));
 
-      @Override
-      public void warning(String message) {
-        warnings.add(message);
-      }
-    };
-
-    RunResult result = new PipelineRunner(spark).run(plan, "run-1", StepSelection.select(plan, List.of(), null), listener);
+    Run result = lake.run(plan, "run-1");
 
     Row expected = ChurnCustomersGenerator.generate(spark, 3000, 7, 0.0)
         .selectExpr("sum(CASE WHEN age < 18 THEN 1 ELSE 0 END)", "sum(CASE WHEN tenure_months IS NULL THEN 1 ELSE 0 END)")
@@ -81,21 +45,21 @@ class PipelineRunnerTest extends SparkTestBase {
     assertThat(prepare.expectations()).containsExactly(new ExpectationCount("adult", "drop", minors),
         new ExpectationCount("has-tenure", "warn", nullTenure), new ExpectationCount("unique-id", "fail", 0));
     assertThat(prepare.inputs()).extracting(InputVersion::name).containsExactly("customers", "plans");
-    assertThat(warnings).containsExactly("step prepare: expectation 'has-tenure' (check tenure_months IS NOT NULL)"
+    assertThat(result.warnings()).containsExactly("step prepare: expectation 'has-tenure' (check tenure_months IS NOT NULL)"
         + " violated by " + nullTenure + " of 3,000 rows (on-violation = warn: kept)");
 
-    assertThat(count(table("silver.customers"))).isEqualTo(3000 - minors);
-    assertThat(sql("SELECT count(*) FROM delta.`%s` WHERE age < 18", table("silver.customers")).get(0).getLong(0)).isZero();
+    assertThat(count("silver.customers")).isEqualTo(3000 - minors);
+    assertThat(sql("SELECT count(*) FROM delta.`%s` WHERE age < 18", lake.location("silver.customers")).get(0).getLong(0)).isZero();
     List<Row> quarantine = sql("SELECT _lakemill_run_id, _lakemill_expectations, count(*) FROM delta.`%s`"
-        + " GROUP BY 1, 2", table("silver.customers_quarantine"));
+        + " GROUP BY 1, 2", lake.location("silver.customers_quarantine"));
     assertThat(quarantine).hasSize(1);
     assertThat(quarantine.get(0).getString(0)).isEqualTo("run-1");
     assertThat(quarantine.get(0).getList(1)).containsExactly("adult");
     assertThat(quarantine.get(0).getLong(2)).isEqualTo(minors);
 
     StepRecord byRegion = result.steps().get(1);
-    assertThat(byRegion.inputs()).containsExactly(new InputVersion("prepare", table("silver.customers"), 0));
-    assertThat(sql("SELECT count(*), sum(customers) FROM delta.`%s`", table("gold.churn_by_region")).get(0))
+    assertThat(byRegion.inputs()).containsExactly(new InputVersion("prepare", lake.location("silver.customers"), 0));
+    assertThat(sql("SELECT count(*), sum(customers) FROM delta.`%s`", lake.location("gold.churn_by_region")).get(0))
         .satisfies(r -> {
           assertThat(r.getLong(0)).isEqualTo(5);
           assertThat(r.getLong(1)).isEqualTo(3000 - minors);
@@ -113,7 +77,7 @@ class PipelineRunnerTest extends SparkTestBase {
 
   @Test
   void aFailingExpectationWritesNothingAndLeavesTheTableAsItWas() throws IOException {
-    Path file = pipeline("dups", """
+    Path file = lake.write("dups", """
         pipeline { name = dups }
         params { dups = 0 }
         sources { customers { format = generate, generator = churn-customers, rows = 500, seed = 1 } }
@@ -130,44 +94,44 @@ class PipelineRunnerTest extends SparkTestBase {
           after { type = sql, sql = "SELECT count(*) AS n FROM clean", output = gold.after }
         }
         """);
-    assertThat(run(plan(file, Map.of()), "good").succeeded()).isTrue();
-    long before = count(table("silver.clean"));
-    long quarantinedBefore = count(table("silver.clean_quarantine"));
+    assertThat(lake.run(lake.plan(file, Map.of()), "good").succeeded()).isTrue();
+    long before = count("silver.clean");
+    long quarantinedBefore = count("silver.clean_quarantine");
 
-    RunResult bad = run(plan(file, Map.of("dups", "10")), "bad");
+    Run bad = lake.run(lake.plan(file, Map.of("dups", "10")), "bad");
 
     assertThat(bad.succeeded()).isFalse();
     assertThat(bad.steps()).extracting(StepRecord::status).containsExactly(StepStatus.FAILED, StepStatus.NOT_RUN);
     assertThat(bad.run().error()).isEqualTo("Step 'clean' failed: expectation 'unique-id' (unique [customer_id])"
         + " failed on 20 of 510 rows. Nothing was written. Fix the data or the SQL, or relax on-violation to drop or warn");
-    assertThat(DeltaIO.latestVersion(spark, table("silver.clean"))).isZero();
-    assertThat(count(table("silver.clean"))).isEqualTo(before);
-    assertThat(count(table("silver.clean_quarantine"))).isEqualTo(quarantinedBefore);
+    assertThat(DeltaIO.latestVersion(spark, lake.location("silver.clean"))).isZero();
+    assertThat(count("silver.clean")).isEqualTo(before);
+    assertThat(count("silver.clean_quarantine")).isEqualTo(quarantinedBefore);
     assertThat(sql("SELECT run_id, status FROM delta.`%s/runs` ORDER BY started_at", lakehouse.resolve("_lakemill")))
         .extracting(Row::toString).containsExactly("[good,succeeded]", "[bad,failed]");
   }
 
   @Test
   void sparkErrorsNameTheStepAndTheirCondition() throws IOException {
-    Path file = pipeline("typo", """
+    Path file = lake.write("typo", """
         pipeline { name = typo }
         sources { customers { format = generate, generator = churn-customers, rows = 10 } }
         steps { s { type = sql, sql = "SELECT custmer_id FROM customers", output = silver.s } }
         """);
 
-    RunResult result = run(plan(file, Map.of()), "r");
+    Run result = lake.run(lake.plan(file, Map.of()), "r");
 
     assertThat(result.succeeded()).isFalse();
     assertThat(result.run().error())
         .startsWith("Step 's' failed: " + file + ": 3: [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or"
             + " function parameter with name `custmer_id` cannot be resolved. Did you mean one of the following?")
         .doesNotContain("\n");
-    assertThat(DeltaIO.exists(spark, table("silver.s"))).isFalse();
+    assertThat(DeltaIO.exists(spark, lake.location("silver.s"))).isFalse();
   }
 
   @Test
   void writeModesAppendMergeAndReplacePartitions() throws IOException {
-    Path file = pipeline("modes", """
+    Path file = lake.write("modes", """
         pipeline { name = modes }
         params { day = "2026-11-01", bonus = 0 }
         sources { customers { format = generate, generator = churn-customers, rows = 100, seed = 3 } }
@@ -187,17 +151,17 @@ class PipelineRunnerTest extends SparkTestBase {
         """);
 
     // Forced: the log step's input does not change, so the step cache would (rightly) skip its appends.
-    forced(plan(file, Map.of()), "a");
-    forced(plan(file, Map.of("day", "2026-11-02")), "b");
-    RunResult retry = forced(plan(file, Map.of("day", "2026-11-01", "bonus", "1")), "c");
+    lake.run(lake.plan(file, Map.of()), "a", RunOptions.FORCE);
+    lake.run(lake.plan(file, Map.of("day", "2026-11-02")), "b", RunOptions.FORCE);
+    Run retry = lake.run(lake.plan(file, Map.of("day", "2026-11-01", "bonus", "1")), "c", RunOptions.FORCE);
 
     assertThat(retry.succeeded()).isTrue();
-    assertThat(sql("SELECT day, count(*), sum(age) FROM delta.`%s` GROUP BY day ORDER BY day", table("silver.daily")))
+    assertThat(sql("SELECT day, count(*), sum(age) FROM delta.`%s` GROUP BY day ORDER BY day", lake.location("silver.daily")))
         .extracting(r -> r.get(0).toString() + "=" + r.getLong(1))
         .containsExactly("2026-11-01=100", "2026-11-02=100");
-    assertThat(count(table("silver.log"))).isEqualTo(30);
-    assertThat(count(table("silver.latest"))).isEqualTo(100);
-    long plusOne = sql("SELECT sum(age) FROM delta.`%s`", table("silver.latest")).get(0).getLong(0);
+    assertThat(count("silver.log")).isEqualTo(30);
+    assertThat(count("silver.latest")).isEqualTo(100);
+    long plusOne = sql("SELECT sum(age) FROM delta.`%s`", lake.location("silver.latest")).get(0).getLong(0);
     long original = ChurnCustomersGenerator.generate(spark, 100, 3, 0.0).selectExpr("sum(age)").head().getLong(0);
     assertThat(plusOne).isEqualTo(original + 100);
     assertThat(retry.steps()).extracting(StepRecord::outputVersion).containsExactly(2L, 2L, 2L);
@@ -207,35 +171,35 @@ class PipelineRunnerTest extends SparkTestBase {
   void stepByStepSubmitsOfTwoRunsReadOnlyTheirOwnRunsVersions() {
     // Airflow runs each step as its own submit: two runs' steps interleave, each reads what its run wrote;
     // a run id with no records of the upstream step reads its latest version.
-    PipelinePlan small = plan(CHURN_PREP, Map.of("rows", "1000"));
-    PipelinePlan big = plan(CHURN_PREP, Map.of("rows", "2000"));
-    run(small, "airflow-a", "prepare");
-    run(big, "airflow-b", "prepare");
-    RunResult a = run(small, "airflow-a", "by-region");
-    RunResult b = run(big, "airflow-b", "by-region");
-    RunResult fresh = run(small, "airflow-c", "by-region");
+    PipelinePlan small = lake.plan(CHURN_PREP, Map.of("rows", "1000"));
+    PipelinePlan big = lake.plan(CHURN_PREP, Map.of("rows", "2000"));
+    lake.run(small, "airflow-a", "prepare");
+    lake.run(big, "airflow-b", "prepare");
+    Run a = lake.run(small, "airflow-a", "by-region");
+    Run b = lake.run(big, "airflow-b", "by-region");
+    Run fresh = lake.run(small, "airflow-c", "by-region");
 
     assertThat(a.steps()).singleElement().satisfies(s -> assertThat(s.inputs())
-        .containsExactly(new InputVersion("prepare", table("silver.customers"), 0)));
+        .containsExactly(new InputVersion("prepare", lake.location("silver.customers"), 0)));
     assertThat(b.steps()).singleElement().satisfies(s -> assertThat(s.inputs())
-        .containsExactly(new InputVersion("prepare", table("silver.customers"), 1)));
+        .containsExactly(new InputVersion("prepare", lake.location("silver.customers"), 1)));
     assertThat(fresh.steps()).singleElement().satisfies(s -> assertThat(s.inputs())
-        .containsExactly(new InputVersion("prepare", table("silver.customers"), 1)));
-    long aCustomers = sql("SELECT sum(customers) FROM delta.`%s` VERSION AS OF %d", table("gold.churn_by_region"),
+        .containsExactly(new InputVersion("prepare", lake.location("silver.customers"), 1)));
+    long aCustomers = sql("SELECT sum(customers) FROM delta.`%s` VERSION AS OF %d", lake.location("gold.churn_by_region"),
         a.steps().get(0).outputVersion()).get(0).getLong(0);
-    long bCustomers = sql("SELECT sum(customers) FROM delta.`%s` VERSION AS OF %d", table("gold.churn_by_region"),
+    long bCustomers = sql("SELECT sum(customers) FROM delta.`%s` VERSION AS OF %d", lake.location("gold.churn_by_region"),
         b.steps().get(0).outputVersion()).get(0).getLong(0);
-    assertThat(aCustomers).isEqualTo(sql("SELECT count(*) FROM delta.`%s` VERSION AS OF 0", table("silver.customers"))
+    assertThat(aCustomers).isEqualTo(sql("SELECT count(*) FROM delta.`%s` VERSION AS OF 0", lake.location("silver.customers"))
         .get(0).getLong(0)).isLessThan(1000);
-    assertThat(bCustomers).isEqualTo(sql("SELECT count(*) FROM delta.`%s` VERSION AS OF 1", table("silver.customers"))
+    assertThat(bCustomers).isEqualTo(sql("SELECT count(*) FROM delta.`%s` VERSION AS OF 1", lake.location("silver.customers"))
         .get(0).getLong(0)).isGreaterThan(1000);
   }
 
   @Test
   void deltaSourcesTimeTravelAndRecordTheVersionRead() throws IOException {
-    spark.range(5).write().format("delta").save(table("bronze.events"));
-    spark.range(7).write().format("delta").mode("append").save(table("bronze.events"));
-    Path file = pipeline("travel", """
+    spark.range(5).write().format("delta").save(lake.location("bronze.events"));
+    spark.range(7).write().format("delta").mode("append").save(lake.location("bronze.events"));
+    Path file = lake.write("travel", """
         pipeline { name = travel }
         sources {
           pinned { format = delta, table = bronze.events, version-as-of = 0 }
@@ -250,18 +214,18 @@ class PipelineRunnerTest extends SparkTestBase {
         }
         """);
 
-    RunResult result = run(plan(file, Map.of()), "t");
+    Run result = lake.run(lake.plan(file, Map.of()), "t");
 
     assertThat(result.succeeded()).isTrue();
     assertThat(result.steps().get(0).inputs()).containsExactly(
-        new InputVersion("pinned", table("bronze.events"), 0), new InputVersion("latest", table("bronze.events"), 1));
-    assertThat(sql("SELECT pinned, latest FROM delta.`%s`", table("gold.counts")).get(0).toString()).isEqualTo("[5,12]");
+        new InputVersion("pinned", lake.location("bronze.events"), 0), new InputVersion("latest", lake.location("bronze.events"), 1));
+    assertThat(sql("SELECT pinned, latest FROM delta.`%s`", lake.location("gold.counts")).get(0).toString()).isEqualTo("[5,12]");
   }
 
   @Test
   void missingOrTooOldDeltaSourcesFailWithTheSourceName() throws IOException {
-    spark.range(3).write().format("delta").save(table("bronze.events"));
-    Path file = pipeline("missing", """
+    spark.range(3).write().format("delta").save(lake.location("bronze.events"));
+    Path file = lake.write("missing", """
         pipeline { name = missing }
         sources {
           gone { format = delta, table = bronze.gone }
@@ -273,12 +237,12 @@ class PipelineRunnerTest extends SparkTestBase {
         }
         """);
 
-    RunResult first = run(plan(file, Map.of()), "m", "a");
-    RunResult second = run(plan(file, Map.of()), "m", "b");
+    Run first = lake.run(lake.plan(file, Map.of()), "m", "a");
+    Run second = lake.run(lake.plan(file, Map.of()), "m", "b");
 
-    assertThat(first.run().error()).isEqualTo("Step 'a' failed: Source 'gone': no Delta table at " + table("bronze.gone")
+    assertThat(first.run().error()).isEqualTo("Step 'a' failed: Source 'gone': no Delta table at " + lake.location("bronze.gone")
         + "; write it first or fix the table name or path");
-    assertThat(second.run().error()).isEqualTo("Step 'b' failed: Source 'early': " + table("bronze.events")
+    assertThat(second.run().error()).isEqualTo("Step 'b' failed: Source 'early': " + lake.location("bronze.events")
         + " has no version committed at or before 2001-01-01 00:00:00; use a later timestamp-as-of or a version-as-of");
   }
 
@@ -293,14 +257,14 @@ class PipelineRunnerTest extends SparkTestBase {
     };
     spark.sparkContext().addSparkListener(listener);
     try {
-      run(plan(CHURN_PREP, Map.of("rows", "200")), "tagged");
+      lake.run(lake.plan(CHURN_PREP, Map.of("rows", "200")), "tagged");
       spark.sparkContext().listenerBus().waitUntilEmpty();
     } finally {
       spark.sparkContext().removeSparkListener(listener);
     }
 
     assertThat(groups).contains("lakemill:churn-prep:prepare", "lakemill:churn-prep:by-region");
-    List<Row> history = io.delta.tables.DeltaTable.forPath(spark, table("silver.customers")).history()
+    List<Row> history = io.delta.tables.DeltaTable.forPath(spark, lake.location("silver.customers")).history()
         .select("version", "userMetadata").collectAsList();
     assertThat(history).extracting(r -> r.getLong(0)).containsExactly(0L);
     Row prepare = sql("SELECT fingerprint, inputs FROM delta.`%s/steps` WHERE step = 'prepare'",

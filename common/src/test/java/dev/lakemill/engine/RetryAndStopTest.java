@@ -2,6 +2,7 @@ package dev.lakemill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakemill.PipelineFixture.Run;
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
@@ -10,12 +11,8 @@ import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.safety.StopSignal;
-import dev.lakemill.settings.Environment;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -37,38 +34,17 @@ class RetryAndStopTest extends SparkTestBase {
       }
       """;
 
-  private PipelinePlan plan() throws IOException {
-    Path file = lakehouse.resolve("retry.conf");
-    Files.writeString(file, PIPELINE);
-    return Checks.compiler().compile(file, Map.of(), Environment.local(lakehouse.toString()));
-  }
-
-  private String table(String name) {
-    return lakehouse.resolve(name.replace('.', '/')).toString();
-  }
-
-  private static RunListener warningsTo(List<String> warnings) {
-    return new RunListener() {
-      @Override
-      public void stepFinished(StepRecord step, int position, int total) {}
-
-      @Override
-      public void warning(String message) {
-        warnings.add(message);
-      }
-    };
+  private PipelinePlan plan() {
+    return lake.plan("retry", PIPELINE, Map.of());
   }
 
   @Test
   void anAppendRetriedUnderTheSameRunIdIsWrittenOnceAndItsQuarantineRowsToo() throws IOException {
     PipelinePlan plan = plan();
-    PipelineRunner runner = new PipelineRunner(spark);
-    List<String> warnings = new ArrayList<>();
 
-    RunResult first = runner.run(plan, "r1", StepSelection.select(plan, List.of(), null), RunListener.NONE);
+    Run first = lake.run(plan, "r1");
     // Forced: otherwise the step cache would skip every step as up to date.
-    RunResult retry = runner.run(plan, "r1", StepSelection.select(plan, List.of(), null), warningsTo(warnings),
-        RunOptions.FORCE);
+    Run retry = lake.run(plan, "r1", RunOptions.FORCE);
 
     long adults = first.steps().get(0).rowsOut();
     long minors = first.steps().get(0).rowsQuarantined();
@@ -76,15 +52,15 @@ class RetryAndStopTest extends SparkTestBase {
     assertThat(retry.succeeded()).isTrue();
     assertThat(retry.steps().get(0).outputVersion()).isEqualTo(first.steps().get(0).outputVersion()).isZero();
     assertThat(retry.steps().get(0).rowsOut()).isEqualTo(adults);
-    assertThat(warnings).containsExactly("step log: silver.log already has this run's append (v0, run r1); not"
+    assertThat(retry.warnings()).containsExactly("step log: silver.log already has this run's append (v0, run r1); not"
         + " appending it again. Use a new run id to append once more");
-    assertThat(count(table("silver.log"))).isEqualTo(adults);
-    assertThat(count(table("silver.copy"))).isEqualTo(adults);
+    assertThat(count("silver.log")).isEqualTo(adults);
+    assertThat(count("silver.copy")).isEqualTo(adults);
     assertThat(quarantinedPerRun()).containsExactly("r1=" + minors);
 
-    runner.run(plan, "r2", StepSelection.select(plan, List.of(), null), RunListener.NONE, RunOptions.FORCE);
+    lake.run(plan, "r2", RunOptions.FORCE);
 
-    assertThat(count(table("silver.log"))).isEqualTo(2 * adults);
+    assertThat(count("silver.log")).isEqualTo(2 * adults);
     assertThat(quarantinedPerRun()).containsExactly("r1=" + minors, "r2=" + minors);
   }
 
@@ -102,8 +78,7 @@ class RetryAndStopTest extends SparkTestBase {
       public void warning(String message) {}
     };
 
-    RunResult result = new PipelineRunner(spark).stopOn(stop).run(plan, "r1",
-        StepSelection.select(plan, List.of(), null), stopAfterFirst);
+    Run result = lake.run(new PipelineRunner(spark).stopOn(stop), plan, "r1", RunOptions.DEFAULT, stopAfterFirst);
 
     assertThat(result.succeeded()).isFalse();
     assertThat(result.run().error()).isEqualTo("Stopped by SIGTERM before step 'copy'");
@@ -129,7 +104,7 @@ class RetryAndStopTest extends SparkTestBase {
   }
 
   private List<String> quarantinedPerRun() {
-    return sql("SELECT _lakemill_run_id, count(*) FROM delta.`%s` GROUP BY 1 ORDER BY 1", table("silver.log_quarantine"))
+    return sql("SELECT _lakemill_run_id, count(*) FROM delta.`%s` GROUP BY 1 ORDER BY 1", lake.location("silver.log_quarantine"))
         .stream().map(r -> r.getString(0) + "=" + r.getLong(1)).toList();
   }
 }

@@ -2,6 +2,7 @@ package dev.lakemill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakemill.PipelineFixture.Run;
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
@@ -10,7 +11,6 @@ import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.RunStatus;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.plan.PipelinePlan;
-import dev.lakemill.settings.Environment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,23 +64,21 @@ class StepCacheTest extends SparkTestBase {
   }
 
   private PipelinePlan plan() {
-    return Checks.compiler().compile(file, Map.of(), Environment.local(lakehouse.toString()));
+    return lake.plan(file, Map.of());
   }
 
-  private RunResult run(String runId, RunOptions options) {
-    PipelinePlan plan = plan();
-    return new PipelineRunner(spark).run(plan, runId, StepSelection.select(plan, List.of(), null), RunListener.NONE,
-        options);
+  private Run run(String runId, RunOptions options) {
+    return lake.run(plan(), runId, options);
   }
 
-  private List<String> statuses(RunResult result) {
+  private List<String> statuses(Run result) {
     return result.steps().stream().map(s -> s.step() + " " + s.status() + ": " + s.note()).toList();
   }
 
   @Test
   void aSecondRunWithNothingChangedSkipsEveryStepAndWritesNothing() {
-    RunResult first = run("run-1", RunOptions.DEFAULT);
-    RunResult second = run("run-2", RunOptions.DEFAULT);
+    Run first = run("run-1", RunOptions.DEFAULT);
+    Run second = run("run-2", RunOptions.DEFAULT);
 
     assertThat(statuses(first)).containsExactly("joined succeeded: no earlier successful run",
         "totals succeeded: no earlier successful run");
@@ -101,7 +99,7 @@ class StepCacheTest extends SparkTestBase {
     run("run-1", RunOptions.DEFAULT);
     spark.sql("SELECT 10L AS id, 'pro' AS plan").write().format("delta").mode("append").save(events);
 
-    RunResult second = run("run-2", RunOptions.DEFAULT);
+    Run second = run("run-2", RunOptions.DEFAULT);
 
     assertThat(statuses(second)).containsExactly("joined succeeded: input events moved from v0 to v1",
         "totals succeeded: input joined moved from v0 to v1");
@@ -113,7 +111,7 @@ class StepCacheTest extends SparkTestBase {
     run("run-1", RunOptions.DEFAULT);
     file = write("count(*) * 2");
 
-    RunResult second = run("run-2", RunOptions.DEFAULT);
+    Run second = run("run-2", RunOptions.DEFAULT);
 
     assertThat(statuses(second)).containsExactly("joined skipped: up to date (run run-1)",
         "totals succeeded: step config changed");
@@ -126,7 +124,7 @@ class StepCacheTest extends SparkTestBase {
     Files.writeString(plans, "plan,fee\nbasic,11.0\npro,20.0\n");
     Files.setLastModifiedTime(plans, FileTime.fromMillis(Files.getLastModifiedTime(plans).toMillis() + 5_000));
 
-    RunResult second = run("run-2", RunOptions.DEFAULT);
+    Run second = run("run-2", RunOptions.DEFAULT);
 
     assertThat(statuses(second).get(0))
         .isEqualTo("joined succeeded: source plans changed (file size or modification time)");
@@ -138,7 +136,7 @@ class StepCacheTest extends SparkTestBase {
     spark.sql("SELECT 'x' AS plan, 1L AS n").write().format("delta").mode("append")
         .save(lakehouse.resolve("gold/totals").toString());
 
-    RunResult second = run("run-2", RunOptions.DEFAULT);
+    Run second = run("run-2", RunOptions.DEFAULT);
 
     assertThat(statuses(second)).containsExactly("joined skipped: up to date (run run-1)",
         "totals succeeded: output gold.totals was written since v0 (now v1)");
@@ -198,7 +196,7 @@ class StepCacheTest extends SparkTestBase {
     file = write("count(*) / 0");
     spark.conf().set("spark.sql.ansi.enabled", "true");
     try {
-      RunResult failed = run("run-1", RunOptions.DEFAULT);
+      Run failed = run("run-1", RunOptions.DEFAULT);
       assertThat(failed.succeeded()).isFalse();
     } finally {
       spark.conf().unset("spark.sql.ansi.enabled");
@@ -209,8 +207,7 @@ class StepCacheTest extends SparkTestBase {
 
     file = write("count(*)");
     PipelinePlan plan = plan();
-    RunResult resumed = new PipelineRunner(spark).run(plan, "run-1", Set.of("totals"), RunListener.NONE,
-        RunOptions.DEFAULT);
+    Run resumed = lake.run(plan, "run-1", "totals");
     assertThat(statuses(resumed)).containsExactly("totals succeeded: no earlier successful run");
     assertThat(ledger.resumable("cache", "run-1")).hasValue(new RunLedger.Resumable("run-1", RunStatus.SUCCEEDED, List.of()));
     assertThat(ledger.resumable("cache", "nope")).isEmpty();

@@ -16,10 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** Vacuum removes old files, except those a live model version's lineage or holdout still reads. */
 class VacuumTest extends SparkTestBase {
-  private String table(String name) {
-    return lakehouse.resolve(name).toString();
-  }
-
   /** Three overwrites: versions 0, 1, 2, each replacing all files of the one before. */
   private void writeThreeVersions(String location) {
     for (int i = 0; i < 3; i++) {
@@ -40,13 +36,13 @@ class VacuumTest extends SparkTestBase {
 
   @Test
   void keepsTheVersionsThatRegisteredModelsNeed() {
-    String silver = table("silver/customers");
-    String gold = table("gold/report");
-    String holdout = table("_lakemill/holdouts/churn");
+    String silver = lake.location("silver.customers");
+    String gold = lake.location("gold.report");
+    String holdout = lake.location("_lakemill/holdouts/churn");
     writeThreeVersions(silver);
     writeThreeVersions(gold);
     writeThreeVersions(holdout);
-    ModelRegistry registry = new ModelRegistry(spark, table("_lakemill"));
+    ModelRegistry registry = new ModelRegistry(spark, lake.location("_lakemill"));
     registry.register(model("churn", List.of(new InputVersion("prepare", silver, 0)), holdout));
 
     List<Vacuum.Outcome> outcomes = new Vacuum(spark).run(lakehouse.toString(), 0, false);
@@ -65,16 +61,16 @@ class VacuumTest extends SparkTestBase {
     assertThat(rowsAt(holdout, 0)).isEqualTo(10);
     assertThatThrownBy(() -> rowsAt(gold, 0))
         .hasMessageContaining("does not exist");
-    assertThat(spark.read().format("delta").load(gold).count()).isEqualTo(30);
+    assertThat(count(gold)).isEqualTo(30);
   }
 
   @Test
   void archivedVersionsNoLongerProtectTheirInputsAndDryRunsChangeNothing() {
-    String silver = table("silver/customers");
+    String silver = lake.location("silver.customers");
     writeThreeVersions(silver);
-    ModelRegistry registry = new ModelRegistry(spark, table("_lakemill"));
-    ModelVersion v1 = registry.register(model("churn", List.of(new InputVersion("prepare", silver, 0)), table("none")));
-    registry.recordEvent(new AliasEvent("churn", AliasAction.ARCHIVE, "", v1.version(), Instant.now(), "", "test"));
+    ModelRegistry registry = new ModelRegistry(spark, lake.location("_lakemill"));
+    ModelVersion v1 = registry.register(model("churn", List.of(new InputVersion("prepare", silver, 0)), lake.location("none")));
+    registry.recordEvent(new AliasEvent("churn", AliasEvent.ARCHIVE, "", v1.version(), Instant.now(), "", "test"));
 
     List<Vacuum.Outcome> dry = new Vacuum(spark).run(lakehouse.toString(), 0, true);
     assertThat(dry).filteredOn(o -> o.location().equals(silver)).singleElement()

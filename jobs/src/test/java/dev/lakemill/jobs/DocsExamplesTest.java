@@ -3,8 +3,8 @@ package dev.lakemill.jobs;
 import static dev.lakemill.jobs.CliTest.lakemill;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakemill.PipelineFixture;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,12 +128,7 @@ class DocsExamplesTest {
 
   /** A local session with Delta, to read what the CLI wrote. */
   private static SparkSession localSpark() {
-    return SparkSession.builder().master("local[2]").appName("docs")
-        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
+    return PipelineFixture.localSpark("docs", 2);
   }
 
   /** A small, fast model pipeline: the registry queries of docs/MODELS.md run on what it registers. */

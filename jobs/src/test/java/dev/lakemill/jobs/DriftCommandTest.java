@@ -3,6 +3,7 @@ package dev.lakemill.jobs;
 import static dev.lakemill.jobs.CliTest.lakemill;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakemill.PipelineFixture;
 import dev.lakemill.drift.ColumnDrift;
 import dev.lakemill.drift.ColumnKind;
 import dev.lakemill.drift.DatasetDrift;
@@ -43,14 +44,7 @@ class DriftCommandTest {
 
   @BeforeAll
   static void seed() {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("seed")
-        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
+    SparkSession spark = PipelineFixture.localSpark("seed", 2);
     try {
       List<Row> rows = new ArrayList<>();
       String[] actions = {"", "waiting: 1 of 2 drifted runs in a row",

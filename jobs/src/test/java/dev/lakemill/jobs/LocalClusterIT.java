@@ -2,6 +2,7 @@ package dev.lakemill.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakemill.PipelineFixture;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.spec.ModelRef;
@@ -170,13 +171,7 @@ class LocalClusterIT {
   /** A small local session in the test JVM, for reading what the cluster wrote. */
   private static SparkSession local() {
     if (spark == null) {
-      spark = SparkSession.builder().master("local[1]").appName("LocalClusterIT reader")
-          .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "1")
-          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-          .getOrCreate();
+      spark = PipelineFixture.localSpark("LocalClusterIT reader", 1);
     }
     return spark;
   }

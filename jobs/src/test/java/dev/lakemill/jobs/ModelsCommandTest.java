@@ -3,6 +3,7 @@ package dev.lakemill.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakemill.PipelineFixture;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.error.LakemillException;
 import dev.lakemill.registry.AliasAction;
@@ -13,7 +14,6 @@ import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.registry.TuningResult;
 import dev.lakemill.registry.Validation;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -59,18 +59,7 @@ class ModelsCommandTest {
 
   @BeforeAll
   static void startSparkAndSeed() {
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("lakemill-test")
-        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.databricks.delta.snapshotPartitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    spark = PipelineFixture.localSpark("lakemill-test", 2);
     seeded = registry(shared);
     for (int i = 1; i <= 3; i++) {
       seeded.register(draft("churn", "r" + i, 0.70 + i / 20.0));

@@ -1,8 +1,8 @@
 package dev.lakemill.jobs;
 
+import dev.lakemill.PipelineFixture;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,14 +24,7 @@ public final class RegisterMain {
     int registrations = Integer.parseInt(args[2]);
     Path barrier = Path.of(args[3]);
     int parties = Integer.parseInt(args[4]);
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("register " + runId)
-        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.databricks.delta.snapshotPartitions", "1")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
+    SparkSession spark = PipelineFixture.localSpark("register " + runId, 1);
     try {
       ModelRegistry registry = new ModelRegistry(spark, ledger);
       ModelVersion draft = new ModelVersion("shared", 0, runId, "p", "train", null,

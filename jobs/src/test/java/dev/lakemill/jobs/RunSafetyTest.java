@@ -2,6 +2,7 @@ package dev.lakemill.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakemill.PipelineFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -113,15 +114,7 @@ class RunSafetyTest {
     Files.writeString(root.resolve("tiny.conf"), TINY);
     Files.writeString(root.resolve("other.conf"), OTHER);
     host = InetAddress.getLocalHost().getHostName();
-    spark = SparkSession.builder().master("local[1]").appName("RunSafetyTest reader")
-        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.databricks.delta.snapshotPartitions", "1")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
+    spark = PipelineFixture.localSpark("RunSafetyTest reader", 1);
   }
 
   @AfterAll
@@ -154,7 +147,7 @@ class RunSafetyTest {
     assertThat(latestVersion(chain, "silver.events")).isZero();
     assertThat(rows(chain, "silver.events")).containsExactly("[0]", "[1]", "[2]");
     assertThat(dataFiles(chain, "silver.events")).as("files of the killed write, never committed")
-        .isGreaterThan(spark.read().format("delta").load(table(chain, "silver.events")).inputFiles().length);
+        .isGreaterThan(lake(chain).table("silver.events").inputFiles().length);
 
     // Kill 2: during the train step's registry update (its model saved, its registry row not committed).
     ChildJvm a3 = lakemill(chain, "register:safety-model", "safety", "--wait");
@@ -205,7 +198,7 @@ class RunSafetyTest {
     assertThat(models(chain)).containsExactly("v1 " + bId);
     assertThat(models(retry)).containsExactly("v1 " + retryId);
     for (Path lakehouse : List.of(chain, retry)) {
-      for (Row m : spark.read().format("delta").load(lakehouse.resolve("_lakemill/models").toString())
+      for (Row m : lake(lakehouse).table("_lakemill/models")
           .select("model_path").collectAsList()) {
         assertThat(Path.of(m.getString(0).replaceFirst("^file:", ""))).isDirectory();
       }
@@ -250,7 +243,7 @@ class RunSafetyTest {
     assertThat(runStatuses(lakehouse)).containsExactly(id + " failed");
     assertThat(runError(lakehouse, id)).isEqualTo(stopped);
     assertThat(stepStatuses(lakehouse, id)).containsExactly("numbers failed", "total not-run");
-    assertThat(spark.read().format("delta").load(lakehouse.resolve("_lakemill/steps").toString())
+    assertThat(lake(lakehouse).table("_lakemill/steps")
         .where("step = 'numbers'").select("error").head().getString(0)).isEqualTo(stopped);
     assertThat(latestVersion(lakehouse, "silver.numbers")).isZero();
     assertThat(rows(lakehouse, "silver.numbers")).containsExactly("[0]", "[1]", "[2]");
@@ -308,7 +301,7 @@ class RunSafetyTest {
       assertThat(child.await()).as(child.output()).isZero();
     }
 
-    List<Row> versions = spark.read().format("delta").load(ledger.resolve("models").toString())
+    List<Row> versions = lake(ledger).table("models")
         .where("name = 'shared'").select("version", "run_id").orderBy("version").collectAsList();
     assertThat(versions).extracting(r -> r.getInt(0)).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(versions).extracting(r -> r.getString(1)).filteredOn("p1"::equals).hasSize(3);
@@ -339,13 +332,18 @@ class RunSafetyTest {
     return m.group(1);
   }
 
+  /** The tables in {@code lakehouse}, read with the test JVM's session. */
+  private static PipelineFixture lake(Path lakehouse) {
+    return new PipelineFixture(spark, lakehouse);
+  }
+
   private static String table(Path lakehouse, String name) {
-    return lakehouse.resolve(name.replace('.', '/')).toString();
+    return lake(lakehouse).location(name);
   }
 
   /** A table's rows in a stable order, as text. */
   private static List<String> rows(Path lakehouse, String name) {
-    Dataset<Row> data = spark.read().format("delta").load(table(lakehouse, name));
+    Dataset<Row> data = lake(lakehouse).table(name);
     return data.orderBy(Arrays.stream(data.columns()).map(functions::col).toArray(Column[]::new)).collectAsList()
         .stream().map(Row::toString).toList();
   }
@@ -361,7 +359,7 @@ class RunSafetyTest {
   }
 
   private static Dataset<Row> runs(Path lakehouse) {
-    return spark.read().format("delta").load(lakehouse.resolve("_lakemill/runs").toString());
+    return lake(lakehouse).table("_lakemill/runs");
   }
 
   private static List<String> runStatuses(Path lakehouse) {
@@ -394,7 +392,7 @@ class RunSafetyTest {
   }
 
   private static Dataset<Row> steps(Path lakehouse, String runId) {
-    return spark.read().format("delta").load(lakehouse.resolve("_lakemill/steps").toString())
+    return lake(lakehouse).table("_lakemill/steps")
         .where(functions.col("run_id").equalTo(runId));
   }
 
@@ -413,18 +411,18 @@ class RunSafetyTest {
   }
 
   private static List<String> quarantineRuns(Path lakehouse) {
-    return spark.read().format("delta").load(table(lakehouse, "silver.events_quarantine"))
+    return lake(lakehouse).table("silver.events_quarantine")
         .select("_lakemill_run_id").distinct().collectAsList().stream().map(r -> r.getString(0)).toList();
   }
 
   private static List<String> quarantined(Path lakehouse, String runId) {
-    Dataset<Row> q = spark.read().format("delta").load(table(lakehouse, "silver.events_quarantine"))
+    Dataset<Row> q = lake(lakehouse).table("silver.events_quarantine")
         .where(functions.col("_lakemill_run_id").equalTo(runId)).drop("_lakemill_run_id");
     return q.orderBy("customer_id").collectAsList().stream().map(Row::toString).toList();
   }
 
   private static List<String> models(Path lakehouse) {
-    return spark.read().format("delta").load(lakehouse.resolve("_lakemill/models").toString()).orderBy("version")
+    return lake(lakehouse).table("_lakemill/models").orderBy("version")
         .collectAsList().stream().map(r -> "v" + r.getAs("version") + " " + r.getAs("run_id")).toList();
   }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.airflow.rest.AirflowIds;
-import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.error.LakemillException;
+import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.settings.DagSettings;
 import java.util.List;
 import java.util.Map;
