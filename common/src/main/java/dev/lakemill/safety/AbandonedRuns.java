@@ -130,7 +130,7 @@ public final class AbandonedRuns {
   private boolean alreadyRecorded(LeaseHolder run) {
     RunLedger ledger = new RunLedger(spark, ledgerLocation);
     return ledger.exists() && !ledger.runs().where(col("run_id").equalTo(run.runId())
-        .and(col("status").equalTo(RunStatus.ABANDONED))
+        .and(col("status").equalTo(RunStatus.ABANDONED.text()))
         .and(col("started_at").equalTo(Timestamp.from(run.started())))).isEmpty();
   }
 }
