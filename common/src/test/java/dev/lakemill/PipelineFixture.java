@@ -1,9 +1,6 @@
 package dev.lakemill;
 
-import dev.lakemill.check.MllibCatalog;
-import dev.lakemill.check.SparkSqlAnalyzer;
-import dev.lakemill.compile.PipelineCompiler;
-import dev.lakemill.compile.Pipelines;
+import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.engine.PipelineRunner;
 import dev.lakemill.engine.RunListener;
@@ -63,9 +60,7 @@ public final class PipelineFixture {
 
   /** The plan of a pipeline file, as {@code lakemill run} compiles it, for a lakehouse in {@code env}. */
   public static PipelinePlan plan(Path file, Map<String, String> params, Environment env) {
-    SparkSqlAnalyzer analyzer = new SparkSqlAnalyzer();
-    return new PipelineCompiler(analyzer, MllibCatalog.shared())
-        .compile(Pipelines.load(file, params, analyzer, MllibCatalog.shared()), env);
+    return Checks.compiler().compile(file, params, env);
   }
 
   public SparkSession spark() {

@@ -70,7 +70,7 @@ class VacuumTest extends SparkTestBase {
     writeThreeVersions(silver);
     ModelRegistry registry = new ModelRegistry(spark, lake.location("_lakemill"));
     ModelVersion v1 = registry.register(model("churn", List.of(new InputVersion("prepare", silver, 0)), lake.location("none")));
-    registry.recordEvent(new AliasEvent("churn", AliasEvent.ARCHIVE, "", v1.version(), Instant.now(), "", "test"));
+    registry.recordEvent(new AliasEvent("churn", AliasAction.ARCHIVE, "", v1.version(), Instant.now(), "", "test"));
 
     List<Vacuum.Outcome> dry = new Vacuum(spark).run(lakehouse.toString(), 0, true);
     assertThat(dry).filteredOn(o -> o.location().equals(silver)).singleElement()
