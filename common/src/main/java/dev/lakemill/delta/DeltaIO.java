@@ -1,10 +1,12 @@
 package dev.lakemill.delta;
 
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.plan.TablePlan;
 import dev.lakemill.spec.WriteMode;
 import io.delta.tables.DeltaTable;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -125,5 +127,34 @@ public final class DeltaIO {
   public static void replaceWhere(Dataset<Row> data, String location, String condition, String... partitionBy) {
     data.write().format("delta").mode("overwrite").option("replaceWhere", condition).option("mergeSchema", "true")
         .partitionBy(partitionBy).save(location);
+  }
+
+  /** What a reader throws when Delta cannot read its table: {@code latest} is its newest version, -1 if unknown. */
+  @FunctionalInterface
+  public interface Damaged {
+    LakemillException of(long latest, Throwable cause);
+  }
+
+  /**
+   * Runs {@code read} on {@code table}; when Delta fails to read it (a garbled commit, a missing data
+   * file), throws what {@code damaged} makes of the failure, so that a damaged ledger or registry is
+   * reported as such and not as a bug.
+   */
+  public static <T> T reading(SparkSession spark, String table, Supplier<T> read, Damaged damaged) {
+    try {
+      return read.get();
+    } catch (LakemillException e) {
+      throw e;
+    } catch (Exception e) {
+      // Scala code throws checked exceptions (SparkException) undeclared.
+      long latest;
+      try {
+        latest = latestVersion(spark, table);
+      } catch (RuntimeException listing) {
+        e.addSuppressed(listing);
+        latest = -1;
+      }
+      throw damaged.of(latest, e);
+    }
   }
 }

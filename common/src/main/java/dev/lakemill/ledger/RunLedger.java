@@ -288,21 +288,7 @@ public final class RunLedger {
 
   /** Runs {@code read} on {@code table}; Delta failing to read it becomes {@link LedgerErrors#damaged}. */
   private <T> T reading(String table, Supplier<T> read) {
-    try {
-      return read.get();
-    } catch (LakemillException e) {
-      throw e;
-    } catch (Exception e) {
-      // Scala code throws checked exceptions (SparkException) undeclared.
-      long latest;
-      try {
-        latest = DeltaIO.latestVersion(spark, table);
-      } catch (RuntimeException listing) {
-        e.addSuppressed(listing);
-        latest = -1;
-      }
-      throw LedgerErrors.damaged(table, latest, e);
-    }
+    return DeltaIO.reading(spark, table, read, (latest, cause) -> LedgerErrors.damaged(table, latest, cause));
   }
 
   private static Timestamp ts(Instant instant) {

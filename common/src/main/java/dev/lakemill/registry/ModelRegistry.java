@@ -340,21 +340,7 @@ public final class ModelRegistry {
 
   /** Runs {@code read} on {@code table}; Delta failing to read it becomes {@link RegistryErrors#damaged}. */
   private <T> T reading(String table, Supplier<T> read) {
-    try {
-      return read.get();
-    } catch (LakemillException e) {
-      throw e;
-    } catch (Exception e) {
-      // Scala code throws checked exceptions (SparkException) undeclared.
-      long latest;
-      try {
-        latest = DeltaIO.latestVersion(spark, table);
-      } catch (RuntimeException listing) {
-        e.addSuppressed(listing);
-        latest = -1;
-      }
-      throw RegistryErrors.damaged(table, latest, e);
-    }
+    return DeltaIO.reading(spark, table, read, (latest, cause) -> RegistryErrors.damaged(table, latest, cause));
   }
 
   private static Row toRow(ModelVersion v) {
