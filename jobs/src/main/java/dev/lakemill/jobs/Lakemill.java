@@ -36,8 +36,6 @@ public final class Lakemill {
   /** Set to {@code 1} to print stack traces, like {@code --debug}. */
   public static final String DEBUG_VARIABLE = "LAKEMILL_DEBUG";
 
-  private static final Logger LOG = LoggerFactory.getLogger(Lakemill.class);
-
   @Option(names = "--debug", scope = ScopeType.INHERIT,
       description = "Print the stack trace of an error (also: environment variable LAKEMILL_DEBUG=1).")
   boolean debug;
@@ -69,17 +67,25 @@ public final class Lakemill {
   static int report(Exception e, boolean debug, PrintStream err) {
     if (e instanceof LakemillException known) {
       err.println(known.getMessage());
-      LOG.debug("{} (exit code {})", known.kind(), known.exitCode(), known);
+      log().debug("{} (exit code {})", known.kind(), known.exitCode(), known);
     } else {
       err.println("lakemill: internal error: " + e.getClass().getName() + (e.getMessage() == null ? ""
           : ": " + e.getMessage().strip().lines().findFirst().orElse("")) + ". This is a bug in lakemill; rerun"
           + " with --debug for the stack trace and report it");
-      LOG.error("Internal error", e);
+      log().error("Internal error", e);
     }
     if (debug) {
       e.printStackTrace(err);
     }
     return exitCode(e);
+  }
+
+  /**
+   * The logger, looked up only when an error is reported: starting the logging framework costs about
+   * half a second, which a successful {@code validate} need not pay.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Lakemill.class);
   }
 
   static int exitCode(Throwable e) {
