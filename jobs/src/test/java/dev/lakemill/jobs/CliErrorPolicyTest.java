@@ -1,14 +1,9 @@
 package dev.lakemill.jobs;
 
-import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
-import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.lakemill.error.LakemillException;
+import dev.lakemill.ErrorPolicyTest;
 import org.junit.jupiter.api.Test;
 
 /** The command line keeps the error policy too: its user errors are built in {@link CliErrors}. */
@@ -19,10 +14,6 @@ class CliErrorPolicyTest {
 
   @Test
   void onlyErrorFactoriesConstructLakemillExceptions() {
-    noClasses().that().haveSimpleNameNotEndingWith("Errors")
-        .and().areNotAssignableTo(LakemillException.class)
-        .should().callConstructorWhere(target(owner(assignableTo(LakemillException.class))))
-        .because("user-facing exceptions are built in *Errors factories (see STYLE.md, section 3)")
-        .check(MAIN);
+    ErrorPolicyTest.ONLY_ERROR_FACTORIES_BUILD_LAKEMILL_EXCEPTIONS.check(MAIN);
   }
 }

@@ -192,21 +192,11 @@ class ExitCodesTest {
   }
 
   private static Outcome withBoom(Map<String, String> environment, String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    return CliTest.capture(() -> {
       CommandLine cli = Lakemill.commandLine(environment);
       cli.addSubcommand(new Boom());
-      int exit = cli.execute(args);
-      return new Outcome(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+      return cli.execute(args);
+    });
   }
 
   private static Path copy(Path from, Path to) throws IOException {
