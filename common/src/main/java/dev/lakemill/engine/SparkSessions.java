@@ -2,15 +2,25 @@ package dev.lakemill.engine;
 
 import dev.lakemill.settings.Environment;
 import java.net.InetAddress;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 
 /**
  * Builds the SparkSession a run uses: Delta enabled, UI off locally, Spark logs at WARN. Settings that
  * spark-submit already set (its {@code --master}, {@code --executor-memory}, {@code --conf}; they arrive
  * as {@code spark.*} system properties) win over the environment conf: the command line is the later,
  * more specific word.
+ *
+ * <p>A command stops only a session it started ({@link #stop}): when the JVM already has a session (a
+ * test class's, a notebook's), the command uses it and leaves it running.
  */
 public final class SparkSessions {
+  private static final Set<SparkSession> STARTED = Collections.synchronizedSet(
+      Collections.newSetFromMap(new IdentityHashMap<>()));
+
   private SparkSessions() {}
 
   public static SparkSession create(Environment env, String appName) {
@@ -29,9 +39,7 @@ public final class SparkSessions {
         builder.config(key, value);
       }
     });
-    SparkSession spark = builder.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
-    return spark;
+    return started(builder);
   }
 
   /**
@@ -41,14 +49,30 @@ public final class SparkSessions {
   public static SparkSession createLocal(Environment env, String appName) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     env.sparkConf().forEach(builder::config);
-    SparkSession spark = builder.master("local[1]")
+    builder.master("local[1]")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    return started(builder);
+  }
+
+  /** Stops {@code spark} if {@link #create} or {@link #createLocal} started it, and leaves it running otherwise. */
+  public static void stop(SparkSession spark) {
+    if (STARTED.remove(spark)) {
+      spark.stop();
+    }
+  }
+
+  private static SparkSession started(SparkSession.Builder builder) {
+    Option<SparkSession> active = SparkSession.getActiveSession();
+    Option<SparkSession> before = active.isDefined() ? active : SparkSession.getDefaultSession();
+    SparkSession spark = builder.getOrCreate();
+    if (before.isEmpty() || spark != before.get()) {
+      STARTED.add(spark);
+      spark.sparkContext().setLogLevel("WARN");
+    }
     return spark;
   }
 }

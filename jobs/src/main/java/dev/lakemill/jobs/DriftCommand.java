@@ -65,7 +65,7 @@ final class DriftCommand {
         System.out.print(out);
         return Lakemill.OK;
       } finally {
-        spark.stop();
+        SparkSessions.stop(spark);
       }
     }
 

@@ -44,7 +44,7 @@ final class HistoryCommand implements Callable<Integer> {
       System.out.print(render(ledger, pipeline, limit));
       return Lakemill.OK;
     } finally {
-      spark.stop();
+      SparkSessions.stop(spark);
     }
   }
 

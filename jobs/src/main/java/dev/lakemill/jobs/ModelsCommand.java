@@ -47,7 +47,7 @@ final class ModelsCommand {
       try {
         return run(new ModelRegistry(spark, location));
       } finally {
-        spark.stop();
+        SparkSessions.stop(spark);
       }
     }
 

@@ -83,7 +83,7 @@ final class PlanCommand implements Callable<Integer> {
             d.skip() ? d.reason() + ", reuses v" + d.reusedVersion() : d.reason()));
       }
     } finally {
-      spark.stop();
+      SparkSessions.stop(spark);
     }
     return out.toString();
   }

@@ -47,7 +47,7 @@ final class ReproduceCommand implements Callable<Integer> {
       System.out.print(render(original, again.metrics()));
       return Lakemill.OK;
     } finally {
-      spark.stop();
+      SparkSessions.stop(spark);
     }
   }
 

@@ -123,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         out.print(summary(result));
         return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
       } finally {
-        spark.stop();
+        SparkSessions.stop(spark);
       }
     }
   }

@@ -42,7 +42,7 @@ final class VacuumCommand implements Callable<Integer> {
       System.out.print(render(root, new Vacuum(spark).run(root, retainHours, dryRun), dryRun));
       return Lakemill.OK;
     } finally {
-      spark.stop();
+      SparkSessions.stop(spark);
     }
   }
 

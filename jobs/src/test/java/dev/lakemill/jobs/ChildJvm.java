@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * A JVM started from a test with the test's class path and the Spark add-opens flags: stdout kept
  * line by line (so a test can wait for a marker), stderr in a file, stdin open (to resume a
- * {@code lakemill.fault.pauseAt} pause). Short-lived, so it runs with the client compiler and the
+ * {@code lakemill.fault.pauseAt} pause), with the test JVM's {@code spark.*} settings. Short-lived, so it runs with the client compiler and the
  * serial collector, which halve the CPU a run takes to start Spark and plan its queries.
  */
 final class ChildJvm implements AutoCloseable {
@@ -43,6 +43,7 @@ final class ChildJvm implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(addOpens());
     command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    command.addAll(sparkSettings());
     command.addAll(properties);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
     command.addAll(args);
@@ -53,6 +54,12 @@ final class ChildJvm implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The test JVM's {@code spark.*} system properties (the pom's test settings), which Spark reads as defaults. */
+  private static List<String> sparkSettings() {
+    return System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark."))
+        .sorted().map(k -> "-D" + k + "=" + System.getProperty(k)).toList();
   }
 
   /** The JVM flags Spark needs on Java 17, as scripts/java-opts lists them for the launchers. */

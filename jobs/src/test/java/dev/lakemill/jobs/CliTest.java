@@ -2,6 +2,7 @@ package dev.lakemill.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakemill.PipelineFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +24,19 @@ class CliTest {
   static final String CONF = "../conf";
 
   @TempDir Path dir;
+
+  /** The class's session: the in-process commands use it instead of starting and stopping their own. */
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = PipelineFixture.localSpark("CliTest", 2);
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
 
   record Outcome(int exit, String out, String err) {}
 

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,8 +129,17 @@ class DocsExamplesTest {
   }
 
   /** A local session with Delta, to read what the CLI wrote. */
-  private static SparkSession localSpark() {
-    return PipelineFixture.localSpark("docs", 2);
+  /** The class's session: the in-process runs use it too, instead of starting and stopping their own. */
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = PipelineFixture.localSpark("docs", 2);
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
   }
 
   /** A small, fast model pipeline: the registry queries of docs/MODELS.md run on what it registers. */
@@ -159,16 +170,11 @@ class DocsExamplesTest {
       assertThat(run.exit()).as(run.out() + run.err()).isZero();
       assertThat(run.out()).contains("registered churn@v");
     }
-    SparkSession spark = localSpark();
-    try {
-      List<Block> queries = blocks(ROOT.resolve("docs/MODELS.md")).stream().filter(b -> b.language().equals("sql")).toList();
-      assertThat(queries).hasSizeGreaterThanOrEqualTo(4);
-      for (Block q : queries) {
-        String sql = q.text().replace("${ledger}", lake.resolve("_lakemill").toString());
-        assertThat(spark.sql(sql).collectAsList()).as(sql).isNotEmpty();
-      }
-    } finally {
-      spark.stop();
+    List<Block> queries = blocks(ROOT.resolve("docs/MODELS.md")).stream().filter(b -> b.language().equals("sql")).toList();
+    assertThat(queries).hasSizeGreaterThanOrEqualTo(4);
+    for (Block q : queries) {
+      String sql = q.text().replace("${ledger}", lake.resolve("_lakemill").toString());
+      assertThat(spark.sql(sql).collectAsList()).as(sql).isNotEmpty();
     }
   }
 
@@ -180,16 +186,11 @@ class DocsExamplesTest {
           "--param", "rows=500", "--run-id", runId);
       assertThat(run.exit()).as(run.out() + run.err()).isZero();
     }
-    SparkSession spark = localSpark();
-    try {
-      List<Block> queries = blocks(ROOT.resolve("docs/LEDGER.md")).stream().filter(b -> b.language().equals("sql")).toList();
-      assertThat(queries).hasSizeGreaterThanOrEqualTo(4);
-      for (Block q : queries) {
-        String sql = q.text().replace("${ledger}", lake.resolve("_lakemill").toString());
-        assertThat(spark.sql(sql).collectAsList()).as(sql).isNotEmpty();
-      }
-    } finally {
-      spark.stop();
+    List<Block> queries = blocks(ROOT.resolve("docs/LEDGER.md")).stream().filter(b -> b.language().equals("sql")).toList();
+    assertThat(queries).hasSizeGreaterThanOrEqualTo(4);
+    for (Block q : queries) {
+      String sql = q.text().replace("${ledger}", lake.resolve("_lakemill").toString());
+      assertThat(spark.sql(sql).collectAsList()).as(sql).isNotEmpty();
     }
   }
 }

@@ -130,8 +130,8 @@ class RunSafetyTest {
     // Runs in parallel with the first chain: an uninterrupted run, then a kill after the last commit.
     CompletableFuture<String> retried = CompletableFuture.supplyAsync(() -> {
       try {
-        ChildJvm ref = lakemill(reference, null, "safety");
-        assertThat(ref.await()).as(ref.output()).isZero();
+        CliTest.Outcome ref = inThisJvm(reference, "safety");
+        assertThat(ref.exit()).as(ref.out() + ref.err()).isZero();
         return killAfterTheLastCommitThenRetryUnderTheSameRunId(retry);
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -265,8 +265,8 @@ class RunSafetyTest {
         + " = wait) to wait for it to finish; if that process is gone, its lease expires at ") + "\\S+"
         + Pattern.quote(" and the next run records it as abandoned"));
 
-    ChildJvm other = lakemill(lakehouse, null, "other");
-    assertThat(other.await()).as(other.output()).isZero();
+    CliTest.Outcome other = inThisJvm(lakehouse, "other");
+    assertThat(other.exit()).as(other.out() + other.err()).isZero();
 
     ChildJvm waiting = lakemill(lakehouse, null, "tiny", "--wait");
     waiting.awaitLine(l -> l.equals("waiting for run " + holderId + " (pid " + holder.pid() + " on host " + host
@@ -275,7 +275,9 @@ class RunSafetyTest {
     assertThat(holder.await()).as(holder.output()).isZero();
     assertThat(waiting.await()).as(waiting.output()).isZero();
 
-    String otherId = runId(other);
+    Matcher otherRun = RUN_ID.matcher(other.out());
+    assertThat(otherRun.find()).as(other.out()).isTrue();
+    String otherId = otherRun.group(1);
     String waitingId = runId(waiting);
     assertThat(runStatuses(lakehouse)).containsExactly(holderId + " succeeded", otherId + " succeeded",
         waitingId + " succeeded");
@@ -324,6 +326,15 @@ class RunSafetyTest {
         root.resolve("conf").toString(), "--lakehouse", lakehouse.toString()));
     command.addAll(Arrays.asList(args));
     return ChildJvm.start(root, properties, Lakemill.class.getName(), command);
+  }
+
+  /**
+   * A run in the test JVM, on its reader session: for runs that nothing kills or pauses, which need no
+   * process of their own (a child JVM costs about ten seconds of CPU to start Spark).
+   */
+  private static CliTest.Outcome inThisJvm(Path lakehouse, String pipeline) {
+    return CliTest.lakemill("run", root.resolve(pipeline + ".conf").toString(), "--conf", root.resolve("conf").toString(),
+        "--lakehouse", lakehouse.toString());
   }
 
   private static String runId(ChildJvm child) throws InterruptedException {
