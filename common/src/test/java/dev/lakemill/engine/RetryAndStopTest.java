@@ -116,7 +116,7 @@ class RetryAndStopTest extends SparkTestBase {
     String quarantine = ((SqlStepPlan) plan.steps().get(0)).output().quarantine().location();
     try (RunLease lease = RunLease.acquire(plan.ledgerLocation(), self, hourly, new Configuration(), () -> null,
         line -> {})) {
-      java.nio.file.Path file = java.nio.file.Path.of(lease.path().toUri());
+      java.nio.file.Path file = java.nio.file.Path.of(lease.path().toUri().getPath());
       Runnable takeOver = () -> {
         try {
           java.nio.file.Path other = Files.writeString(file.resolveSibling("other"), "{\"token\": \"token-r2\","
