@@ -5,7 +5,10 @@ import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.plan.TablePlan;
 import dev.lakemill.spec.WriteMode;
 import io.delta.tables.DeltaTable;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.DataFrameWriter;
@@ -29,7 +32,36 @@ public final class DeltaIO {
     }
   }
 
+  /** What a step's writes ask right before each of their commits (see {@link #fenceCommits}). */
+  @FunctionalInterface
+  public interface CommitFence {
+    /** Throws, so that nothing is committed, when the run may no longer write {@code location}. */
+    void beforeCommit(String location);
+  }
+
+  private static final Map<SparkSession, CommitFence> FENCES = Collections.synchronizedMap(new WeakHashMap<>());
+
   private DeltaIO() {}
+
+  /**
+   * Makes every {@link #write} and {@link #replaceWhere} of {@code spark} call {@code fence} right
+   * before it starts its commit (the run's lease check); null removes it.
+   */
+  public static void fenceCommits(SparkSession spark, CommitFence fence) {
+    if (fence == null) {
+      FENCES.remove(spark);
+    } else {
+      FENCES.put(spark, fence);
+    }
+  }
+
+  private static void beforeCommit(SparkSession spark, String location) {
+    FaultPoints.at("commit:" + location);
+    CommitFence fence = FENCES.get(spark);
+    if (fence != null) {
+      fence.beforeCommit(location);
+    }
+  }
 
   public static boolean exists(SparkSession spark, String location) {
     return DeltaTable.isDeltaTable(spark, location);
@@ -85,6 +117,7 @@ public final class DeltaIO {
       String condition = table.mergeKeys().stream()
           .map(k -> "t.`" + k + "` <=> s.`" + k + "`")
           .collect(Collectors.joining(" AND "));
+      beforeCommit(spark, table.location());
       DeltaTable.forPath(spark, table.location()).as("t")
           .merge(data.as("s"), condition)
           .whenMatched().updateAll()
@@ -101,6 +134,7 @@ public final class DeltaIO {
       case REPLACE_PARTITIONS -> writer = writer.mode("overwrite").option("partitionOverwriteMode", "dynamic");
       default -> writer = writer.mode("append");
     }
+    beforeCommit(spark, table.location());
     writer.save(table.location());
     return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
   }
@@ -125,6 +159,7 @@ public final class DeltaIO {
    * New columns in {@code data} are added to the table (quarantine tables follow their output's schema).
    */
   public static void replaceWhere(Dataset<Row> data, String location, String condition, String... partitionBy) {
+    beforeCommit(data.sparkSession(), location);
     data.write().format("delta").mode("overwrite").option("replaceWhere", condition).option("mergeSchema", "true")
         .partitionBy(partitionBy).save(location);
   }

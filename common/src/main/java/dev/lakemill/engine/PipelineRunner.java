@@ -104,7 +104,7 @@ public final class PipelineRunner {
     cache.load();
     RunPlanner planner = new RunPlanner(session, plan, runId, cache);
     ExecutionPlan decided = planner.plan(toRun);
-    Execution execution = new Execution(session, plan, runId, listener, planner, driftTrigger);
+    Execution execution = new Execution(session, plan, runId, listener, planner, driftTrigger, stop);
     List<StepRecord> records = new ArrayList<>();
     String error = "";
     LakemillException damaged = null;
@@ -198,6 +198,7 @@ public final class PipelineRunner {
     private final RunListener listener;
     private final DriftTrigger driftTrigger;
     private final RunPlanner planner;
+    private final StopSignal stop;
     /** What later steps read of each step executed (run or reused) so far. */
     private final Map<String, StepInput> produced = new HashMap<>();
     /** Names readable from SQL in this session (views are created only when a running step reads them). */
@@ -205,7 +206,8 @@ public final class PipelineRunner {
     private final Map<String, SourceReader.Opened> sources = new HashMap<>();
 
     Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener, RunPlanner planner,
-        DriftTrigger driftTrigger) {
+        DriftTrigger driftTrigger, StopSignal stop) {
+      this.stop = stop;
       this.session = session;
       this.plan = plan;
       this.runId = runId;
@@ -337,13 +339,16 @@ public final class PipelineRunner {
         return new CommitTag(plan.pipeline(), runId, step.name(), fingerprint, inputs).text();
       }
 
+      /** Runs {@code body} with the step's commits tagged, each preceded by the run's lease check (fencing). */
       private <T> T tagged(StepPlan step, java.util.function.Function<String, T> body) {
         String tag = tag(step);
         DeltaIO.tagCommits(session, tag);
+        DeltaIO.fenceCommits(session, location -> stop.beforeCommit(step.name(), location));
         try {
           return body.apply(tag);
         } finally {
           DeltaIO.tagCommits(session, null);
+          DeltaIO.fenceCommits(session, null);
         }
       }
 
@@ -375,6 +380,7 @@ public final class PipelineRunner {
             view(step.data()), plan.ledgerLocation() + "/holdouts/" + step.modelName(), -1,
             registry.artifactLocation(step.modelName(), runId),
             new TrainStepRunner.Draft(runId, plan.pipeline(), lineage, fingerprint)));
+        stop.beforeCommit(step.name(), registry.modelsLocation());
         ModelVersion version = registry.register(trained.draft());
         listener.info(String.format(java.util.Locale.ROOT, "registered %s (%s; holdout %,d rows, v%d)", version.ref(),
             ModelText.metrics(version.metrics()), trained.holdoutRows(), version.holdoutVersion()));

@@ -21,9 +21,20 @@ final class LeaseErrors {
         + holder.describe() + " to finish; it still holds " + lease + ". Raise lease.wait-timeout or run later");
   }
 
-  static RunLeaseException stoppedWhileWaiting(String cause, LeaseHolder holder) {
-    return new RunLeaseException("Stopped by " + cause + " while waiting for " + holder.describe()
-        + " to finish; nothing ran");
+  static RunLeaseException stoppedWhileWaiting(String cause, LeaseHolder holder, Path lease) {
+    return new RunLeaseException("Stopped by " + cause + " while waiting for "
+        + (holder == null ? "the lease " + lease : holder.describe() + " to finish") + "; nothing ran");
+  }
+
+  /** Fencing: the run lost its lease before a step's commit; the step fails and commits nothing. */
+  static RunLeaseException lostBeforeCommit(LeaseHolder self, String step, String target, Path lease,
+      LeaseHolder other) {
+    return new RunLeaseException("Run " + self.runId() + " no longer holds its lease " + lease
+        + (other == null ? " (the file was removed)" : ": " + other.describe() + " took it over")
+        + ", so step '" + step + "' did not commit to " + target + " and nothing more of this run is written."
+        + " The lease is taken over only after its heartbeat stopped for its ttl (" + self.ttlMillis()
+        + "ms): if this process was paused that long, raise lease.ttl; rerun with --resume once the other run"
+        + " has finished");
   }
 
   static RunLeaseException cannotUse(Path lease, Exception e) {

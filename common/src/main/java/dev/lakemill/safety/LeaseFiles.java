@@ -1,17 +1,19 @@
 package dev.lakemill.safety;
 
+import dev.lakemill.faults.FaultPoints;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -22,16 +24,17 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
- * The filesystem operations a lease needs, each atomic on its own: create if absent, rename if the
- * target is absent, set the modification time, read, delete. Everything goes through the Hadoop
- * FileSystem API except create and rename on the local filesystem, which Hadoop implements as
- * check-then-act: there they use java.nio ({@code O_EXCL} create; hard link then unlink, since
- * {@code link} fails when the target exists and {@code rename} would replace it). HDFS's create
- * without overwrite and its rename are atomic and fail when the target exists. S3 has neither (see
- * docs/RUNS.md). Uses its own FileSystem instance, so that Spark's cached ones keep Spark's settings.
+ * The filesystem operations a lease needs, each atomic on its own: create with content if absent,
+ * claim (see below), set the modification time, read, delete. Everything goes through the Hadoop
+ * FileSystem API except create, claim and rewrite on the local filesystem, which Hadoop implements
+ * as check-then-act: there they use java.nio. A local create writes a private file and hard-links
+ * the lease name to it ({@code link} fails when the name exists), so a lease is never seen without
+ * its content. A local claim hard-links a second name to the lease's file without removing the
+ * lease name; elsewhere it is a rename (HDFS's fails when the target exists). Uses its own
+ * FileSystem instance, so that Spark's cached ones keep Spark's settings.
  */
 final class LeaseFiles implements AutoCloseable {
-  /** A file's bytes and modification time. */
+  /** A file's bytes and the modification time of that same file. */
   record Stored(byte[] content, long modified) {}
 
   private final FileSystem fs;
@@ -45,16 +48,25 @@ final class LeaseFiles implements AutoCloseable {
     fs.mkdirs(dir);
   }
 
+  /** True when claims are links (the lease name stays until unlinked), false when they are renames. */
+  boolean linksClaims() {
+    return local;
+  }
+
   /** Creates {@code path} with {@code content}; false when it exists. */
   boolean createNew(Path path, byte[] content) throws IOException {
     if (local) {
-      try (OutputStream out = Files.newOutputStream(nio(path), StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
-        out.write(content);
+      java.nio.file.Path target = nio(path);
+      java.nio.file.Path draft = target.resolveSibling(target.getFileName() + ".new-" + UUID.randomUUID());
+      try {
+        Files.write(draft, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.createLink(target, draft);
+        return true;
       } catch (FileAlreadyExistsException e) {
         return false;
+      } finally {
+        Files.deleteIfExists(draft);
       }
-      return true;
     }
     try (FSDataOutputStream out = fs.create(path, false)) {
       out.write(content);
@@ -70,31 +82,36 @@ final class LeaseFiles implements AutoCloseable {
     return true;
   }
 
-  /** Renames {@code from} to {@code to}; false when {@code from} is gone or {@code to} exists. */
-  boolean renameIfAbsent(Path from, Path to) throws IOException {
+  /**
+   * Gives the file named {@code lease} the second name {@code claim}: a hard link on the local
+   * filesystem (the lease name stays), a rename elsewhere (it goes). False when {@code lease} is
+   * gone or {@code claim} exists.
+   */
+  boolean claim(Path lease, Path claim) throws IOException {
     if (local) {
       try {
-        Files.createLink(nio(to), nio(from));
+        Files.createLink(nio(claim), nio(lease));
+        return true;
       } catch (FileAlreadyExistsException | NoSuchFileException e) {
         return false;
       }
-      // Unlink only our own link: a waiter may have removed it as stuck and created a new lease since.
-      if (sameFile(from, to)) {
-        Files.deleteIfExists(nio(from));
-      }
-      return true;
     }
+    return fs.rename(lease, claim);
+  }
+
+  /** Renames {@code from} back to {@code to} unless {@code to} exists (not on the local filesystem). */
+  boolean renameBack(Path from, Path to) throws IOException {
     return fs.rename(from, to);
   }
 
   /**
-   * Replaces the content of {@code path}, a file this process owns: atomically on the local
-   * filesystem (a sibling file moved over it); elsewhere by overwriting, during which a reader may
-   * see it empty (readers then go by its modification time, see {@link RunLease}).
+   * Rewrites the content of {@code path}, a lease this process holds, in place: the file stays the
+   * same file (its claims keep naming it); a reader may see it half-written for an instant and then
+   * reads it again (see {@link RunLease}). Elsewhere by overwriting.
    */
-  void replace(Path path, byte[] content) throws IOException {
+  void rewrite(Path path, byte[] content) throws IOException {
     if (local) {
-      dev.lakemill.fs.LocalFiles.writeAtomically(nio(path), content);
+      Files.write(nio(path), content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
       return;
     }
     try (FSDataOutputStream out = fs.create(path, true)) {
@@ -114,15 +131,54 @@ final class LeaseFiles implements AutoCloseable {
     }
   }
 
+  /**
+   * The file's bytes and modification time, both of one file: read between two looks at its status,
+   * again while the two disagree (the name was moved to another file, or the file changed, meanwhile).
+   */
   Optional<Stored> read(Path path) throws IOException {
+    while (true) {
+      Optional<Look> before = look(path);
+      if (before.isEmpty()) {
+        return Optional.empty();
+      }
+      if (path.getName().endsWith(".lease")) {
+        FaultPoints.at("lease:stat:" + path.getName().substring(0, path.getName().length() - ".lease".length()));
+      }
+      Optional<byte[]> content = bytes(path, before.get().length());
+      Optional<Look> after = look(path);
+      if (content.isPresent() && before.equals(after)) {
+        return Optional.of(new Stored(content.get(), before.get().modified()));
+      }
+    }
+  }
+
+  /** What tells two files, or two versions of one, apart: its identity where known, length, modification time. */
+  private record Look(Object key, long length, long modified) {}
+
+  private Optional<Look> look(Path path) throws IOException {
     try {
+      if (local) {
+        BasicFileAttributes a = Files.readAttributes(nio(path), BasicFileAttributes.class);
+        return Optional.of(new Look(a.fileKey(), a.size(), a.lastModifiedTime().toMillis()));
+      }
       FileStatus status = fs.getFileStatus(path);
-      byte[] content = new byte[(int) status.getLen()];
+      return Optional.of(new Look(null, status.getLen(), status.getModificationTime()));
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Optional<byte[]> bytes(Path path, long length) throws IOException {
+    try {
+      if (local) {
+        return Optional.of(Files.readAllBytes(nio(path)));
+      }
+      byte[] content = new byte[(int) length];
       try (FSDataInputStream in = fs.open(path)) {
         in.readFully(0, content);
       }
-      return Optional.of(new Stored(content, status.getModificationTime()));
-    } catch (FileNotFoundException e) {
+      return Optional.of(content);
+    } catch (FileNotFoundException | NoSuchFileException | java.io.EOFException e) {
       return Optional.empty();
     }
   }

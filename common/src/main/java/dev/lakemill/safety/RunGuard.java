@@ -70,12 +70,14 @@ public final class RunGuard implements AutoCloseable {
   }
 
   /**
-   * Once Spark is up: lets the stop signal cancel step jobs and records the runs found abandoned.
+   * Once Spark is up: lets the stop signal cancel step jobs and check the lease before each commit
+   * (fencing), and records the runs found abandoned.
    *
    * @return the signal to pass to {@link dev.lakemill.engine.PipelineRunner#stopOn}
    */
   public StopSignal start(SparkSession spark) {
     stop.attach(spark.sparkContext());
+    stop.fencedBy(lease);
     new AbandonedRuns(spark, plan.ledgerLocation()).recordAll(lease, out);
     return stop;
   }

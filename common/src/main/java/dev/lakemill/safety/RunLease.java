@@ -1,11 +1,14 @@
 package dev.lakemill.safety;
 
+import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.settings.LeaseSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -19,47 +22,66 @@ import org.apache.hadoop.fs.Path;
 /**
  * The lease one run of a pipeline holds while it runs: {@code <ledger>/leases/<pipeline>.lease}, so
  * that two runs of the same pipeline never interleave their writes (different pipelines have
- * different files and never wait for each other).
+ * different files and never wait for each other). The file holds the run's token and description;
+ * its modification time is the heartbeat.
  *
- * <p>Taking it: create the file if absent (atomic). When it exists and its holder's heartbeat is
- * older than the holder's ttl, the holder is gone: rename the file to the tombstone
- * {@code <pipeline>.lease.expired-<its token>}, then create it again. The rename only succeeds when
- * the tombstone does not exist yet, and a token names one lease, so of several waiters that saw the
- * same expired lease exactly one moves it; the others' renames fail and they look again. A waiter
- * that, having seen the expired lease, is too slow finds either no file (moved) or the tombstone
- * taken. The mover reads the tombstone back and, should it ever hold another token (tombstones
- * deleted by hand), renames it back. Tombstones stay until the next holder records their runs as
- * abandoned ({@link #abandoned()}, {@link #markRecorded}), and then as a small marker. On the local
- * filesystem the rename is a link then an unlink; a lease left behind by a mover that died between
- * the two is removed once it has stayed linked to its tombstone for 2 seconds.
+ * <p>Expiry, judged by the waiter alone: a lease has expired when a waiter has seen the same file
+ * (same token, same bytes, same modification time) for the holder's ttl, measured on the waiter's
+ * monotonic clock. The holder's clock only writes values that change; they are compared with each
+ * other, never with the waiter's clock, so clock skew between hosts cannot make a live lease look
+ * expired. (A heartbeat that looks older than the ttl by the waiter's clock only makes a waiter
+ * that would fail at once look a little longer, up to one ttl.)
+ *
+ * <p>Claims: a lease file is removed (taken over, or released by its holder) only by the one process
+ * that first gave it the name {@code <pipeline>.lease.expired-<its token>} (a hard link, which fails
+ * when the name exists), read that name back and found the token and heartbeat it judged, and then
+ * found the lease name still linked to the same file. A token names one lease file and a file never
+ * changes its token, so while one process holds that claim no other can remove the lease file, nor
+ * can the lease name be linked to another file (it is only ever created with a link that fails if
+ * it exists); so "still the same file" stays true until the claimer's own unlink. A waiter whose
+ * claim names another file (the lease changed since it looked) removes only its claim. A taken
+ * over lease's claim stays as its tombstone, the to-do list of abandoned runs ({@link #abandoned()},
+ * {@link #markRecorded}); a holder releasing its lease first writes the tombstone's
+ * {@code .recorded} marker, so that a takeover racing with its release never records it as
+ * abandoned. A claim left by a process killed between its link and its unlink is broken by a waiter
+ * that has seen it stay for another ttl, under a second claim ({@code .stuck}) so that two such
+ * waiters never both act. Elsewhere than on the local filesystem a claim is a rename (see
+ * docs/RUNS.md for what holds there).
  *
  * <p>Holding it: a daemon thread sets the file's modification time every heartbeat. Before each
  * heartbeat it checks that the file still carries this lease's token; if not (a pause longer than
- * the ttl let another run take over), it reports the loss to {@link #onLost} and stops.
+ * the ttl let another run take over), it reports the loss to {@link #onLost} and stops. Before each
+ * Delta commit of a step the run asks {@link #confirm} (fencing).
  */
 public final class RunLease implements AutoCloseable {
   /** The lease files' folder under the ledger folder. */
   public static final String FOLDER = "leases";
   private static final String TOMBSTONE = ".lease.expired-";
   private static final String RECORDED = ".recorded";
+  private static final String STUCK = ".stuck";
 
   private final LeaseFiles files;
   private final Path dir;
   private final Path path;
+  private final Clock clock;
   private volatile LeaseHolder self;
   private final Consumer<String> out;
   private final ScheduledExecutorService heartbeat;
   private volatile Consumer<String> onLost = reason -> {};
   private volatile String lost;
   private volatile long lastBeat;
+  private long lastWritten;
 
-  private RunLease(LeaseFiles files, Path dir, Path path, LeaseHolder self, Duration every, Consumer<String> out) {
+  private RunLease(LeaseFiles files, Path path, LeaseHolder self, Duration every, Clock clock, long written,
+      Consumer<String> out) {
     this.files = files;
-    this.dir = dir;
+    this.dir = path.getParent();
     this.path = path;
     this.self = self;
+    this.clock = clock;
     this.out = out;
-    this.lastBeat = System.currentTimeMillis();
+    this.lastBeat = System.nanoTime();
+    this.lastWritten = written;
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "lakemill-lease-heartbeat");
       t.setDaemon(true);
@@ -84,15 +106,21 @@ public final class RunLease implements AutoCloseable {
    */
   public static RunLease acquire(String ledgerLocation, LeaseHolder self, LeaseSettings settings, Configuration conf,
       Supplier<String> stopped, Consumer<String> out) {
+    return acquire(ledgerLocation, self, settings, conf, stopped, out, Clock.systemUTC());
+  }
+
+  /** As above, with the heartbeats written from {@code clock} (this host's wall clock). */
+  static RunLease acquire(String ledgerLocation, LeaseHolder self, LeaseSettings settings, Configuration conf,
+      Supplier<String> stopped, Consumer<String> out, Clock clock) {
     Path path = location(ledgerLocation, self.pipeline());
     LeaseFiles files = null;
     try {
       files = new LeaseFiles(path.getParent(), conf);
-      take(files, path, self, settings, stopped, out);
-      long now = System.currentTimeMillis();
+      take(files, path, self, settings, stopped, out, clock);
+      long now = clock.millis();
       files.touch(path, now);
-      return new RunLease(files, path.getParent(), path, self.withHeartbeat(Instant.ofEpochMilli(now)),
-          settings.heartbeat(), out);
+      return new RunLease(files, path, self.withHeartbeat(Instant.ofEpochMilli(now)), settings.heartbeat(), clock,
+          now, out);
     } catch (IOException e) {
       closeQuietly(files);
       throw LeaseErrors.cannotUse(path, e);
@@ -102,32 +130,76 @@ public final class RunLease implements AutoCloseable {
     }
   }
 
+  /** One look at a lease file: what a live holder changes at least once per ttl. */
+  private record Seen(String token, long modified, int bytes) {
+    static Seen of(LeaseFiles.Stored stored, Optional<LeaseHolder> holder) {
+      return new Seen(holder.map(LeaseHolder::token).orElse("unreadable-" + Integer.toHexString(
+          Arrays.hashCode(stored.content())) + "-" + stored.modified()), stored.modified(),
+          Arrays.hashCode(stored.content()));
+    }
+  }
+
+  /** How a waiter watches one lease: since when it has looked the same, and whether it ever changed. */
+  private static final class Watch {
+    private Seen seen;
+    private long since;
+    private boolean changed;
+    private long claimedSince = -1;
+
+    /** Records a look; returns how long (ms, this process's monotonic clock) the lease has looked like this. */
+    long observe(Seen now) {
+      long t = System.nanoTime();
+      if (!now.equals(seen)) {
+        changed |= seen != null;
+        seen = now;
+        since = t;
+        claimedSince = -1;
+      }
+      return (t - since) / 1_000_000;
+    }
+
+    /** Records that the lease, unchanged, is claimed by another process; returns for how long (ms). */
+    long claimed() {
+      long t = System.nanoTime();
+      if (claimedSince < 0) {
+        claimedSince = t;
+      }
+      return (t - claimedSince) / 1_000_000;
+    }
+  }
+
   private static void take(LeaseFiles files, Path path, LeaseHolder self, LeaseSettings settings,
-      Supplier<String> stopped, Consumer<String> out) throws IOException {
-    long start = System.currentTimeMillis();
+      Supplier<String> stopped, Consumer<String> out, Clock clock) throws IOException {
+    long start = System.nanoTime();
     long poll = Math.max(50, Math.min(1000, settings.heartbeat().toMillis() / 5));
     byte[] content = self.toJson();
+    String pipeline = self.pipeline();
     String announced = null;
-    Stuck stuck = null;
+    Watch watch = new Watch();
     while (!files.createNew(path, content)) {
       Optional<LeaseFiles.Stored> stored = files.read(path);
       if (stored.isEmpty()) {
         continue;
       }
       Optional<LeaseHolder> holder = LeaseHolder.fromJson(stored.get().content(), stored.get().modified());
-      Instant now = Instant.now();
-      boolean expired = holder.map(h -> h.expired(now))
-          .orElse(now.toEpochMilli() - stored.get().modified() > settings.ttl().toMillis());
-      if (expired) {
-        String token = holder.map(LeaseHolder::token).orElse("unreadable-" + stored.get().modified());
-        if (!takeOver(files, path, token)) {
-          stuck = removeIfStuck(files, path, token, stuck);
-          sleep(poll);
+      Seen seen = Seen.of(stored.get(), holder);
+      long ttl = holder.map(LeaseHolder::ttlMillis).filter(t -> t > 0).orElse(settings.ttl().toMillis());
+      long unchanged = watch.observe(seen);
+      FaultPoints.at("lease:observed:" + pipeline);
+      if (unchanged >= ttl) {
+        FaultPoints.at("lease:judged:" + pipeline);
+        Claim claim = takeOver(files, path, seen);
+        if (claim == Claim.TAKEN) {
+          continue;
         }
-        continue;
-      }
-      if (holder.isPresent()) {
+        if (claim == Claim.HELD_BY_ANOTHER && watch.claimed() >= ttl) {
+          breakStuck(files, path, seen);
+        }
+      } else if (holder.isPresent() && (watch.changed || !holder.get().expired(clock.instant()))) {
         announced = checkWaiting(holder.get(), path, settings, start, stopped, announced, out);
+      } else if (stopped.get() != null) {
+        // Looks expired (or unreadable): watched for up to one ttl, even when not waiting for live runs.
+        throw LeaseErrors.stoppedWhileWaiting(stopped.get(), holder.orElse(null), path);
       }
       sleep(poll);
     }
@@ -143,12 +215,12 @@ public final class RunLease implements AutoCloseable {
     if (settings.onBusy() == LeaseSettings.OnBusy.FAIL) {
       throw LeaseErrors.busy(holder, path, Instant.now());
     }
-    if (System.currentTimeMillis() - start > settings.waitTimeout().toMillis()) {
+    if (System.nanoTime() - start > settings.waitTimeout().toNanos()) {
       throw LeaseErrors.waitedTooLong(holder, path, settings.waitTimeout());
     }
     String cause = stopped.get();
     if (cause != null) {
-      throw LeaseErrors.stoppedWhileWaiting(cause, holder);
+      throw LeaseErrors.stoppedWhileWaiting(cause, holder, path);
     }
     if (!holder.token().equals(announced)) {
       out.accept("waiting for " + holder.describe() + " to finish");
@@ -156,56 +228,62 @@ public final class RunLease implements AutoCloseable {
     return holder.token();
   }
 
-  /**
-   * Moves an expired lease to its tombstone; see the class comment for why this is race-free.
-   * Returns whether this call moved it.
-   */
-  private static boolean takeOver(LeaseFiles files, Path path, String expiredToken) throws IOException {
-    Path tombstone = new Path(path.getParent(), path.getName().replace(".lease", TOMBSTONE) + expiredToken);
-    if (!files.renameIfAbsent(path, tombstone)) {
-      return false;
-    }
-    if (!expiredToken.equals(token(files.read(tombstone)))) {
-      files.renameIfAbsent(tombstone, path);
-      return false;
-    }
-    return true;
+  /** What a takeover attempt found. */
+  private enum Claim { TAKEN, CHANGED, HELD_BY_ANOTHER }
+
+  private static Path tombstone(Path lease, String token) {
+    return new Path(lease.getParent(), lease.getName().replace(".lease", TOMBSTONE) + token);
   }
 
-  /** An expired lease seen still linked to its tombstone, and since when. */
-  private record Stuck(String token, long since) {}
-
-  /** How long a lease must stay linked to its tombstone before it counts as stuck. */
-  private static final long STUCK_MILLIS = 2_000;
-
   /**
-   * An expired lease whose tombstone exists was taken over, yet is still there: on the local
-   * filesystem a mover links the tombstone, then unlinks the lease, and may have died in between.
-   * Seen so (the lease and its tombstone one file) for {@link #STUCK_MILLIS} (a live mover takes
-   * microseconds, or a few scheduler slices on a loaded machine), the lease is removed. Elsewhere
-   * the move is one rename and this never happens.
-   *
-   * @return what to compare at the next poll
+   * Claims the lease file judged expired and removes it from the lease name, if it is still the file
+   * {@code judged} describes; see the class comment for why no other process can remove or replace
+   * the lease file meanwhile.
    */
-  private static Stuck removeIfStuck(LeaseFiles files, Path path, String token, Stuck seen) throws IOException {
-    Path tombstone = new Path(path.getParent(), path.getName().replace(".lease", TOMBSTONE) + token);
-    if (!files.sameFile(path, tombstone) || !token.equals(token(files.read(path)))) {
-      return null;
+  private static Claim takeOver(LeaseFiles files, Path path, Seen judged) throws IOException {
+    Path claim = tombstone(path, judged.token());
+    if (!files.claim(path, claim)) {
+      return files.sameFile(path, claim) ? Claim.HELD_BY_ANOTHER : Claim.CHANGED;
     }
-    long now = System.currentTimeMillis();
-    if (seen == null || !seen.token().equals(token)) {
-      return new Stuck(token, now);
+    Optional<LeaseFiles.Stored> got = files.read(claim);
+    boolean same = got.isPresent() && Seen.of(got.get(), LeaseHolder.fromJson(got.get().content(),
+        got.get().modified())).equals(judged);
+    if (files.linksClaims()) {
+      if (!same) {
+        files.delete(claim);
+        return Claim.CHANGED;
+      }
+      if (files.sameFile(path, claim)) {
+        files.delete(path);
+      }
+      return Claim.TAKEN;
     }
-    if (now - seen.since() >= STUCK_MILLIS) {
-      files.delete(path);
-      return null;
+    if (!same && !files.renameBack(claim, path)) {
+      // A live lease was moved and a third run created one meanwhile: its holder finds out at its next
+      // heartbeat or commit check (fencing) and commits nothing more. Only where claims are renames.
+      return Claim.CHANGED;
     }
-    return seen;
+    return same ? Claim.TAKEN : Claim.CHANGED;
   }
 
-  private static String token(Optional<LeaseFiles.Stored> stored) {
-    return stored.map(s -> LeaseHolder.fromJson(s.content(), s.modified()).map(LeaseHolder::token)
-        .orElse("unreadable-" + s.modified())).orElse(null);
+  /**
+   * The lease file judged expired has been claimed by another process for a whole ttl without being
+   * removed: that process died between its link and its unlink (on the local filesystem). Removes
+   * the lease name under a second claim, so that of several waiters only one does.
+   */
+  private static void breakStuck(LeaseFiles files, Path path, Seen judged) throws IOException {
+    Path claim = tombstone(path, judged.token());
+    Path second = new Path(claim.getParent(), claim.getName() + STUCK);
+    if (!files.claim(path, second)) {
+      return;
+    }
+    try {
+      if (files.sameFile(path, claim) && files.sameFile(path, second)) {
+        files.delete(path);
+      }
+    } finally {
+      files.delete(second);
+    }
   }
 
   public LeaseHolder holder() {
@@ -221,8 +299,8 @@ public final class RunLease implements AutoCloseable {
         self.started(), self.ttlMillis(), self.pipelineFile(), self.params(), steps, self.lakemillVersion(),
         self.heartbeat());
     try {
-      files.replace(path, updated.toJson());
-      files.touch(path, System.currentTimeMillis());
+      files.rewrite(path, updated.toJson());
+      touch();
     } catch (IOException e) {
       throw LeaseErrors.cannotUse(path, e);
     }
@@ -241,16 +319,38 @@ public final class RunLease implements AutoCloseable {
     }
   }
 
+  /**
+   * Fencing: checks, by reading the lease file again, that this run still holds its lease, right
+   * before the step {@code step} commits to {@code target}.
+   *
+   * @throws RunLeaseException saying so when another run has taken the lease over
+   */
+  public void confirm(String step, String target) {
+    Optional<LeaseHolder> now;
+    try {
+      now = files.read(path).flatMap(s -> LeaseHolder.fromJson(s.content(), s.modified()));
+    } catch (IOException e) {
+      throw LeaseErrors.cannotUse(path, e);
+    }
+    if (lost != null || now.isEmpty() || !now.get().token().equals(self.token())) {
+      throw LeaseErrors.lostBeforeCommit(self, step, target, path, now.filter(h -> !h.token().equals(self.token()))
+          .orElse(null));
+    }
+  }
+
   /** Runs of this pipeline whose expired leases were taken over and are not yet recorded, oldest first. */
   public List<LeaseHolder> abandoned() {
     try {
       List<LeaseHolder> out = new ArrayList<>();
       String prefix = self.pipeline() + TOMBSTONE;
       for (Path p : files.list(dir, prefix)) {
-        if (p.getName().endsWith(RECORDED) || files.exists(recordedMarker(p))) {
+        if (p.getName().endsWith(RECORDED) || p.getName().endsWith(STUCK) || files.exists(recordedMarker(p))) {
           continue;
         }
-        files.read(p).flatMap(s -> LeaseHolder.fromJson(s.content(), s.modified())).ifPresent(out::add);
+        String named = p.getName().substring(prefix.length());
+        // A claim that names another lease than its own token (a waiter killed while backing off) is no tombstone.
+        files.read(p).flatMap(s -> LeaseHolder.fromJson(s.content(), s.modified()))
+            .filter(h -> h.token().equals(named)).ifPresent(out::add);
       }
       out.sort(java.util.Comparator.comparing(LeaseHolder::started));
       return out;
@@ -273,49 +373,86 @@ public final class RunLease implements AutoCloseable {
     return new Path(tombstone.getParent(), tombstone.getName() + RECORDED);
   }
 
-  private void beat() {
+  /** One heartbeat; package-private so that a caller driving an interleaving can beat at a chosen moment. */
+  void beat() {
+    FaultPoints.at("lease:beat:" + self.pipeline());
     try {
       Optional<LeaseHolder> now = files.read(path).flatMap(s -> LeaseHolder.fromJson(s.content(), s.modified()));
       if (now.isEmpty() || !now.get().token().equals(self.token())) {
         lose(LeaseErrors.lost(path, now.orElse(null)));
         return;
       }
-      long at = System.currentTimeMillis();
-      files.touch(path, at);
-      lastBeat = at;
+      touch();
+      lastBeat = System.nanoTime();
     } catch (IOException | RuntimeException e) {
-      if (System.currentTimeMillis() - lastBeat > self.ttlMillis()) {
+      if (System.nanoTime() - lastBeat > self.ttlMillis() * 1_000_000) {
         lose("failing to refresh its lease " + path + " for longer than its ttl (" + e.getMessage() + ")");
       }
     }
   }
 
+  /** Sets the heartbeat to this host's time, or just after the last one: every heartbeat changes it. */
+  private synchronized void touch() throws IOException {
+    long at = Math.max(clock.millis(), lastWritten + 1);
+    files.touch(path, at);
+    lastWritten = at;
+  }
+
   private void lose(String cause) {
+    if (lost != null) {
+      return;
+    }
     lost = cause;
     heartbeat.shutdown();
     onLost.accept(cause);
   }
 
-  /** Stops the heartbeat and deletes the lease file, unless another run has taken it over. */
+  /** Stops the heartbeat and releases the lease, unless another run has taken it over. */
   @Override
   public void close() {
     heartbeat.shutdownNow();
     try {
       heartbeat.awaitTermination(5, TimeUnit.SECONDS);
       if (lost == null) {
-        Optional<LeaseHolder> now = files.read(path).flatMap(s -> LeaseHolder.fromJson(s.content(), s.modified()));
-        if (now.isPresent() && now.get().token().equals(self.token())) {
-          files.delete(path);
-        }
+        release();
       }
     } catch (IOException e) {
-      out.accept("warning: cannot release the lease " + path + " (" + e.getMessage() + "); it expires at "
-          + Instant.ofEpochMilli(lastBeat + self.ttlMillis()));
+      out.accept("warning: cannot release the lease " + path + " (" + e.getMessage() + "); it expires "
+          + Duration.ofMillis(self.ttlMillis()).toSeconds() + "s after its last heartbeat");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       closeQuietly(files);
     }
+  }
+
+  /**
+   * Removes the lease file under its claim, as a takeover does, after marking the claim recorded: a
+   * run that judged this lease expired and holds the claim finishes its takeover instead, and
+   * records nothing for this run, which wrote its own ledger rows.
+   */
+  private void release() throws IOException {
+    FaultPoints.at("lease:release:" + self.pipeline());
+    Path claim = tombstone(path, self.token());
+    Path marker = recordedMarker(claim);
+    files.createNew(marker, new byte[0]);
+    if (!files.claim(path, claim)) {
+      return;
+    }
+    Optional<LeaseFiles.Stored> got = files.read(claim);
+    boolean ours = got.flatMap(s -> LeaseHolder.fromJson(s.content(), s.modified()))
+        .filter(h -> h.token().equals(self.token())).isPresent();
+    if (files.linksClaims()) {
+      if (ours && files.sameFile(path, claim)) {
+        files.delete(path);
+      }
+      files.delete(claim);
+    } else if (ours) {
+      files.delete(claim);
+    } else {
+      files.renameBack(claim, path);
+    }
+    files.delete(marker);
   }
 
   private static void sleep(long millis) {

@@ -45,6 +45,7 @@ public final class StopSignal implements AutoCloseable {
   private volatile String currentGroup;
   private volatile String stoppedGroup;
   private SparkListener listener;
+  private volatile RunLease lease;
 
   private StopSignal(Duration grace, Consumer<String> out) {
     this.grace = grace;
@@ -119,6 +120,24 @@ public final class StopSignal implements AutoCloseable {
   /** What stopped the run, or null. */
   public String cause() {
     return cause;
+  }
+
+  /** Fences the run's commits with {@code lease}: {@link #beforeCommit} then checks that the run still holds it. */
+  public StopSignal fencedBy(RunLease lease) {
+    this.lease = lease;
+    return this;
+  }
+
+  /**
+   * Right before step {@code step} commits to {@code target} (a table location): fails, and so fails
+   * the step with nothing committed, when the run has lost its lease to another run (fencing).
+   * Without a lease (tests, embedding) it checks nothing.
+   */
+  public void beforeCommit(String step, String target) {
+    RunLease fence = lease;
+    if (fence != null) {
+      fence.confirm(step, target);
+    }
   }
 
   /** Tracks the Spark jobs of steps in {@code sc}, to cancel them once a stop is requested. */

@@ -6,10 +6,11 @@ import java.util.Locale;
 /**
  * How runs of one pipeline exclude each other, from {@code lakemill.lease} in the environment config.
  * A run holds {@code <lakehouse root>/_lakemill/leases/<pipeline>.lease} while it runs and refreshes
- * it every {@code heartbeat}; a lease not refreshed for {@code ttl} belongs to a dead process.
+ * it every {@code heartbeat}; a lease seen unrefreshed for {@code ttl} belongs to a dead process.
  *
- * @param ttl {@code ttl}: how long after its last heartbeat a lease counts as expired (default 30s).
- *     Must exceed {@code heartbeat} by enough to absorb GC pauses and clock skew between hosts
+ * @param ttl {@code ttl}: how long a waiter must see a lease unchanged (no heartbeat), on its own
+ *     monotonic clock, before it counts as expired (default 30s). Must exceed {@code heartbeat} by
+ *     enough to absorb GC pauses; clock skew between hosts does not matter
  * @param heartbeat {@code heartbeat}: how often the holder refreshes its lease (default 5s); at most
  *     half of {@code ttl}
  * @param onBusy {@code on-busy}: what a run does when another run of the same pipeline holds a live

@@ -10,11 +10,24 @@ import dev.lakemill.ledger.StepOutput;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.faults.FaultPoints;
+import dev.lakemill.plan.SqlStepPlan;
+import dev.lakemill.safety.LeaseHolder;
+import dev.lakemill.safety.RunLease;
 import dev.lakemill.safety.StopSignal;
+import dev.lakemill.settings.LeaseSettings;
+import dev.lakemill.settings.LeaseSettings.OnBusy;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +98,57 @@ class RetryAndStopTest extends SparkTestBase {
     assertThat(result.steps()).extracting(StepRecord::status).containsExactly(StepStatus.SUCCEEDED, StepStatus.NOT_RUN);
     assertThat(sql("SELECT status, error FROM delta.`%s/_lakemill/runs`", lakehouse)).extracting(Row::toString)
         .containsExactly("[failed,Stopped by SIGTERM before step 'copy']");
+  }
+
+  /**
+   * Fencing: another run takes the lease over right before step 'log' commits its quarantine rows
+   * (the heartbeat, hourly here, has not noticed yet). The lease check before the commit fails the
+   * step: neither the quarantine table nor the output table is written, and no later step runs.
+   */
+  @Test
+  void aRunThatLostItsLeaseCommitsNothingMore() throws Exception {
+    PipelinePlan plan = plan();
+    LeaseSettings hourly = new LeaseSettings(Duration.ofHours(2), Duration.ofHours(1), OnBusy.FAIL, Duration.ZERO);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    LeaseHolder self = new LeaseHolder("token-r1", "r1", plan.pipeline(), "h1", 11, now, hourly.ttl().toMillis(),
+        plan.file(), Map.of(), List.of(), "0.1.0", now);
+    String output = ((SqlStepPlan) plan.steps().get(0)).output().location();
+    String quarantine = ((SqlStepPlan) plan.steps().get(0)).output().quarantine().location();
+    try (RunLease lease = RunLease.acquire(plan.ledgerLocation(), self, hourly, new Configuration(), () -> null,
+        line -> {})) {
+      java.nio.file.Path file = java.nio.file.Path.of(lease.path().toUri().getPath());
+      Runnable takeOver = () -> {
+        try {
+          java.nio.file.Path other = Files.writeString(file.resolveSibling("other"), "{\"token\": \"token-r2\","
+              + " \"run_id\": \"r2\", \"pid\": 22, \"host\": \"h2\", \"started\": \"" + now + "\", \"steps\": []}");
+          Files.move(other, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      };
+
+      Run run;
+      try (FaultPoints.Armed armed = FaultPoints.arm("commit:" + quarantine, takeOver)) {
+        run = lake.run(new PipelineRunner(spark).stopOn(StopSignal.none().fencedBy(lease)), plan, "r1",
+            RunOptions.DEFAULT, new RunListener() {
+              @Override
+              public void stepFinished(StepRecord step, int position, int total) {}
+
+              @Override
+              public void warning(String message) {}
+            });
+      }
+
+      assertThat(run.succeeded()).isFalse();
+      assertThat(run.steps()).extracting(StepRecord::status).containsExactly(StepStatus.FAILED, StepStatus.NOT_RUN);
+      assertThat(run.steps().get(0).error()).isEqualTo("Step 'log' failed: Run r1 no longer holds its lease "
+          + lease.path() + ": run r2 (pid 22 on host h2) took it over, so step 'log' did not commit to " + quarantine
+          + " and nothing more of this run is written. The lease is taken over only after its heartbeat stopped for"
+          + " its ttl (7200000ms): if this process was paused that long, raise lease.ttl; rerun with --resume once"
+          + " the other run has finished");
+      assertThat(DeltaIO.exists(spark, quarantine)).isFalse();
+      assertThat(DeltaIO.exists(spark, output)).isFalse();
+    }
   }
 
   @Test

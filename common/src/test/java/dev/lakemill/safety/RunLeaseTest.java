@@ -3,10 +3,12 @@ package dev.lakemill.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.settings.LeaseSettings;
 import dev.lakemill.settings.LeaseSettings.OnBusy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -41,8 +43,12 @@ class RunLeaseTest {
   }
 
   private static LeaseHolder holder(String pipeline, String runId) {
+    return holder(pipeline, runId, FAIL.ttl());
+  }
+
+  private static LeaseHolder holder(String pipeline, String runId, Duration ttl) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    return new LeaseHolder(UUID.randomUUID().toString(), runId, pipeline, "h1", 11, now, FAIL.ttl().toMillis(),
+    return new LeaseHolder(UUID.randomUUID().toString(), runId, pipeline, "h1", 11, now, ttl.toMillis(),
         "p.conf", Map.of("day", "1"), List.of(new LeaseHolder.LeasedStep("a", "silver.a", "/lh/silver/a", "")),
         "0.1.0", now);
   }
@@ -169,6 +175,106 @@ class RunLeaseTest {
     assertThat(leaseFile("p")).doesNotExist();
   }
 
+  /**
+   * The interleaving of the failed racingWaiters run: waiter B reads the expired lease's status (its old
+   * heartbeat), then, before B reads its bytes, waiter A takes the lease over and writes its own. B saw
+   * A's live lease with the dead one's heartbeat, moved it away and took the lease too.
+   */
+  @Test
+  void aWaiterThatReadsTheLeaseWhileAnotherTakesItOverDoesNotTakeItToo() throws Exception {
+    plantExpired("p", "r0");
+    Thread waiterB = Thread.currentThread();
+    AtomicReference<RunLease> a = new AtomicReference<>();
+    Runnable aTakesOver = () -> a.set(CompletableFuture.supplyAsync(() -> acquire("p", "r1", WAIT,
+        new ArrayList<>())).join());
+
+    try (FaultPoints.Armed armed = FaultPoints.arm("lease:stat:p", onceIn(waiterB, aTakesOver))) {
+      assertThatThrownBy(() -> acquire("p", "r2", FAIL, new ArrayList<>()))
+          .isInstanceOf(RunLeaseException.class)
+          .hasMessageStartingWith("Pipeline 'p' is already running: run r1 (pid 11 on host h1), started ");
+    } finally {
+      if (a.get() != null) {
+        a.get().close();
+      }
+    }
+    assertThat(a.get().holder().runId()).isEqualTo("r1");
+  }
+
+  /**
+   * A holder whose clock is 3 hours behind writes heartbeats that look 3 hours old to a waiter; with a
+   * 2 hour ttl, judged by the waiter's clock, the waiter would take the live lease. It watches instead,
+   * sees the heartbeat change (one beat forced between its first two looks), and finds the lease busy.
+   */
+  @Test
+  void aHolderWhoseClockIsHoursBehindKeepsItsLease() throws Exception {
+    LeaseSettings hourly = new LeaseSettings(Duration.ofHours(2), Duration.ofHours(1), OnBusy.FAIL, Duration.ZERO);
+    Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofHours(-3));
+    try (RunLease holder = RunLease.acquire(ledger(), holder("p", "r1", hourly.ttl()), hourly, new Configuration(),
+        () -> null, line -> {}, behind)) {
+      Runnable beat = onceIn(Thread.currentThread(), holder::beat);
+
+      try (FaultPoints.Armed armed = FaultPoints.arm("lease:observed:p", beat)) {
+        assertThatThrownBy(() -> acquire("p", "r2", FAIL, new ArrayList<>()))
+            .isInstanceOf(RunLeaseException.class)
+            .hasMessageStartingWith("Pipeline 'p' is already running: run r1 (pid 11 on host h1), started ");
+      }
+      holder.confirm("a", "/lh/silver/a");
+      assertThat(tombstones("p")).isEmpty();
+    }
+  }
+
+  /**
+   * A holder paused past its ttl (its heartbeat stopped) starts releasing its lease; meanwhile a waiter
+   * takes it over. The holder must not remove the waiter's lease (then a third run would hold it too),
+   * and the run it finished is not recorded as abandoned.
+   */
+  @Test
+  void aHolderReleasingALeaseTakenOverMeanwhileLeavesTheNewHoldersLease() throws Exception {
+    LeaseSettings brief = new LeaseSettings(Duration.ofMillis(600), Duration.ofMillis(200), OnBusy.WAIT,
+        Duration.ofMinutes(1));
+    RunLease first = RunLease.acquire(ledger(), holder("p", "r1", brief.ttl()), brief, new Configuration(),
+        () -> null, line -> {});
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicReference<RunLease> second = new AtomicReference<>();
+    Runnable takeOver = () -> second.set(CompletableFuture.supplyAsync(() -> acquire("p", "r2", WAIT,
+        new ArrayList<>())).join());
+
+    try (FaultPoints.Armed paused = FaultPoints.arm("lease:beat:p", () -> awaitQuietly(never));
+        FaultPoints.Armed releasing = FaultPoints.arm("lease:release:p", onceIn(Thread.currentThread(), takeOver))) {
+      first.close();
+    }
+
+    try (RunLease taken = second.get()) {
+      taken.confirm("a", "/lh/silver/a");
+      assertThatThrownBy(() -> acquire("p", "r3", FAIL, new ArrayList<>()))
+          .isInstanceOf(RunLeaseException.class)
+          .hasMessageStartingWith("Pipeline 'p' is already running: run r2 (pid 11 on host h1), started ");
+      assertThat(taken.abandoned()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRunThatLostItsLeaseIsToldSoBeforeItCommits() throws Exception {
+    try (RunLease lease = acquire("p", "r1", FAIL, new ArrayList<>())) {
+      lease.confirm("a", "/lh/silver/a");
+      LeaseHolder other = holder("p", "r2");
+      Path replacement = Files.write(dir.resolve("other.lease"), other.toJson());
+      Files.move(replacement, leaseFile("p"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+      assertThatThrownBy(() -> lease.confirm("a", "/lh/silver/a"))
+          .isInstanceOf(RunLeaseException.class)
+          .hasMessage("Run r1 no longer holds its lease " + lease.path() + ": run r2 (pid 11 on host h1) took it"
+              + " over, so step 'a' did not commit to /lh/silver/a and nothing more of this run is written. The lease"
+              + " is taken over only after its heartbeat stopped for its ttl (1500ms): if this process was paused"
+              + " that long, raise lease.ttl; rerun with --resume once the other run has finished");
+      Files.delete(leaseFile("p"));
+      assertThatThrownBy(() -> lease.confirm("a", "/lh/silver/a"))
+          .hasMessageStartingWith("Run r1 no longer holds its lease " + lease.path() + " (the file was removed), so"
+              + " step 'a' did not commit to /lh/silver/a");
+    }
+  }
+
   @Test
   void aLeaseLeftLinkedToItsTombstoneByAKilledMoverIsRemovedAndTaken() throws Exception {
     LeaseHolder dead = plantExpired("p", "r0");
@@ -250,6 +356,16 @@ class RunLeaseTest {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(pipeline + ".lease.")).sorted()
           .toList();
     }
+  }
+
+  /** Runs {@code action} the first time {@code thread} reaches the point; other threads and later visits pass. */
+  private static Runnable onceIn(Thread thread, Runnable action) {
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (Thread.currentThread() == thread && done.compareAndSet(false, true)) {
+        action.run();
+      }
+    };
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
