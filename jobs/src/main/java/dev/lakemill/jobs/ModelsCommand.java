@@ -178,8 +178,7 @@ final class ModelsCommand {
     int run(ModelRegistry registry) {
       ModelsView.AsOf answer = ModelsView.asOf(registry, name, alias, instant);
       if (format.json()) {
-        print(Json.write(Json.object("name", name, "alias", alias, "at", instant,
-            "version", answer.version() == 0 ? null : answer.version())));
+        print(Json.write(ModelsView.asOfJson(name, alias, instant, answer)));
         return answer.version() == 0 ? Lakemill.RUN_FAILED : Lakemill.OK;
       }
       if (answer.version() == 0) {

@@ -229,6 +229,12 @@ final class ModelsView {
     return new AsOf(v, name + "@" + alias + " at " + at + ": " + name + "@v" + v + "\n");
   }
 
+  /** {@code models as-of --format json}: the version, null when the alias pointed nowhere then. */
+  static Map<String, Object> asOfJson(String name, String alias, Instant at, AsOf answer) {
+    return Json.object("name", name, "alias", alias, "at", at, "version", answer.version() == 0 ? null
+        : answer.version(), "ref", answer.version() == 0 ? null : name + "@v" + answer.version());
+  }
+
   /** Archives ({@code archive}) or unarchives the version {@code reference} names. */
   static String archive(ModelRegistry registry, String reference, boolean archive, String reason, Instant at) {
     String why = reason != null ? reason : archive ? ARCHIVE_REASON : UNARCHIVE_REASON;
