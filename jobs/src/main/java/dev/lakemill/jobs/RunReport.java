@@ -110,8 +110,9 @@ final class RunReport implements RunListener {
     }
   }
 
+  /** {@code name@vN}, or the name alone when it has no version or already names it ({@code model churn@v3}). */
   private static String read(InputVersion i) {
-    return i.version() < 0 ? i.name() : i.name() + "@v" + i.version();
+    return i.version() < 0 || i.name().endsWith("@v" + i.version()) ? i.name() : i.name() + "@v" + i.version();
   }
 
   /** The run as {@code run --format json} prints it (docs/OUTPUT.md); {@code profile} null unless asked for. */

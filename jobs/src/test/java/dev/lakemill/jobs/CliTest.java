@@ -167,7 +167,7 @@ class CliTest {
     var json = OutputDocs.assertShapedLike("run", second.out());
     assertThat(json.get("run_id").asText()).isEqualTo("cli-2");
     assertThat(json.get("status").asText()).isEqualTo("succeeded");
-    assertThat(json.get("params").toString()).isEqualTo("{\"rows\":\"2000\"}");
+    assertThat(json.get("params").get("rows").asText()).isEqualTo("2000");
     var byRegion = json.get("steps").get(0);
     assertThat(byRegion.get("name").asText()).isEqualTo("by-region");
     assertThat(byRegion.get("kind").asText()).isEqualTo("sql");
