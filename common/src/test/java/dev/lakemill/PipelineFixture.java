@@ -2,6 +2,7 @@ package dev.lakemill;
 
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
+import dev.lakemill.delta.InputVersion;
 import dev.lakemill.engine.PipelineRunner;
 import dev.lakemill.engine.RunListener;
 import dev.lakemill.engine.RunOptions;
@@ -9,6 +10,7 @@ import dev.lakemill.engine.RunResult;
 import dev.lakemill.ledger.RunRecord;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.plan.StepPlan;
 import dev.lakemill.settings.Environment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -113,6 +115,16 @@ public final class PipelineFixture {
     List<String> warnings = new ArrayList<>();
     List<String> infos = new ArrayList<>();
     RunListener collect = new RunListener() {
+      @Override
+      public void stepStarted(StepPlan step, List<InputVersion> reads, int position, int total) {
+        also.stepStarted(step, reads, position, total);
+      }
+
+      @Override
+      public void heartbeat(String step, long elapsedMillis, SparkProgress progress) {
+        also.heartbeat(step, elapsedMillis, progress);
+      }
+
       @Override
       public void stepFinished(StepRecord step, int position, int total) {
         progress.add("[" + position + "/" + total + "] " + step.step() + " " + step.status());

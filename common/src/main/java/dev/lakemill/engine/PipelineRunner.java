@@ -95,6 +95,7 @@ public final class PipelineRunner {
    * order; up-to-date steps are skipped unless {@code options} force them.
    */
   public RunResult run(PipelinePlan plan, String runId, Set<String> selected, RunListener listener, RunOptions options) {
+    RunResult.Phases phases = new RunResult.Phases();
     SparkSession session = spark.newSession();
     Instant started = Instant.now();
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
@@ -102,9 +103,13 @@ public final class PipelineRunner {
     CompletableFuture<Void> ledgerReady = ledger.prefetch();
     StepCache cache = cache(session, plan, ledger, options);
     cache.load();
+    phases.end("ledger query (latest done steps)");
     RunPlanner planner = new RunPlanner(session, plan, runId, cache);
     ExecutionPlan decided = planner.plan(toRun);
-    Execution execution = new Execution(session, plan, runId, listener, planner, driftTrigger, stop);
+    phases.end("decide steps (input versions, source stamps, fingerprints)");
+    StepProgress progress = StepProgress.start(session.sparkContext(), listener);
+    Execution execution = new Execution(session, plan, runId, listener, planner, driftTrigger, stop, progress,
+        toRun.size());
     List<StepRecord> records = new ArrayList<>();
     String error = "";
     LakemillException damaged = null;
@@ -130,6 +135,7 @@ public final class PipelineRunner {
         continue;
       }
       records.add(record);
+      phases.end("step " + step.name() + " (" + record.status() + ")");
       listener.stepFinished(record, position, toRun.size());
       if (record.status() == StepStatus.FAILED) {
         error = record.error();
@@ -137,16 +143,19 @@ public final class PipelineRunner {
         FaultPoints.at("committed:" + step.name());
       }
     }
+    progress.close();
     execution.releaseSources();
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
         Instant.now(), error.isEmpty() ? RunStatus.SUCCEEDED : RunStatus.FAILED, LakemillVersion.get(), error);
+    phases.end("release sources");
     long ledgerStart = System.nanoTime();
     ledgerReady.join();
     ledger.record(run, records);
+    phases.end("ledger write");
     if (damaged != null) {
       throw damaged;
     }
-    return new RunResult(run, records, (System.nanoTime() - ledgerStart) / 1_000_000);
+    return new RunResult(run, records, (System.nanoTime() - ledgerStart) / 1_000_000, phases.list());
   }
 
   /**
@@ -204,10 +213,14 @@ public final class PipelineRunner {
     /** Names readable from SQL in this session (views are created only when a running step reads them). */
     private final Set<String> views = new java.util.HashSet<>();
     private final Map<String, SourceReader.Opened> sources = new HashMap<>();
+    private final StepProgress progress;
+    private final int total;
 
     Execution(SparkSession session, PipelinePlan plan, String runId, RunListener listener, RunPlanner planner,
-        DriftTrigger driftTrigger, StopSignal stop) {
+        DriftTrigger driftTrigger, StopSignal stop, StepProgress progress, int total) {
       this.stop = stop;
+      this.progress = progress;
+      this.total = total;
       this.session = session;
       this.plan = plan;
       this.runId = runId;
@@ -241,6 +254,8 @@ public final class PipelineRunner {
         StepDecision.Run run = (StepDecision.Run) decision;
         fingerprint = run.fingerprint();
         note = run.cause();
+        listener.stepStarted(step, stored, position, total);
+        progress.started(plan.pipeline(), step.name());
         // Opening a source may run Spark jobs (file checks, a quarantine): they belong to the step.
         Map<String, StepInput> byName = new HashMap<>();
         inputs.forEach(i -> byName.put(i.name(), i));
@@ -253,11 +268,13 @@ public final class PipelineRunner {
             .map(i -> ((StepInput.ScoredModel) i).model()).findFirst().orElse(null);
         StepOutcome outcome = JobGroups.withJobGroup(session, plan.pipeline(), step.name(),
             () -> step.accept(new StepExecutor(hash, model, stored, byName, lineage)));
+        progress.finished();
         return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.SUCCEEDED)
             .started(start).ended(Instant.now()).inputs(stored).output(produced(step), outcome.outputVersion())
             .rows(outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined()).expectations(outcome.expectations())
             .fingerprint(hash, fingerprint.parts()).note(note).build();
       } catch (Exception e) {
+        progress.finished();
         if (e instanceof LakemillException l && l.kind() == LakemillException.Kind.DAMAGED_STATE) {
           throw l;
         }

@@ -24,13 +24,21 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession create(Environment env, String appName) {
+    return create(env, appName, false);
+  }
+
+  /**
+   * @param ui keep Spark's web UI on also for a local master ({@code lakemill run --ui}); the
+   *     environment's {@code spark.ui.enabled} still wins
+   */
+  public static SparkSession create(Environment env, String appName, boolean ui) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     if (!env.sparkMaster().isEmpty() && System.getProperty("spark.master") == null) {
       builder.master(env.sparkMaster());
       if (env.sparkMaster().startsWith("local")) {
-        builder.config("spark.ui.enabled", "false")
+        builder.config("spark.ui.enabled", String.valueOf(ui))
             .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress());
       }
     }

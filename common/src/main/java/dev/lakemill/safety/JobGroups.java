@@ -11,11 +11,16 @@ public final class JobGroups {
 
   private JobGroups() {}
 
+  /** The job group id of a step's Spark jobs: {@code lakemill:<pipeline>:<step>}. */
+  public static String groupId(String pipeline, String step) {
+    return PREFIX + pipeline + ":" + step;
+  }
+
   public static <T> T withJobGroup(SparkSession spark, String pipeline, String step, Supplier<T> work) {
     SparkContext sc = spark.sparkContext();
     String previousGroup = sc.getLocalProperty("spark.jobGroup.id");
     String previousDescription = sc.getLocalProperty("spark.job.description");
-    sc.setJobGroup(PREFIX + pipeline + ":" + step, pipeline + ": " + step, false);
+    sc.setJobGroup(groupId(pipeline, step), pipeline + ": " + step, false);
     try {
       return work.get();
     } finally {

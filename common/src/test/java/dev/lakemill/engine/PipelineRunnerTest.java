@@ -278,4 +278,88 @@ class PipelineRunnerTest extends SparkTestBase {
     assertThat(CommitTag.parse(tag)).contains(new CommitTag("churn-prep", "tagged", "prepare", prepare.getString(0),
         inputs));
   }
+
+  /**
+   * The write of step copy pauses at a fault point until the first heartbeat that counts Spark tasks
+   * arrives (the test's listener then lets it go on), so the step is long enough without a timed wait.
+   * Should no such heartbeat come, the pause ends after 3,000 heartbeats (5 minutes) and the test fails
+   * listing them, instead of hanging.
+   */
+  @Test
+  void aRunningStepReportsWhatItReadsThenHeartbeatsWithSparkTaskCounts() {
+    PipelinePlan plan = lake.plan("slow", """
+        pipeline { name = slow }
+        sources { customers { format = generate, generator = churn-customers, rows = 500 } }
+        steps { copy { type = sql, sql = "SELECT * FROM customers", output = silver.copy } }
+        """, Map.of());
+    List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> beats = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean();
+    RunListener listener = new RunListener() {
+      @Override
+      public void stepStarted(dev.lakemill.plan.StepPlan step, List<InputVersion> reads, int position, int total) {
+        started.add("[" + position + "/" + total + "] " + step.name() + " reads " + reads);
+      }
+
+      @Override
+      public void heartbeat(String step, long elapsedMillis, SparkProgress progress) {
+        beats.add(step + " " + progress);
+        if (progress.tasksTotal() > 0 || beats.size() >= 3000) {
+          go.set(true);
+        }
+      }
+
+      @Override
+      public void stepFinished(StepRecord step, int position, int total) {}
+
+      @Override
+      public void warning(String message) {}
+    };
+    java.io.InputStream stdin = System.in;
+    System.setIn(new java.io.InputStream() {
+      private boolean consumed;
+
+      @Override
+      public int available() {
+        return go.get() && !consumed ? 1 : 0;
+      }
+
+      @Override
+      public int read() {
+        consumed = true;
+        return '\n';
+      }
+    });
+    System.setProperty(StepProgress.PERIOD_PROPERTY, "100ms");
+    System.setProperty(dev.lakemill.faults.FaultPoints.PROPERTY, "write:silver.copy");
+    Run run;
+    try {
+      run = lake.run(new PipelineRunner(spark), plan, "slow-1", RunOptions.DEFAULT, listener);
+    } finally {
+      System.setIn(stdin);
+      System.clearProperty(StepProgress.PERIOD_PROPERTY);
+      System.clearProperty(dev.lakemill.faults.FaultPoints.PROPERTY);
+    }
+
+    assertThat(run.succeeded()).as(run.run().error()).isTrue();
+    assertThat(started).containsExactly("[1/1] copy reads [InputVersion[name=customers, location=, version=-1]]");
+    assertThat(beats).as(beats.size() + " heartbeats, the last: " + beats.subList(Math.max(0, beats.size() - 3),
+        beats.size())).isNotEmpty().allMatch(b -> b.startsWith("copy SparkProgress[stagesDone="))
+        .anyMatch(b -> b.matches("copy SparkProgress\\[stagesDone=\\d+, stagesSubmitted=[1-9]\\d*, tasksDone=\\d+,"
+            + " tasksTotal=[1-9]\\d*]"));
+  }
+
+  @Test
+  void heartbeatPeriodsAreReadOrRejectedWithTheFix() {
+    assertThat(StepProgress.period(null)).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(StepProgress.period("250ms")).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(StepProgress.period("10s")).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(StepProgress.period("2m")).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(StepProgress.period("off")).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> StepProgress.period("soon"))
+        .isInstanceOf(dev.lakemill.error.LakemillException.class)
+        .hasMessage("Cannot use lakemill.progress.heartbeat 'soon': give a period such as 5s, 500ms or 2m, or off for"
+            + " no heartbeats (e.g. LAKEMILL_JAVA_OPTS=-Dlakemill.progress.heartbeat=10s)")
+        .extracting(e -> ((dev.lakemill.error.LakemillException) e).exitCode()).isEqualTo(2);
+  }
 }

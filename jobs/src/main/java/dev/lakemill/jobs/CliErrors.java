@@ -31,6 +31,10 @@ final class CliErrors {
     return invalid("Unknown --format '" + format + "'; use text, json, mermaid or dot");
   }
 
+  static LakemillException unknownOutputFormat(String format) {
+    return invalid("Unknown --format '" + format + "'; use text or json");
+  }
+
   static LakemillException badLimit(int limit) {
     return invalid("Cannot use --limit " + limit + ": give the number of runs to show, e.g. --limit 10");
   }

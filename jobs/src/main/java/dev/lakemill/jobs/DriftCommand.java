@@ -44,8 +44,12 @@ final class DriftCommand {
     @Mixin
     PipelineOptions options;
 
+    @Mixin
+    OutputFormat format;
+
     @Override
     public Integer call() {
+      boolean json = format.json();
       Environment env = options.environment();
       if (last < 1) {
         throw CliErrors.badLast(last);
@@ -57,12 +61,14 @@ final class DriftCommand {
           plan = compile(fileOfLastRun(spark, env, pipeline), env, options.params);
         }
         StringBuilder out = new StringBuilder();
+        List<Object> steps = new java.util.ArrayList<>();
         for (DriftStepPlan step : driftSteps(plan)) {
           List<HistoryEntry> entries = DriftHistory.entries(spark, step.output().location(), plan.pipeline(), null, last,
               column);
+          steps.add(DriftHistoryView.json(step, entries));
           out.append(out.length() == 0 ? "" : "\n").append(DriftHistoryView.render(plan.pipeline(), step, entries, column));
         }
-        System.out.print(out);
+        System.out.print(json ? Json.write(Json.object("pipeline", plan.pipeline(), "steps", steps)) : out);
         return Lakemill.OK;
       } finally {
         SparkSessions.stop(spark);

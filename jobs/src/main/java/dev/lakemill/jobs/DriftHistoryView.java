@@ -45,6 +45,26 @@ final class DriftHistoryView {
     return out.append(matrix(datasets.navigableKeySet(), columns)).toString();
   }
 
+  /**
+   * One drift step's history as {@code drift history --format json} prints it (docs/OUTPUT.md): the
+   * dataset verdict per run date, then each column's values by run date.
+   */
+  static Map<String, Object> json(DriftStepPlan step, List<HistoryEntry> entries) {
+    TreeMap<LocalDate, HistoryEntry> datasets = new TreeMap<>();
+    entries.stream().filter(HistoryEntry::isDataset).forEach(e -> datasets.put(e.runDate(), e));
+    Map<String, TreeMap<LocalDate, HistoryEntry>> columns = new TreeMap<>();
+    entries.stream().filter(e -> !e.isDataset())
+        .forEach(e -> columns.computeIfAbsent(e.column(), k -> new TreeMap<>()).put(e.runDate(), e));
+    return Json.object("step", step.name(), "history_table", step.output().name(),
+        "runs", datasets.values().stream().map(d -> Json.object("run_date", d.runDate(), "model", Json.text(d.model()),
+            "drifted", d.drifted(), "drifted_share", d.value(), "threshold", d.threshold(),
+            "action", Json.text(d.action()))).toList(),
+        "columns", columns.entrySet().stream().map(c -> Json.object("column", c.getKey(),
+            "values", c.getValue().values().stream().map(e -> Json.object("run_date", e.runDate(), "method", e.method(),
+                "value", e.value(), "p_value", e.pValue(), "threshold", e.threshold(), "drifted", e.drifted()))
+                .toList())).toList());
+  }
+
   private static String columnLines(String column, TreeMap<LocalDate, HistoryEntry> byDate) {
     if (byDate.isEmpty()) {
       return "No values of column '" + column + "' on these run dates.\n";

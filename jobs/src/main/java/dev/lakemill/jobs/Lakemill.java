@@ -40,8 +40,16 @@ public final class Lakemill {
       description = "Print the stack trace of an error (also: environment variable LAKEMILL_DEBUG=1).")
   boolean debug;
 
+  /** When {@link #main} started (epoch millis), 0 when lakemill was not started through it; for run --profile. */
+  private static volatile long mainStarted;
+
   public static void main(String[] args) {
+    mainStarted = System.currentTimeMillis();
     System.exit(execute(args));
+  }
+
+  static long mainStartedMillis() {
+    return mainStarted;
   }
 
   /** Runs the command line and returns its exit code (tests call this instead of main). */

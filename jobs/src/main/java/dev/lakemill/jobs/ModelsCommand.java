@@ -60,9 +60,17 @@ final class ModelsCommand {
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "One line per model: versions, latest, aliases now, archived versions.")
   static final class ListModels extends Subcommand {
+    @Mixin
+    OutputFormat format;
+
+    @Override
+    void check() {
+      format.json();
+    }
+
     @Override
     int run(ModelRegistry registry) {
-      return print(ModelsView.list(registry));
+      return print(format.json() ? Json.write(ModelsView.listJson(registry)) : ModelsView.list(registry));
     }
   }
 
@@ -72,9 +80,17 @@ final class ModelsCommand {
     @Parameters(paramLabel = "MODEL", description = "NAME (its latest version), NAME@vN or NAME@ALIAS.")
     String model;
 
+    @Mixin
+    OutputFormat format;
+
+    @Override
+    void check() {
+      format.json();
+    }
+
     @Override
     int run(ModelRegistry registry) {
-      return print(ModelsView.show(registry, model));
+      return print(format.json() ? Json.write(ModelsView.showJson(registry, model)) : ModelsView.show(registry, model));
     }
   }
 
@@ -84,9 +100,17 @@ final class ModelsCommand {
     @Parameters(paramLabel = "NAME", description = "Model name.")
     String name;
 
+    @Mixin
+    OutputFormat format;
+
+    @Override
+    void check() {
+      format.json();
+    }
+
     @Override
     int run(ModelRegistry registry) {
-      return print(ModelsView.history(registry, name));
+      return print(format.json() ? Json.write(ModelsView.historyJson(registry, name)) : ModelsView.history(registry, name));
     }
   }
 
@@ -139,16 +163,24 @@ final class ModelsCommand {
         description = "An ISO-8601 instant (2026-11-01T00:00:00Z) or a date (2026-11-01: its start, UTC).")
     String at;
 
+    @Mixin
+    OutputFormat format;
+
     private Instant instant;
 
     @Override
     void check() {
+      format.json();
       instant = ModelsView.instant(at);
     }
 
     @Override
     int run(ModelRegistry registry) {
       ModelsView.AsOf answer = ModelsView.asOf(registry, name, alias, instant);
+      if (format.json()) {
+        print(Json.write(ModelsView.asOfJson(name, alias, instant, answer)));
+        return answer.version() == 0 ? Lakemill.RUN_FAILED : Lakemill.OK;
+      }
       if (answer.version() == 0) {
         System.err.print(answer.text());
         return Lakemill.RUN_FAILED;

@@ -61,6 +61,74 @@ final class ModelsView {
     return out.toString();
   }
 
+  /** {@code models list --format json}: one object per model (docs/OUTPUT.md). */
+  static Map<String, Object> listJson(ModelRegistry registry) {
+    List<Object> models = new ArrayList<>();
+    for (String name : registry.names()) {
+      List<ModelVersion> versions = registry.versions(name);
+      AliasState state = registry.state(name);
+      models.add(Json.object("name", name, "versions", versions.size(),
+          "latest", versions.get(versions.size() - 1).version(), "aliases", new TreeMap<>(state.aliases()),
+          "archived", new java.util.TreeSet<>(state.archived())));
+    }
+    return Json.object("registry", location(registry), "models", models);
+  }
+
+  /** {@code models show --format json}: every field of one version, its aliases now and its validations. */
+  static Map<String, Object> showJson(ModelRegistry registry, String reference) {
+    ModelLifecycle.Resolved resolved = new ModelLifecycle(registry).resolve(reference, true);
+    ModelVersion v = resolved.version();
+    List<String> pointing = resolved.state().aliases().entrySet().stream().filter(e -> e.getValue() == v.version())
+        .map(Map.Entry::getKey).sorted().toList();
+    List<Object> validations = registry.validations(v.name()).stream().filter(x -> x.version() == v.version())
+        .map(x -> (Object) Json.object("at", x.at(), "run_id", x.runId(), "passed", x.passed(), "gates",
+            x.gates().stream().map(g -> Json.object("metric", g.metric(), "kind", g.kind(), "threshold", g.threshold(),
+                "value", g.value(), "bound", g.bound(), "champion_version", g.championVersion() == 0 ? null
+                    : g.championVersion(), "champion_value", g.championValue(), "passed", g.passed())).toList()))
+        .toList();
+    return Json.object("name", v.name(), "version", v.version(), "ref", v.ref(), "aliases", pointing,
+        "archived", resolved.archived(), "run_id", v.runId(), "pipeline", v.pipeline(), "step", v.step(),
+        "created_at", v.createdAt(), "estimator", v.estimatorClass(), "problem", v.problemType(),
+        "params", new TreeMap<>(v.params()), "tuning", v.tuningMetric().isEmpty() || v.tuning().isEmpty() ? null
+            : Json.object("metric", v.tuningMetric(), "candidates", v.tuning().stream()
+                .map(t -> Json.object("params", new TreeMap<>(t.params()), "metric", t.metric())).toList()),
+        "metrics", new TreeMap<>(v.metrics()), "label", v.label(), "features", v.featureColumns(),
+        "data", v.dataVersion() == null ? Json.object("name", v.dataInput(), "location", null, "version", null)
+            : inputJson(v.dataVersion()),
+        "lineage", v.lineage().stream().map(ModelsView::inputJson).toList(),
+        "holdout", Json.object("location", v.holdoutLocation(), "version", v.holdoutVersion()), "split", v.split(),
+        "fingerprint", v.fingerprint(), "lakemill_version", v.lakemillVersion(), "spark_version", v.sparkVersion(),
+        "model_path", v.modelPath(), "definition", v.definition(), "validations", validations);
+  }
+
+  private static Map<String, Object> inputJson(InputVersion i) {
+    return Json.object("name", i.name(), "location", Json.text(i.location()), "version", Json.count(i.version()));
+  }
+
+  /** {@code models history --format json}: versions and events in time order, then the aliases now. */
+  static Map<String, Object> historyJson(ModelRegistry registry, String name) {
+    List<ModelVersion> versions = new ModelLifecycle(registry).versions(name);
+    Map<Integer, Validation> lastValidation = new TreeMap<>();
+    registry.validations(name).forEach(x -> lastValidation.put(x.version(), x));
+    record Event(Instant at, Map<String, Object> json) {}
+    List<Event> events = new ArrayList<>();
+    AliasState state = registry.state(name);
+    for (ModelVersion v : versions) {
+      Validation x = lastValidation.get(v.version());
+      events.add(new Event(v.createdAt(), Json.object("at", v.createdAt(), "action", "register", "version", v.version(),
+          "alias", null, "run_id", v.runId(), "metrics", new TreeMap<>(v.metrics()),
+          "validation", x == null ? null : x.passed() ? "passed" : "failed", "reason", null)));
+    }
+    for (AliasEvent e : state.events()) {
+      events.add(new Event(e.at(), Json.object("at", e.at(), "action", e.action().toString(),
+          "version", e.version() > 0 ? e.version() : null, "alias", Json.text(e.alias()), "run_id", Json.text(e.runId()),
+          "metrics", null, "validation", null, "reason", e.reason())));
+    }
+    events.sort(Comparator.comparing(Event::at));
+    return Json.object("name", name, "events", events.stream().map(Event::json).toList(),
+        "aliases", new TreeMap<>(state.aliases()), "archived", new java.util.TreeSet<>(state.archived()));
+  }
+
   /** Every field of one version, the aliases pointing at it now, whether it is archived, its validations. */
   static String show(ModelRegistry registry, String reference) {
     ModelLifecycle.Resolved resolved = new ModelLifecycle(registry).resolve(reference, true);
@@ -159,6 +227,12 @@ final class ModelsView {
       return new AsOf(0, name + "@" + alias + " pointed to no version at " + at + "\n");
     }
     return new AsOf(v, name + "@" + alias + " at " + at + ": " + name + "@v" + v + "\n");
+  }
+
+  /** {@code models as-of --format json}: the version, null when the alias pointed nowhere then. */
+  static Map<String, Object> asOfJson(String name, String alias, Instant at, AsOf answer) {
+    return Json.object("name", name, "alias", alias, "at", at, "version", answer.version() == 0 ? null
+        : answer.version(), "ref", answer.version() == 0 ? null : name + "@v" + answer.version());
   }
 
   /** Archives ({@code archive}) or unarchives the version {@code reference} names. */

@@ -5,14 +5,13 @@ import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.engine.PipelineRunner;
-import dev.lakemill.engine.RunListener;
+import dev.lakemill.engine.StepProgress;
 import dev.lakemill.engine.RunOptions;
 import dev.lakemill.engine.RunResult;
 import dev.lakemill.engine.SparkSessions;
 import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.StepRecord;
-import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.StepPlan;
@@ -20,6 +19,7 @@ import dev.lakemill.safety.RunGuard;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.settings.LeaseSettings;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -71,11 +71,25 @@ final class RunCommand implements Callable<Integer> {
       + " (overrides lease.on-busy).")
   boolean noWait;
 
+  @Option(names = "--ui", description = "Keep Spark's web UI on (off by default on a local master) and print its URL.")
+  boolean ui;
+
+  @Option(names = "--profile", description = "Report where the run's time went, phase by phase (JVM start, config,"
+      + " lease, Spark start, ledger, each step, ...): a table on stderr, and \"profile\" in --format json.")
+  boolean profile;
+
+  @Mixin
+  OutputFormat format;
+
   @Override
   public Integer call() {
+    long calledAt = System.currentTimeMillis();
+    RunResult.Phases phases = new RunResult.Phases();
     if (resume != null && (runId != null || !steps.isEmpty() || from != null)) {
       throw CliErrors.resumeWithSelection();
     }
+    boolean json = format.json();
+    StepProgress.configuredPeriod();
     Environment env = options.environment();
     PipelinePlan plan = Checks.compiler().compile(file, options.params, env);
     Set<String> selected = StepSelection.select(plan, steps, from);
@@ -88,12 +102,23 @@ final class RunCommand implements Callable<Integer> {
     if (waitForLease && noWait) {
       throw CliErrors.waitAndNoWait();
     }
-    PrintStream out = System.out;
+    phases.end("load environment and compile pipeline");
+    // In json mode stdout holds the JSON document only: progress, warnings and the profile go to stderr.
+    PrintStream out = json ? System.err : System.out;
+    RunReport report = new RunReport(out, System.console() != null);
+    RunResult result = null;
     try (RunGuard guard = RunGuard.acquire(plan, id, selected, env,
-        waitForLease ? LeaseSettings.OnBusy.WAIT : noWait ? LeaseSettings.OnBusy.FAIL : null, out::println)) {
-      SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline());
+        waitForLease ? LeaseSettings.OnBusy.WAIT : noWait ? LeaseSettings.OnBusy.FAIL : null, report::line)) {
+      phases.end("lease");
+      SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline(), ui);
+      phases.end("Spark start");
       try {
+        if (ui) {
+          report.line("Spark UI: " + (spark.sparkContext().uiWebUrl().isDefined()
+              ? spark.sparkContext().uiWebUrl().get() : "off (spark.ui.enabled = false in the environment's spark conf)"));
+        }
         PipelineRunner runner = new PipelineRunner(spark, trigger).stopOn(guard.start(spark));
+        phases.end("abandoned-run check");
         if (resume != null) {
           Optional<RunLedger.Resumable> resumable = new RunLedger(spark, plan.ledgerLocation())
               .resumable(plan.pipeline(), resume.isEmpty() ? null : resume);
@@ -109,23 +134,57 @@ final class RunCommand implements Callable<Integer> {
             }
           }
           if (selected.isEmpty()) {
-            out.printf("Nothing to resume: run %s of pipeline %s has no failed or never-run steps%n", r.runId(),
-                plan.pipeline());
+            report.line(String.format("Nothing to resume: run %s of pipeline %s has no failed or never-run steps",
+                r.runId(), plan.pipeline()));
             return Lakemill.OK;
           }
           id = r.runId();
           guard.runs(id, selected);
-          out.printf("resuming run %s (%s): %s%n", id, r.status(), String.join(", ", selected));
+          report.line(String.format("resuming run %s (%s): %s", id, r.status(), String.join(", ", selected)));
+          phases.end("resume: ledger query");
         }
-        out.printf("lakemill run %s: run %s, %d step(s), lakehouse %s%n", plan.pipeline(), id, selected.size(),
-            plan.lakehouseRoot());
-        RunResult result = runner.run(plan, id, selected, new Progress(out), runOptions);
+        report.line(String.format("lakemill run %s: run %s, %d step(s), lakehouse %s", plan.pipeline(), id,
+            selected.size(), plan.lakehouseRoot()));
+        result = runner.run(plan, id, selected, report, runOptions);
+        phases.end("run (see below)");
         out.print(summary(result));
-        return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
       } finally {
         SparkSessions.stop(spark);
+        phases.end("Spark stop");
       }
     }
+    List<RunResult.Phase> profiled = profile ? profile(calledAt, phases.list(), result.phases()) : null;
+    if (profile) {
+      System.err.print(RunReport.profileTable(profiled));
+    }
+    if (json) {
+      System.out.print(Json.write(report.json(plan, result, profiled)));
+    }
+    return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
+  }
+
+  /**
+   * The command's phases with the runner's in place of its "run" phase, after the JVM's start-up (from
+   * the JVM's start time to {@code main}, when started through {@link Lakemill#main}).
+   */
+  static List<RunResult.Phase> profile(long calledAt, List<RunResult.Phase> command, List<RunResult.Phase> run) {
+    List<RunResult.Phase> all = new ArrayList<>();
+    long mainAt = Lakemill.mainStartedMillis();
+    if (mainAt > 0) {
+      long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+      all.add(new RunResult.Phase("JVM start to main", mainAt - jvmStart));
+      all.add(new RunResult.Phase("main to command (picocli)", calledAt - mainAt));
+    }
+    long inRunner = run.stream().mapToLong(RunResult.Phase::millis).sum();
+    for (RunResult.Phase p : command) {
+      if (p.name().equals("run (see below)")) {
+        all.addAll(run);
+        all.add(new RunResult.Phase("run: listener and summary", Math.max(0, p.millis() - inRunner)));
+      } else {
+        all.add(p);
+      }
+    }
+    return all;
   }
 
   static String summary(RunResult result) {
@@ -154,33 +213,5 @@ final class RunCommand implements Callable<Integer> {
 
   static String output(StepRecord s) {
     return s.outputTable().isEmpty() ? "(view)" : s.outputVersion() < 0 ? s.outputTable() : s.outputTable() + "@v" + s.outputVersion();
-  }
-
-  /** One line per finished step. */
-  private record Progress(PrintStream out) implements RunListener {
-    @Override
-    public void stepFinished(StepRecord s, int position, int total) {
-      String counts;
-      if (s.status() == StepStatus.SUCCEEDED) {
-        counts = String.format(Locale.ROOT, "rows in %s, out %s, quarantined %s -> %s", rows(s.rowsIn()), rows(s.rowsOut()),
-            rows(s.rowsQuarantined()), output(s)) + (s.note().isEmpty() ? "" : " (" + s.note() + ")");
-      } else if (s.status() == StepStatus.SKIPPED) {
-        counts = s.note() + " -> " + output(s);
-      } else {
-        counts = s.error();
-      }
-      out.printf(Locale.ROOT, "[%d/%d] %-14s %-9s %7s  %s%n", position, total, s.step(), s.status(),
-          seconds(s.durationMillis()), counts);
-    }
-
-    @Override
-    public void warning(String message) {
-      out.println("  warning: " + message);
-    }
-
-    @Override
-    public void info(String message) {
-      out.println("  " + message);
-    }
   }
 }

@@ -148,15 +148,28 @@ class CliTest {
     assertThat(lake).doesNotExist();
   }
 
+  /**
+   * Text, then JSON (with --profile): the JSON alone on stdout, shaped as docs/OUTPUT.md shows; with a
+   * short heartbeat period, and neither stream holds a control character (not a terminal).
+   */
   @Test
   void runPrintsProgressAndSummaryThenHistoryShowsIt() {
     Path lake = dir.resolve("lake");
 
-    Outcome run = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(),
-        "--param", "rows=2000", "--run-id", "cli-1");
-    Outcome failed = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(),
-        "--param", "rows=2000", "--steps", "by-region", "--run-id", "cli-2", "--force");
+    System.setProperty("lakemill.progress.heartbeat", "200ms");
+    Outcome run;
+    Outcome second;
+    try {
+      run = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(),
+          "--param", "rows=2000", "--run-id", "cli-1");
+      second = lakemill("run", CHURN_PREP, "--conf", CONF, "--lakehouse", lake.toString(),
+          "--param", "rows=2000", "--steps", "by-region", "--run-id", "cli-2", "--force", "--format", "json", "--profile");
+    } finally {
+      System.clearProperty("lakemill.progress.heartbeat");
+    }
     Outcome history = lakemill("history", "--conf", CONF, "--lakehouse", lake.toString(), "--pipeline", "churn-prep");
+    Outcome historyJson = lakemill("history", "--conf", CONF, "--lakehouse", lake.toString(), "--pipeline",
+        "churn-prep", "--limit", "1", "--format", "json");
 
     assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Lakemill.OK);
     assertThat(run.out())
@@ -166,10 +179,36 @@ class CliTest {
         .containsPattern("\\[2/2\\] by-region +succeeded .* -> gold.churn_by_region@v0 \\(no earlier successful run\\)\n")
         .contains("  warning: step prepare: expectation 'has-tenure'")
         .containsPattern("run cli-1 succeeded in \\d+\\.\\ds \\(ledger \\d+\\.\\ds\\)\n");
-    assertThat(failed.exit()).isEqualTo(Lakemill.OK);
+    assertThat(run.out()).containsPattern("\\[1/2\\] prepare +started +reads customers, plans\n");
+    assertThat(second.exit()).as(second.err()).isEqualTo(Lakemill.OK);
+    var json = OutputDocs.assertShapedLike("run", second.out());
+    assertThat(json.get("run_id").asText()).isEqualTo("cli-2");
+    assertThat(json.get("status").asText()).isEqualTo("succeeded");
+    assertThat(json.get("params").get("rows").asText()).isEqualTo("2000");
+    var byRegion = json.get("steps").get(0);
+    assertThat(byRegion.get("name").asText()).isEqualTo("by-region");
+    assertThat(byRegion.get("kind").asText()).isEqualTo("sql");
+    assertThat(byRegion.get("reason").asText()).isEqualTo("forced (--force)");
+    assertThat(byRegion.get("output_table").asText()).isEqualTo("gold.churn_by_region");
+    assertThat(byRegion.get("output_version").asLong()).isEqualTo(1);
+    assertThat(byRegion.get("rows_out").asLong()).isEqualTo(5);
+    assertThat(byRegion.get("inputs").get(0).get("version").asLong()).isZero();
+    assertThat(json.get("profile")).extracting(p -> p.get("phase").asText()).contains("lease", "Spark start",
+        "abandoned-run check", "ledger query (latest done steps)", "step by-region (succeeded)", "ledger write",
+        "Spark stop");
+    assertThat(second.err()).contains("lakemill run churn-prep: run cli-2, 1 step(s)", "[1/1] by-region      started",
+        "\nprofile (wall clock)\nphase ");
+    for (String printed : List.of(run.out(), run.err(), second.out(), second.err())) {
+      assertThat(printed.chars().filter(c -> c < 0x20 && c != '\n')).as(printed).isEmpty();
+    }
     assertThat(history.exit()).isZero();
     assertThat(history.out()).contains("churn-prep   succeeded cli-1", "churn-prep   succeeded cli-2",
         "    prepare          succeeded", "gold.churn_by_region@v1");
+    assertThat(historyJson.exit()).isZero();
+    var runs = OutputDocs.assertShapedLike("history", historyJson.out()).get("runs");
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).get("run_id").asText()).isEqualTo("cli-2");
+    assertThat(runs.get(0).get("steps").get(0).get("output").asText()).isEqualTo("gold.churn_by_region");
   }
 
   @Test

@@ -114,6 +114,26 @@ class DriftCommandTest {
   }
 
   @Test
+  void printsJsonOfTheDocumentedShape() {
+    CliTest.Outcome r = history(NIGHTLY, "--last", "2", "--format", "json");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    var json = OutputDocs.assertShapedLike("drift history", r.out());
+    assertThat(json.get("pipeline").asText()).isEqualTo("churn-nightly");
+    var step = json.get("steps").get(0);
+    assertThat(step.get("history_table").asText()).isEqualTo("monitoring.churn_drift");
+    assertThat(step.get("runs").toString()).isEqualTo("[{\"run_date\":\"2026-11-02\",\"model\":\"churn@v3\","
+        + "\"drifted\":true,\"drifted_share\":0.6666666666666666,\"threshold\":0.5,"
+        + "\"action\":\"waiting: 1 of 2 drifted runs in a row\"},{\"run_date\":\"2026-11-03\",\"model\":\"churn@v3\","
+        + "\"drifted\":true,\"drifted_share\":0.6666666666666666,\"threshold\":0.5,"
+        + "\"action\":\"would trigger pipeline churn (Airflow client not configured)\"}]");
+    assertThat(step.get("columns")).extracting(c -> c.get("column").asText()).containsExactly("age", "plan",
+        "support_calls");
+    assertThat(step.get("columns").get(2).get("values").get(0).toString()).isEqualTo("{\"run_date\":\"2026-11-02\","
+        + "\"method\":\"ks\",\"value\":0.2,\"p_value\":1.0E-6,\"threshold\":0.05,\"drifted\":true}");
+  }
+
+  @Test
   void rejectsWhatCannotWork() {
     CliTest.Outcome unknown = history("churn-weekly");
     CliTest.Outcome noDrift = history(CliTest.CHURN_PREP);

@@ -204,6 +204,37 @@ class ModelsCommandTest {
   }
 
   @Test
+  void jsonOfListShowHistoryAndAsOfHasTheDocumentedShape() {
+    var list = OutputDocs.assertShapedLike("models list", Json.write(ModelsView.listJson(seeded)));
+    var show = OutputDocs.assertShapedLike("models show", Json.write(ModelsView.showJson(seeded, "churn@champion")));
+    var history = OutputDocs.assertShapedLike("models history", Json.write(ModelsView.historyJson(seeded, "churn")));
+    var asOf = OutputDocs.assertShapedLike("models as-of", Json.write(ModelsView.asOfJson("churn", "champion", T2,
+        ModelsView.asOf(seeded, "churn", "champion", T2))));
+    var never = OutputDocs.parse(Json.write(ModelsView.asOfJson("churn", "staging", T1,
+        ModelsView.asOf(seeded, "churn", "staging", T1))));
+
+    assertThat(list.toString()).isEqualTo("{\"registry\":\"" + shared.toAbsolutePath() + "/_lakemill\",\"models\":["
+        + "{\"name\":\"churn\",\"versions\":3,\"latest\":3,\"aliases\":{\"champion\":1,\"staging\":3},\"archived\":[2]},"
+        + "{\"name\":\"fraud\",\"versions\":1,\"latest\":1,\"aliases\":{},\"archived\":[]}]}");
+    assertThat(show.get("ref").asText()).isEqualTo("churn@v1");
+    assertThat(show.get("aliases").toString()).isEqualTo("[\"champion\"]");
+    assertThat(show.get("tuning").toString()).isEqualTo("{\"metric\":\"areaUnderROC\",\"candidates\":["
+        + "{\"params\":{\"maxDepth\":\"3\"},\"metric\":0.73},{\"params\":{\"maxDepth\":\"5\"},\"metric\":0.74}]}");
+    assertThat(show.get("lineage").get(1).toString())
+        .isEqualTo("{\"name\":\"plans\",\"location\":\"/data/plans.csv\",\"version\":null}");
+    assertThat(show.get("validations").get(0).get("gates").get(0).toString()).isEqualTo("{\"metric\":\"areaUnderROC\","
+        + "\"kind\":\"at-least\",\"threshold\":0.7,\"value\":0.75,\"bound\":0.7,\"champion_version\":null,"
+        + "\"champion_value\":null,\"passed\":true}");
+    assertThat(history.get("events")).hasSize(8);
+    assertThat(history.get("events").get(7).toString()).isEqualTo("{\"at\":\"2030-03-10T00:00:00Z\","
+        + "\"action\":\"archive\",\"version\":2,\"alias\":null,\"run_id\":null,\"metrics\":null,\"validation\":null,"
+        + "\"reason\":\"archived from the command line\"}");
+    assertThat(asOf.toString()).isEqualTo("{\"name\":\"churn\",\"alias\":\"champion\",\"at\":\"2030-02-01T00:00:00Z\","
+        + "\"version\":2,\"ref\":\"churn@v2\"}");
+    assertThat(never.get("version").isNull()).isTrue();
+  }
+
+  @Test
   void promoteThreeThenRollBackTwiceButNotToAnArchivedVersion() throws IOException {
     ModelRegistry registry = seededVersionsIn(dir);
 
@@ -375,6 +406,7 @@ class ModelsCommandTest {
     CliTest.Outcome badAt = CliTest.lakemill("models", "as-of", "churn", "--at", "soon", "--conf", "../conf",
         "--lakehouse", lake);
     CliTest.Outcome noSubcommand = CliTest.lakemill("models");
+    CliTest.Outcome yaml = CliTest.lakemill("models", "list", "--format", "yaml", "--conf", "../conf", "--lakehouse", lake);
 
     assertThat(unknown.exit()).as(unknown.err()).isEqualTo(Lakemill.INVALID);
     assertThat(unknown.out()).isEmpty();
@@ -384,6 +416,8 @@ class ModelsCommandTest {
     assertThat(badAt.err()).startsWith("Cannot read --at 'soon': write an ISO-8601 instant");
     assertThat(noSubcommand.exit()).isEqualTo(Lakemill.INVALID);
     assertThat(noSubcommand.err()).startsWith("Missing required subcommand");
+    assertThat(yaml.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(yaml.err()).isEqualTo("Unknown --format 'yaml'; use text or json\n");
   }
 
   private static org.assertj.core.groups.Tuple tuple(Object... values) {

@@ -15,6 +15,13 @@ import org.apache.spark.sql.AnalysisException;
 public final class RunErrors {
   private RunErrors() {}
 
+  /** An unreadable heartbeat period ({@code -Dlakemill.progress.heartbeat=...}). */
+  public static LakemillException badHeartbeat(String property, String value) {
+    return new LakemillException(LakemillException.Kind.INVALID_INPUT, "Cannot use " + property + " '" + value
+        + "': give a period such as 5s, 500ms or 2m, or off for no heartbeats (e.g. LAKEMILL_JAVA_OPTS="
+        + "-D" + property + "=10s)");
+  }
+
   public static StepFailedException wrap(String step, Throwable e) {
     if (e instanceof StepFailedException already) {
       return already;
