@@ -1,11 +1,14 @@
 package dev.lakemill.jobs;
 
+import dev.lakemill.airflow.rest.AirflowAssetEvents;
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.engine.SparkSessions;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.registry.ModelLifecycle;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.settings.Environment;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -57,6 +60,29 @@ final class ModelsCommand {
     }
   }
 
+  /**
+   * A subcommand that moves an alias: when Airflow is configured (credentials in the environment or the
+   * credentials file), it posts an asset event for the alias after the move; a failure to post is a
+   * warning, the move stands.
+   */
+  abstract static class AliasSubcommand extends Subcommand {
+    private Optional<AirflowAssetEvents> events = Optional.empty();
+
+    @Override
+    void check() {
+      events = AirflowAssetEvents.configured(PipelineOptions.confDir(options.conf), options.env, System.getenv());
+    }
+
+    int announce(ModelsView.Moved moved, String action) {
+      print(moved.text());
+      ModelLifecycle.AliasMove m = moved.move();
+      if (m.recorded()) {
+        events.ifPresent(e -> System.out.println(e.aliasMoved(m.name(), m.alias(), m.from(), m.to(), action)));
+      }
+      return Lakemill.OK;
+    }
+  }
+
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "One line per model: versions, latest, aliases now, archived versions.")
   static final class ListModels extends Subcommand {
@@ -92,7 +118,7 @@ final class ModelsCommand {
 
   @Command(name = "promote", mixinStandardHelpOptions = true,
       description = "Point an alias at a version (archived versions cannot be promoted).")
-  static final class Promote extends Subcommand {
+  static final class Promote extends AliasSubcommand {
     @Parameters(paramLabel = "MODEL@vN", description = "The version to promote, e.g. churn@v3.")
     String model;
 
@@ -104,13 +130,13 @@ final class ModelsCommand {
 
     @Override
     int run(ModelRegistry registry) {
-      return print(ModelsView.promote(registry, model, alias, reason, Instant.now()));
+      return announce(ModelsView.promoted(registry, model, alias, reason, Instant.now()), "promote");
     }
   }
 
   @Command(name = "rollback", mixinStandardHelpOptions = true,
       description = "Move an alias back to the version it pointed to before.")
-  static final class Rollback extends Subcommand {
+  static final class Rollback extends AliasSubcommand {
     @Parameters(paramLabel = "NAME", description = "Model name.")
     String name;
 
@@ -122,7 +148,7 @@ final class ModelsCommand {
 
     @Override
     int run(ModelRegistry registry) {
-      return print(ModelsView.rollback(registry, name, alias, reason, Instant.now()));
+      return announce(ModelsView.rolledBack(registry, name, alias, reason, Instant.now()), "rollback");
     }
   }
 
