@@ -326,6 +326,18 @@ public final class PipelineErrors {
         + " (each run replaces its own run date's rows there)";
   }
 
+  /** An {@code on-drift.params} entry named like a key every drift trigger's conf has already. */
+  public static String reservedTriggerParam(String name, java.util.Collection<String> reserved) {
+    return "Cannot use " + q(name) + " in on-drift.params: every drift trigger's conf already has " + q(name)
+        + " (it sends " + String.join(", ", reserved) + "); name the param of the triggered pipeline, e.g."
+        + " train-to = \"${params.run-date}\"";
+  }
+
+  public static String triggerParamsWithoutPipeline() {
+    return "Cannot use on-drift.params without trigger-pipeline: the params are sent to the pipeline it triggers;"
+        + " add trigger-pipeline = <pipeline name>, or remove params";
+  }
+
   public static String badDriftData(String key, String text) {
     return "Cannot use " + key + " = " + q(text) + ": name a source or step of this pipeline, or a lakehouse table"
         + " schema.table or schema.table@vN (e.g. gold.churn_scores@v3)";

@@ -11,6 +11,15 @@ import java.util.Map;
 public final class ConfigKeys {
   private ConfigKeys() {}
 
+  /**
+   * Whether {@code key} is a name lakemill accepts for a param, a step, a source or a pipeline: a letter,
+   * then letters, digits, {@code -} and {@code _} (e.g. {@code run-date}). Airflow trigger confs use the
+   * same rule for the params they set.
+   */
+  public static boolean isName(String key) {
+    return SpecBinder.NAME.matcher(key).matches();
+  }
+
   /** Top-level blocks: {@code pipeline} (required), {@code params}, {@code sources}, {@code steps}. */
   public static final List<String> TOP = List.of("pipeline", "params", "sources", "steps");
 
@@ -113,10 +122,12 @@ public final class ConfigKeys {
   /**
    * Keys of a drift step's {@code on-drift}: {@code consecutive-runs} (default 1: act only when this
    * run and the previous N-1 run dates all drifted), {@code trigger-pipeline} (a pipeline name whose
-   * Airflow DAG is triggered), {@code fail-run} (default false: true fails the step after the history
+   * Airflow DAG is triggered), {@code params} (strings the trigger sends in the DAG run's conf, one per
+   * param of the triggered pipeline, e.g. {@code params { train-to = "${params.run-date}" }}; only with
+   * {@code trigger-pipeline}), {@code fail-run} (default false: true fails the step after the history
    * and the report are written).
    */
-  public static final List<String> ON_DRIFT = List.of("consecutive-runs", "trigger-pipeline", "fail-run");
+  public static final List<String> ON_DRIFT = List.of("consecutive-runs", "trigger-pipeline", "params", "fail-run");
 
   /** Keys of an {@code output { ... }} block; {@code table} is required. */
   public static final List<String> OUTPUT = List.of("table", "mode", "merge-keys", "partition-by");

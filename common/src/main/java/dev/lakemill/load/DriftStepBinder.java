@@ -61,7 +61,7 @@ final class DriftStepBinder {
     return new DriftStepSpec(name, model, current, reference, columns, share == null
         ? DriftStepSpec.DEFAULT_DATASET_DRIFT_SHARE : share, methods(s), thresholds,
         exact == null ? DriftStepSpec.DEFAULT_EXACT_MAX_ROWS : exact, output(s), report(s, params, problems),
-        onDrift(s), s.at());
+        onDrift(s, params, problems), s.at());
   }
 
   /** A source or step name, or a table reference; null (reported) otherwise. */
@@ -119,7 +119,7 @@ final class DriftStepBinder {
     return ParamSubstitution.apply(text, params, s.at("report"), s.childPath("report"), problems, "the report path");
   }
 
-  private static DriftStepSpec.OnDrift onDrift(ObjectReader s) {
+  private static DriftStepSpec.OnDrift onDrift(ObjectReader s, Map<String, String> params, List<Problem> problems) {
     ObjectReader o = s.object("on-drift");
     if (o == null) {
       return null;
@@ -136,8 +136,36 @@ final class DriftStepBinder {
       o.problem("trigger-pipeline", PipelineErrors.badName("pipeline", trigger));
       trigger = null;
     }
+    Map<String, String> triggerParams = triggerParams(o, params, problems);
+    if (o.has("params") && !o.has("trigger-pipeline")) {
+      o.problem("params", PipelineErrors.triggerParamsWithoutPipeline());
+    }
     Boolean fail = o.booleanValue("fail-run");
     SourceLocation at = o.at();
-    return new DriftStepSpec.OnDrift(runs == null ? 1 : runs.intValue(), trigger, fail != null && fail, at);
+    return new DriftStepSpec.OnDrift(runs == null ? 1 : runs.intValue(), trigger, triggerParams, fail != null && fail,
+        at);
+  }
+
+  /** {@code on-drift.params}: names by lakemill's rule, not a built-in conf key, {@code ${params.x}} replaced. */
+  private static Map<String, String> triggerParams(ObjectReader o, Map<String, String> params, List<Problem> problems) {
+    Map<String, String> out = new LinkedHashMap<>();
+    ObjectReader p = o.object("params");
+    if (p == null) {
+      return out;
+    }
+    for (String name : p.keys()) {
+      String text = p.string(name);
+      if (!ConfigKeys.isName(name)) {
+        p.problem(name, PipelineErrors.badName("param", name));
+      } else if (DriftStepSpec.OnDrift.TRIGGER_CONF_KEYS.contains(name)) {
+        p.problem(name, PipelineErrors.reservedTriggerParam(name, DriftStepSpec.OnDrift.TRIGGER_CONF_KEYS));
+      } else if (text != null) {
+        String value = ParamSubstitution.apply(text, params, p.at(name), p.childPath(name), problems, "a trigger param");
+        if (value != null) {
+          out.put(name, value);
+        }
+      }
+    }
+    return out;
   }
 }

@@ -1,6 +1,8 @@
 package dev.lakemill.spec;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,22 +82,30 @@ public record DriftStepSpec(
   }
 
   /**
-   * {@code on-drift { consecutive-runs, trigger-pipeline, fail-run }}: acts only when this run and the
-   * {@code consecutiveRuns - 1} previous run dates of the history table all drifted.
+   * {@code on-drift { consecutive-runs, trigger-pipeline, params, fail-run }}: acts only when this run and
+   * the {@code consecutiveRuns - 1} previous run dates of the history table all drifted.
    *
    * @param consecutiveRuns drifted runs in a row needed to act; default 1
    * @param triggerPipeline the pipeline to trigger (its Airflow DAG), or null
+   * @param params params of the triggered pipeline, sent as strings in its DAG run's conf next to
+   *     {@link #TRIGGER_CONF_KEYS}, with {@code ${params.x}} of this pipeline already replaced; empty when none
    * @param failRun whether the step then fails, after the history and the report are written
    * @param at where the block was declared, or the step's location when absent
    */
-  public record OnDrift(int consecutiveRuns, String triggerPipeline, boolean failRun, SourceLocation at) {
+  public record OnDrift(int consecutiveRuns, String triggerPipeline, Map<String, String> params, boolean failRun,
+      SourceLocation at) {
     /** No block: nothing happens beyond the history and the report. */
-    public static final OnDrift NONE = new OnDrift(1, null, false, null);
+    public static final OnDrift NONE = new OnDrift(1, null, Map.of(), false, null);
+
+    /** The keys every trigger's conf has, which {@code params} cannot use. */
+    public static final List<String> TRIGGER_CONF_KEYS = List.of("dedupe_key", "source_pipeline", "run_id", "run_date",
+        "model", "drifted_columns", "drifted_share");
 
     public OnDrift {
       if (consecutiveRuns < 1) {
         throw new IllegalArgumentException("consecutive-runs must be >= 1, got " + consecutiveRuns);
       }
+      params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
     /** True when drift leads to an action (a trigger or a failed run). */

@@ -1,6 +1,7 @@
 package dev.lakemill.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.lakemill.PipelineFixture.Run;
@@ -8,6 +9,7 @@ import dev.lakemill.SparkTestBase;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.drift.HistoryEntry;
 import dev.lakemill.drift.spark.DriftHistory;
 import dev.lakemill.ledger.StepRecord;
@@ -88,7 +90,10 @@ class DriftStepTest extends SparkTestBase {
           current = score
           output = monitoring.churn_drift
           report = "REPORTS/churn-drift-${params.run-date}.html"
-          on-drift { consecutive-runs = 2, trigger-pipeline = churn, fail-run = FAIL }
+          on-drift {
+            consecutive-runs = 2, trigger-pipeline = churn, fail-run = FAIL
+            params { train-to = "${params.run-date}", window = 30 }
+          }
         }
       }
       """;
@@ -96,10 +101,18 @@ class DriftStepTest extends SparkTestBase {
   private static final List<String> COLUMNS =
       List.of("tenure_months", "plan", "region", "age", "support_calls", "prediction_probability");
 
+  /** The conf of every trigger the drift step asked for, by pipeline. */
+  private final List<Map<String, Map<String, Object>>> triggered = new ArrayList<>();
+
   /** Runs the nightly pipeline, adding its info lines to {@code infos}. */
   private Run night(String date, String shift, boolean failRun, String runId, List<String> infos) {
     String text = NIGHTLY.replace("REPORTS", lakehouse.resolve("reports").toString()).replace("FAIL", String.valueOf(failRun));
-    Run night = lake.run(lake.plan("nightly", text, Map.of("run-date", date, "shift", shift)), runId);
+    DriftTrigger recording = (pipeline, conf) -> {
+      triggered.add(Map.of(pipeline, conf));
+      return DriftTrigger.NOT_CONFIGURED.trigger(pipeline, conf);
+    };
+    Run night = lake.run(new PipelineRunner(spark, recording), lake.plan("nightly", text,
+        Map.of("run-date", date, "shift", shift)), runId, RunOptions.DEFAULT, RunListener.NONE);
     infos.addAll(night.infos());
     return night;
   }
@@ -167,6 +180,13 @@ class DriftStepTest extends SparkTestBase {
     assertThat(dataset("2026-11-03").<String>getAs("action"))
         .isEqualTo("would trigger pipeline churn (Airflow client not configured)");
     assertThat(infos.stream().filter(i -> i.contains("would trigger pipeline churn"))).hasSize(1);
+    assertThat(triggered).singleElement().satisfies(t -> {
+      assertThat(t.get("churn")).containsKeys("drifted_columns", "drifted_share").contains(
+          entry("dedupe_key", "drift__churn-nightly__drift__2026-11-03"), entry("source_pipeline", "churn-nightly"),
+          entry("run_id", "night-3"), entry("run_date", "2026-11-03"), entry("model", "churn@v1"),
+          entry("train-to", "2026-11-03"), entry("window", "30"));
+      assertThat(t.get("churn")).as("the declared params, as strings").hasSize(9);
+    });
     assertThat(infos).anyMatch(i -> i.startsWith("drift of churn@v1: no dataset drift, 0 of 6 columns"))
         .anyMatch(i -> i.startsWith("drift of churn@v1: DATASET DRIFT"));
     assertThat(dataset("2026-11-03").<Long>getAs("current_rows")).as("only the rows the score step wrote that night")

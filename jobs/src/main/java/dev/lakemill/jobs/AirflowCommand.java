@@ -9,15 +9,20 @@ import dev.lakemill.airflow.rest.AirflowIds;
 import dev.lakemill.airflow.rest.DagImportError;
 import dev.lakemill.airflow.rest.DagRun;
 import dev.lakemill.airflow.rest.TaskInstance;
+import dev.lakemill.airflow.rest.TriggerConf;
 import dev.lakemill.settings.AirflowCredentials;
 import dev.lakemill.settings.AirflowSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -36,10 +41,12 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Check, trigger, follow, pause and unpause Airflow DAGs through Airflow's REST API.",
     subcommands = {AirflowCommand.Health.class, AirflowCommand.Trigger.class, AirflowCommand.Status.class,
-        AirflowCommand.Wait.class, AirflowCommand.Pause.class, AirflowCommand.Unpause.class,
-        AirflowCommand.ImportErrors.class})
+        AirflowCommand.Wait.class, AirflowCommand.Backfill.class, AirflowCommand.Pause.class,
+        AirflowCommand.Unpause.class, AirflowCommand.ImportErrors.class})
 final class AirflowCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The param every run of a generated DAG gets from its logical date unless the conf sets it. */
+  private static final String RUN_DATE = "run-date";
 
   /** Where the environment config is, and overrides of its {@code lakemill.airflow} block. */
   static final class Options {
@@ -161,7 +168,8 @@ final class AirflowCommand {
     @Option(names = "--conf-json", paramLabel = "JSON", description = "The run's conf as a JSON object, e.g. '{\"rows\": 2000}'.")
     String confJson;
 
-    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Set one conf key to a string (repeatable; wins over --conf-json).")
+    @Option(names = "--param", paramLabel = "NAME=VALUE",
+        description = "Set one param of the run (a conf key) to a string (repeatable; added to --conf-json).")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: lakemill__<UTC time>_<random>).")
@@ -182,22 +190,26 @@ final class AirflowCommand {
     }
 
     private Map<String, Object> conf() {
-      Map<String, Object> conf = new LinkedHashMap<>();
-      if (confJson != null) {
-        JsonNode n;
-        try {
-          n = JSON.readTree(confJson);
-        } catch (JsonProcessingException e) {
-          n = null;
-        }
-        if (n == null || !n.isObject()) {
-          throw CliErrors.badConfJson(confJson);
-        }
-        conf.putAll(JSON.convertValue(n, LinkedHashMap.class));
-      }
-      conf.putAll(params);
-      return conf;
+      return TriggerConf.merge(json(confJson), params);
     }
+  }
+
+  /** {@code --conf-json} as a map; empty when not given. */
+  static Map<String, Object> json(String confJson) {
+    Map<String, Object> conf = new LinkedHashMap<>();
+    if (confJson != null) {
+      JsonNode n;
+      try {
+        n = JSON.readTree(confJson);
+      } catch (JsonProcessingException e) {
+        n = null;
+      }
+      if (n == null || !n.isObject()) {
+        throw CliErrors.badConfJson(confJson);
+      }
+      conf.putAll(JSON.convertValue(n, LinkedHashMap.class));
+    }
+    return conf;
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
@@ -239,6 +251,79 @@ final class AirflowCommand {
     int run(AirflowClient client, PrintStream out) {
       out.println("Waiting for run " + runId + " of DAG " + dagId());
       return await(client, runId, out);
+    }
+  }
+
+  @Command(name = "backfill", mixinStandardHelpOptions = true,
+      description = "Airflow 3: create a backfill of the logical dates --from to --to (both included) and follow it;"
+          + " exit code 1 if a run fails. Airflow 2: print the airflow dags backfill command to run (exit code 2).")
+  static final class Backfill extends WaitingSubcommand {
+    @Option(names = "--from", required = true, paramLabel = "DATE", description = "First logical date, e.g. 2026-11-01.")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "DATE", description = "Last logical date (included).")
+    String to;
+
+    @Option(names = "--conf-json", paramLabel = "JSON", description = "Every run's conf as a JSON object.")
+    String confJson;
+
+    @Option(names = "--param", paramLabel = "NAME=VALUE",
+        description = "Set one param of every run (a conf key) to a string (repeatable; added to --conf-json).")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--reprocess", paramLabel = "none|failed|completed", defaultValue = "none",
+        description = "Dates that have a run already: none skips them, failed reruns failed ones, completed reruns"
+            + " all (default: ${DEFAULT-VALUE}).")
+    String reprocess;
+
+    @Option(names = "--max-active-runs", paramLabel = "N", defaultValue = "10",
+        description = "Runs of the backfill at a time (default: ${DEFAULT-VALUE}).")
+    int maxActiveRuns;
+
+    @Option(names = "--run-backwards", description = "Run the latest date first.")
+    boolean runBackwards;
+
+    @Override
+    int run(AirflowClient client, PrintStream out) {
+      LocalDate first = CliErrors.date("--from", from);
+      LocalDate last = CliErrors.date("--to", to);
+      if (first.isAfter(last)) {
+        throw CliErrors.backfillRange(from, to);
+      }
+      if (!List.of("none", "failed", "completed").contains(reprocess)) {
+        throw CliErrors.badReprocess(reprocess);
+      }
+      if (maxActiveRuns < 1) {
+        throw CliErrors.badMaxActiveRuns(maxActiveRuns);
+      }
+      Map<String, Object> conf = TriggerConf.merge(json(confJson), params);
+      if (conf.containsKey(RUN_DATE)) {
+        throw CliErrors.backfillRunDate();
+      }
+      dev.lakemill.airflow.rest.Backfill backfill =
+          client.createBackfill(dagId(), first, last, conf, reprocess, maxActiveRuns, runBackwards);
+      out.println("Created backfill " + backfill.id() + " of DAG " + dagId() + ": " + first + " to " + last);
+      Set<String> reported = new HashSet<>();
+      client.followToSuccess(backfill, client.settings().waitTimeout(), runs -> out.println("  " + progress(runs, reported)));
+      out.println("Backfill " + backfill.id() + " of DAG " + dagId() + " succeeded");
+      return Lakemill.OK;
+    }
+
+    /**
+     * {@code 1 of 3 date(s) done, 2 left (2026-11-01 success)}: the dates that ended since the last line (those in
+     * {@code reported} were shown already).
+     */
+    static String progress(List<DagRun> runs, Set<String> reported) {
+      long done = runs.stream().filter(DagRun::finished).count();
+      List<String> ended = new ArrayList<>();
+      for (DagRun r : runs) {
+        String day = r.logicalDate() == null ? r.runId() : r.logicalDate().toString().substring(0, 10);
+        if (r.finished() && reported.add(day)) {
+          ended.add(day + " " + r.state());
+        }
+      }
+      return done + " of " + runs.size() + " date(s) done, " + (runs.size() - done) + " left"
+          + (ended.isEmpty() ? "" : " (" + String.join(", ", ended) + ")");
     }
   }
 

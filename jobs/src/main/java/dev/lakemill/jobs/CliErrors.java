@@ -76,6 +76,33 @@ final class CliErrors {
         + " (or +01:00 for an offset) or a date such as 2026-11-01 (start of the day, UTC)");
   }
 
+  /** {@code text} as a date, for the option {@code option}. */
+  static java.time.LocalDate date(String option, String text) {
+    try {
+      return java.time.LocalDate.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw invalid("Cannot read " + option + " '" + text + "': write a date such as 2026-11-01");
+    }
+  }
+
+  static LakemillException backfillRange(String from, String to) {
+    return invalid("Cannot backfill from " + from + " to " + to + ": --from is after --to; give the first date with"
+        + " --from and the last with --to");
+  }
+
+  static LakemillException backfillRunDate() {
+    return invalid("Cannot pass run-date to a backfill: each run's run-date is its own logical date, which the backfill"
+        + " sets; give the dates with --from and --to");
+  }
+
+  static LakemillException badReprocess(String value) {
+    return invalid("Unknown --reprocess '" + value + "'; use none (skip dates that have a run), failed or completed");
+  }
+
+  static LakemillException badMaxActiveRuns(int n) {
+    return invalid("Cannot use --max-active-runs " + n + ": give 1 or more runs at a time");
+  }
+
   private static LakemillException invalid(String message) {
     return new LakemillException(LakemillException.Kind.INVALID_INPUT, message);
   }

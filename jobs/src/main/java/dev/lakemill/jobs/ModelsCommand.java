@@ -1,11 +1,14 @@
 package dev.lakemill.jobs;
 
+import dev.lakemill.airflow.rest.AirflowAssetEvents;
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.engine.SparkSessions;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.registry.ModelLifecycle;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.settings.Environment;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -53,6 +56,29 @@ final class ModelsCommand {
 
     static int print(String text) {
       System.out.print(text);
+      return Lakemill.OK;
+    }
+  }
+
+  /**
+   * A subcommand that moves an alias: when Airflow is configured (credentials in the environment or the
+   * credentials file), it posts an asset event for the alias after the move; a failure to post is a
+   * warning, the move stands.
+   */
+  abstract static class AliasSubcommand extends Subcommand {
+    private Optional<AirflowAssetEvents> events = Optional.empty();
+
+    @Override
+    void check() {
+      events = AirflowAssetEvents.configured(PipelineOptions.confDir(options.conf), options.env, System.getenv());
+    }
+
+    int announce(ModelsView.Moved moved, String action) {
+      print(moved.text());
+      ModelLifecycle.AliasMove m = moved.move();
+      if (m.recorded()) {
+        events.ifPresent(e -> System.out.println(e.aliasMoved(m.name(), m.alias(), m.from(), m.to(), action)));
+      }
       return Lakemill.OK;
     }
   }
@@ -116,7 +142,7 @@ final class ModelsCommand {
 
   @Command(name = "promote", mixinStandardHelpOptions = true,
       description = "Point an alias at a version (archived versions cannot be promoted).")
-  static final class Promote extends Subcommand {
+  static final class Promote extends AliasSubcommand {
     @Parameters(paramLabel = "MODEL@vN", description = "The version to promote, e.g. churn@v3.")
     String model;
 
@@ -128,13 +154,13 @@ final class ModelsCommand {
 
     @Override
     int run(ModelRegistry registry) {
-      return print(ModelsView.promote(registry, model, alias, reason, Instant.now()));
+      return announce(ModelsView.promoted(registry, model, alias, reason, Instant.now()), "promote");
     }
   }
 
   @Command(name = "rollback", mixinStandardHelpOptions = true,
       description = "Move an alias back to the version it pointed to before.")
-  static final class Rollback extends Subcommand {
+  static final class Rollback extends AliasSubcommand {
     @Parameters(paramLabel = "NAME", description = "Model name.")
     String name;
 
@@ -146,7 +172,7 @@ final class ModelsCommand {
 
     @Override
     int run(ModelRegistry registry) {
-      return print(ModelsView.rollback(registry, name, alias, reason, Instant.now()));
+      return announce(ModelsView.rolledBack(registry, name, alias, reason, Instant.now()), "rollback");
     }
   }
 

@@ -204,20 +204,33 @@ final class ModelsView {
 
   /** Points {@code alias} at the version {@code reference} names; the registry refuses archived versions. */
   static String promote(ModelRegistry registry, String reference, String alias, String reason, Instant at) {
+    return promoted(registry, reference, alias, reason, at).text();
+  }
+
+  /** An alias move and the line that reports it. */
+  record Moved(ModelLifecycle.AliasMove move, String text) {}
+
+  /** {@link #promote}, with the move itself. */
+  static Moved promoted(ModelRegistry registry, String reference, String alias, String reason, Instant at) {
     String why = reason == null ? PROMOTE_REASON : reason;
     ModelLifecycle.AliasMove move = new ModelLifecycle(registry).promote(reference, alias, at, why);
     if (!move.recorded()) {
-      return move.name() + "@" + alias + " is already v" + move.to() + "; nothing recorded\n";
+      return new Moved(move, move.name() + "@" + alias + " is already v" + move.to() + "; nothing recorded\n");
     }
-    return move.name() + "@" + alias + ": " + (move.from() == 0 ? "none" : "v" + move.from()) + " -> v" + move.to()
-        + " (" + why + ")\n";
+    return new Moved(move, move.name() + "@" + alias + ": " + (move.from() == 0 ? "none" : "v" + move.from()) + " -> v"
+        + move.to() + " (" + why + ")\n");
   }
 
   /** Moves {@code alias} back to the version it pointed to before its current one. */
   static String rollback(ModelRegistry registry, String name, String alias, String reason, Instant at) {
+    return rolledBack(registry, name, alias, reason, at).text();
+  }
+
+  /** {@link #rollback}, with the move itself. */
+  static Moved rolledBack(ModelRegistry registry, String name, String alias, String reason, Instant at) {
     String why = reason == null ? ROLLBACK_REASON : reason;
     ModelLifecycle.AliasMove move = new ModelLifecycle(registry).rollback(name, alias, at, why);
-    return name + "@" + alias + ": v" + move.from() + " -> v" + move.to() + " (" + why + ")\n";
+    return new Moved(move, name + "@" + alias + ": v" + move.from() + " -> v" + move.to() + " (" + why + ")\n");
   }
 
   /** The version {@code alias} pointed to at {@code at}, or version 0 and a sentence saying there was none. */

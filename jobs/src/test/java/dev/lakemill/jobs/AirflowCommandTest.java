@@ -95,12 +95,15 @@ class AirflowCommandTest {
     start(major);
     airflow.addDag("churn_prep", false);
 
-    Outcome r = cli("trigger", "churn prep", "--conf-json", "{\"rows\": 2000, \"mode\": \"full\"}", "--param", "mode=delta",
-        "--wait");
+    Outcome r = cli("trigger", "churn prep", "--conf-json", "{\"rows\": 2000, \"mode\": \"full\"}", "--param",
+        "run-date=2026-11-20", "--param", "mode=full", "--param", "window_days=30", "--wait");
 
     assertThat(r.exit()).as(r.err()).isEqualTo(Lakemill.OK);
     String runId = airflow.triggerBodies().get(0).get("dag_run_id").asText();
-    assertThat(airflow.triggerBodies().get(0).get("conf").toString()).isEqualTo("{\"rows\":2000,\"mode\":\"delta\"}");
+    assertThat(airflow.triggerBodies().get(0).get("conf").toString())
+        .isEqualTo("{\"rows\":2000,\"mode\":\"full\",\"run-date\":\"2026-11-20\",\"window_days\":\"30\"}");
+    assertThat(airflow.runConf("churn_prep", runId).toString())
+        .as("the conf Airflow keeps for the run").isEqualTo(airflow.triggerBodies().get(0).get("conf").toString());
     assertThat(r.out()).isEqualTo("Triggered DAG churn_prep: run " + runId + " (queued)\n"
         + "  queued\n  running\n  success\n"
         + "Run " + runId + " of DAG churn_prep succeeded\n");
@@ -227,6 +230,73 @@ class AirflowCommandTest {
   }
 
   @Test
+  void backfillCreatesTheBackfillAndFollowsItsDates() {
+    start(3);
+
+    Outcome r = cli("backfill", "churn", "--from", "2026-11-01", "--to", "2026-11-03", "--param", "rows=2000",
+        "--max-active-runs", "2");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(Lakemill.OK);
+    assertThat(r.out()).isEqualTo("Created backfill 1 of DAG churn: 2026-11-01 to 2026-11-03\n"
+        + "  0 of 3 date(s) done, 3 left\n"
+        + "  3 of 3 date(s) done, 0 left (2026-11-01 success, 2026-11-02 success, 2026-11-03 success)\n"
+        + "Backfill 1 of DAG churn succeeded\n");
+    assertThat(airflow.backfillBodies().get(0).toString()).isEqualTo("{\"dag_id\":\"churn\",\"from_date\":"
+        + "\"2026-11-01T00:00:00Z\",\"to_date\":\"2026-11-03T00:00:00Z\",\"run_backwards\":false,"
+        + "\"reprocess_behavior\":\"none\",\"max_active_runs\":2,\"dag_run_conf\":{\"rows\":\"2000\"}}");
+  }
+
+  @Test
+  void aBackfillWithAFailedDateExits1() {
+    start(3);
+    airflow.backfillFailsOn("2026-11-02");
+
+    Outcome r = cli("backfill", "churn", "--from", "2026-11-01", "--to", "2026-11-02");
+
+    assertThat(r.exit()).isEqualTo(Lakemill.RUN_FAILED);
+    assertThat(r.out()).endsWith("  2 of 2 date(s) done, 0 left (2026-11-01 success, 2026-11-02 failed)\n");
+    assertThat(r.err()).isEqualTo("Backfill 1 of DAG 'churn' ended with 1 of 2 run(s) failed: 2026-11-02; see their"
+        + " task logs in the Airflow UI, then backfill those dates again with --reprocess failed\n");
+  }
+
+  @Test
+  void backfillOnAirflow2PrintsTheAirflowCommandAndExits2() {
+    start(2);
+
+    Outcome r = cli("backfill", "churn", "--from", "2026-11-01", "--to", "2026-11-03", "--param", "rows=2000");
+
+    assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(r.err()).isEqualTo("Airflow 2's REST API (/api/v1) cannot create backfills, so nothing was started; run"
+        + " it with the Airflow CLI on a host of that Airflow: airflow dags backfill -s 2026-11-01 -e 2026-11-03"
+        + " -c '{\"rows\":\"2000\"}' churn\n");
+    assertThat(airflow.requests()).isEmpty();
+  }
+
+  @Test
+  void backfillChecksItsOptionsBeforeCallingAirflow() {
+    start(3);
+
+    Outcome date = cli("backfill", "churn", "--from", "2026-11-31", "--to", "2026-12-01");
+    Outcome range = cli("backfill", "churn", "--from", "2026-11-03", "--to", "2026-11-01");
+    Outcome runDate = cli("backfill", "churn", "--from", "2026-11-01", "--to", "2026-11-03", "--param",
+        "run-date=2026-11-01");
+    Outcome reprocess = cli("backfill", "churn", "--from", "2026-11-01", "--to", "2026-11-03", "--reprocess", "all");
+    Outcome active = cli("backfill", "churn", "--from", "2026-11-01", "--to", "2026-11-03", "--max-active-runs", "0");
+
+    assertThat(List.of(date.exit(), range.exit(), runDate.exit(), reprocess.exit(), active.exit()))
+        .containsOnly(Lakemill.INVALID);
+    assertThat(date.err()).isEqualTo("Cannot read --from '2026-11-31': write a date such as 2026-11-01\n");
+    assertThat(range.err()).isEqualTo("Cannot backfill from 2026-11-03 to 2026-11-01: --from is after --to; give the"
+        + " first date with --from and the last with --to\n");
+    assertThat(runDate.err()).isEqualTo("Cannot pass run-date to a backfill: each run's run-date is its own logical"
+        + " date, which the backfill sets; give the dates with --from and --to\n");
+    assertThat(reprocess.err()).isEqualTo("Unknown --reprocess 'all'; use none (skip dates that have a run), failed or"
+        + " completed\n");
+    assertThat(active.err()).isEqualTo("Cannot use --max-active-runs 0: give 1 or more runs at a time\n");
+    assertThat(airflow.backfillBodies()).isEmpty();
+  }
+
+  @Test
   void badUsageExits2() {
     start(3);
 
@@ -235,9 +305,15 @@ class AirflowCommandTest {
     Outcome timeout = cli("wait", "churn", "r1", "--timeout", "soon");
     Outcome runId = cli("trigger", "churn", "--run-id", "scheduled__x");
     Outcome missing = lakemill("airflow", "status", "churn");
+    Outcome paramName = cli("trigger", "churn", "--param", "run date=2026-11-20");
+    Outcome conflict = cli("trigger", "churn", "--conf-json", "{\"rows\": 2000}", "--param", "rows=3000");
 
-    assertThat(List.of(version.exit(), json.exit(), timeout.exit(), runId.exit(), missing.exit()))
-        .containsOnly(Lakemill.INVALID);
+    assertThat(List.of(version.exit(), json.exit(), timeout.exit(), runId.exit(), missing.exit(), paramName.exit(),
+        conflict.exit())).containsOnly(Lakemill.INVALID);
+    assertThat(paramName.err()).isEqualTo("Cannot use --param 'run date': a param name starts with a letter and has"
+        + " letters, digits, - and _ (as under params in a pipeline file), e.g. --param run-date=2026-11-26\n");
+    assertThat(conflict.err()).isEqualTo("Cannot set conf key 'rows' twice: --conf-json gives {\"rows\":2000} and"
+        + " --param gives rows=3000; give it once\n");
     assertThat(version.err()).isEqualTo("command line: lakemill.airflow.version: Cannot use Airflow version 4: use 2"
         + " (REST API /api/v1) or 3 (/api/v2)\n");
     assertThat(json.err()).isEqualTo("Cannot use --conf-json '[1, 2]': give a JSON object such as '{\"rows\": 2000}'\n");

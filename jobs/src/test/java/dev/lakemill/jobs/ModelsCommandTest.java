@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.PipelineFixture;
+import dev.lakemill.airflow.rest.FakeAirflow;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.error.LakemillException;
 import dev.lakemill.registry.AliasAction;
@@ -398,9 +399,12 @@ class ModelsCommandTest {
   /** Last: each command stops the session it gets, so the shared one is stopped first. */
   @Test
   @Order(Integer.MAX_VALUE)
-  void cliExits2OnUnknownModelAndBadInput() {
+  void cliExits2OnUnknownModelAndBadInputAndAPromotionPostsAnAssetEvent() throws IOException {
     stopSpark();
     String lake = shared.toString();
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Path credentials = Files.writeString(dir.resolve("airflow.properties"),
+        "username=" + FakeAirflow.USER + "\npassword=" + FakeAirflow.PASSWORD + "\n");
 
     CliTest.Outcome unknown = CliTest.lakemill("models", "show", "chrun", "--conf", "../conf", "--lakehouse", lake);
     CliTest.Outcome badAt = CliTest.lakemill("models", "as-of", "churn", "--at", "soon", "--conf", "../conf",
@@ -418,6 +422,23 @@ class ModelsCommandTest {
     assertThat(noSubcommand.err()).startsWith("Missing required subcommand");
     assertThat(yaml.exit()).isEqualTo(Lakemill.INVALID);
     assertThat(yaml.err()).isEqualTo("Unknown --format 'yaml'; use text or json\n");
+
+    try (FakeAirflow airflow = FakeAirflow.start(3)) {
+      airflow.addAsset("lakemill://model/churn@staging");
+      Files.copy(Path.of("../conf/local.conf"), conf.resolve("local.conf"));
+      Files.writeString(conf.resolve("application.conf"), Files.readString(Path.of("../conf/application.conf"))
+          + "\nlakemill.airflow { url = \"" + airflow.url() + "\", version = 3, credentials-file = \"" + credentials
+          + "\" }\n");
+
+      CliTest.Outcome promote = CliTest.lakemill("models", "promote", "churn@v1", "--alias", "staging", "--conf",
+          conf.toString(), "--lakehouse", lake);
+
+      assertThat(promote.exit()).as(promote.err()).isEqualTo(Lakemill.OK);
+      assertThat(promote.out()).isEqualTo("churn@staging: v3 -> v1 (promoted from the command line)\n"
+          + "Airflow asset event posted for lakemill://model/churn@staging (asset 1)\n");
+      assertThat(airflow.assetEvents()).extracting(n -> n.get("extra").toString()).containsExactly(
+          "{\"model\":\"churn\",\"alias\":\"staging\",\"version\":1,\"from_version\":3,\"action\":\"promote\"}");
+    }
   }
 
   private static org.assertj.core.groups.Tuple tuple(Object... values) {

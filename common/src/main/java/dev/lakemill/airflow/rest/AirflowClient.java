@@ -9,6 +9,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -139,6 +140,131 @@ public final class AirflowClient {
     return tasks;
   }
 
+  /**
+   * Records an update of the asset {@code uri} (a dataset on Airflow 2), so that DAGs scheduled on it run.
+   * Airflow 3 posts to {@code /assets/events} with the id of the asset whose URI is {@code uri}; Airflow 2
+   * (2.9 and later) posts the URI to {@code /datasets/events}. Either way the asset must exist: a DAG must
+   * declare it (as an outlet or in its schedule).
+   *
+   * @param extra stored with the event and shown to the runs it triggers
+   * @throws AirflowException of kind UNKNOWN_ASSET when Airflow has no asset with that URI, or any failure of
+   *     the calls
+   */
+  public AssetEvent postAssetEvent(String uri, Map<String, ?> extra) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    if (settings.version() == AirflowVersion.AIRFLOW_2) {
+      body.put("dataset_uri", uri).set("extra", Json.MAPPER.valueToTree(extra));
+      try {
+        return AssetEvent.from(uri, http.call("POST", api + "/datasets/events", body));
+      } catch (AirflowException e) {
+        if (e.failure() == AirflowException.Failure.HTTP && e.status() == 404) {
+          throw AirflowErrors.unknownAsset(uri, settings.version());
+        }
+        throw e;
+      }
+    }
+    body.put("asset_id", assetId(uri)).set("extra", Json.MAPPER.valueToTree(extra));
+    return AssetEvent.from(uri, http.call("POST", api + "/assets/events", body));
+  }
+
+  /** The id of the Airflow 3 asset whose URI is exactly {@code uri}. */
+  private long assetId(String uri) {
+    String path = api + "/assets?uri_pattern=" + URLEncoder.encode(uri, StandardCharsets.UTF_8) + "&limit="
+        + settings.version().pageSize();
+    JsonNode page = http.call("GET", path, null);
+    if (!page.path("assets").isArray()) {
+      throw AirflowErrors.badResponse("GET", path, 200, page.toString());
+    }
+    // uri_pattern is a SQL LIKE pattern, in which _ matches any character: keep the exact URI only.
+    for (JsonNode asset : page.get("assets")) {
+      if (uri.equals(asset.path("uri").asText()) && asset.path("id").canConvertToLong()) {
+        return asset.get("id").asLong();
+      }
+    }
+    throw AirflowErrors.unknownAsset(uri, settings.version());
+  }
+
+  /**
+   * Creates an Airflow 3 backfill of {@code dagId} for the logical dates from {@code from} to {@code to}
+   * (both included) through {@code POST /backfills}; Airflow 2's API has none.
+   *
+   * @param conf every run's conf ({@code dag_run_conf})
+   * @param reprocess {@code none} (dates that have a run are skipped), {@code failed} or {@code completed}
+   * @throws AirflowException of kind NO_BACKFILL on Airflow 2, or any failure of the call (409: the DAG has
+   *     a backfill running)
+   */
+  public Backfill createBackfill(String dagId, LocalDate from, LocalDate to, Map<String, ?> conf, String reprocess,
+      int maxActiveRuns, boolean runBackwards) {
+    if (settings.version() == AirflowVersion.AIRFLOW_2) {
+      throw AirflowErrors.noBackfill(dagId, from, to, conf);
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode().put("dag_id", dagId)
+        .put("from_date", from + "T00:00:00Z").put("to_date", to + "T00:00:00Z")
+        .put("run_backwards", runBackwards).put("reprocess_behavior", reprocess).put("max_active_runs", maxActiveRuns);
+    body.set("dag_run_conf", Json.MAPPER.valueToTree(conf == null ? Map.of() : conf));
+    return Backfill.from(http.call("POST", api + "/backfills", body));
+  }
+
+  public Backfill backfill(long id) {
+    return Backfill.from(http.call("GET", api + "/backfills/" + id, null));
+  }
+
+  /** The backfill runs of the backfill's DAG with logical dates in its range, reading all pages. */
+  public List<DagRun> backfillRuns(Backfill backfill) {
+    List<DagRun> runs = new ArrayList<>();
+    String path = dagPath(backfill.dagId()) + "/dagRuns?run_type=backfill&logical_date_gte="
+        + query(backfill.fromDate().toString()) + "&logical_date_lte=" + query(backfill.toDate().toString())
+        + "&order_by=logical_date";
+    for (JsonNode n : pages(path, "dag_runs")) {
+      runs.add(DagRun.from(n));
+    }
+    return runs;
+  }
+
+  /**
+   * Polls a backfill and its runs until Airflow marks it complete and every run has ended, with the
+   * backoff of {@link #waitFor}.
+   *
+   * @param onProgress called with the runs whenever one more has ended, the first poll included
+   * @return the runs at the end, succeeded or failed
+   * @throws AirflowException of kind WAIT_TIMEOUT when it has not finished after {@code timeout}
+   */
+  public List<DagRun> follow(Backfill backfill, Duration timeout, Consumer<List<DagRun>> onProgress) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Duration interval = settings.pollInterval();
+    long seen = -1;
+    while (true) {
+      List<DagRun> runs = backfillRuns(backfill);
+      long ended = runs.stream().filter(DagRun::finished).count();
+      if (ended != seen) {
+        seen = ended;
+        onProgress.accept(runs);
+      }
+      if (ended == runs.size() && backfill(backfill.id()).completed()) {
+        return runs;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw AirflowErrors.backfillTimeout(backfill, runs, timeout);
+      }
+      http.sleep(min(interval, Duration.ofNanos(left)), "following backfill " + backfill.id());
+      interval = min(interval.multipliedBy(2), settings.maxPollInterval());
+    }
+  }
+
+  /**
+   * {@link #follow}, then fails unless every run succeeded.
+   *
+   * @throws AirflowException of kind RUN_FAILED naming the dates whose runs failed
+   */
+  public List<DagRun> followToSuccess(Backfill backfill, Duration timeout, Consumer<List<DagRun>> onProgress) {
+    List<DagRun> runs = follow(backfill, timeout, onProgress);
+    if (!runs.stream().allMatch(DagRun::succeeded)) {
+      throw AirflowErrors.backfillFailed(backfill, runs);
+    }
+    return runs;
+  }
+
   /** Every DAG file Airflow could not parse, reading all pages. */
   public List<DagImportError> importErrors() {
     List<DagImportError> errors = new ArrayList<>();
@@ -195,7 +321,7 @@ public final class AirflowClient {
     List<JsonNode> items = new ArrayList<>();
     int limit = settings.version().pageSize();
     while (true) {
-      String pagePath = path + "?limit=" + limit + "&offset=" + items.size();
+      String pagePath = path + (path.contains("?") ? "&" : "?") + "limit=" + limit + "&offset=" + items.size();
       JsonNode page = http.call("GET", pagePath, null);
       JsonNode batch = page.path(field);
       if (!batch.isArray()) {
@@ -220,6 +346,10 @@ public final class AirflowClient {
   /** Percent-encodes one path segment (a space becomes %20, a slash %2F). */
   static String segment(String id) {
     return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakemill.error.LakemillException;
 import dev.lakemill.settings.AirflowCredentials;
+import dev.lakemill.settings.AirflowVersion;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +138,54 @@ final class AirflowErrors {
         + " / lakemill.airflow.wait-timeout");
   }
 
+  static AirflowException unknownAsset(String uri, AirflowVersion version) {
+    String noun = version == AirflowVersion.AIRFLOW_2 ? "dataset" : "asset";
+    String article = version == AirflowVersion.AIRFLOW_2 ? "a " : "an ";
+    return new AirflowException(AirflowException.Failure.UNKNOWN_ASSET, 404, "Airflow has no " + noun + " '" + uri
+        + "', so no DAG waits for it: " + article + noun + " exists once a DAG declares it as an outlet or schedules on it"
+        + " (lakemill dags generate does for the pipelines that move or read it); generate and deploy those DAGs", null);
+  }
+
+  static AirflowException noBackfill(String dagId, LocalDate from, LocalDate to, Map<String, ?> conf) {
+    String confArg = "";
+    if (conf != null && !conf.isEmpty()) {
+      try {
+        confArg = " -c '" + MAPPER.writeValueAsString(conf).replace("'", "'\\''") + "'";
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("conf maps hold JSON values only", e);
+      }
+    }
+    return new AirflowException(AirflowException.Failure.NO_BACKFILL, 0, "Airflow 2's REST API (/api/v1) cannot create"
+        + " backfills, so nothing was started; run it with the Airflow CLI on a host of that Airflow: airflow dags"
+        + " backfill -s " + from + " -e " + to + confArg + " " + dagId, null);
+  }
+
+  static AirflowException backfillFailed(Backfill backfill, List<DagRun> runs) {
+    List<String> failed = new ArrayList<>();
+    for (DagRun r : runs) {
+      if (!r.succeeded()) {
+        failed.add(date(r));
+      }
+    }
+    return new AirflowException(AirflowException.Failure.RUN_FAILED, "Backfill " + backfill.id() + " of DAG '"
+        + backfill.dagId() + "' ended with " + failed.size() + " of " + runs.size() + " run(s) failed: "
+        + String.join(", ", failed) + "; see their task logs in the Airflow UI, then backfill those dates again with"
+        + " --reprocess failed");
+  }
+
+  static AirflowException backfillTimeout(Backfill backfill, List<DagRun> runs, Duration timeout) {
+    long ended = runs.stream().filter(DagRun::finished).count();
+    return new AirflowException(AirflowException.Failure.WAIT_TIMEOUT, "Backfill " + backfill.id() + " of DAG '"
+        + backfill.dagId() + "' has " + (runs.size() - ended) + " of " + runs.size() + " run(s) not ended after "
+        + human(timeout) + "; it goes on in Airflow (see Browse > Backfills in the UI): raise --timeout /"
+        + " lakemill.airflow.wait-timeout to follow it longer");
+  }
+
+  /** The logical date of a run as yyyy-MM-dd (UTC), or its run id when it has none. */
+  static String date(DagRun run) {
+    return run.logicalDate() == null ? run.runId() : run.logicalDate().toString().substring(0, 10);
+  }
+
   static AirflowException interrupted(String what) {
     return new AirflowException(AirflowException.Failure.INTERRUPTED, "Interrupted while " + what);
   }
@@ -143,6 +193,18 @@ final class AirflowErrors {
   static LakemillException badRunId(String runId) {
     return new LakemillException(LakemillException.Kind.INVALID_INPUT, "Cannot use run id '" + runId + "': use letters, digits and _ . ~ : + -,"
         + " without '..' and without the prefixes scheduled__ and backfill__ (at most 250 characters)");
+  }
+
+  static LakemillException badParamName(String name) {
+    return new LakemillException(LakemillException.Kind.INVALID_INPUT, "Cannot use --param '" + name + "': a param"
+        + " name starts with a letter and has letters, digits, - and _ (as under params in a pipeline file), e.g."
+        + " --param run-date=2026-11-26");
+  }
+
+  static LakemillException paramConflict(String name, Object inJson, String inParam) {
+    return new LakemillException(LakemillException.Kind.INVALID_INPUT, "Cannot set conf key '" + name + "' twice:"
+        + " --conf-json gives " + json(Map.of(name, inJson)) + " and --param gives " + name + "=" + inParam
+        + "; give it once");
   }
 
   /** Airflow's explanation from an error body of either API version, or a snippet of a non-JSON body. */

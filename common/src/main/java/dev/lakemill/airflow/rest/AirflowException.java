@@ -5,7 +5,8 @@ import dev.lakemill.error.LakemillException;
 /**
  * A call to Airflow failed, or a run did not end well. The {@link Failure} tells callers what happened:
  * Airflow unreachable or not answering in time is {@link LakemillException.Kind#EXTERNAL_SERVICE} (exit
- * code 4), every other failure {@link LakemillException.Kind#RUN_FAILED} (exit code 1). The message says
+ * code 4), a backfill asked of Airflow 2 {@link LakemillException.Kind#INVALID_INPUT} (exit code 2), every
+ * other failure {@link LakemillException.Kind#RUN_FAILED} (exit code 1). The message says
  * what, where (method, path, status) and how to fix it. Messages are built in {@link AirflowErrors} and
  * never contain credentials.
  */
@@ -28,6 +29,10 @@ public final class AirflowException extends LakemillException {
     RUN_FAILED,
     /** The run did not finish within the wait timeout. */
     WAIT_TIMEOUT,
+    /** No asset (dataset on Airflow 2) has the URI an event was posted for. */
+    UNKNOWN_ASSET,
+    /** The Airflow version's API cannot create backfills (Airflow 2). */
+    NO_BACKFILL,
     /** The thread was interrupted while waiting. */
     INTERRUPTED
   }
@@ -36,8 +41,8 @@ public final class AirflowException extends LakemillException {
   private final int status;
 
   AirflowException(Failure failure, int status, String message, Throwable cause) {
-    super(failure == Failure.UNREACHABLE || failure == Failure.TIMEOUT ? Kind.EXTERNAL_SERVICE : Kind.RUN_FAILED,
-        message, cause);
+    super(failure == Failure.UNREACHABLE || failure == Failure.TIMEOUT ? Kind.EXTERNAL_SERVICE
+        : failure == Failure.NO_BACKFILL ? Kind.INVALID_INPUT : Kind.RUN_FAILED, message, cause);
     this.failure = failure;
     this.status = status;
   }

@@ -272,6 +272,7 @@ public final class DriftStepRunner {
       conf.put("model", run.modelName() + "@v" + run.modelVersion());
       conf.put("drifted_columns", drift.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList());
       conf.put("drifted_share", drift.driftedShare());
+      conf.putAll(onDrift.params());
       done.add(trigger.trigger(onDrift.triggerPipeline(), conf));
     }
     if (onDrift.failRun()) {

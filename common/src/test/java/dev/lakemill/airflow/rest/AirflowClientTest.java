@@ -3,6 +3,7 @@ package dev.lakemill.airflow.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -496,6 +498,123 @@ class AirflowClientTest {
     assertThat(client.setPaused("churn", true).paused()).isTrue();
     assertThat(airflow.paused("churn")).isTrue();
     assertThat(client.setPaused("churn", false).paused()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void anAssetEventGoesToTheAssetWithExactlyThatUri(int major) {
+    AirflowClient client = start(major);
+    airflow.addAsset("lakemill://model/churnXv2@champion");
+    long id = airflow.addAsset("lakemill://model/churn_v2@champion");
+
+    AssetEvent event = client.postAssetEvent(AssetUris.modelAlias("churn_v2", "champion"), Map.of("version", 3));
+
+    assertThat(event.assetId()).isEqualTo(id).isEqualTo(2);
+    assertThat(airflow.assetEvents()).extracting(JsonNode::toString)
+        .containsExactly("{\"uri\":\"lakemill://model/churn_v2@champion\",\"extra\":{\"version\":3}}");
+    assertThat(airflow.requests()).containsExactlyElementsOf(major == 2 ? List.of("POST /api/v1/datasets/events")
+        : List.of("POST /auth/token", "GET /api/v2/assets", "POST /api/v2/assets/events"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void anUnknownAssetSaysHowItComesToExist(int major) {
+    AirflowClient client = start(major);
+    String noun = major == 2 ? "dataset" : "asset";
+    String article = major == 2 ? "a " : "an ";
+
+    assertThatThrownBy(() -> client.postAssetEvent("lakemill://table/silver.customers", Map.of()))
+        .isInstanceOfSatisfying(AirflowException.class,
+            e -> assertThat(e.failure()).isEqualTo(AirflowException.Failure.UNKNOWN_ASSET))
+        .hasMessage("Airflow has no " + noun + " 'lakemill://table/silver.customers', so no DAG waits for it: " + article
+            + noun + " exists once a DAG declares it as an outlet or schedules on it (lakemill dags generate does for the"
+            + " pipelines that move or read it); generate and deploy those DAGs");
+    assertThat(airflow.assetEvents()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void aMovedAliasIsAnnouncedAndAFailureIsOnlyAWarning(int major) {
+    AirflowClient client = start(major);
+    airflow.addAsset("lakemill://model/churn@champion");
+    AirflowAssetEvents events = new AirflowAssetEvents(client);
+    String noun = major == 2 ? "dataset" : "asset";
+    String article = major == 2 ? "a " : "an ";
+
+    String posted = events.aliasMoved("churn", "champion", 2, 3, "promote");
+    String unknown = events.aliasMoved("churn", "staging", 0, 3, "promote");
+
+    assertThat(posted).isEqualTo("Airflow " + noun + " event posted for lakemill://model/churn@champion (" + noun + " 1)");
+    assertThat(airflow.assetEvents()).extracting(JsonNode::toString).containsExactly("{\"uri\":"
+        + "\"lakemill://model/churn@champion\",\"extra\":{\"model\":\"churn\",\"alias\":\"champion\",\"version\":3,"
+        + "\"from_version\":2,\"action\":\"promote\"}}");
+    assertThat(unknown).isEqualTo("warning: churn@staging moved to v3, but no Airflow " + noun + " event was posted for"
+        + " lakemill://model/churn@staging: Airflow has no " + noun + " 'lakemill://model/churn@staging', so no DAG waits"
+        + " for it: " + article + noun + " exists once a DAG declares it as an outlet or schedules on it (lakemill dags generate"
+        + " does for the pipelines that move or read it); generate and deploy those DAGs");
+  }
+
+  @Test
+  void aBackfillRunsEveryDateWithItsConfAndIsFollowedToTheEnd() {
+    AirflowClient client = start(3);
+    List<Long> ended = new ArrayList<>();
+
+    Backfill backfill = client.createBackfill("churn", LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-03"),
+        Map.of("rows", "2000"), "none", 10, false);
+    List<DagRun> runs = client.followToSuccess(backfill, Duration.ofSeconds(30),
+        r -> ended.add(r.stream().filter(DagRun::finished).count()));
+
+    assertThat(airflow.backfillBodies()).extracting(JsonNode::toString).containsExactly("{\"dag_id\":\"churn\","
+        + "\"from_date\":\"2026-11-01T00:00:00Z\",\"to_date\":\"2026-11-03T00:00:00Z\",\"run_backwards\":false,"
+        + "\"reprocess_behavior\":\"none\",\"max_active_runs\":10,\"dag_run_conf\":{\"rows\":\"2000\"}}");
+    assertThat(backfill.id()).isOne();
+    assertThat(runs).extracting(r -> r.logicalDate().toString(), DagRun::state, r -> r.conf().get("rows"))
+        .containsExactly(tuple("2026-11-01T00:00:00Z", "success", "2000"), tuple("2026-11-02T00:00:00Z", "success", "2000"),
+            tuple("2026-11-03T00:00:00Z", "success", "2000"));
+    assertThat(ended).containsExactly(0L, 3L);
+    assertThat(client.backfill(1).completed()).isTrue();
+    assertThat(airflow.requests()).contains("GET /api/v2/dags/churn/dagRuns", "GET /api/v2/backfills/1");
+  }
+
+  @Test
+  void aBackfillWithAFailedDateFailsNamingIt() {
+    AirflowClient client = start(3);
+    airflow.backfillFailsOn("2026-11-02");
+    Backfill backfill = client.createBackfill("churn", LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-03"),
+        Map.of(), "failed", 2, true);
+
+    assertThatThrownBy(() -> client.followToSuccess(backfill, Duration.ofSeconds(30), r -> { }))
+        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.failure()).isEqualTo(AirflowException.Failure.RUN_FAILED))
+        .hasMessage("Backfill 1 of DAG 'churn' ended with 1 of 3 run(s) failed: 2026-11-02; see their task logs in the"
+            + " Airflow UI, then backfill those dates again with --reprocess failed");
+    assertThat(airflow.backfillBodies().get(0).get("reprocess_behavior").asText()).isEqualTo("failed");
+    assertThat(airflow.backfillBodies().get(0).get("run_backwards").asBoolean()).isTrue();
+  }
+
+  @Test
+  void followingABackfillGivesUpAfterTheTimeout() {
+    AirflowClient client = start(3);
+    airflow.runsEnd("success", 1000);
+    Backfill backfill = client.createBackfill("churn", LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-02"),
+        Map.of(), "none", 10, false);
+
+    assertThatThrownBy(() -> client.follow(backfill, Duration.ofMillis(20), r -> { }))
+        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.failure()).isEqualTo(AirflowException.Failure.WAIT_TIMEOUT))
+        .hasMessage("Backfill 1 of DAG 'churn' has 2 of 2 run(s) not ended after 20ms; it goes on in Airflow (see"
+            + " Browse > Backfills in the UI): raise --timeout / lakemill.airflow.wait-timeout to follow it longer");
+  }
+
+  @Test
+  void airflow2HasNoBackfillAndSaysWhichCommandToRun() {
+    AirflowClient client = start(2);
+
+    assertThatThrownBy(() -> client.createBackfill("churn", LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-03"),
+        Map.of("note", "it's late"), "none", 10, false))
+        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage("Airflow 2's REST API (/api/v1) cannot create backfills, so nothing was started; run it with the"
+            + " Airflow CLI on a host of that Airflow: airflow dags backfill -s 2026-11-01 -e 2026-11-03"
+            + " -c '{\"note\":\"it'\\''s late\"}' churn");
+    assertThat(airflow.requests()).isEmpty();
   }
 
   private static void assertNoSecretIn(Throwable e, String secret) {

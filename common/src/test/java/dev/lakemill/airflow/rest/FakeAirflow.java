@@ -32,6 +32,12 @@ import java.util.concurrent.Executors;
  * configured state on the N-th poll; runs of a paused DAG stay queued. Failures can be injected: the
  * next K answers with a status (and Retry-After), slow answers, an expired token, a trigger whose answer
  * is lost after the run was created, any canned answer to a given request.
+ *
+ * <p>Assets: {@link #addAsset} creates one (as a DAG declaring it would); events are posted to
+ * {@code POST /api/v2/assets/events} by asset id (found with {@code GET /api/v2/assets?uri_pattern=}, a LIKE
+ * pattern) or to {@code POST /api/v1/datasets/events} by URI (404 for an unknown one). Backfills (Airflow 3
+ * only): {@code POST /api/v2/backfills} creates one run per day, whose state advances each time it is listed by
+ * {@code GET /dags/x/dagRuns}; {@code GET /api/v2/backfills/N} has {@code completed_at} once all ended.
  */
 public final class FakeAirflow implements AutoCloseable {
   public static final String USER = "lakemill";
@@ -60,6 +66,11 @@ public final class FakeAirflow implements AutoCloseable {
   private final Set<String> tokens = new HashSet<>();
   private final Set<String> expiredTokens = new HashSet<>();
   private final Map<String, Canned> canned = new HashMap<>();
+  private final Map<String, Long> assets = new LinkedHashMap<>();
+  private final List<ObjectNode> assetEvents = new ArrayList<>();
+  private final Map<Long, Backfill> backfills = new LinkedHashMap<>();
+  private final List<JsonNode> backfillBodies = new ArrayList<>();
+  private final Set<String> failingDates = new HashSet<>();
   private int tokensIssued;
   private int failNext;
   private int failStatus;
@@ -72,6 +83,13 @@ public final class FakeAirflow implements AutoCloseable {
   private int finishOnPoll = 3;
   private int tasksPerRun = 3;
 
+  /** A backfill: one run per day from its first to its last date. */
+  private record Backfill(long id, String dagId, ObjectNode body, List<Run> runs) {
+    boolean finished() {
+      return runs.stream().allMatch(r -> r.state().equals("success") || r.state().equals("failed"));
+    }
+  }
+
   /** An answer given once, instead of the real one, to a given request. */
   private record Canned(int status, String contentType, String body) {}
 
@@ -83,15 +101,21 @@ public final class FakeAirflow implements AutoCloseable {
     final String outcome;
     final int finishOnPoll;
     final int tasks;
+    final String logicalDate;
     int polls;
 
     Run(String dagId, String runId, JsonNode conf, String outcome, int finishOnPoll, int tasks) {
+      this(dagId, runId, conf, outcome, finishOnPoll, tasks, null);
+    }
+
+    Run(String dagId, String runId, JsonNode conf, String outcome, int finishOnPoll, int tasks, String logicalDate) {
       this.dagId = dagId;
       this.runId = runId;
       this.conf = conf;
       this.outcome = outcome;
       this.finishOnPoll = finishOnPoll;
       this.tasks = tasks;
+      this.logicalDate = logicalDate;
     }
 
     String state() {
@@ -198,6 +222,33 @@ public final class FakeAirflow implements AutoCloseable {
     return tokensIssued;
   }
 
+  /**
+   * An asset (a dataset on Airflow 2) with this URI, as a DAG that declares it creates it; returns its id.
+   */
+  public synchronized long addAsset(String uri) {
+    return assets.computeIfAbsent(uri, u -> (long) assets.size() + 1);
+  }
+
+  /** Every asset (dataset) event recorded, as {@code {"uri", "extra"}}. */
+  public synchronized List<JsonNode> assetEvents() {
+    return List.copyOf(assetEvents);
+  }
+
+  /** Backfill runs of this logical date ({@code yyyy-MM-dd}) end failed. */
+  public synchronized void backfillFailsOn(String date) {
+    failingDates.add(date);
+  }
+
+  /** The bodies of every backfill request, as sent. */
+  public synchronized List<JsonNode> backfillBodies() {
+    return List.copyOf(backfillBodies);
+  }
+
+  /** The conf Airflow keeps for a run, as it would show it to the run's tasks. */
+  public synchronized JsonNode runConf(String dagId, String runId) {
+    return runs.get(dagId + "/" + runId).conf;
+  }
+
   /** The bodies of every trigger request, as sent. */
   public synchronized List<JsonNode> triggerBodies() {
     return List.copyOf(triggerBodies);
@@ -281,13 +332,24 @@ public final class FakeAirflow implements AutoCloseable {
     }
     Map<String, String> query = query(ex.getRequestURI().getRawQuery());
     String route = method + " " + shape(seg);
+    boolean onlyV2 = seg.get(0).equals("assets") || seg.get(0).equals("backfills");
+    if ((major == 2 && onlyV2) || (major == 3 && seg.get(0).equals("datasets"))) {
+      error(ex, 404, "Not Found", "Not Found");
+      return;
+    }
     switch (route) {
       case "GET dags/*" -> dag(ex, seg.get(1), null);
       case "PATCH dags/*" -> dag(ex, seg.get(1), body);
       case "POST dags/*/dagRuns" -> trigger(ex, seg.get(1), body);
       case "GET dags/*/dagRuns/*" -> run(ex, seg.get(1), seg.get(3), true);
       case "GET dags/*/dagRuns/*/taskInstances" -> taskInstances(ex, seg.get(1), seg.get(3), query);
+      case "GET dags/*/dagRuns" -> runs(ex, seg.get(1), query);
       case "GET importErrors" -> send(ex, 200, page(importErrors, "import_errors", query));
+      case "GET assets" -> listAssets(ex, query);
+      case "POST assets/*" -> assetEvent(ex, seg.get(1), body);
+      case "POST datasets/*" -> datasetEvent(ex, seg.get(1), body);
+      case "POST backfills" -> createBackfill(ex, body);
+      case "GET backfills/*" -> backfill(ex, seg.get(1));
       default -> error(ex, 404, "Not Found", "Not Found");
     }
   }
@@ -432,6 +494,12 @@ public final class FakeAirflow implements AutoCloseable {
         .put("end_date", done ? "2026-11-26T21:35:07.250000+00:00" : null).putNull("note")
         .putNull("data_interval_start").putNull("data_interval_end").putNull("last_scheduling_decision");
     r.set("conf", run.conf);
+    if (run.logicalDate != null) {
+      r.put("run_type", "backfill").put("logical_date", run.logicalDate + "T00:00:00+00:00")
+          .put("run_after", run.logicalDate + "T00:00:00+00:00").put("triggered_by", "backfill")
+          .put("dag_display_name", run.dagId).putNull("queued_at");
+      return r;
+    }
     if (major == 2) {
       r.put("logical_date", "2026-11-26T21:33:02+00:00").put("execution_date", "2026-11-26T21:33:02+00:00")
           .put("external_trigger", true);
@@ -464,6 +532,178 @@ public final class FakeAirflow implements AutoCloseable {
           .put("operator", "SparkSubmitOperator"));
     }
     send(ex, 200, page(tasks, "task_instances", query));
+  }
+
+  /** {@code GET dags/x/dagRuns}: filters run_type and logical_date_gte/lte; every listed run is polled once. */
+  private void runs(HttpExchange ex, String dagId, Map<String, String> query) throws IOException {
+    if (!pausedByDag.containsKey(dagId)) {
+      notFound(ex, "DAG with dag_id: '" + dagId + "' not found", "The Dag with ID: `" + dagId + "` was not found");
+      return;
+    }
+    String type = query.get("run_type");
+    String from = query.get("logical_date_gte");
+    String to = query.get("logical_date_lte");
+    List<ObjectNode> listed = new ArrayList<>();
+    for (Run run : runs.values()) {
+      boolean backfill = run.logicalDate != null;
+      String day = run.logicalDate;
+      if (!run.dagId.equals(dagId) || (type != null && !type.equals(backfill ? "backfill" : "manual"))
+          || (from != null && (day == null || day.compareTo(from.substring(0, 10)) < 0))
+          || (to != null && (day == null || day.compareTo(to.substring(0, 10)) > 0))) {
+        continue;
+      }
+      run.polls++;
+      listed.add(runJson(run));
+    }
+    send(ex, 200, page(listed, "dag_runs", query));
+  }
+
+  private void listAssets(HttpExchange ex, Map<String, String> query) throws IOException {
+    String like = query.getOrDefault("uri_pattern", "%");
+    String regex = like.chars().mapToObj(c -> c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(
+        String.valueOf((char) c))).reduce("", String::concat);
+    List<ObjectNode> found = new ArrayList<>();
+    assets.forEach((uri, id) -> {
+      if (uri.matches(regex)) {
+        ObjectNode a = JSON.createObjectNode().put("id", id).put("name", uri).put("uri", uri).put("group", "asset")
+            .put("created_at", "2026-11-26T21:00:00+00:00").put("updated_at", "2026-11-26T21:00:00+00:00");
+        for (String list : List.of("scheduled_dags", "producing_tasks", "consuming_tasks", "aliases", "watchers")) {
+          a.putArray(list);
+        }
+        found.add(a);
+      }
+    });
+    send(ex, 200, page(found, "assets", query));
+  }
+
+  private void assetEvent(HttpExchange ex, String what, JsonNode body) throws IOException {
+    if (!what.equals("events")) {
+      error(ex, 405, "Method Not Allowed", "Method Not Allowed");
+      return;
+    }
+    ObjectNode b = body == null ? JSON.createObjectNode() : (ObjectNode) body;
+    for (String key : (Iterable<String>) b::fieldNames) {
+      if (!Set.of("asset_id", "extra", "partition_key").contains(key)) {
+        validation(ex, key, "extra_forbidden", "Extra inputs are not permitted");
+        return;
+      }
+    }
+    if (!b.path("asset_id").canConvertToLong()) {
+      validation(ex, "asset_id", "missing", "Field required");
+      return;
+    }
+    long id = b.get("asset_id").asLong();
+    String uri = assets.entrySet().stream().filter(e -> e.getValue() == id).map(Map.Entry::getKey).findFirst()
+        .orElse(null);
+    if (uri == null) {
+      error(ex, 404, "Not Found", "Asset with ID: `" + id + "` was not found");
+      return;
+    }
+    ObjectNode event = recordEvent(uri, b.path("extra"));
+    ObjectNode r = JSON.createObjectNode().put("id", assetEvents.size()).put("asset_id", id).put("uri", uri)
+        .put("name", uri).put("group", "asset").put("source_map_index", -1).putNull("source_dag_id")
+        .putNull("source_task_id").putNull("source_run_id").put("timestamp", "2026-11-26T21:40:00+00:00");
+    r.set("extra", event.get("extra"));
+    r.putArray("created_dagruns");
+    send(ex, 200, r);
+  }
+
+  private void datasetEvent(HttpExchange ex, String what, JsonNode body) throws IOException {
+    if (!what.equals("events")) {
+      error(ex, 405, "Method Not Allowed", "Method Not Allowed");
+      return;
+    }
+    if (body == null || !body.path("dataset_uri").isTextual()) {
+      error(ex, 400, "Bad Request", "'dataset_uri' is a required property");
+      return;
+    }
+    String uri = body.get("dataset_uri").asText();
+    if (!assets.containsKey(uri)) {
+      error(ex, 404, "Dataset not found", "Dataset with uri: '" + uri + "' not found");
+      return;
+    }
+    ObjectNode event = recordEvent(uri, body.path("extra"));
+    ObjectNode r = JSON.createObjectNode().put("dataset_id", assets.get(uri)).put("dataset_uri", uri)
+        .putNull("source_dag_id").putNull("source_task_id").putNull("source_run_id").put("source_map_index", -1)
+        .put("timestamp", "2026-11-26T21:40:00+00:00");
+    r.set("extra", event.get("extra"));
+    r.putArray("created_dagruns");
+    send(ex, 200, r);
+  }
+
+  private ObjectNode recordEvent(String uri, JsonNode extra) {
+    ObjectNode event = JSON.createObjectNode().put("uri", uri);
+    event.set("extra", extra.isObject() ? extra : JSON.createObjectNode());
+    assetEvents.add(event);
+    return event;
+  }
+
+  private static final Set<String> BACKFILL_KEYS = Set.of("dag_id", "from_date", "to_date", "run_backwards",
+      "dag_run_conf", "reprocess_behavior", "max_active_runs", "run_on_latest_version");
+
+  /** {@code POST backfills}: one run per day from from_date to to_date; 409 while the DAG has one running. */
+  private void createBackfill(HttpExchange ex, JsonNode body) throws IOException {
+    ObjectNode b = body == null ? JSON.createObjectNode() : (ObjectNode) body;
+    backfillBodies.add(b.deepCopy());
+    for (String key : (Iterable<String>) b::fieldNames) {
+      if (!BACKFILL_KEYS.contains(key)) {
+        validation(ex, key, "extra_forbidden", "Extra inputs are not permitted");
+        return;
+      }
+    }
+    for (String key : List.of("dag_id", "from_date", "to_date")) {
+      if (!b.path(key).isTextual()) {
+        validation(ex, key, "missing", "Field required");
+        return;
+      }
+    }
+    String dagId = b.get("dag_id").asText();
+    if (!pausedByDag.containsKey(dagId)) {
+      notFound(ex, "", "Could not find dag " + dagId);
+      return;
+    }
+    if (backfills.values().stream().anyMatch(f -> f.dagId().equals(dagId) && !f.finished())) {
+      error(ex, 409, "Conflict", "There is already a running backfill for dag " + dagId);
+      return;
+    }
+    java.time.LocalDate from = java.time.OffsetDateTime.parse(b.get("from_date").asText()).toLocalDate();
+    java.time.LocalDate to = java.time.OffsetDateTime.parse(b.get("to_date").asText()).toLocalDate();
+    if (from.isAfter(to)) {
+      validation(ex, "from_date", "value_error", "from_date must be <= to_date");
+      return;
+    }
+    JsonNode conf = b.path("dag_run_conf").isObject() ? b.get("dag_run_conf") : JSON.createObjectNode();
+    List<Run> created = new ArrayList<>();
+    for (java.time.LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      String runId = "backfill__" + d + "T00:00:00+00:00";
+      Run run = new Run(dagId, runId, conf, failingDates.contains(d.toString()) ? "failed" : outcome, finishOnPoll,
+          tasksPerRun, d.toString());
+      runs.put(dagId + "/" + runId, run);
+      created.add(run);
+    }
+    Backfill backfill = new Backfill(backfills.size() + 1, dagId, b, created);
+    backfills.put(backfill.id(), backfill);
+    send(ex, 200, backfillJson(backfill));
+  }
+
+  private void backfill(HttpExchange ex, String id) throws IOException {
+    Backfill backfill = id.matches("\\d{1,9}") ? backfills.get(Long.parseLong(id)) : null;
+    if (backfill == null) {
+      error(ex, 404, "Not Found", "Backfill with id " + id + " not found");
+      return;
+    }
+    send(ex, 200, backfillJson(backfill));
+  }
+
+  private ObjectNode backfillJson(Backfill f) {
+    ObjectNode r = JSON.createObjectNode().put("id", f.id()).put("dag_id", f.dagId())
+        .put("from_date", f.body().get("from_date").asText()).put("to_date", f.body().get("to_date").asText())
+        .put("is_paused", false).put("reprocess_behavior", f.body().path("reprocess_behavior").asText("none"))
+        .put("max_active_runs", f.body().path("max_active_runs").asInt(10))
+        .put("created_at", "2026-11-26T21:40:00+00:00").put("updated_at", "2026-11-26T21:40:00+00:00")
+        .put("completed_at", f.finished() ? "2026-11-26T21:50:00+00:00" : null).put("dag_display_name", f.dagId());
+    r.set("dag_run_conf", f.body().path("dag_run_conf").isObject() ? f.body().get("dag_run_conf") : JSON.createObjectNode());
+    return r;
   }
 
   private ObjectNode page(List<ObjectNode> items, String field, Map<String, String> query) {

@@ -1,0 +1,62 @@
+package dev.lakemill.airflow.rest;
+
+import dev.lakemill.error.LakemillException;
+import dev.lakemill.settings.AirflowCredentials;
+import dev.lakemill.settings.AirflowSettings;
+import dev.lakemill.settings.AirflowVersion;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Tells Airflow that a model alias moved ({@code lakemill models promote|rollback}), by posting an asset
+ * event (a dataset event on Airflow 2) for {@link AssetUris#modelAlias}, so that DAGs scheduled on the
+ * alias run. The alias has moved already when this is called: a failure to post is a warning, never a
+ * failed promotion.
+ */
+public final class AirflowAssetEvents {
+  private final AirflowClient client;
+
+  public AirflowAssetEvents(AirflowClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The events for an environment with Airflow credentials (environment variables or the configured
+   * credentials file); empty otherwise, and nothing is posted.
+   */
+  public static Optional<AirflowAssetEvents> configured(Path confDir, String env, Map<String, String> environment) {
+    AirflowSettings settings = AirflowSettings.load(confDir, env, Map.of());
+    AirflowCredentials credentials = AirflowCredentials.resolve(environment, settings.credentialsFile());
+    if (credentials.isNone()) {
+      return Optional.empty();
+    }
+    return Optional.of(new AirflowAssetEvents(new AirflowClient(settings, credentials)));
+  }
+
+  /**
+   * Posts the event for {@code model@alias}, now at version {@code to} (from {@code from}, 0 for none).
+   *
+   * @param action {@code promote} or {@code rollback}, stored in the event's extra
+   * @return the line to print: what was posted, or {@code warning: ...} with why not and that the move
+   *     stands
+   */
+  public String aliasMoved(String model, String alias, int from, int to, String action) {
+    String uri = AssetUris.modelAlias(model, alias);
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("model", model);
+    extra.put("alias", alias);
+    extra.put("version", to);
+    extra.put("from_version", from);
+    extra.put("action", action);
+    String noun = client.settings().version() == AirflowVersion.AIRFLOW_2 ? "dataset" : "asset";
+    try {
+      AssetEvent event = client.postAssetEvent(uri, extra);
+      return "Airflow " + noun + " event posted for " + uri + " (" + noun + " " + event.assetId() + ")";
+    } catch (LakemillException e) {
+      return "warning: " + model + "@" + alias + " moved to v" + to + ", but no Airflow " + noun + " event was posted"
+          + " for " + uri + ": " + e.getMessage();
+    }
+  }
+}
