@@ -56,6 +56,8 @@ class DagRun:
 def jsonable(value):
     if isinstance(value, datetime.timedelta):
         return value.total_seconds()
+    if isinstance(value, airflow.datasets.DatasetAny):
+        return {"any": [jsonable(o) for o in value.objects], "class": type(value).__module__ + "." + type(value).__name__}
     if isinstance(value, airflow.datasets.Dataset):
         return {"uri": value.uri, "class": type(value).__module__ + "." + type(value).__name__}
     if isinstance(value, (list, tuple)):

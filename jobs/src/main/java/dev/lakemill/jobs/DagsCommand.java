@@ -11,12 +11,14 @@ import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.settings.EnvironmentLoader;
 import dev.lakemill.spec.PipelineSpec;
+import dev.lakemill.spec.SourceLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,12 +67,14 @@ final class DagsCommand {
       List<Path> files = pipelineFiles();
       List<String> errors = new ArrayList<>();
       Map<Path, DagGenerator.DagFile> dags = new LinkedHashMap<>();
+      Map<Path, PipelineSpec> specs = new LinkedHashMap<>();
       Compiler compiler = Checks.compiler();
       for (Path file : files) {
         try {
           PipelineSpec spec = compiler.validate(file, Map.of());
           PipelinePlan plan = compiler.compile(spec, environment);
           dags.put(file, generator.generate(spec.info(), plan, Files.readAllBytes(file)));
+          specs.put(file, spec);
         } catch (PipelineConfigException e) {
           errors.add(e.getMessage());
         } catch (IOException e) {
@@ -95,7 +99,26 @@ final class DagsCommand {
         System.err.println("Cannot write DAG files to " + out + ": " + e.getMessage());
         return Lakemill.RUN_FAILED;
       }
+      unproduced(generator, dags, specs).forEach(System.err::println);
       return Lakemill.OK;
+    }
+
+    /** Warnings for on-update entries that none of the generated DAGs declares as an outlet. */
+    private static List<String> unproduced(DagGenerator generator, Map<Path, DagGenerator.DagFile> dags,
+        Map<Path, PipelineSpec> specs) {
+      Set<String> produced = new HashSet<>();
+      dags.values().forEach(dag -> produced.addAll(dag.outlets()));
+      List<String> warnings = new ArrayList<>();
+      specs.forEach((file, spec) -> {
+        for (String entry : spec.info().onUpdate()) {
+          String uri = generator.assetUri(entry);
+          if (!produced.contains(uri)) {
+            SourceLocation at = spec.at("pipeline.schedule.on-update", new SourceLocation(file.toString(), 0));
+            warnings.add(DagErrors.unproducedAsset(at.toString(), dags.get(file).dagId(), entry, uri));
+          }
+        }
+      });
+      return warnings;
     }
 
     /** Files as given, folders expanded to their {@code *.conf} files in name order; no file twice. */

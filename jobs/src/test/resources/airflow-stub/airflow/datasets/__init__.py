@@ -16,3 +16,12 @@ class Dataset:
 
     def __hash__(self):
         return hash(self.uri)
+
+
+class DatasetAny:
+    """Airflow 2.9's DatasetAny: the DAG runs when any one of the datasets is updated."""
+
+    def __init__(self, *objects):
+        if len(objects) < 2 or not all(isinstance(o, Dataset) for o in objects):
+            raise ValueError("DatasetAny needs two or more datasets")
+        self.objects = list(objects)

@@ -17,3 +17,7 @@ class Asset(airflow.datasets.Dataset):
     def __init__(self, name=None, uri=None, *, group="asset", extra=None):
         super().__init__(uri if uri is not None else name, extra)
         self.name = name if name is not None else uri
+
+
+class AssetAny(airflow.datasets.DatasetAny):
+    """Airflow 3's AssetAny."""
