@@ -15,6 +15,15 @@ def check_key(kind, key):
         raise ValueError("invalid %s %r" % (kind, key))
 
 
+class Param:
+    """Airflow's Param: a default and a JSON schema (type, format, ...) for the trigger form."""
+
+    def __init__(self, default=None, description=None, **schema):
+        self.value = default
+        self.description = description
+        self.schema = schema
+
+
 def current_dag():
     if not _context:
         raise RuntimeError("a task must be created inside `with DAG(...)`")
@@ -25,8 +34,11 @@ class DAG:
     """Airflow 2's DAG: `from airflow import DAG`."""
 
     def __init__(self, dag_id, *, description=None, schedule=None, start_date=None, catchup=True,
-                 max_active_runs=16, tags=None, default_args=None):
+                 max_active_runs=16, tags=None, default_args=None, params=None):
         check_key("dag_id", dag_id)
+        if params is not None and not all(isinstance(k, str) for k in params):
+            raise ValueError("params keys must be strings")
+        self.params = params
         self.dag_id = dag_id
         self.description = description
         self.schedule = schedule

@@ -61,6 +61,39 @@ public final class PipelineErrors {
     return "Cannot use " + what + " name " + q(name) + ": use letters, digits, - and _, starting with a letter";
   }
 
+  /** {@code pipeline.schedule} that is neither a 5-field cron expression nor an Airflow preset. */
+  public static String notASchedule(String text, Collection<String> presets) {
+    return "Cannot use schedule " + q(text) + ": not a cron expression (5 fields: minute hour day-of-month month"
+        + " day-of-week) or an Airflow preset (" + String.join(", ", presets) + "); e.g. schedule = \"0 3 * * *\","
+        + " or schedule { on-update = [schema.table, \"model@alias\"] } to run when those change";
+  }
+
+  public static String unknownSchedulePreset(String text, Collection<String> presets) {
+    return "Cannot use schedule " + q(text) + ": not an Airflow preset (" + String.join(", ", presets) + ")"
+        + Names.suggestion(text.trim(), presets);
+  }
+
+  /** @param reason which field is wrong and why, e.g. {@code hour '25' is not a number 0-23} */
+  public static String badCronField(String text, String reason) {
+    return "Cannot use schedule " + q(text) + ": " + reason + " (cron fields: minute hour day-of-month month"
+        + " day-of-week)";
+  }
+
+  public static String badOnUpdateEntry(String entry) {
+    return "Cannot use on-update entry " + q(entry) + ": expected a lakehouse table (schema.table, lowercase) or a"
+        + " model alias (model@alias), e.g. on-update = [silver.customers, \"churn@champion\"]";
+  }
+
+  public static String onUpdateVersion(String entry, String model) {
+    return "Cannot use on-update entry " + q(entry) + ": a model version never moves; name an alias, e.g. "
+        + q(model + "@champion");
+  }
+
+  public static String emptyOnUpdate() {
+    return "Cannot use an empty on-update list: name the tables (schema.table) or model aliases (model@alias) whose"
+        + " updates start the pipeline, or give a cron schedule instead";
+  }
+
   public static String missingPipelineBlock() {
     return "Missing pipeline { name = ... } block: every pipeline file starts with one";
   }

@@ -30,6 +30,17 @@ public final class ConfigKeys {
   public static final List<String> PIPELINE =
       List.of("name", "description", "owner", "schedule", "tags");
 
+  /**
+   * {@code pipeline { schedule { on-update = [...] } }}: instead of a cron expression, the lakehouse
+   * tables ({@code schema.table}) and model aliases ({@code model@alias}) whose update (a Delta write
+   * by a generated DAG's task, an alias moved by a validate step) starts the pipeline's DAG in
+   * Airflow. Any one update starts a run.
+   */
+  public static final String ON_UPDATE = "on-update";
+
+  /** The keys of {@code pipeline.schedule} as an object. */
+  public static final List<String> SCHEDULE = List.of(ON_UPDATE);
+
   /** {@code format}: required for every source; one of the {@code SourceFormat} keys. */
   public static final String FORMAT = "format";
 

@@ -67,6 +67,11 @@ final class ObjectReader {
     problems.add(new Problem(key == null ? path : childPath(key), at(key == null ? "" : key), message));
   }
 
+  /** A problem of {@code key} at a line of its own, e.g. one element of a list. */
+  void problemAt(String key, SourceLocation at, String message) {
+    problems.add(new Problem(childPath(key), at, message));
+  }
+
   /** Reports every key not in {@code allowed}, with a did-you-mean. */
   void allowOnly(Collection<String> allowed, String what) {
     for (String key : keys()) {

@@ -1,9 +1,12 @@
 package dev.lakemill.load;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.error.Problem;
 import dev.lakemill.spec.ExpectationSpec;
@@ -99,12 +102,53 @@ public final class SpecBinder {
       name = null;
     }
     List<String> tags = block.stringList("tags");
+    String schedule = null;
+    List<String> onUpdate = List.of();
+    ConfigValue scheduleValue = block.raw("schedule");
+    if (scheduleValue != null && scheduleValue.valueType() == ConfigValueType.OBJECT) {
+      onUpdate = bindOnUpdate(block.object("schedule"));
+    } else {
+      schedule = block.string("schedule");
+      String problem = schedule == null ? null : Schedules.scheduleProblem(schedule);
+      if (problem != null) {
+        block.problem("schedule", problem);
+      }
+    }
     return new PipelineInfo(
         name == null ? fallbackName() : name,
         block.string("description"),
         block.string("owner"),
-        block.string("schedule"),
-        tags);
+        schedule == null ? null : schedule.trim(),
+        tags,
+        onUpdate);
+  }
+
+  /** {@code schedule { on-update = [...] }}: each entry a table or a model alias, each problem at its line. */
+  private static List<String> bindOnUpdate(ObjectReader schedule) {
+    schedule.allowOnly(ConfigKeys.SCHEDULE, "pipeline.schedule");
+    List<String> entries = schedule.stringList(ConfigKeys.ON_UPDATE);
+    if (entries == null) {
+      if (!schedule.has(ConfigKeys.ON_UPDATE)) {
+        schedule.problem(null, PipelineErrors.missingKey(ConfigKeys.ON_UPDATE,
+            "the tables (schema.table) and model aliases (model@alias) whose updates start the pipeline"));
+      }
+      return List.of();
+    }
+    if (entries.isEmpty()) {
+      schedule.problem(ConfigKeys.ON_UPDATE, PipelineErrors.emptyOnUpdate());
+    }
+    ConfigValue list = schedule.raw(ConfigKeys.ON_UPDATE);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String problem = Schedules.onUpdateProblem(entries.get(i));
+      if (problem == null) {
+        out.add(entries.get(i));
+      } else {
+        ConfigValue element = list instanceof ConfigList l ? l.get(i) : list;
+        schedule.problemAt(ConfigKeys.ON_UPDATE, Origins.location(element.origin()), problem);
+      }
+    }
+    return out.stream().distinct().toList();
   }
 
   private String fallbackName() {

@@ -12,13 +12,13 @@ public enum AirflowVersion {
    * Airflow 2 (2.4 and later): {@code from airflow import DAG}, and {@code ds} is in every run's
    * context; stable REST API {@code /api/v1}, HTTP basic auth, problem+json errors.
    */
-  AIRFLOW_2(2, "from airflow import DAG", "{{ ds }}", "/api/v1", "/api/v1/health", 100),
+  AIRFLOW_2(2, "from airflow import DAG", "ds", "/api/v1", "/api/v1/health", 100),
   /**
    * Airflow 3: {@code from airflow.sdk import DAG}; a run triggered without a logical date has no
    * {@code ds}, so the run date falls back to the run's {@code run_after}. Public REST API
    * {@code /api/v2}, JWT from {@code POST /auth/token}, {@code {"detail"}} errors.
    */
-  AIRFLOW_3(3, "from airflow.sdk import DAG", "{{ (dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d') }}",
+  AIRFLOW_3(3, "from airflow.sdk import DAG", "(dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d')",
       "/api/v2", "/api/v2/monitor/health", 50);
 
   private final int major;
@@ -76,6 +76,11 @@ public enum AirflowVersion {
 
   /** A Jinja template for the run's date as {@code yyyy-MM-dd}: the logical date of a scheduled run. */
   public String runDateTemplate() {
+    return "{{ " + runDate + " }}";
+  }
+
+  /** The Jinja expression inside {@link #runDateTemplate()}. */
+  public String runDateExpression() {
     return runDate;
   }
 

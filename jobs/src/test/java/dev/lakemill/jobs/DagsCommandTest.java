@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakemill.check.Checks;
+import dev.lakemill.plan.StepPlan;
+import dev.lakemill.plan.ValidateStepPlan;
+import dev.lakemill.settings.EnvironmentLoader;
 import dev.lakemill.spec.PipelineInfo;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -17,6 +20,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -98,13 +103,17 @@ class DagsCommandTest {
         differing.add(v2.get(i).strip() + " | " + v3.get(i).strip());
       }
     }
-    assertThat(differing).hasSize(3);
+    assertThat(differing).hasSize(7);
     assertThat(differing.get(0)).isEqualTo("# Regenerate: lakemill dags generate " + DEFS
         + "/churn-prep.conf --out DIR --airflow 2 | # Regenerate: lakemill dags generate " + DEFS
         + "/churn-prep.conf --out DIR --airflow 3");
     assertThat(differing.get(1)).isEqualTo("from airflow import DAG | from airflow.sdk import DAG");
-    assertThat(differing.get(2)).contains("\"run-date={{ ds }}\"",
-        "\"run-date={{ (dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d') }}\"");
+    assertThat(differing.get(2)).isEqualTo("from airflow.models.param import Param | from airflow.sdk import Param");
+    assertThat(differing.get(3)).isEqualTo("from airflow.datasets import Dataset | from airflow.sdk import Asset");
+    assertThat(differing.get(4)).isEqualTo("\"prepare\": [Dataset(\"lakemill://cluster/table/silver.customers\")],"
+        + " | \"prepare\": [Asset(\"lakemill://cluster/table/silver.customers\")],");
+    assertThat(differing.get(6)).contains("\"run-date={{ params['run-date'] or ds }}\"",
+        "\"run-date={{ params['run-date'] or (dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d') }}\"");
   }
 
   @Test
@@ -207,6 +216,9 @@ class DagsCommandTest {
       task.put("jars", "/opt/jars/picocli.jar,/opt/jars/config.jar");
       task.put("packages", "io.delta:delta-spark_2.13:4.2.0");
       task.put("env_vars", Map.of("LAKEMILL_CONF", "/srv/conf"));
+      Map<String, String> tables = Map.of("base", "silver.odd_base", "right-side", "silver.odd_right", "joined", "gold.odd");
+      task.put("outlets", tables.containsKey(step)
+          ? List.of(asset("airflow.datasets.Dataset", "lakemill://prod/table/" + tables.get(step))) : List.of());
       tasks.add(task);
     }
     assertThat(dag.get("tasks")).isEqualTo(tasks);
@@ -288,6 +300,300 @@ class DagsCommandTest {
         .contains("    \"spark.executor.memory\": \"4g\",\n");
   }
 
+  /**
+   * Text from a pipeline file (its folder and file name, description, owner, tags) and from the
+   * settings may hold encoding declarations, quotes, line breaks and Jinja: the file still decodes as
+   * UTF-8, imports without running any of it, and every templated field renders to the literal text
+   * without touching Airflow's connections, variables or macros.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"2", "3"})
+  void hostileTextStaysInertInPythonAndRendersAsItself(String airflow) throws Exception {
+    Path marker = dir.resolve("pwned");
+    String code = "__import__('pathlib').Path(" + JSON.writeValueAsString(marker.toString()) + ").touch()";
+    String jinja = "{{ conn.x.password }}{% for i in range(3) %}{{ var.value.k }}{% endfor %}{# c #}";
+    Path folder = Files.createDirectories(dir.resolve("defs {{ conn.x.password }}\n{%- raw %}\u2028"));
+    String fileName = "coding=utf-7 +ACI- coding:latin-1 '''\"\"\" \\ " + jinja + "\n{#.conf";
+    Path file = folder.resolve(fileName);
+    String description = "x\n# -*- coding: utf-7 -*-\n\"\"\"+ACI-); " + code + " #\u2028\r" + jinja + "\u0085\\";
+    String owner = "O'Brien\\\"; " + code + " # ''' +ACIAOw- " + jinja;
+    List<String> tags = List.of("{% raw %}x{% endraw %}", "\u0085\u000c\u0000", "\"\"\"" + code, "+ACIAOw-");
+    Files.writeString(file, "pipeline {\n  name = hostile\n  description = " + JSON.writeValueAsString(description)
+        + "\n  owner = " + JSON.writeValueAsString(owner) + "\n  tags = " + JSON.writeValueAsString(tags) + "\n}\n"
+        + "params { run-date = \"2024-01-01\" }\n"
+        + "sources { s { format = generate, generator = churn-customers, rows = 10 } }\n"
+        + "steps {\n  base { type = sql, sql = \"SELECT customer_id FROM s\", output = silver.hostile }\n"
+        + "  last { type = sql, sql = \"SELECT * FROM base\" }\n}\n");
+    String pipelinesDir = "/srv/" + jinja + "/{%raw%}\n";
+    String jar = "/j/{{ 7 * 7 }}\r.jar";
+    String envVar = "{{ var.value.x }}\r\n{#";
+    String sparkValue = "{{ macros.ds_add(ds, 1) }}{";
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(conf.resolve("prod.conf"), "lakemill {}\n");
+    Files.writeString(conf.resolve("application.conf"), "lakemill {\n lakehouse-root = ./lakehouse\n dags {\n"
+        + "  application-jar = " + JSON.writeValueAsString(jar) + "\n"
+        + "  pipelines-dir = " + JSON.writeValueAsString(pipelinesDir) + "\n"
+        + "  env = " + JSON.writeValueAsString("e{{ run_id }}") + "\n"
+        + "  spark-conf { \"spark.x\" = " + JSON.writeValueAsString(sparkValue) + " }\n"
+        + "  jars = [" + JSON.writeValueAsString("/a/{{ x }}.jar") + "]\n"
+        + "  packages = [" + JSON.writeValueAsString("g:{%a%}:1") + "]\n"
+        + "  env-vars { K = " + JSON.writeValueAsString(envVar) + " }\n }\n}\n");
+    Path out = dir.resolve("dags");
+
+    CliTest.Outcome r = lakemill("dags", "generate", file.toString(), "--out", out.toString(), "--airflow", airflow,
+        "--conf", conf.toString(), "--env", "prod");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    Path dagFile = out.resolve("hostile.py");
+    List<String> lines = Files.readAllLines(dagFile);
+    assertThat(lines.get(0)).isEqualTo("# -*- coding: utf-8 -*-");
+    assertThat(lines.get(1)).startsWith("# Generated by lakemill ").doesNotContain("coding");
+    Map<String, Object> result = render(List.of(dagFile), Map.of("run_id", "manual__2026-01-02T03:04:05+00:00",
+        "logical_date", "2026-01-02T03:04:05+00:00", "run_after", "2026-01-02T03:04:05+00:00", "conf", Map.of()));
+    assertThat(marker).doesNotExist();
+    assertThat(result.get("touched")).isEqualTo(List.of());
+    assertThat(result.get("encodings")).isEqualTo(Map.of(dagFile.toString(), "utf-8"));
+    Map<String, Object> dag = onlyDag(dags(result));
+    assertThat(dag).containsEntry("description", description).containsEntry("tags", tags.stream().sorted().toList());
+    assertThat(dag.get("default_args")).isEqualTo(Map.of("owner", owner, "retries", 1, "retry_delay", 300.0));
+    Map<String, String> sparkConf = new TreeMap<>(DELTA_CONF);
+    sparkConf.put("spark.x", sparkValue);
+    List<Object> rendered = new ArrayList<>();
+    for (String step : List.of("base", "last")) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("application", jar);
+      fields.put("conf", sparkConf);
+      fields.put("name", "lakemill-hostile-" + step);
+      fields.put("application_args", List.of("run", pipelinesDir + "/" + fileName, "--steps", step, "--run-id",
+          "manual__2026-01-02T03:04:05+00:00", "--param", "run-date=2026-01-02", "--env", "e{{ run_id }}"));
+      fields.put("jars", "/a/{{ x }}.jar");
+      fields.put("packages", "g:{%a%}:1");
+      fields.put("env_vars", Map.of("K", envVar));
+      rendered.add(fields);
+    }
+    assertThat(tasksRendered(dag)).isEqualTo(rendered);
+  }
+
+  /**
+   * Every declared param is a DAG param typed from the file's default, and every task passes it from
+   * the run's params: a trigger's conf reaches every task as data, even when it holds Jinja.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"2", "3"})
+  void paramsAreDagParamsAndTheTriggersConfReachesEveryTaskAsData(String airflow) throws Exception {
+    Path file = dir.resolve("params.conf");
+    Files.writeString(file, """
+        pipeline { name = params }
+        params {
+          run-date = "2026-11-26"
+          rows = 200
+          threshold = 0.25
+          enabled = true
+          since = "2024-05-01"
+          region = "{{ conn.x.password }}"
+          "odd'name" = x
+        }
+        sources { s { format = generate, generator = churn-customers, rows = 10 } }
+        steps {
+          base { type = sql, sql = "SELECT customer_id FROM s", output = silver.params }
+          last { type = sql, sql = "SELECT * FROM base" }
+        }
+        """);
+    Path out = dir.resolve("dags");
+    CliTest.Outcome r = lakemill("dags", "generate", file.toString(), "--out", out.toString(), "--airflow", airflow,
+        "--conf", CliTest.CONF);
+    assertThat(r.exit()).as(r.err()).isZero();
+    Path dagFile = out.resolve("params.py");
+    String hostile = "{{ var.value.secret }}{% for i in range(3) %}x{% endfor %}'\\\"";
+
+    Map<String, Object> defaults = render(List.of(dagFile), Map.of("run_id", "scheduled__2026-01-02T03:00:00+00:00",
+        "logical_date", "2026-01-02T03:00:00+00:00", "run_after", "2026-01-02T03:00:00+00:00", "conf", Map.of()));
+    Map<String, Object> conf = new LinkedHashMap<>();
+    conf.put("region", hostile);
+    conf.put("rows", 7);
+    conf.put("enabled", false);
+    conf.put("run-date", "2025-12-31");
+    conf.put("odd'name", "{{ params }}");
+    Map<String, Object> triggered = render(List.of(dagFile), Map.of("run_id", "manual__x", "run_after",
+        "2026-01-05T10:00:00+00:00", "conf", conf));
+
+    String paramClass = airflow.equals("2") ? "airflow.Param" : "airflow.sdk.Param";
+    Map<String, Object> expectedParams = new LinkedHashMap<>();
+    expectedParams.put("enabled", param(paramClass, true, null, Map.of("type", "boolean")));
+    expectedParams.put("odd'name", param(paramClass, "x", null, Map.of("type", "string")));
+    expectedParams.put("region", param(paramClass, "{{ conn.x.password }}", null, Map.of("type", "string")));
+    expectedParams.put("rows", param(paramClass, 200, null, Map.of("type", "integer")));
+    expectedParams.put("run-date", param(paramClass, null, "Empty: the run's logical date (yyyy-MM-dd)",
+        Map.of("type", List.of("null", "string"), "format", "date")));
+    expectedParams.put("since", param(paramClass, "2024-05-01", null, Map.of("type", "string", "format", "date")));
+    expectedParams.put("threshold", param(paramClass, 0.25, null, Map.of("type", "number")));
+    for (Map<String, Object> result : List.of(defaults, triggered)) {
+      assertThat(result.get("touched")).isEqualTo(List.of());
+      assertThat(onlyDag(dags(result)).get("params")).isEqualTo(expectedParams);
+    }
+    assertThat(paramArgs(onlyDag(dags(defaults)))).containsOnly(List.of("enabled=true", "odd'name=x",
+        "region={{ conn.x.password }}", "rows=200", "run-date=2026-01-02", "since=2024-05-01", "threshold=0.25"));
+    assertThat(paramArgs(onlyDag(dags(triggered)))).containsOnly(List.of("enabled=false", "odd'name={{ params }}",
+        "region=" + hostile, "rows=7", "run-date=2025-12-31", "since=2024-05-01", "threshold=0.25"));
+  }
+
+  private static Map<String, Object> param(String type, Object value, String description, Map<String, Object> schema) {
+    Map<String, Object> param = new LinkedHashMap<>();
+    param.put("class", type);
+    param.put("default", value);
+    param.put("description", description);
+    param.put("schema", schema);
+    return param;
+  }
+
+  /** Each task's rendered {@code --param} values, in order. */
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> paramArgs(Map<String, Object> dag) {
+    List<List<String>> out = new ArrayList<>();
+    for (Object task : (List<Object>) dag.get("tasks")) {
+      List<String> args = (List<String>) ((Map<String, Object>) ((Map<String, Object>) task).get("rendered"))
+          .get("application_args");
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < args.size() - 1; i++) {
+        if (args.get(i).equals("--param")) {
+          values.add(args.get(i + 1));
+        }
+      }
+      out.add(values);
+    }
+    assertThat(out).hasSize(2);
+    return out;
+  }
+
+  /**
+   * Each task that writes a table or moves a model alias declares that asset as an outlet, and an
+   * on-update pipeline is scheduled on exactly the listed assets, with the producers' URIs; an entry
+   * no generated pipeline produces is a warning that names it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"2", "3"})
+  void outletsAndOnUpdateSchedulesShareOneUriPerTableAndAlias(String airflow) throws Exception {
+    Path rescore = dir.resolve("rescore.conf");
+    Files.writeString(rescore, """
+        pipeline {
+          name = rescore
+          schedule {
+            on-update = ["churn@champion", silver.customers, gold.nobody]
+          }
+        }
+        sources { customers { format = delta, table = silver.customers } }
+        steps { scores { type = score, model = "churn@champion", input = customers, output = gold.rescored } }
+        """);
+    Path out = dir.resolve("dags");
+
+    CliTest.Outcome r = lakemill("dags", "generate", DEFS + "/churn.conf", DEFS + "/churn-prep.conf", rescore.toString(),
+        "--out", out.toString(), "--airflow", airflow, "--conf", CliTest.CONF);
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).isEqualTo(rescore + ": 4: pipeline.schedule.on-update: Warning: no pipeline generated here"
+        + " writes the table gold.nobody (asset lakemill://cluster/table/gold.nobody): DAG 'rescore' runs only when"
+        + " something else updates that asset; check the name, or generate the pipeline that writes it together with"
+        + " this one\n");
+    Map<String, Object> built = inspect(List.of(out.resolve("churn.py"), out.resolve("churn-prep.py"),
+        out.resolve("rescore.py")));
+    String assetClass = airflow.equals("2") ? "airflow.datasets.Dataset" : "airflow.sdk.Asset";
+    Map<String, Object> schedule = Map.of("class", airflow.equals("2") ? "airflow.datasets.DatasetAny"
+        : "airflow.sdk.AssetAny", "any", List.of(asset(assetClass, "lakemill://cluster/model/churn@champion"),
+        asset(assetClass, "lakemill://cluster/table/silver.customers"), asset(assetClass,
+        "lakemill://cluster/table/gold.nobody")));
+    Map<String, Object> rescoreDag = onlyDag(Map.of("rescore", built.get(out.resolve("rescore.py").toString())));
+    assertThat(rescoreDag.get("schedule")).isEqualTo(schedule);
+    assertThat(outlets(rescoreDag)).isEqualTo(Map.of("scores",
+        List.of(asset(assetClass, "lakemill://cluster/table/gold.rescored"))));
+    Map<String, Object> churn = onlyDag(Map.of("churn", built.get(out.resolve("churn.py").toString())));
+    Map<String, Object> prep = onlyDag(Map.of("prep", built.get(out.resolve("churn-prep.py").toString())));
+    assertThat(outlets(churn)).containsEntry("validate", List.of(asset(assetClass,
+        "lakemill://cluster/model/churn@champion"))).containsEntry("prepare", List.of(asset(assetClass,
+        "lakemill://cluster/table/silver.customers")));
+    assertThat(outlets(prep)).containsEntry("prepare", List.of(asset(assetClass,
+        "lakemill://cluster/table/silver.customers")));
+  }
+
+  private static Map<String, Object> asset(String type, String uri) {
+    return Map.of("class", type, "uri", uri);
+  }
+
+  /** Each task's outlets, by task id. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> outlets(Map<String, Object> dag) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Object task : (List<Object>) dag.get("tasks")) {
+      Map<String, Object> t = (Map<String, Object>) task;
+      out.put((String) t.get("task_id"), t.get("outlets"));
+    }
+    return out;
+  }
+
+  @Test
+  void dagFilesOfPipelinesGoneFromTheFolderAreRemovedAndDryRunChangesNothing() throws IOException {
+    Path defs = Files.createDirectories(dir.resolve("defs"));
+    String pipeline = "pipeline { name = %s }\nsources { s { format = generate, generator = churn-customers, rows = 5 } }\n"
+        + "steps { copy { type = sql, sql = \"SELECT * FROM s\", output = silver.%s } }\n";
+    Files.writeString(defs.resolve("a.conf"), pipeline.formatted("a", "a"));
+    Files.writeString(defs.resolve("b.conf"), pipeline.formatted("b", "b"));
+    Path out = dir.resolve("dags");
+    Path other = Files.createDirectories(dir.resolve("other"));
+    Files.writeString(other.resolve("c.conf"), pipeline.formatted("c", "c"));
+    assertThat(lakemill("dags", "generate", defs.toString(), other.toString(), "--out", out.toString(), "--conf",
+        CliTest.CONF).exit()).isZero();
+    Files.writeString(out.resolve("mine.py"), "# written by hand\n");
+    Files.delete(defs.resolve("b.conf"));
+    Files.delete(other.resolve("c.conf"));
+    Files.writeString(defs.resolve("d.conf"), pipeline.formatted("d", "d"));
+
+    CliTest.Outcome dry = lakemill("dags", "generate", defs.toString(), "--out", out.toString(), "--conf", CliTest.CONF,
+        "--dry-run");
+    List<String> afterDryRun;
+    try (Stream<Path> files = Files.list(out)) {
+      afterDryRun = files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    CliTest.Outcome real = lakemill("dags", "generate", defs.toString(), "--out", out.toString(), "--conf", CliTest.CONF);
+
+    assertThat(dry.exit()).as(dry.err()).isZero();
+    assertThat(dry.out()).isEqualTo(out.resolve("a.py") + ": dag a from " + defs.resolve("a.conf") + " (unchanged)\n"
+        + out.resolve("d.py") + ": dag d from " + defs.resolve("d.conf") + " (would write)\n"
+        + out.resolve("b.py") + ": would remove: generated by lakemill from " + defs.resolve("b.conf")
+        + ", which no longer exists\n");
+    assertThat(afterDryRun).containsExactly("a.py", "b.py", "c.py", "mine.py");
+    assertThat(real.exit()).as(real.err()).isZero();
+    assertThat(real.out()).isEqualTo(dry.out().replace("would write", "written").replace("would remove", "removed"));
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("a.py", "c.py", "d.py", "mine.py");
+    }
+  }
+
+  /** Each task's rendered templated fields that are set. */
+  @SuppressWarnings("unchecked")
+  private static List<Object> tasksRendered(Map<String, Object> dag) {
+    List<Object> out = new ArrayList<>();
+    for (Object task : (List<Object>) dag.get("tasks")) {
+      Map<String, Object> fields = new LinkedHashMap<>((Map<String, Object>) ((Map<String, Object>) task).get("rendered"));
+      fields.values().removeIf(Objects::isNull);
+      out.add(fields);
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> dags(Map<String, Object> rendered) {
+    return (Map<String, Object>) rendered.get("dags");
+  }
+
+  /** What the DAG files build, with their templated fields rendered for one DAG run: see inspect_dags.py. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> render(List<Path> files, Map<String, Object> run) throws IOException, URISyntaxException {
+    Path context = dir.resolve("run.json");
+    JSON.writeValue(context.toFile(), run);
+    List<String> args = new ArrayList<>(List.of(resource("inspect_dags.py").toString(), "--render", context.toString()));
+    files.forEach(f -> args.add(f.toString()));
+    return JSON.readValue(python(args), Map.class);
+  }
+
   /** The header without the lakemill version and the pipeline's fingerprint, which change by themselves. */
   private static String versionless(String dagFile) {
     return dagFile.replaceFirst("lakemill \\S+\\. Do not edit", "lakemill VERSION. Do not edit")
@@ -310,21 +616,52 @@ class DagsCommandTest {
     List<List<String>> edges = new ArrayList<>();
     inputs.forEach((step, in) -> in.stream().filter(steps::contains).forEach(up -> edges.add(List.of(up, step))));
     edges.sort(Comparator.<List<String>, String>comparing(e -> e.get(0)).thenComparing(e -> e.get(1)));
-    String runDate = airflow.equals("2") ? "{{ ds }}" : "{{ (dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d') }}";
+    String runDate = airflow.equals("2") ? "ds" : "(dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d')";
+    Map<String, String> declared = new TreeMap<>(Checks.compiler().validate(pipeline, Map.of()).params());
+    List<String> paramArgs = new ArrayList<>();
+    Map<String, Object> params = new LinkedHashMap<>();
+    declared.forEach((name, value) -> {
+      boolean runDateParam = name.equals("run-date");
+      paramArgs.add("--param");
+      paramArgs.add(name + "=" + (runDateParam ? "{{ params['run-date'] or " + runDate + " }}" : "{{ params['" + name + "'] }}"));
+      Map<String, Object> param = new LinkedHashMap<>();
+      param.put("class", airflow.equals("2") ? "airflow.Param" : "airflow.sdk.Param");
+      param.put("default", runDateParam ? null : value.matches("-?[0-9]+") ? (Object) Integer.valueOf(value)
+          : value.matches("-?[0-9]+\\.[0-9]+") ? (Object) Double.valueOf(value) : value);
+      param.put("description", runDateParam ? "Empty: the run's logical date (yyyy-MM-dd)" : null);
+      param.put("schema", runDateParam ? Map.of("type", List.of("null", "string"), "format", "date")
+          : value.matches("-?[0-9]+") ? Map.of("type", "integer") : value.matches("-?[0-9]+\\.[0-9]+")
+          ? Map.of("type", "number") : value.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+          ? Map.of("type", "string", "format", "date") : Map.of("type", "string"));
+      params.put(name, param);
+    });
+    String assetClass = airflow.equals("2") ? "airflow.datasets.Dataset" : "airflow.sdk.Asset";
+    Map<String, Object> outlets = new LinkedHashMap<>();
+    for (StepPlan step : Checks.compiler().compile(Checks.compiler().validate(pipeline, Map.of()),
+        EnvironmentLoader.load(Path.of(CliTest.CONF), "cluster")).steps()) {
+      outlets.put(step.name(), step.output() != null
+          ? List.of(asset(assetClass, "lakemill://cluster/table/" + step.output().name()))
+          : step instanceof ValidateStepPlan v && v.promoteTo() != null
+          ? List.of(asset(assetClass, "lakemill://cluster/model/" + v.modelName() + "@" + v.promoteTo())) : List.of());
+    }
     List<Object> tasks = new ArrayList<>();
     for (String step : steps) {
+      List<String> args = new ArrayList<>(List.of("run", "/opt/lakemill/pipeline-defs/" + pipeline.getFileName(),
+          "--steps", step, "--run-id", "{{ run_id }}"));
+      args.addAll(paramArgs);
+      args.addAll(List.of("--env", "cluster"));
       Map<String, Object> task = new LinkedHashMap<>();
       task.put("task_id", step);
       task.put("name", "lakemill-" + info.name() + "-" + step);
       task.put("application", "/opt/lakemill/lakemill-jobs-app.jar");
       task.put("java_class", Lakemill.class.getName());
-      task.put("application_args", List.of("run", "/opt/lakemill/pipeline-defs/" + pipeline.getFileName(), "--steps",
-          step, "--run-id", "{{ run_id }}", "--param", "run-date=" + runDate, "--env", "cluster"));
+      task.put("application_args", args);
       task.put("conf", DELTA_CONF);
       task.put("conn_id", "spark_default");
       task.put("jars", null);
       task.put("packages", null);
       task.put("env_vars", null);
+      task.put("outlets", outlets.get(step));
       tasks.add(task);
     }
     Map<String, Object> dag = new LinkedHashMap<>();
@@ -337,6 +674,9 @@ class DagsCommandTest {
     dag.put("max_active_runs", 1);
     dag.put("tags", info.tags().stream().sorted().distinct().toList());
     dag.put("default_args", Map.of("owner", info.owner(), "retries", 1, "retry_delay", 300.0));
+    if (!params.isEmpty()) {
+      dag.put("params", params);
+    }
     dag.put("tasks", tasks);
     dag.put("edges", edges);
     return dag;

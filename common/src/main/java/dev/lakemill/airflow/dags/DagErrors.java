@@ -26,6 +26,18 @@ public final class DagErrors {
         + "): give the pipelines different names";
   }
 
+  /**
+   * A warning: an {@code on-update} entry that no pipeline of this {@code dags generate} updates.
+   *
+   * @param at where the list is declared, {@code file: line}
+   */
+  public static String unproducedAsset(String at, String dagId, String entry, String uri) {
+    return at + ": pipeline.schedule.on-update: Warning: no pipeline generated here "
+        + (entry.contains("@") ? "moves the model alias " : "writes the table ") + entry + " (asset " + uri
+        + "): DAG '" + dagId + "' runs only when something else updates that asset; check the name, or generate"
+        + " the pipeline that " + (entry.contains("@") ? "promotes it" : "writes it") + " together with this one";
+  }
+
   public static String sameFileName(String name, Collection<String> files) {
     return "Cannot deploy two pipeline files named '" + name + "' (" + String.join(" and ", files)
         + ") to one pipelines-dir: rename one of them";

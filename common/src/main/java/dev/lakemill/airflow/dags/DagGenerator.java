@@ -4,19 +4,26 @@ import dev.lakemill.LakemillVersion;
 import dev.lakemill.airflow.rest.AirflowIds;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.StepPlan;
+import dev.lakemill.plan.ValidateStepPlan;
 import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.settings.DagSettings;
 import dev.lakemill.spec.PipelineInfo;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Writes one Airflow DAG file per compiled pipeline: one {@code SparkSubmitOperator} per step running
@@ -28,7 +35,7 @@ public final class DagGenerator {
   /** The main class of the lakemill jobs jar. */
   public static final String MAIN_CLASS = "dev.lakemill.jobs.Lakemill";
 
-  /** The param a task sets to the run's date when the pipeline declares it. */
+  /** The param whose Airflow default is the run's logical date rather than the file's value. */
   public static final String RUN_DATE_PARAM = "run-date";
 
   /** Spark settings every task submits so the session reads and writes Delta tables. */
@@ -39,11 +46,29 @@ public final class DagGenerator {
   /** A fixed start date: new DAGs start paused and catchup is off, so the date only has to lie in the past. */
   static final String START_DATE = "datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)";
 
+  /** The first line of every DAG file: Python reads the file as UTF-8 whatever follows. */
+  public static final String CODING_LINE = "# -*- coding: utf-8 -*-";
+
+  private static final String PIPELINE_FILE_COMMENT = "# Pipeline file: ";
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./+@,-]*");
+
   private final DagSettings settings;
   private final AirflowVersion airflow;
 
   /** A generated DAG file: its dag_id, file name ({@code <dag_id>.py}) and Python source. */
-  public record DagFile(String dagId, String fileName, String source) {}
+  /**
+   * A generated DAG file.
+   *
+   * @param dagId the DAG's id
+   * @param fileName {@code <dag_id>.py}
+   * @param source the Python source
+   * @param outlets the asset URIs its tasks declare as outlets (see {@link #assetUri})
+   */
+  public record DagFile(String dagId, String fileName, String source, Set<String> outlets) {
+    public DagFile {
+      outlets = Collections.unmodifiableSet(new TreeSet<>(outlets));
+    }
+  }
 
   /** @throws dev.lakemill.error.LakemillException when the settings lack the application jar or the pipelines folder */
   public DagGenerator(DagSettings settings, AirflowVersion airflow) {
@@ -80,11 +105,25 @@ public final class DagGenerator {
     header(py, plan.file(), fingerprint(pipelineFile));
     py.append("import datetime\n\n")
         .append("from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator\n")
-        .append(airflow.dagImport()).append("\n\n")
-        .append("PIPELINE_FILE = ").append(PythonLiterals.string(deployed(fileName))).append('\n')
-        .append("SPARK_CONF = ").append(multiLineDict(sparkConf())).append("\n\n\n");
-    task(py, dagId, plan.params().containsKey(RUN_DATE_PARAM));
-    dag(py, dagId, info);
+        .append(airflow.dagImport()).append('\n')
+        .append(plan.params().isEmpty() ? "" : paramImport() + "\n");
+    Map<String, List<String>> outlets = outlets(plan);
+    if (!outlets.isEmpty() || !info.onUpdate().isEmpty()) {
+      py.append(assetImport(info.onUpdate().size() > 1)).append('\n');
+    }
+    py.append('\n')
+        .append("PIPELINE_FILE = ").append(templated(deployed(fileName))).append('\n')
+        .append("SPARK_CONF = ").append(multiLineDict(sparkConf())).append('\n');
+    if (!outlets.isEmpty()) {
+      py.append("OUTLETS = {\n");
+      outlets.forEach((step, uris) -> py.append("    ").append(PythonLiterals.string(step)).append(": [")
+          .append(String.join(", ", uris.stream().map(this::asset).toList())).append("],\n"));
+      py.append("}\n");
+    }
+    py.append("\n\n");
+    Map<String, String> params = new TreeMap<>(plan.params());
+    task(py, dagId, params, !outlets.isEmpty());
+    dag(py, dagId, info, params);
     List<String> steps = plan.steps().stream().map(StepPlan::name).toList();
     py.append("    tasks = {step: lakemill_step(step) for step in ").append(PythonLiterals.of(steps)).append("}\n");
     for (StepPlan step : plan.steps()) {
@@ -95,50 +134,65 @@ public final class DagGenerator {
         }
       }
     }
-    return new DagFile(dagId, dagId + ".py", py.toString());
+    Set<String> declared = new TreeSet<>();
+    outlets.values().forEach(declared::addAll);
+    return new DagFile(dagId, dagId + ".py", py.toString(), declared);
   }
 
+  /**
+   * The first line declares UTF-8, so no later line can change how Python decodes the file (only the
+   * first two lines may, and the second holds no text from a pipeline file or the settings).
+   */
   private void header(StringBuilder py, String file, String fingerprint) {
-    py.append("# Generated by lakemill ").append(comment(LakemillVersion.get()))
+    py.append(CODING_LINE).append('\n')
+        .append("# Generated by lakemill ").append(comment(LakemillVersion.get()))
         .append(". Do not edit: regenerate instead, edits are lost.\n")
-        .append("# Pipeline file: ").append(comment(file)).append('\n')
+        .append(PIPELINE_FILE_COMMENT).append(comment(file)).append('\n')
         .append("# Pipeline fingerprint: sha256:").append(fingerprint).append(" (SHA-256 of the pipeline file's bytes)\n")
         .append("# Regenerate: lakemill dags generate ").append(comment(file)).append(" --out DIR --airflow ")
         .append(airflow.major()).append("\n\n");
   }
 
-  private void task(StringBuilder py, String dagId, boolean runDate) {
+  /**
+   * One {@code --param name=<template>} per declared param, rendered from the run's {@code params}
+   * (the DAG's defaults overlaid with the trigger's conf): Jinja prints the value as data, so a value
+   * holding template markers arrives as that text.
+   */
+  private void task(StringBuilder py, String dagId, Map<String, String> params, boolean outlets) {
     List<String> args = new ArrayList<>();
-    if (runDate) {
+    params.forEach((name, value) -> {
       args.add("--param");
-      args.add(RUN_DATE_PARAM + "=" + airflow.runDateTemplate());
-    }
+      args.add(JinjaLiterals.text(name) + "=" + DagParams.template(name, value, airflow));
+    });
     args.add("--env");
-    args.add(settings.env());
+    args.add(JinjaLiterals.text(settings.env()));
     py.append("def lakemill_step(step):\n")
         .append("    \"\"\"spark-submit of `lakemill run` for one step; the steps of a DAG run share its run_id.\"\"\"\n")
         .append("    return SparkSubmitOperator(\n")
         .append("        task_id=step,\n")
-        .append("        name=").append(PythonLiterals.string("lakemill-" + dagId + "-")).append(" + step,\n")
+        .append("        name=").append(templated("lakemill-" + dagId + "-")).append(" + step,\n")
         .append("        conn_id=").append(PythonLiterals.string(settings.connId())).append(",\n")
-        .append("        application=").append(PythonLiterals.string(settings.applicationJar())).append(",\n")
+        .append("        application=").append(templated(settings.applicationJar())).append(",\n")
         .append("        java_class=").append(PythonLiterals.string(MAIN_CLASS)).append(",\n")
         .append("        application_args=[\"run\", PIPELINE_FILE, \"--steps\", step, \"--run-id\", \"{{ run_id }}\", ")
         .append(String.join(", ", args.stream().map(PythonLiterals::string).toList())).append("],\n")
         .append("        conf=dict(SPARK_CONF),\n");
+    if (outlets) {
+      py.append("        outlets=OUTLETS.get(step, []),\n");
+    }
     if (!settings.jars().isEmpty()) {
-      py.append("        jars=").append(PythonLiterals.string(String.join(",", settings.jars()))).append(",\n");
+      py.append("        jars=").append(templated(String.join(",", settings.jars()))).append(",\n");
     }
     if (!settings.packages().isEmpty()) {
-      py.append("        packages=").append(PythonLiterals.string(String.join(",", settings.packages()))).append(",\n");
+      py.append("        packages=").append(templated(String.join(",", settings.packages()))).append(",\n");
     }
     if (!settings.envVars().isEmpty()) {
-      py.append("        env_vars=").append(PythonLiterals.of(settings.envVars())).append(",\n");
+      py.append("        env_vars=").append(templatedValues(settings.envVars())).append(",\n");
     }
     py.append("    )\n\n\n");
   }
 
-  private void dag(StringBuilder py, String dagId, PipelineInfo info) {
+  private void dag(StringBuilder py, String dagId, PipelineInfo info, Map<String, String> params) {
     py.append("with DAG(\n")
         .append("    dag_id=").append(PythonLiterals.string(dagId)).append(",\n");
     if (!info.description().isEmpty()) {
@@ -150,13 +204,18 @@ public final class DagGenerator {
     }
     defaultArgs.put("retries", Integer.toString(settings.retries()));
     defaultArgs.put("retry_delay", "datetime.timedelta(minutes=" + settings.retryDelayMinutes() + ")");
-    py.append("    schedule=").append(info.schedule().isEmpty() ? "None" : PythonLiterals.string(info.schedule()))
-        .append(",\n")
+    py.append("    schedule=").append(schedule(info)).append(",\n")
         .append("    start_date=").append(START_DATE).append(",\n")
         .append("    catchup=False,\n")
         .append("    max_active_runs=1,\n")
-        .append("    tags=").append(PythonLiterals.of(List.copyOf(new TreeSet<>(info.tags())))).append(",\n")
-        .append("    default_args={\n");
+        .append("    tags=").append(PythonLiterals.of(List.copyOf(new TreeSet<>(info.tags())))).append(",\n");
+    if (!params.isEmpty()) {
+      py.append("    params={\n");
+      params.forEach((name, value) -> py.append("        ").append(PythonLiterals.string(name)).append(": ")
+          .append(DagParams.param(name, value)).append(",\n"));
+      py.append("    },\n");
+    }
+    py.append("    default_args={\n");
     defaultArgs.forEach((k, v) -> py.append("        ").append(PythonLiterals.string(k)).append(": ").append(v)
         .append(",\n"));
     py.append("    },\n) as dag:\n");
@@ -169,6 +228,64 @@ public final class DagGenerator {
     return conf;
   }
 
+  /**
+   * The URI of the Airflow asset (Dataset on Airflow 2) that stands for a lakehouse table or a model
+   * alias of this environment: {@code lakemill://<env>/table/<schema.table>} or
+   * {@code lakemill://<env>/model/<model>@<alias>}, where {@code <env>} is the {@code env} the tasks
+   * run with (percent-encoded beyond letters, digits, {@code .}, {@code _} and {@code -}).
+   *
+   * @param tableOrAlias {@code schema.table} or {@code model@alias}
+   */
+  public String assetUri(String tableOrAlias) {
+    StringBuilder env = new StringBuilder();
+    for (byte b : settings.env().getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
+        env.append(c);
+      } else {
+        env.append(String.format(Locale.ROOT, "%%%02X", b & 0xff));
+      }
+    }
+    return "lakemill://" + env + (tableOrAlias.contains("@") ? "/model/" : "/table/") + tableOrAlias;
+  }
+
+  /** Per step, in plan order, the assets it updates: its output table, or the alias a validate step moves. */
+  private Map<String, List<String>> outlets(PipelinePlan plan) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (StepPlan step : plan.steps()) {
+      if (step.output() != null) {
+        out.put(step.name(), List.of(assetUri(step.output().name())));
+      } else if (step instanceof ValidateStepPlan validate && validate.promoteTo() != null) {
+        out.put(step.name(), List.of(assetUri(validate.modelName() + "@" + validate.promoteTo())));
+      }
+    }
+    return out;
+  }
+
+  /** A cron expression or preset; on-update: the one asset, or any of several; else None (manual runs). */
+  private String schedule(PipelineInfo info) {
+    if (!info.onUpdate().isEmpty()) {
+      List<String> assets = info.onUpdate().stream().map(this::assetUri).map(this::asset).toList();
+      return assets.size() == 1 ? "[" + assets.get(0) + "]"
+          : (airflow == AirflowVersion.AIRFLOW_2 ? "DatasetAny(" : "AssetAny(") + String.join(", ", assets) + ")";
+    }
+    return info.schedule().isEmpty() ? "None" : PythonLiterals.string(info.schedule());
+  }
+
+  private String asset(String uri) {
+    return (airflow == AirflowVersion.AIRFLOW_2 ? "Dataset(" : "Asset(") + PythonLiterals.string(uri) + ")";
+  }
+
+  private String assetImport(boolean any) {
+    return airflow == AirflowVersion.AIRFLOW_2
+        ? "from airflow.datasets import Dataset" + (any ? ", DatasetAny" : "")
+        : "from airflow.sdk import Asset" + (any ? ", AssetAny" : "");
+  }
+
+  private String paramImport() {
+    return airflow == AirflowVersion.AIRFLOW_2 ? "from airflow.models.param import Param" : "from airflow.sdk import Param";
+  }
+
   private String deployed(String fileName) {
     String dir = settings.pipelinesDir();
     return dir.endsWith("/") ? dir + fileName : dir + "/" + fileName;
@@ -177,12 +294,44 @@ public final class DagGenerator {
   private static String multiLineDict(Map<String, String> entries) {
     StringBuilder out = new StringBuilder("{\n");
     entries.forEach((k, v) -> out.append("    ").append(PythonLiterals.string(k)).append(": ")
-        .append(PythonLiterals.string(v)).append(",\n"));
+        .append(templated(v)).append(",\n"));
     return out.append('}').toString();
   }
 
-  /** Text on one comment line: line breaks and other controls become spaces. */
-  private static String comment(String text) {
-    return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029]", " ");
+  /** A Python string literal of template text that Airflow renders as exactly {@code text}. */
+  private static String templated(String text) {
+    return PythonLiterals.string(JinjaLiterals.text(text));
+  }
+
+  /** A dict literal whose values Airflow renders as exactly the given texts (keys are not rendered). */
+  private static String templatedValues(Map<String, String> entries) {
+    Map<String, String> values = new LinkedHashMap<>();
+    entries.forEach((k, v) -> values.put(k, JinjaLiterals.text(v)));
+    return PythonLiterals.of(values);
+  }
+
+  /**
+   * The pipeline file a DAG file was generated from, as its header records it, or empty when the text
+   * does not start with lakemill's header (a file someone else wrote). Reads headers of this version
+   * and of earlier ones, which had no encoding line.
+   */
+  public static Optional<String> generatedFrom(String dagFile) {
+    List<String> lines = dagFile.lines().limit(4).toList();
+    int generated = lines.size() > 1 && lines.get(0).equals(CODING_LINE) ? 1 : 0;
+    if (lines.size() < generated + 2 || !lines.get(generated).startsWith("# Generated by lakemill ")
+        || !lines.get(generated + 1).startsWith(PIPELINE_FILE_COMMENT)) {
+      return Optional.empty();
+    }
+    String recorded = lines.get(generated + 1).substring(PIPELINE_FILE_COMMENT.length());
+    return recorded.startsWith("\"") ? PythonLiterals.parseString(recorded) : Optional.of(recorded);
+  }
+
+  /**
+   * Text for a comment line: as it is when it holds only characters of plain paths and versions,
+   * else as a Python string literal, whose escapes leave no line break, control or quote-like
+   * character in the comment.
+   */
+  static String comment(String text) {
+    return PLAIN.matcher(text).matches() ? text : PythonLiterals.string(text);
   }
 }

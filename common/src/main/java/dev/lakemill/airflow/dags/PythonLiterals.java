@@ -3,6 +3,7 @@ package dev.lakemill.airflow.dags;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -67,6 +68,52 @@ public final class PythonLiterals {
       }
     });
     return out.append('"').toString();
+  }
+
+  /**
+   * The text of a double-quoted literal written by {@link #string}: its escapes decoded; empty when
+   * {@code literal} is not one.
+   */
+  public static Optional<String> parseString(String literal) {
+    if (literal.length() < 2 || literal.charAt(0) != '"' || literal.charAt(literal.length() - 1) != '"') {
+      return Optional.empty();
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 1; i < literal.length() - 1; i++) {
+      char c = literal.charAt(i);
+      if (c == '"') {
+        return Optional.empty();
+      }
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      char e = i + 1 < literal.length() - 1 ? literal.charAt(++i) : '?';
+      int hex = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+      switch (e) {
+        case '\\', '"' -> out.append(e);
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        default -> {
+          if (hex == 0 || i + hex > literal.length() - 2) {
+            return Optional.empty();
+          }
+          int code;
+          try {
+            code = Integer.parseInt(literal.substring(i + 1, i + 1 + hex), 16);
+          } catch (NumberFormatException bad) {
+            return Optional.empty();
+          }
+          if (!Character.isValidCodePoint(code)) {
+            return Optional.empty();
+          }
+          out.appendCodePoint(code);
+          i += hex;
+        }
+      }
+    }
+    return Optional.of(out.toString());
   }
 
   /** Python's notion: not in categories Cc, Cf, Cs, Co, Cn, Zl, Zp, nor a space separator other than ' '. */

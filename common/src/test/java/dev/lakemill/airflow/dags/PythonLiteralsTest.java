@@ -45,6 +45,17 @@ class PythonLiteralsTest {
   }
 
   @Test
+  void parseStringReadsBackWhatStringWrites() {
+    for (String text : List.of("plain", "O'Brien \"ops\" \\ team", "a\nb\r\n\tc", "\u0000\u007f\u0085",
+        "données 東京 😀", "\u2028\udb80\udc00", "")) {
+      assertThat(PythonLiterals.parseString(PythonLiterals.string(text))).contains(text);
+    }
+    assertThat(PythonLiterals.parseString("\"a\"b\"")).isEmpty();
+    assertThat(PythonLiterals.parseString("\"\\xZZ\"")).isEmpty();
+    assertThat(PythonLiterals.parseString("plain")).isEmpty();
+  }
+
+  @Test
   void pythonReadsBackExactlyTheJavaStrings() throws IOException, InterruptedException {
     List<String> texts = List.of("plain", "O'Brien \"ops\" \\ team", "\\\"'''\"\"\"", "a\nb\r\n\tc", "\u0000\u0007\u007f",
         "données Ünïcödé 東京 😀", "\u00a0\u200b\u2028\u2029\u0085", "lone \ud800 and \udfff", "{{ run_id }} %Y-%m-%d",
