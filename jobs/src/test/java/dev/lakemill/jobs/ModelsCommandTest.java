@@ -424,7 +424,7 @@ class ModelsCommandTest {
     assertThat(yaml.err()).isEqualTo("Unknown --format 'yaml'; use text or json\n");
 
     try (FakeAirflow airflow = FakeAirflow.start(3)) {
-      airflow.addAsset("lakemill://model/churn@staging");
+      airflow.addAsset("lakemill://local/model/churn@staging");
       Files.copy(Path.of("../conf/local.conf"), conf.resolve("local.conf"));
       Files.writeString(conf.resolve("application.conf"), Files.readString(Path.of("../conf/application.conf"))
           + "\nlakemill.airflow { url = \"" + airflow.url() + "\", version = 3, credentials-file = \"" + credentials
@@ -435,7 +435,7 @@ class ModelsCommandTest {
 
       assertThat(promote.exit()).as(promote.err()).isEqualTo(Lakemill.OK);
       assertThat(promote.out()).isEqualTo("churn@staging: v3 -> v1 (promoted from the command line)\n"
-          + "Airflow asset event posted for lakemill://model/churn@staging (asset 1)\n");
+          + "Airflow asset event posted for lakemill://local/model/churn@staging (asset 1)\n");
       assertThat(airflow.assetEvents()).extracting(n -> n.get("extra").toString()).containsExactly(
           "{\"model\":\"churn\",\"alias\":\"staging\",\"version\":1,\"from_version\":3,\"action\":\"promote\"}");
     }

@@ -2,6 +2,7 @@ package dev.lakemill.airflow.dags;
 
 import dev.lakemill.LakemillVersion;
 import dev.lakemill.airflow.rest.AirflowIds;
+import dev.lakemill.airflow.rest.AssetUris;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.StepPlan;
 import dev.lakemill.plan.ValidateStepPlan;
@@ -230,23 +231,13 @@ public final class DagGenerator {
 
   /**
    * The URI of the Airflow asset (Dataset on Airflow 2) that stands for a lakehouse table or a model
-   * alias of this environment: {@code lakemill://<env>/table/<schema.table>} or
-   * {@code lakemill://<env>/model/<model>@<alias>}, where {@code <env>} is the {@code env} the tasks
-   * run with (percent-encoded beyond letters, digits, {@code .}, {@code _} and {@code -}).
+   * alias of this environment ({@link AssetUris}), where the environment is the {@code env} the tasks
+   * run with.
    *
    * @param tableOrAlias {@code schema.table} or {@code model@alias}
    */
   public String assetUri(String tableOrAlias) {
-    StringBuilder env = new StringBuilder();
-    for (byte b : settings.env().getBytes(StandardCharsets.UTF_8)) {
-      char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
-        env.append(c);
-      } else {
-        env.append(String.format(Locale.ROOT, "%%%02X", b & 0xff));
-      }
-    }
-    return "lakemill://" + env + (tableOrAlias.contains("@") ? "/model/" : "/table/") + tableOrAlias;
+    return AssetUris.of(settings.env(), tableOrAlias);
   }
 
   /** Per step, in plan order, the assets it updates: its output table, or the alias a validate step moves. */

@@ -17,9 +17,12 @@ import java.util.Optional;
  */
 public final class AirflowAssetEvents {
   private final AirflowClient client;
+  private final String env;
 
-  public AirflowAssetEvents(AirflowClient client) {
+  /** Events for the aliases of environment {@code env} (the {@code <env>} of {@link AssetUris}). */
+  public AirflowAssetEvents(AirflowClient client, String env) {
     this.client = client;
+    this.env = env;
   }
 
   /**
@@ -32,7 +35,7 @@ public final class AirflowAssetEvents {
     if (credentials.isNone()) {
       return Optional.empty();
     }
-    return Optional.of(new AirflowAssetEvents(new AirflowClient(settings, credentials)));
+    return Optional.of(new AirflowAssetEvents(new AirflowClient(settings, credentials), env));
   }
 
   /**
@@ -43,7 +46,7 @@ public final class AirflowAssetEvents {
    *     stands
    */
   public String aliasMoved(String model, String alias, int from, int to, String action) {
-    String uri = AssetUris.modelAlias(model, alias);
+    String uri = AssetUris.modelAlias(env, model, alias);
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("model", model);
     extra.put("alias", alias);

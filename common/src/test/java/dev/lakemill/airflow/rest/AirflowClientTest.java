@@ -504,14 +504,14 @@ class AirflowClientTest {
   @ValueSource(ints = {2, 3})
   void anAssetEventGoesToTheAssetWithExactlyThatUri(int major) {
     AirflowClient client = start(major);
-    airflow.addAsset("lakemill://model/churnXv2@champion");
-    long id = airflow.addAsset("lakemill://model/churn_v2@champion");
+    airflow.addAsset("lakemill://prod/model/churnXv2@champion");
+    long id = airflow.addAsset("lakemill://prod/model/churn_v2@champion");
 
-    AssetEvent event = client.postAssetEvent(AssetUris.modelAlias("churn_v2", "champion"), Map.of("version", 3));
+    AssetEvent event = client.postAssetEvent(AssetUris.modelAlias("prod", "churn_v2", "champion"), Map.of("version", 3));
 
     assertThat(event.assetId()).isEqualTo(id).isEqualTo(2);
     assertThat(airflow.assetEvents()).extracting(JsonNode::toString)
-        .containsExactly("{\"uri\":\"lakemill://model/churn_v2@champion\",\"extra\":{\"version\":3}}");
+        .containsExactly("{\"uri\":\"lakemill://prod/model/churn_v2@champion\",\"extra\":{\"version\":3}}");
     assertThat(airflow.requests()).containsExactlyElementsOf(major == 2 ? List.of("POST /api/v1/datasets/events")
         : List.of("POST /auth/token", "GET /api/v2/assets", "POST /api/v2/assets/events"));
   }
@@ -523,10 +523,10 @@ class AirflowClientTest {
     String noun = major == 2 ? "dataset" : "asset";
     String article = major == 2 ? "a " : "an ";
 
-    assertThatThrownBy(() -> client.postAssetEvent("lakemill://table/silver.customers", Map.of()))
+    assertThatThrownBy(() -> client.postAssetEvent("lakemill://prod/table/silver.customers", Map.of()))
         .isInstanceOfSatisfying(AirflowException.class,
             e -> assertThat(e.failure()).isEqualTo(AirflowException.Failure.UNKNOWN_ASSET))
-        .hasMessage("Airflow has no " + noun + " 'lakemill://table/silver.customers', so no DAG waits for it: " + article
+        .hasMessage("Airflow has no " + noun + " 'lakemill://prod/table/silver.customers', so no DAG waits for it: " + article
             + noun + " exists once a DAG declares it as an outlet or schedules on it (lakemill dags generate does for the"
             + " pipelines that move or read it); generate and deploy those DAGs");
     assertThat(airflow.assetEvents()).isEmpty();
@@ -536,20 +536,20 @@ class AirflowClientTest {
   @ValueSource(ints = {2, 3})
   void aMovedAliasIsAnnouncedAndAFailureIsOnlyAWarning(int major) {
     AirflowClient client = start(major);
-    airflow.addAsset("lakemill://model/churn@champion");
-    AirflowAssetEvents events = new AirflowAssetEvents(client);
+    airflow.addAsset("lakemill://prod/model/churn@champion");
+    AirflowAssetEvents events = new AirflowAssetEvents(client, "prod");
     String noun = major == 2 ? "dataset" : "asset";
     String article = major == 2 ? "a " : "an ";
 
     String posted = events.aliasMoved("churn", "champion", 2, 3, "promote");
     String unknown = events.aliasMoved("churn", "staging", 0, 3, "promote");
 
-    assertThat(posted).isEqualTo("Airflow " + noun + " event posted for lakemill://model/churn@champion (" + noun + " 1)");
+    assertThat(posted).isEqualTo("Airflow " + noun + " event posted for lakemill://prod/model/churn@champion (" + noun + " 1)");
     assertThat(airflow.assetEvents()).extracting(JsonNode::toString).containsExactly("{\"uri\":"
-        + "\"lakemill://model/churn@champion\",\"extra\":{\"model\":\"churn\",\"alias\":\"champion\",\"version\":3,"
+        + "\"lakemill://prod/model/churn@champion\",\"extra\":{\"model\":\"churn\",\"alias\":\"champion\",\"version\":3,"
         + "\"from_version\":2,\"action\":\"promote\"}}");
     assertThat(unknown).isEqualTo("warning: churn@staging moved to v3, but no Airflow " + noun + " event was posted for"
-        + " lakemill://model/churn@staging: Airflow has no " + noun + " 'lakemill://model/churn@staging', so no DAG waits"
+        + " lakemill://prod/model/churn@staging: Airflow has no " + noun + " 'lakemill://prod/model/churn@staging', so no DAG waits"
         + " for it: " + article + noun + " exists once a DAG declares it as an outlet or schedules on it (lakemill dags generate"
         + " does for the pipelines that move or read it); generate and deploy those DAGs");
   }
