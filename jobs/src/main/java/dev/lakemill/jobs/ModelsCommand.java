@@ -141,7 +141,8 @@ final class ModelsCommand {
   }
 
   @Command(name = "promote", mixinStandardHelpOptions = true,
-      description = "Point an alias at a version (archived versions cannot be promoted).")
+      description = "Point an alias at a version (archived versions cannot be promoted); with Airflow configured,"
+          + " post an asset event for lakemill://model/NAME@ALIAS (a failure to post is a warning).")
   static final class Promote extends AliasSubcommand {
     @Parameters(paramLabel = "MODEL@vN", description = "The version to promote, e.g. churn@v3.")
     String model;
@@ -159,7 +160,7 @@ final class ModelsCommand {
   }
 
   @Command(name = "rollback", mixinStandardHelpOptions = true,
-      description = "Move an alias back to the version it pointed to before.")
+      description = "Move an alias back to the version it pointed to before; posts an asset event as promote does.")
   static final class Rollback extends AliasSubcommand {
     @Parameters(paramLabel = "NAME", description = "Model name.")
     String name;
