@@ -101,7 +101,7 @@ class AirflowCommandTest {
     assertThat(r.exit()).as(r.err()).isEqualTo(Lakemill.OK);
     String runId = airflow.triggerBodies().get(0).get("dag_run_id").asText();
     assertThat(airflow.triggerBodies().get(0).get("conf").toString())
-        .isEqualTo("{\"rows\":2000,\"mode\":\"full\",\"run-date\":\"2026-11-20\",\"window_days\":\"30\"}");
+        .isEqualTo("{\"rows\":2000,\"mode\":\"full\",\"run-date\":\"2026-11-20\",\"window_days\":30}");
     assertThat(airflow.runConf("churn_prep", runId).toString())
         .as("the conf Airflow keeps for the run").isEqualTo(airflow.triggerBodies().get(0).get("conf").toString());
     assertThat(r.out()).isEqualTo("Triggered DAG churn_prep: run " + runId + " (queued)\n"
@@ -243,7 +243,7 @@ class AirflowCommandTest {
         + "Backfill 1 of DAG churn succeeded\n");
     assertThat(airflow.backfillBodies().get(0).toString()).isEqualTo("{\"dag_id\":\"churn\",\"from_date\":"
         + "\"2026-11-01T00:00:00Z\",\"to_date\":\"2026-11-03T00:00:00Z\",\"run_backwards\":false,"
-        + "\"reprocess_behavior\":\"none\",\"max_active_runs\":2,\"dag_run_conf\":{\"rows\":\"2000\"}}");
+        + "\"reprocess_behavior\":\"none\",\"max_active_runs\":2,\"dag_run_conf\":{\"rows\":2000}}");
   }
 
   @Test

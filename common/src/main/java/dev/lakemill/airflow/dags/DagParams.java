@@ -1,5 +1,6 @@
 package dev.lakemill.airflow.dags;
 
+import dev.lakemill.airflow.rest.ParamTypes;
 import dev.lakemill.settings.AirflowVersion;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -12,8 +13,6 @@ import java.util.regex.Pattern;
  * else a string. {@code run-date} defaults to the run's logical date instead of the file's value.
  */
 final class DagParams {
-  private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,17})");
-  private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]{0,17})\\.[0-9]{1,17}");
   private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
 
   private DagParams() {}
@@ -24,14 +23,15 @@ final class DagParams {
       return "Param(None, type=[\"null\", \"string\"], format=\"date\", description="
           + PythonLiterals.string("Empty: the run's logical date (yyyy-MM-dd)") + ")";
     }
-    if (value.equals("true") || value.equals("false")) {
-      return "Param(" + (value.equals("true") ? "True" : "False") + ", type=\"boolean\")";
-    }
-    if (INTEGER.matcher(value).matches()) {
-      return "Param(" + value + ", type=\"integer\")";
-    }
-    if (NUMBER.matcher(value).matches()) {
-      return "Param(" + value + ", type=\"number\")";
+    switch (ParamTypes.jsonType(value)) {
+      case "boolean":
+        return "Param(" + (value.equals("true") ? "True" : "False") + ", type=\"boolean\")";
+      case "integer":
+        return "Param(" + value + ", type=\"integer\")";
+      case "number":
+        return "Param(" + value + ", type=\"number\")";
+      default:
+        break;
     }
     if (isDate(value)) {
       return "Param(" + PythonLiterals.string(value) + ", type=\"string\", format=\"date\")";

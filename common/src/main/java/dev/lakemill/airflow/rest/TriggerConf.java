@@ -10,7 +10,8 @@ import java.util.Objects;
  * The conf of a DAG run lakemill triggers: a JSON object, plus params given one by one
  * ({@code --param name=value}). A generated DAG passes each conf key that names one of its pipeline's
  * params to every task as {@code --param name=value}, so param names follow lakemill's name rule
- * ({@link ConfigKeys#isName}) and their values are strings.
+ * ({@link ConfigKeys#isName}); a value is sent typed by {@link ParamTypes} ({@code 3000} as a number,
+ * {@code true} as a boolean), the way the DAG's {@code Param}s are typed, so that Airflow accepts it.
  */
 public final class TriggerConf {
   private TriggerConf() {}
@@ -32,7 +33,7 @@ public final class TriggerConf {
       if (before != null && !Objects.equals(String.valueOf(before), p.getValue())) {
         throw AirflowErrors.paramConflict(name, before, p.getValue());
       }
-      conf.put(name, p.getValue());
+      conf.put(name, before != null ? before : ParamTypes.value(p.getValue()));
     }
     return Collections.unmodifiableMap(conf);
   }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.not;
 
+import dev.lakemill.airflow.rest.ParamTypes;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.drift.ColumnDrift;
@@ -272,7 +273,8 @@ public final class DriftStepRunner {
       conf.put("model", run.modelName() + "@v" + run.modelVersion());
       conf.put("drifted_columns", drift.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList());
       conf.put("drifted_share", drift.driftedShare());
-      conf.putAll(onDrift.params());
+      // typed as the triggered DAG's Params are, so that Airflow accepts them
+      onDrift.params().forEach((name, value) -> conf.put(name, ParamTypes.value(value)));
       done.add(trigger.trigger(onDrift.triggerPipeline(), conf));
     }
     if (onDrift.failRun()) {
