@@ -1,5 +1,6 @@
 package dev.lakemill.engine;
 
+import dev.lakemill.engine.step.SqlStepRunner;
 import dev.lakemill.settings.Environment;
 import java.net.InetAddress;
 import org.apache.spark.sql.SparkSession;
@@ -29,7 +30,8 @@ public final class SparkSessions {
         builder.config(key, value);
       }
     });
-    SparkSession spark = builder.getOrCreate();
+    // Pipeline SQL never expands ${env:NAME}: params are bound values (SqlStepRunner sets it again).
+    SparkSession spark = builder.config(SqlStepRunner.VARIABLE_SUBSTITUTE, "false").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
   }
@@ -47,6 +49,7 @@ public final class SparkSessions {
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config(SqlStepRunner.VARIABLE_SUBSTITUTE, "false")
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
