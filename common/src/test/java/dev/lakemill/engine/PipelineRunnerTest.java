@@ -9,7 +9,6 @@ import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.CommitTag;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.InputVersion;
-import dev.lakemill.engine.step.SqlStepRunner;
 import dev.lakemill.ledger.ExpectationCount;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.ledger.StepStatus;
@@ -143,23 +142,32 @@ class PipelineRunnerTest extends SparkTestBase {
             expectations { same { check = "label = ${params.label} AND tagged = concat('x-', ${params.label})" } }
             output = silver.labelled
           }
-          in-region { type = sql, sql = "SELECT customer_id FROM customers WHERE region = '${params.region}'", output = silver.in_region }
+          in-region {
+            type = sql
+            sql = "SELECT customer_id FROM customers WHERE region = '${params.region}' -- ${system:lakemill.test.tail}"
+            output = silver.in_region
+          }
           by-id { type = sql, sql = "SELECT customer_id FROM customers WHERE customer_id = ${params.id}", output = silver.by_id }
         }
         """);
-    spark.conf().set(SqlStepRunner.VARIABLE_SUBSTITUTE, "true");
-
-    Run orTrue = lake.run(lake.plan(file, Map.of("label", "${env:HOME}", "region", "north' OR '1'='1", "id", "0 OR 1=1")), "or");
-    Run union = lake.run(lake.plan(file, Map.of("label", "${env:HOME}", "region", "x' OR 1=1 --",
-        "id", "0 UNION ALL SELECT customer_id FROM customers")), "union");
+    // Were Spark's variable substitution on (the default), the comment would end at this line break.
+    System.setProperty("lakemill.test.tail", "\nOR true");
+    Run orTrue;
+    Run union;
+    try {
+      orTrue = lake.run(lake.plan(file, Map.of("label", "${env:HOME}", "region", "north' OR '1'='1", "id", "0 OR 1=1")), "or");
+      union = lake.run(lake.plan(file, Map.of("label", "${env:HOME}", "region", "x' OR 1=1 --",
+          "id", "0 UNION ALL SELECT customer_id FROM customers")), "union");
+    } finally {
+      System.clearProperty("lakemill.test.tail");
+    }
 
     long adults = ChurnCustomersGenerator.generate(spark, 50, 1, 0.0).where("age >= 18").count();
-    assertThat(spark.conf().get(SqlStepRunner.VARIABLE_SUBSTITUTE)).isEqualTo("false");
     assertThat(sql("SELECT DISTINCT label, tagged FROM delta.`%s`", lake.location("silver.labelled")))
         .extracting(Row::toString).containsExactly("[${env:HOME},x-${env:HOME}]");
     assertThat(count("silver.labelled")).isEqualTo(adults);
     assertThat(sql("SELECT count(*) FROM delta.`%s` VERSION AS OF 0", lake.location("silver.in_region")).get(0).getLong(0))
-        .as("the quote-breaking region is a value no row has").isZero();
+        .as("the quote-breaking region is a value no row has, and ${system:...} in the comment stays text").isZero();
     assertThat(count("silver.in_region")).isZero();
     assertThat(orTrue.steps()).extracting(StepRecord::status)
         .containsExactly(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED, StepStatus.FAILED);
