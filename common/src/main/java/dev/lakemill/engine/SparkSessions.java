@@ -31,7 +31,8 @@ public final class SparkSessions {
       }
     });
     // Pipeline SQL never expands ${env:NAME}: params are bound values (SqlStepRunner sets it again).
-    SparkSession spark = builder.config(SqlStepRunner.VARIABLE_SUBSTITUTE, "false").getOrCreate();
+    SparkSession spark = builder.config(SqlStepRunner.VARIABLE_SUBSTITUTE, "false")
+        .config(SqlStepRunner.MARKERS_BOUND_BY_ANALYZER, "true").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
   }
@@ -50,6 +51,7 @@ public final class SparkSessions {
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config(SqlStepRunner.VARIABLE_SUBSTITUTE, "false")
+        .config(SqlStepRunner.MARKERS_BOUND_BY_ANALYZER, "true")
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;

@@ -39,6 +39,11 @@ public final class SqlStepRunner {
   static final String QUARANTINE_EXPECTATIONS = "_lakemill_expectations";
   /** Spark expands {@code ${var}}, {@code ${env:NAME}} and {@code ${system:name}} in SQL text when on. */
   public static final String VARIABLE_SUBSTITUTE = "spark.sql.variable.substitute";
+  /**
+   * True: the analyzer binds parameter markers. Delta 4.2's SQL parser does not pass arguments through
+   * Spark 4.1's parse-time substitution, so without it every marker is reported unbound.
+   */
+  public static final String MARKERS_BOUND_BY_ANALYZER = "spark.sql.legacy.parameterSubstitution.constantsOnly";
 
   private final SparkSession spark;
   private final String runId;
@@ -57,6 +62,7 @@ public final class SqlStepRunner {
   public StepOutcome run(SqlStepPlan step, Consumer<Dataset<Row>> view) {
     Dataset<Row> result;
     spark.conf().set(VARIABLE_SUBSTITUTE, "false");
+    spark.conf().set(MARKERS_BOUND_BY_ANALYZER, "true");
     try {
       result = step.args().isEmpty() ? spark.sql(step.sql()) : spark.sql(step.sql(), step.args());
     } catch (Exception e) {
@@ -75,7 +81,7 @@ public final class SqlStepRunner {
       return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
     }
     boolean bound = !step.args().isEmpty();
-    Dataset<Row> flagged = flag(bound ? bindChecks(result, step) : result, step.expectations(), bound)
+    Dataset<Row> flagged = flag(bound ? bindChecks(step) : result, step.expectations(), bound)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       return runChecked(step, result.columns(), flagged, view);
@@ -140,12 +146,11 @@ public final class SqlStepRunner {
   }
 
   /**
-   * Adds the flag column of each condition (check, not-null) in one parameterized SELECT over the
-   * result, so that the params in checks are bound values. The view is dropped once the SELECT is
-   * analysed: the dataset holds the plan, not the name.
+   * The step's result with the flag column of each condition (check, not-null), in one parameterized
+   * SELECT around the step's SQL, so that the params in checks are bound values too. (A temporary view
+   * of the result would not do: Spark analyses a view's plan again, without the arguments.)
    */
-  private Dataset<Row> bindChecks(Dataset<Row> result, SqlStepPlan step) {
-    String view = "_lakemill_checks_" + java.util.UUID.randomUUID().toString().replace("-", "");
+  private Dataset<Row> bindChecks(SqlStepPlan step) {
     StringBuilder select = new StringBuilder("SELECT *");
     for (int i = 0; i < step.expectations().size(); i++) {
       ExpectationPlan e = step.expectations().get(i);
@@ -154,12 +159,8 @@ public final class SqlStepRunner {
         select.append(",\nNOT coalesce((\n").append(e.condition()).append("\n), false) AS ").append(flag(i));
       }
     }
-    result.createOrReplaceTempView(view);
-    try {
-      return spark.sql(select.append("\nFROM ").append(view).toString(), step.args());
-    } finally {
-      spark.catalog().dropTempView(view);
-    }
+    return spark.sql(select.append("\nFROM (\n").append(step.sql()).append("\n) AS _lakemill_result").toString(),
+        step.args());
   }
 
   /**
