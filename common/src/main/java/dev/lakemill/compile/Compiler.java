@@ -1,6 +1,5 @@
 package dev.lakemill.compile;
 
-import com.typesafe.config.Config;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.error.Problem;
@@ -47,9 +46,9 @@ public final class Compiler {
    * @throws PipelineConfigException with every problem found
    */
   public PipelineSpec validate(Path file, Map<String, String> params) {
-    Config config = PipelineConfigLoader.load(file, params);
+    PipelineConfigLoader.Loaded loaded = PipelineConfigLoader.read(file, params);
     List<Problem> problems = new ArrayList<>();
-    PipelineSpec spec = new SpecBinder(file.toString(), problems).bind(config);
+    PipelineSpec spec = new SpecBinder(file.toString(), problems).bind(loaded);
     catalog.prefetch(mlTypes(spec));
     Set<String> unbound = new HashSet<>();
     for (Problem p : problems) {

@@ -74,7 +74,7 @@ public final class PipelineCompiler {
 
   private StepPlan step(PipelineSpec spec, StepSpec step, List<String> inputs, String hash, String root) {
     if (step instanceof SqlStepSpec sql) {
-      return new SqlStepPlan(sql.name(), sql.sql(), sql.sqlAt(), inputs,
+      return new SqlStepPlan(sql.name(), sql.sql(), sql.sqlAt(), sql.args(), inputs,
           sql.expectations().stream().map(PipelineCompiler::expectation).toList(), table(sql.output(), root), hash);
     }
     if (step instanceof FeaturesStepSpec f) {

@@ -3,6 +3,7 @@ package dev.lakemill.compile;
 import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.error.Problem;
 import dev.lakemill.load.ConfigKeys;
+import dev.lakemill.load.SqlParams;
 import dev.lakemill.spec.DriftStepSpec;
 import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.OnBadRecords;
@@ -153,8 +154,9 @@ public final class PipelineValidator {
     if (step.sql() != null) {
       SqlAnalyzer.Analysis analysis = analyzer.analyzeQuery(step.sql());
       for (SqlAnalyzer.SqlError e : analysis.errors()) {
-        problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(e.line() - 1),
-            PipelineErrors.sqlSyntax(e.line(), e.column(), e.message())));
+        String param = paramAt(spec, step, step.sql(), e);
+        problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(e.line() - 1), param != null
+            ? PipelineErrors.paramAsName(param, "SQL") : PipelineErrors.sqlSyntax(e.line(), e.column(), e.message())));
       }
       if (step.output() != null) {
         for (SqlAnalyzer.UnnamedColumn c : analysis.unnamedColumns()) {
@@ -167,8 +169,9 @@ public final class PipelineValidator {
       String path = base + ".expectations." + e.name();
       if (e.check() != null) {
         for (SqlAnalyzer.SqlError err : analyzer.checkExpression(e.check())) {
-          problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()),
-              PipelineErrors.badCheck(e.check(), err.column(), err.message())));
+          String param = paramAt(spec, step, e.check(), err);
+          problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()), param != null
+              ? PipelineErrors.paramAsName(param, "check") : PipelineErrors.badCheck(e.check(), err.column(), err.message())));
         }
       }
       if (e.onViolation() == OnViolation.DROP && step.output() == null) {
@@ -176,6 +179,32 @@ public final class PipelineValidator {
             PipelineErrors.dropWithoutOutput(e.name(), step.name())));
       }
     }
+  }
+
+  /**
+   * The param whose marker ({@code :x}) the syntax error is at, or null. Spark takes a marker only
+   * where a value goes, so such an error is a param used as a name.
+   */
+  private static String paramAt(PipelineSpec spec, SqlStepSpec step, String text, SqlAnalyzer.SqlError error) {
+    String[] lines = text.split("\n", -1);
+    if (error.line() < 1 || error.line() > lines.length) {
+      return null;
+    }
+    String line = lines[error.line() - 1];
+    int at = error.column() - 1;
+    at = at > 0 && at < line.length() && line.charAt(at) != ':' && line.charAt(at - 1) == ':' ? at - 1 : at;
+    if (at < 0 || at >= line.length() || line.charAt(at) != ':') {
+      return null;
+    }
+    int end = at + 1;
+    while (end < line.length() && (Character.isLetterOrDigit(line.charAt(end)) || line.charAt(end) == '_')) {
+      end++;
+    }
+    String marker = line.substring(at + 1, end);
+    if (!step.args().containsKey(marker)) {
+      return null;
+    }
+    return spec.params().keySet().stream().filter(p -> SqlParams.marker(p).equals(marker)).findFirst().orElse(marker);
   }
 
   private void checkOutput(PipelineSpec spec, StepSpec step, String base, Map<String, StepSpec> writers, List<Problem> problems) {

@@ -1,5 +1,6 @@
 package dev.lakemill.engine;
 
+import dev.lakemill.engine.step.SqlStepRunner;
 import dev.lakemill.settings.Environment;
 import java.net.InetAddress;
 import java.util.Collections;
@@ -47,6 +48,9 @@ public final class SparkSessions {
         builder.config(key, value);
       }
     });
+    // Pipeline SQL never expands ${env:NAME}: params are bound values (SqlStepRunner sets it again).
+    builder.config(SqlStepRunner.VARIABLE_SUBSTITUTE, "false")
+        .config(SqlStepRunner.MARKERS_BOUND_BY_ANALYZER, "true");
     return started(builder);
   }
 
@@ -62,7 +66,9 @@ public final class SparkSessions {
         .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config(SqlStepRunner.VARIABLE_SUBSTITUTE, "false")
+        .config(SqlStepRunner.MARKERS_BOUND_BY_ANALYZER, "true");
     return started(builder);
   }
 

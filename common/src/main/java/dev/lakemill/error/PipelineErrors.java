@@ -154,6 +154,31 @@ public final class PipelineErrors {
         + " backslash, comment marker or line break; pass a plain value";
   }
 
+  /** A param's value that is not of the type of its default. */
+  public static String paramOfWrongType(String name, String value, String source, String expected, String defaultValue) {
+    return "Cannot use params." + name + " = " + q(value) + source + ": it must be " + expected + ", like its default "
+        + defaultValue + " on this line; pass " + expected + ", e.g. --param " + name + "=" + defaultValue
+        + ", or change the default";
+  }
+
+  /** @param text what the reference is in: {@code SQL} or {@code check} */
+  public static String paramAsName(String name, String text) {
+    return "Cannot use ${params." + name + "} as a name in " + text + ": params are bound as values, never pasted into"
+        + " the text, so they cannot name (or be part of the name of) a table, column or alias; use the param where a"
+        + " value goes (e.g. WHERE region = ${params." + name + "}), or write the name itself";
+  }
+
+  /** A HOCON substitution outside the quotes of a {@code sql} or {@code check} value. */
+  public static String unquotedSubstitution(String reference, String key) {
+    String fix = reference.startsWith("params.")
+        ? "write the placeholder inside the quoted text instead, e.g. " + key + " = \"... = ${" + reference
+            + "}\": lakemill then binds the param as a value"
+        : "declare it as a param (e.g. params { p = ${?NAME} }) and write ${params.p} inside the quoted text,"
+            + " where lakemill binds it as a value";
+    return "Cannot build " + key + " from ${" + reference + "} outside the quotes: HOCON would paste its value into"
+        + " the SQL as text; " + fix;
+  }
+
   public static String nameDiffersOnlyInCase(String what, String name, Object other) {
     return what + " name " + q(name) + " differs only in case from another " + what.toLowerCase(java.util.Locale.ROOT)
         + " (" + other + "); SQL names are case-insensitive, rename one";

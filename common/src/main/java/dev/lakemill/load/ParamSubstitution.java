@@ -9,9 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces {@code ${params.x}} inside SQL text (and a drift step's report path). HOCON leaves quoted
- * strings alone, so lakemill does this itself, after {@code --param} overrides. Values that could change the SQL's structure (quotes,
- * semicolons, comment markers, backslashes, line breaks) are rejected rather than pasted in.
+ * Replaces {@code ${params.x}} inside a drift step's report path, a file name rather than SQL (SQL binds
+ * params as values: {@link SqlParams}). HOCON leaves quoted strings alone, so lakemill does this
+ * itself, after {@code --param} overrides. Values with quotes, semicolons, comment markers,
+ * backslashes or line breaks are rejected rather than pasted in.
  */
 final class ParamSubstitution {
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{\\??([^}]*)}");
@@ -20,18 +21,11 @@ final class ParamSubstitution {
   private ParamSubstitution() {}
 
   /**
-   * @param text the SQL as written
-   * @param params the resolved params
-   * @param textAt the line where the SQL text starts; line {@code n} of the SQL is
-   *     {@code textAt.line() + n - 1}
+   * @param text the text as written
+   * @param textAt the line where the text starts; line {@code n} of it is {@code textAt.line() + n - 1}
+   * @param what what the text is, for messages: {@code the report path}
    * @return the substituted text, or null if a problem was recorded
    */
-  static String apply(
-      String text, Map<String, String> params, SourceLocation textAt, String path, List<Problem> problems) {
-    return apply(text, params, textAt, path, problems, "SQL");
-  }
-
-  /** @param what what the text is, for messages: {@code SQL}, {@code the report path} */
   static String apply(String text, Map<String, String> params, SourceLocation textAt, String path,
       List<Problem> problems, String what) {
     Matcher m = REFERENCE.matcher(text);

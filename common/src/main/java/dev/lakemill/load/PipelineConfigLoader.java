@@ -27,10 +27,32 @@ public final class PipelineConfigLoader {
   private PipelineConfigLoader() {}
 
   /**
+   * A pipeline file read and resolved, with what binding needs from the file as written.
+   *
+   * @param config the resolved config, {@code --param} overrides applied
+   * @param params each declared param's type, from its default in the file
+   * @param problems problems seen in the file as written (substitutions outside the quotes of SQL)
+   */
+  public record Loaded(Config config, Map<String, ParamTypes.Declared> params, List<Problem> problems) {
+    public Loaded {
+      params = Map.copyOf(params);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /**
    * @param file the pipeline file
    * @param paramOverrides {@code --param} values; each must name a key declared under {@code params}
    */
   public static Config load(Path file, Map<String, String> paramOverrides) {
+    return read(file, paramOverrides).config();
+  }
+
+  /**
+   * Like {@link #load}, and also types the params and finds substitutions that would paste text into
+   * SQL ({@link UnquotedSubstitutions}).
+   */
+  public static Loaded read(Path file, Map<String, String> paramOverrides) {
     if (!Files.isRegularFile(file)) {
       throw PipelineErrors.invalid(
           List.of(
@@ -73,7 +95,10 @@ public final class PipelineConfigLoader {
     Config overrides =
         ConfigFactory.parseMap(prefixed(paramOverrides), COMMAND_LINE);
     try {
-      return overrides.withFallback(parsed).resolve();
+      Config resolved = overrides.withFallback(parsed).resolve();
+      List<Problem> unquoted = new ArrayList<>();
+      UnquotedSubstitutions.find(parsed, unquoted);
+      return new Loaded(resolved, ParamTypes.declared(parsed), unquoted);
     } catch (ConfigException e) {
       throw PipelineErrors.invalid(
           List.of(

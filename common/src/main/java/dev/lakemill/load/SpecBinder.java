@@ -38,6 +38,9 @@ public final class SpecBinder {
 
   private final String file;
   private final List<Problem> problems;
+  private Map<String, ParamTypes.Declared> declaredParams = Map.of();
+  private java.util.Set<String> pasted = java.util.Set.of();
+  private ParamValues paramValues;
 
   /**
    * @param file the pipeline file, for problems that have no better origin
@@ -48,12 +51,23 @@ public final class SpecBinder {
     this.problems = problems;
   }
 
+  /** Binds a loaded file: its problems are added, and params are typed by their declared defaults. */
+  public PipelineSpec bind(PipelineConfigLoader.Loaded loaded) {
+    problems.addAll(loaded.problems());
+    declaredParams = loaded.params();
+    pasted = loaded.problems().stream().map(Problem::path).collect(java.util.stream.Collectors.toSet());
+    return bind(loaded.config());
+  }
+
   public PipelineSpec bind(Config config) {
     Map<String, SourceLocation> locations = new LinkedHashMap<>();
     ObjectReader root = new ObjectReader(config.root(), "", problems, locations);
     root.allowOnly(ConfigKeys.TOP, "a pipeline file");
     PipelineInfo info = bindInfo(root);
     Map<String, String> params = root.scalarMap("params");
+    Map<String, SourceLocation> valueAt = new LinkedHashMap<>();
+    params.keySet().forEach(k -> valueAt.put(k, locations.get("params." + k)));
+    paramValues = new ParamValues(params, declaredParams, valueAt, problems);
     List<SourceSpec> sources = new ArrayList<>();
     ObjectReader sourcesBlock = root.object("sources");
     if (sourcesBlock != null) {
@@ -268,12 +282,15 @@ public final class SpecBinder {
     s.allowOnly(ConfigKeys.SQL_STEP, "a sql step");
     String sqlText = s.requiredString("sql", "the SELECT this step runs");
     SourceLocation sqlAt = sqlText == null ? s.at("sql") : startOf(s.at("sql"), sqlText);
-    String sql = sqlText == null ? null : ParamSubstitution.apply(sqlText, params, sqlAt, s.childPath("sql"), problems);
+    SqlParams bound = new SqlParams(paramValues, problems);
+    String sql = sqlText == null || pasted.contains(s.childPath("sql")) ? null
+        : bound.rewrite(sqlText, sqlAt, s.childPath("sql"), "SQL");
     List<String> inputs = s.stringList("inputs");
-    return new SqlStepSpec(name, sql, sqlAt, inputs, bindExpectations(s), bindOutput(s), s.at());
+    List<ExpectationSpec> expectations = bindExpectations(s, bound);
+    return new SqlStepSpec(name, sql, sqlAt, bound.args(), inputs, expectations, bindOutput(s), s.at());
   }
 
-  private List<ExpectationSpec> bindExpectations(ObjectReader step) {
+  private List<ExpectationSpec> bindExpectations(ObjectReader step, SqlParams bound) {
     ObjectReader block = step.object("expectations");
     List<ExpectationSpec> out = new ArrayList<>();
     if (block == null) {
@@ -295,7 +312,12 @@ public final class SpecBinder {
         e.problem(unique != null && unique.isEmpty() ? "unique" : "not-null", PipelineErrors.emptyColumnList());
       }
       OnViolation onViolation = e.enumValue("on-violation", OnViolation.class);
-      out.add(new ExpectationSpec(name, e.string("check"), unique, notNull, onViolation, e.at()));
+      String check = e.string("check");
+      if (check != null) {
+        check = pasted.contains(e.childPath("check")) ? null
+            : bound.rewrite(check, startOf(e.at("check"), check), e.childPath("check"), "check");
+      }
+      out.add(new ExpectationSpec(name, check, unique, notNull, onViolation, e.at()));
     }
     return out;
   }
@@ -323,11 +345,19 @@ public final class SpecBinder {
     return end.plusLines(-(int) text.chars().filter(c -> c == '\n').count());
   }
 
-  /** The step's config with keys sorted, comments dropped and params substituted into its SQL. */
+  /**
+   * The step's config with keys sorted and comments dropped; for a SQL step its SQL with markers and,
+   * under {@code bound-params}, the type and value each marker binds.
+   */
   private static String canonical(ConfigObject step, StepSpec spec) {
     ConfigObject withSql = step;
     if (spec instanceof SqlStepSpec sql && sql.sql() != null) {
       withSql = step.withValue("sql", ConfigValueFactory.fromAnyRef(sql.sql()));
+      if (!sql.args().isEmpty()) {
+        Map<String, String> bound = new java.util.TreeMap<>();
+        sql.args().forEach((marker, value) -> bound.put(marker, ParamTypes.describe(value)));
+        withSql = withSql.withValue("bound-params", ConfigValueFactory.fromMap(bound));
+      }
     }
     return withSql.render(ConfigRenderOptions.concise());
   }

@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param name the expectation's key; recorded in the ledger and in quarantined rows
  * @param check a SQL boolean expression that every row must satisfy; a row where it is false or NULL
- *     violates it. Null when the expectation is of another kind
+ *     violates it. Params in it are named parameter markers, as in the step's SQL. Null when the
+ *     expectation is of another kind
  * @param unique columns whose combined value must be unique; every row of a duplicated key violates
  *     it. Empty when the expectation is of another kind
  * @param notNull columns that must not be NULL. Empty when the expectation is of another kind

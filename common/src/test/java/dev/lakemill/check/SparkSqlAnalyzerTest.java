@@ -40,6 +40,15 @@ class SparkSqlAnalyzerTest {
   }
 
   @Test
+  void namedParameterMarkersOfBoundParamsParseWhereValuesGo() {
+    assertThat(analyzer.analyzeQuery("SELECT *, :p_run_date AS d, CAST(:region AS STRING) AS r FROM c"
+        + " WHERE age >= :p_min_age AND region = concat('x', CAST(:region AS STRING)) LIMIT :n").errors()).isEmpty();
+    assertThat(analyzer.checkExpression("age >= :p_min_age AND CAST(:d AS DATE) > DATE '2026-01-01'")).isEmpty();
+    assertThat(analyzer.analyzeQuery("SELECT * FROM :t").errors())
+        .containsExactly(new SqlError(1, 15, "syntax error at or near ':'"));
+  }
+
+  @Test
   void lowercaseKeywordsParse() {
     assertThat(analyzer.analyzeQuery("select region, count(*) as n from prepare group by region").errors()).isEmpty();
   }

@@ -14,6 +14,7 @@ import dev.lakemill.spec.WriteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,8 @@ class PipelinesTest {
     assertThat(spec.sources().get(1).options()).containsEntry("header", "true");
 
     SqlStepSpec prepare = (SqlStepSpec) spec.steps().get(0);
-    assertThat(prepare.sql()).contains("DATE '2026-11-26' AS snapshot_date").doesNotContain("${");
+    assertThat(prepare.sql()).contains("c.churned, :p_run_date AS snapshot_date").doesNotContain("${");
+    assertThat(prepare.args()).containsExactly(Map.entry("p_run_date", LocalDate.of(2026, 11, 26)));
     assertThat(prepare.sqlAt().line()).isEqualTo(32);
     assertThat(prepare.expectations()).extracting(ExpectationSpec::name).containsExactly("adult", "has-tenure", "unique-id");
     assertThat(prepare.expectations()).extracting(ExpectationSpec::onViolation)
@@ -52,7 +54,17 @@ class PipelinesTest {
     PipelineSpec spec = Checks.compiler().validate(CHURN_PREP, Map.of("rows", "1000", "run-date", "2026-01-31"));
 
     assertThat(spec.sources().get(0).generatorOptions()).containsEntry("rows", 1000L);
-    assertThat(((SqlStepSpec) spec.steps().get(0)).sql()).contains("DATE '2026-01-31'");
+    assertThat(((SqlStepSpec) spec.steps().get(0)).args()).containsEntry("p_run_date", LocalDate.of(2026, 1, 31));
+  }
+
+  @Test
+  void theCanonicalStepHoldsTheValuesItsParamsBindSoTheStepCacheSeesAChange() {
+    PipelineSpec base = Checks.compiler().validate(CHURN_PREP, Map.of());
+    PipelineSpec otherDay = Checks.compiler().validate(CHURN_PREP, Map.of("run-date", "2026-11-27"));
+
+    assertThat(base.canonicalSteps().get("prepare")).contains("\"bound-params\":{\"p_run_date\":\"localdate 2026-11-26\"}");
+    assertThat(otherDay.canonicalSteps().get("prepare")).isNotEqualTo(base.canonicalSteps().get("prepare"));
+    assertThat(otherDay.canonicalSteps().get("by-region")).isEqualTo(base.canonicalSteps().get("by-region"));
   }
 
   @Test
@@ -64,12 +76,12 @@ class PipelinesTest {
   }
 
   @Test
-  void rejectsAParamValueThatWouldChangeTheSql() {
+  void rejectsACommandLineParamOfAnotherTypeThanItsDefaultAtTheDeclaration() {
     assertThatThrownBy(() -> Checks.compiler().validate(CHURN_PREP, Map.of("run-date", "2026-11-26' OR '1'='1")))
         .isInstanceOf(PipelineConfigException.class)
-        .hasMessage("../pipeline-defs/churn-prep.conf: 34: steps.prepare.sql: Cannot substitute params.run-date ="
-            + " '2026-11-26' OR '1'='1' into SQL: it contains a quote, semicolon, backslash, comment marker or line"
-            + " break; pass a plain value");
+        .hasMessage("../pipeline-defs/churn-prep.conf: 13: params.run-date: Cannot use params.run-date ="
+            + " '2026-11-26' OR '1'='1' (from command line --param): it must be a date (yyyy-MM-dd), like its default"
+            + " 2026-11-26 on this line; pass a date (yyyy-MM-dd), e.g. --param run-date=2026-11-26, or change the default");
   }
 
   @Test

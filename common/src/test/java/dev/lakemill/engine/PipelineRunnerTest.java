@@ -130,6 +130,55 @@ class PipelineRunnerTest extends SparkTestBase {
   }
 
   @Test
+  void hostileParamValuesAreBoundAsValuesNeverReadAsSql() throws IOException {
+    Path file = lake.write("hostile", """
+        pipeline { name = hostile }
+        params { id = "1", region = north, label = plain, min-age = 18 }
+        sources { customers { format = generate, generator = churn-customers, rows = 50, seed = 1 } }
+        steps {
+          labelled {
+            type = sql
+            sql = "SELECT customer_id, ${params.label} AS label, 'x-${params.label}' AS tagged FROM customers WHERE age >= ${params.min-age}"
+            expectations { same { check = "label = ${params.label} AND tagged = concat('x-', ${params.label})" } }
+            output = silver.labelled
+          }
+          in-region {
+            type = sql
+            sql = "SELECT customer_id FROM customers WHERE region = '${params.region}' -- ${system:lakemill.test.tail}"
+            output = silver.in_region
+          }
+          by-id { type = sql, sql = "SELECT customer_id FROM customers WHERE customer_id = ${params.id}", output = silver.by_id }
+        }
+        """);
+    // Were Spark's variable substitution on (the default), the comment would end at this line break.
+    System.setProperty("lakemill.test.tail", "\nOR true");
+    Run orTrue;
+    Run union;
+    try {
+      orTrue = lake.run(lake.plan(file, Map.of("label", "${env:HOME}", "region", "north' OR '1'='1", "id", "0 OR 1=1")), "or");
+      union = lake.run(lake.plan(file, Map.of("label", "${env:HOME}", "region", "x' OR 1=1 --",
+          "id", "0 UNION ALL SELECT customer_id FROM customers")), "union");
+    } finally {
+      System.clearProperty("lakemill.test.tail");
+    }
+
+    long adults = ChurnCustomersGenerator.generate(spark, 50, 1, 0.0).where("age >= 18").count();
+    assertThat(sql("SELECT DISTINCT label, tagged FROM delta.`%s`", lake.location("silver.labelled")))
+        .extracting(Row::toString).containsExactly("[${env:HOME},x-${env:HOME}]");
+    assertThat(count("silver.labelled")).isEqualTo(adults);
+    assertThat(sql("SELECT count(*) FROM delta.`%s` VERSION AS OF 0", lake.location("silver.in_region")).get(0).getLong(0))
+        .as("the quote-breaking region is a value no row has, and ${system:...} in the comment stays text").isZero();
+    assertThat(count("silver.in_region")).isZero();
+    assertThat(orTrue.steps()).extracting(StepRecord::status)
+        .containsExactly(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED, StepStatus.FAILED);
+    assertThat(orTrue.run().error()).startsWith("Step 'by-id' failed: ")
+        .contains("[CAST_INVALID_INPUT] The value '0 OR 1=1' of the type \"STRING\" cannot be cast to \"BIGINT\"");
+    assertThat(union.run().error()).startsWith("Step 'by-id' failed: ").contains("[CAST_INVALID_INPUT] The value"
+        + " '0 UNION ALL SELECT customer_id FROM customers' of the type \"STRING\" cannot be cast to \"BIGINT\"");
+    assertThat(DeltaIO.exists(spark, lake.location("silver.by_id"))).isFalse();
+  }
+
+  @Test
   void writeModesAppendMergeAndReplacePartitions() throws IOException {
     Path file = lake.write("modes", """
         pipeline { name = modes }

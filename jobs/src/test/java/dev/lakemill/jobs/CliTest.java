@@ -258,7 +258,7 @@ class CliTest {
           few {
             type = sql
             sql = "SELECT count(*) AS n FROM people"
-            expectations { enough { check = "n >= "${params.limit} } }
+            expectations { enough { check = "n >= ${params.limit}" } }
             output = gold.few
           }
         }

@@ -30,9 +30,20 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Runs a {@code sql} step: the SELECT, its expectations in one pass over the result, then the
  * quarantine and output writes. With a {@code fail} expectation violated, nothing is written.
+ *
+ * <p>Params reach the SQL and the checks as values bound to named parameter markers
+ * ({@code spark.sql(text, args)}), and Spark's variable substitution ({@code ${env:NAME}}) is off for
+ * the session, so no value is ever read as SQL text.
  */
 public final class SqlStepRunner {
   static final String QUARANTINE_EXPECTATIONS = "_lakemill_expectations";
+  /** Spark expands {@code ${var}}, {@code ${env:NAME}} and {@code ${system:name}} in SQL text when on. */
+  public static final String VARIABLE_SUBSTITUTE = "spark.sql.variable.substitute";
+  /**
+   * True: the analyzer binds parameter markers. Delta 4.2's SQL parser does not pass arguments through
+   * Spark 4.1's parse-time substitution, so without it every marker is reported unbound.
+   */
+  public static final String MARKERS_BOUND_BY_ANALYZER = "spark.sql.legacy.parameterSubstitution.constantsOnly";
 
   private final SparkSession spark;
   private final String runId;
@@ -50,8 +61,10 @@ public final class SqlStepRunner {
   /** Runs the step; returns its outcome and leaves the result for later steps in {@code view}. */
   public StepOutcome run(SqlStepPlan step, Consumer<Dataset<Row>> view) {
     Dataset<Row> result;
+    spark.conf().set(VARIABLE_SUBSTITUTE, "false");
+    spark.conf().set(MARKERS_BOUND_BY_ANALYZER, "true");
     try {
-      result = spark.sql(step.sql());
+      result = step.args().isEmpty() ? spark.sql(step.sql()) : spark.sql(step.sql(), step.args());
     } catch (Exception e) {
       if (e instanceof AnalysisException analysis) {
         throw RunErrors.sqlAnalysis(step.name(), step.sqlAt(), analysis);
@@ -67,7 +80,9 @@ public final class SqlStepRunner {
       reportReuse(step, written);
       return new StepOutcome(written.version(), written.rows(), written.rows(), 0, List.of());
     }
-    Dataset<Row> flagged = flag(result, step.expectations()).persist(StorageLevel.MEMORY_AND_DISK());
+    boolean bound = !step.args().isEmpty();
+    Dataset<Row> flagged = flag(bound ? bindChecks(step) : result, step.expectations(), bound)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       return runChecked(step, result.columns(), flagged, view);
     } finally {
@@ -130,15 +145,37 @@ public final class SqlStepRunner {
     }
   }
 
-  /** Adds one boolean column per expectation: true where the row violates it. */
-  private static Dataset<Row> flag(Dataset<Row> result, List<ExpectationPlan> expectations) {
+  /**
+   * The step's result with the flag column of each condition (check, not-null), in one parameterized
+   * SELECT around the step's SQL, so that the params in checks are bound values too. (A temporary view
+   * of the result would not do: Spark analyses a view's plan again, without the arguments.)
+   */
+  private Dataset<Row> bindChecks(SqlStepPlan step) {
+    StringBuilder select = new StringBuilder("SELECT *");
+    for (int i = 0; i < step.expectations().size(); i++) {
+      ExpectationPlan e = step.expectations().get(i);
+      if (!e.kind().equals("unique")) {
+        // Line breaks keep a trailing "--" comment in the check from reaching the rest of the SELECT.
+        select.append(",\nNOT coalesce((\n").append(e.condition()).append("\n), false) AS ").append(flag(i));
+      }
+    }
+    return spark.sql(select.append("\nFROM (\n").append(step.sql()).append("\n) AS _lakemill_result").toString(),
+        step.args());
+  }
+
+  /**
+   * Adds one boolean column per expectation: true where the row violates it.
+   *
+   * @param conditionsBound whether {@link #bindChecks} has already added the conditions' columns
+   */
+  private static Dataset<Row> flag(Dataset<Row> result, List<ExpectationPlan> expectations, boolean conditionsBound) {
     Dataset<Row> flagged = result;
     for (int i = 0; i < expectations.size(); i++) {
       ExpectationPlan e = expectations.get(i);
       if (e.kind().equals("unique")) {
         flagged = flagged.withColumn(flag(i),
             count(lit(1)).over(Window.partitionBy(cols(e.columns().toArray(String[]::new)))).gt(1));
-      } else {
+      } else if (!conditionsBound) {
         flagged = flagged.withColumn(flag(i), not(coalesce(expr(e.condition()), lit(false))));
       }
     }
