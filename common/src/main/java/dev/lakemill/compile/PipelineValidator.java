@@ -88,6 +88,11 @@ public final class PipelineValidator {
         continue;
       }
       StepSpec step = spec.steps().stream().filter(s -> s.name().equals(u.step())).findFirst().orElseThrow();
+      if (u.expectation() != null) {
+        String key = "steps." + u.step() + ".expectations." + u.expectation() + ".check";
+        problems.add(new Problem(key, spec.at(key, step.at()), PipelineErrors.unknownReference(u.reference(), u.hint())));
+        continue;
+      }
       SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit()
           ? sql.sqlAt().plusLines(u.sqlLine() - 1)
           : step.at();
@@ -156,6 +161,10 @@ public final class PipelineValidator {
         problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(e.line() - 1),
             PipelineErrors.sqlSyntax(e.line(), e.column(), e.message())));
       }
+      for (SqlAnalyzer.Forbidden f : analysis.forbidden()) {
+        problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(f.line() - 1),
+            PipelineErrors.forbiddenRead(f.kind().name(), f.text(), f.why())));
+      }
       if (step.output() != null) {
         for (SqlAnalyzer.UnnamedColumn c : analysis.unnamedColumns()) {
           problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(c.line() - 1),
@@ -166,9 +175,14 @@ public final class PipelineValidator {
     for (ExpectationSpec e : step.expectations()) {
       String path = base + ".expectations." + e.name();
       if (e.check() != null) {
-        for (SqlAnalyzer.SqlError err : analyzer.checkExpression(e.check())) {
+        SqlAnalyzer.Analysis check = analyzer.analyzeExpression(e.check());
+        for (SqlAnalyzer.SqlError err : check.errors()) {
           problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()),
               PipelineErrors.badCheck(e.check(), err.column(), err.message())));
+        }
+        for (SqlAnalyzer.Forbidden f : check.forbidden()) {
+          problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()),
+              PipelineErrors.forbiddenRead(f.kind().name(), f.text(), f.why())));
         }
       }
       if (e.onViolation() == OnViolation.DROP && step.output() == null) {
