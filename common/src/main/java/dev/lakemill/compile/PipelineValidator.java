@@ -76,6 +76,7 @@ public final class PipelineValidator {
       }
       checkOutput(spec, step, base, writers, problems);
     }
+    checkQuarantineNames(writers, problems);
     DriftValidator.checkRunDate(spec, problems);
     checkReferences(spec, unbound, problems);
     return problems;
@@ -216,6 +217,22 @@ public final class PipelineValidator {
     if (out.mode() == WriteMode.REPLACE_PARTITIONS && out.partitionBy().isEmpty()) {
       problems.add(new Problem(path + ".partition-by", out.at(),
           PipelineErrors.replacePartitionsNeedsPartitionBy()));
+    }
+  }
+
+  /**
+   * {@code <table>_quarantine} is where the step writing {@code <table>} puts the rows its
+   * expectations drop ({@code TablePlan.quarantine}); no step may write it as its output.
+   */
+  private static void checkQuarantineNames(Map<String, StepSpec> writers, List<Problem> problems) {
+    for (Map.Entry<String, StepSpec> e : writers.entrySet()) {
+      StepSpec other = writers.get(e.getKey() + "_quarantine");
+      if (other != null) {
+        StepSpec owner = e.getValue();
+        problems.add(new Problem("steps." + other.name() + ".output", other.output().at(),
+            PipelineErrors.quarantineNameTaken(other.name(), other.output().table(), owner.name(), e.getKey(),
+                owner.output().at())));
+      }
     }
   }
 

@@ -95,6 +95,27 @@ public final class PipelineErrors {
   }
 
   /** A {@code --param} key that is not a HOCON path (a space, a quote, an empty part, ...). */
+  public static String includeRefused(String kind, String what) {
+    return "Cannot include " + kind + "(" + q(what) + "): a pipeline file includes only files in its own folder,"
+        + " so that validate and dags generate fetch nothing and the fingerprint covers every byte; copy the file"
+        + " next to the pipeline file and write include \"<relative path>\"";
+  }
+
+  public static String includeOutsideFolder(String written, String folder) {
+    return "Cannot include " + written + ": it is outside the pipeline file's folder " + folder
+        + "; move the file into that folder (or below it) and include it by its relative path";
+  }
+
+  public static String includeMissing(String written, String resolved) {
+    return "Included file " + written + " does not exist (" + resolved + "); create it or remove the include"
+        + " (includes are resolved against the including file's folder)";
+  }
+
+  public static String includeCycle(String written, String resolved) {
+    return "Include " + written + " includes " + resolved + " again, which is already being included; remove one"
+        + " of the includes";
+  }
+
   public static String badParamKey(String key) {
     return "Cannot use --param " + q(key) + ": a param name has letters, digits, - and _, and names a key declared"
         + " under params, e.g. --param rows=2000";
@@ -224,6 +245,11 @@ public final class PipelineErrors {
   public static String tableWrittenTwice(String step, String table, String other, Object otherAt) {
     return "Step " + q(step) + " writes " + table + ", which step " + q(other) + " (" + otherAt + ") already writes;"
         + " give each step its own output table";
+  }
+
+  public static String quarantineNameTaken(String step, String table, String owner, String ownerTable, Object ownerAt) {
+    return "Step " + q(step) + " writes " + table + ", the quarantine table of " + ownerTable + " (written by step "
+        + q(owner) + " at " + ownerAt + "), where rows dropped by its expectations go; give this output another name";
   }
 
   public static String mergeNeedsKeys() {
