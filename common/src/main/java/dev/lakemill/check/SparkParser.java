@@ -78,19 +78,6 @@ final class SparkParser {
 
   private SparkParser() {}
 
-  /** Loads the parser on a daemon thread, so that its start-up overlaps reading the pipeline file. */
-  static void warmUp() {
-    Thread t = new Thread(() -> {
-      try {
-        Holder.PARSER.parsePlan("SELECT 1");
-      } catch (RuntimeException | LinkageError e) {
-        // The real call reports it.
-      }
-    }, "lakemill-sql-parser-warm-up");
-    t.setDaemon(true);
-    t.start();
-  }
-
   /** A query as {@code spark.sql} parses it. */
   static Result query(String sql) {
     LogicalPlan plan;

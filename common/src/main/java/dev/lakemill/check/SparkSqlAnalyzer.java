@@ -27,19 +27,14 @@ import org.apache.spark.sql.catalyst.parser.UpperCaseCharStream;
 /**
  * {@link SqlAnalyzer} on Spark's own generated ANTLR grammar, used directly (no SparkSession), then,
  * for text the grammar accepts, on Spark's full parser ({@link SparkParser}: the AST builder that
- * {@code run} goes through, and the walk for reads a pipeline may not make). The full parser starts
- * on a background thread when the analyzer is created. Results are memoized per text, since
- * validation and compilation ask about the same SQL.
+ * {@code run} goes through, and the walk for reads a pipeline may not make). Results are memoized
+ * per text, since validation and compilation ask about the same SQL.
  */
 public final class SparkSqlAnalyzer implements SqlAnalyzer {
   /** A column reference, {@code *}, {@code t.*}, a number or a string literal: Spark names these plainly. */
   private static final Pattern NAMED_BY_ITSELF =
       Pattern.compile("((`[^`]*`|\\w+)\\.)*(`[^`]*`|\\w+|\\*)|-?\\d+(\\.\\d+)?|'[^']*'");
   private final Map<String, Analysis> queries = new HashMap<>();
-
-  public SparkSqlAnalyzer() {
-    SparkParser.warmUp();
-  }
 
   @Override
   public synchronized Analysis analyzeQuery(String sql) {
