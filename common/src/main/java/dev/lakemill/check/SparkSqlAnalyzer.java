@@ -25,9 +25,10 @@ import org.apache.spark.sql.catalyst.parser.SqlBaseParser;
 import org.apache.spark.sql.catalyst.parser.UpperCaseCharStream;
 
 /**
- * {@link SqlAnalyzer} on Spark's own generated ANTLR grammar, used directly: no SparkSession, no
- * SQLConf, no Catalyst (going through {@code CatalystSqlParser} costs over a second of start-up).
- * Results are memoized per text, since validation and compilation ask about the same SQL.
+ * {@link SqlAnalyzer} on Spark's own generated ANTLR grammar, used directly (no SparkSession), then,
+ * for text the grammar accepts, on Spark's full parser ({@link SparkParser}: the AST builder that
+ * {@code run} goes through, and the walk for reads a pipeline may not make). Results are memoized
+ * per text, since validation and compilation ask about the same SQL.
  */
 public final class SparkSqlAnalyzer implements SqlAnalyzer {
   /** A column reference, {@code *}, {@code t.*}, a number or a string literal: Spark names these plainly. */
@@ -43,28 +44,50 @@ public final class SparkSqlAnalyzer implements SqlAnalyzer {
       if (!errors.isEmpty()) {
         return new Analysis(errors, List.of(), List.of());
       }
+      SparkParser.Result spark = SparkParser.query(text);
+      if (!spark.errors().isEmpty()) {
+        return new Analysis(spark.errors(), List.of(), List.of());
+      }
       Map<String, TableRef> tables = new LinkedHashMap<>();
       Set<String> ctes = new LinkedHashSet<>();
       collect(tree, tables, ctes);
       Set<String> cteLower = ctes.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-      return new Analysis(errors, tables.values().stream()
+      return new Analysis(errors, withNamedByLiteral(tables.values().stream()
           .filter(t -> !cteLower.contains(t.name().toLowerCase(Locale.ROOT)))
-          .toList(), unnamedColumns(tree));
+          .filter(t -> !spark.fileTables().contains(t.name()))
+          .toList(), spark.tables()), unnamedColumns(tree), spark.forbidden());
     });
+  }
+
+  /** Adds the tables only Spark's plan shows ({@code IDENTIFIER('name')}) to the grammar's list. */
+  private static List<TableRef> withNamedByLiteral(List<TableRef> grammar, List<TableRef> plan) {
+    List<TableRef> out = new ArrayList<>(grammar);
+    Set<String> seen = grammar.stream().map(TableRef::name).collect(Collectors.toSet());
+    plan.stream().filter(t -> !seen.contains(t.name())).forEach(out::add);
+    return out;
+  }
+
+  @Override
+  public Analysis analyzeExpression(String expression) {
+    List<SqlError> errors = new ArrayList<>();
+    parse(expression, errors, SqlBaseParser::singleExpression);
+    if (!errors.isEmpty()) {
+      return new Analysis(errors, List.of(), List.of());
+    }
+    SparkParser.Result spark = SparkParser.expression(expression);
+    return new Analysis(spark.errors(), spark.tables(), List.of(), spark.forbidden());
   }
 
   @Override
   public List<SqlError> checkExpression(String expression) {
-    List<SqlError> errors = new ArrayList<>();
-    parse(expression, errors, SqlBaseParser::singleExpression);
-    return errors;
+    return analyzeExpression(expression).errors();
   }
 
   @Override
   public List<SqlError> checkSchema(String ddl) {
     List<SqlError> errors = new ArrayList<>();
     parse(ddl, errors, SqlBaseParser::singleTableSchema);
-    return errors;
+    return errors.isEmpty() ? SparkParser.schema(ddl) : errors;
   }
 
   private static ParseTree parse(String text, List<SqlError> errors, Function<SqlBaseParser, ParseTree> rule) {

@@ -3,6 +3,7 @@ package dev.lakemill.compile;
 import dev.lakemill.error.Names;
 import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.spec.DriftStepSpec;
+import dev.lakemill.spec.ExpectationSpec;
 import dev.lakemill.spec.FeaturesStepSpec;
 import dev.lakemill.spec.ModelRef;
 import dev.lakemill.spec.PipelineSpec;
@@ -25,8 +26,12 @@ import java.util.Set;
  * {@code inputs}, resolved case-insensitively against source and step names.
  */
 final class Dependencies {
-  /** A reference that names no source or step. */
-  record Unresolved(String step, String reference, boolean explicit, int sqlLine, String hint) {}
+  /**
+   * A reference that names no source or step.
+   *
+   * @param expectation the expectation whose {@code check} makes it, or null
+   */
+  record Unresolved(String step, String reference, boolean explicit, int sqlLine, String hint, String expectation) {}
 
   private final Map<String, List<String>> inputs = new LinkedHashMap<>();
   private final List<Unresolved> unresolved = new ArrayList<>();
@@ -46,11 +51,21 @@ final class Dependencies {
     for (StepSpec step : spec.steps()) {
       Set<String> resolved = new LinkedHashSet<>();
       for (String ref : step.inputs()) {
-        resolve(step.name(), ref, 0, byLowerName, writers, resolved);
+        resolve(step.name(), ref, 0, null, byLowerName, writers, resolved);
       }
       if (step instanceof SqlStepSpec sql && sql.sql() != null) {
         for (SqlAnalyzer.TableRef ref : analyzer.analyzeQuery(sql.sql()).tables()) {
-          resolve(step.name(), ref.name(), ref.line(), byLowerName, writers, resolved);
+          resolve(step.name(), ref.name(), ref.line(), null, byLowerName, writers, resolved);
+        }
+      }
+      if (step instanceof SqlStepSpec sql) {
+        for (ExpectationSpec e : sql.expectations()) {
+          if (e.check() == null) {
+            continue;
+          }
+          for (SqlAnalyzer.TableRef ref : analyzer.analyzeExpression(e.check()).tables()) {
+            resolve(step.name(), ref.name(), ref.line(), e.name(), byLowerName, writers, resolved);
+          }
         }
       }
       inputs.put(step.name(), List.copyOf(resolved));
@@ -88,8 +103,11 @@ final class Dependencies {
     return spec.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
   }
 
-  /** @param sqlLine line of the reference in the step's SQL, or 0 for an explicit input */
-  private void resolve(String step, String ref, int sqlLine, Map<String, String> names,
+  /**
+   * @param sqlLine line of the reference in the step's SQL, or 0 for an explicit input
+   * @param expectation the expectation whose check makes the reference, or null
+   */
+  private void resolve(String step, String ref, int sqlLine, String expectation, Map<String, String> names,
       Map<String, String> writers, Set<String> out) {
     String name = names.get(ref.toLowerCase(Locale.ROOT));
     if (name != null) {
@@ -105,7 +123,7 @@ final class Dependencies {
     } else {
       hint = Names.suggestion(ref, names.values());
     }
-    unresolved.add(new Unresolved(step, ref, sqlLine == 0, sqlLine, hint));
+    unresolved.add(new Unresolved(step, ref, sqlLine == 0 && expectation == null, sqlLine, hint, expectation));
   }
 
   Map<String, List<String>> inputs() {

@@ -77,6 +77,7 @@ public final class PipelineValidator {
       }
       checkOutput(spec, step, base, writers, problems);
     }
+    checkQuarantineNames(writers, problems);
     DriftValidator.checkRunDate(spec, problems);
     checkReferences(spec, unbound, problems);
     return problems;
@@ -89,6 +90,11 @@ public final class PipelineValidator {
         continue;
       }
       StepSpec step = spec.steps().stream().filter(s -> s.name().equals(u.step())).findFirst().orElseThrow();
+      if (u.expectation() != null) {
+        String key = "steps." + u.step() + ".expectations." + u.expectation() + ".check";
+        problems.add(new Problem(key, spec.at(key, step.at()), PipelineErrors.unknownReference(u.reference(), u.hint())));
+        continue;
+      }
       SourceLocation at = step instanceof SqlStepSpec sql && !u.explicit()
           ? sql.sqlAt().plusLines(u.sqlLine() - 1)
           : step.at();
@@ -158,6 +164,10 @@ public final class PipelineValidator {
         problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(e.line() - 1), param != null
             ? PipelineErrors.paramAsName(param, "SQL") : PipelineErrors.sqlSyntax(e.line(), e.column(), e.message())));
       }
+      for (SqlAnalyzer.Forbidden f : analysis.forbidden()) {
+        problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(f.line() - 1),
+            PipelineErrors.forbiddenRead(f.kind().name(), f.text(), f.why())));
+      }
       if (step.output() != null) {
         for (SqlAnalyzer.UnnamedColumn c : analysis.unnamedColumns()) {
           problems.add(new Problem(base + ".sql", step.sqlAt().plusLines(c.line() - 1),
@@ -168,10 +178,15 @@ public final class PipelineValidator {
     for (ExpectationSpec e : step.expectations()) {
       String path = base + ".expectations." + e.name();
       if (e.check() != null) {
-        for (SqlAnalyzer.SqlError err : analyzer.checkExpression(e.check())) {
+        SqlAnalyzer.Analysis check = analyzer.analyzeExpression(e.check());
+        for (SqlAnalyzer.SqlError err : check.errors()) {
           String param = paramAt(spec, step, e.check(), err);
           problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()), param != null
               ? PipelineErrors.paramAsName(param, "check") : PipelineErrors.badCheck(e.check(), err.column(), err.message())));
+        }
+        for (SqlAnalyzer.Forbidden f : check.forbidden()) {
+          problems.add(new Problem(path + ".check", spec.at(path + ".check", e.at()),
+              PipelineErrors.forbiddenRead(f.kind().name(), f.text(), f.why())));
         }
       }
       if (e.onViolation() == OnViolation.DROP && step.output() == null) {
@@ -231,6 +246,22 @@ public final class PipelineValidator {
     if (out.mode() == WriteMode.REPLACE_PARTITIONS && out.partitionBy().isEmpty()) {
       problems.add(new Problem(path + ".partition-by", out.at(),
           PipelineErrors.replacePartitionsNeedsPartitionBy()));
+    }
+  }
+
+  /**
+   * {@code <table>_quarantine} is where the step writing {@code <table>} puts the rows its
+   * expectations drop ({@code TablePlan.quarantine}); no step may write it as its output.
+   */
+  private static void checkQuarantineNames(Map<String, StepSpec> writers, List<Problem> problems) {
+    for (Map.Entry<String, StepSpec> e : writers.entrySet()) {
+      StepSpec other = writers.get(e.getKey() + "_quarantine");
+      if (other != null) {
+        StepSpec owner = e.getValue();
+        problems.add(new Problem("steps." + other.name() + ".output", other.output().at(),
+            PipelineErrors.quarantineNameTaken(other.name(), other.output().table(), owner.name(), e.getKey(),
+                owner.output().at())));
+      }
     }
   }
 

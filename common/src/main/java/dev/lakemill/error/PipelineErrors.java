@@ -128,6 +128,27 @@ public final class PipelineErrors {
   }
 
   /** A {@code --param} key that is not a HOCON path (a space, a quote, an empty part, ...). */
+  public static String includeRefused(String kind, String what) {
+    return "Cannot include " + kind + "(" + q(what) + "): a pipeline file includes only files in its own folder,"
+        + " so that validate and dags generate fetch nothing and the fingerprint covers every byte; copy the file"
+        + " next to the pipeline file and write include \"<relative path>\"";
+  }
+
+  public static String includeOutsideFolder(String written, String folder) {
+    return "Cannot include " + written + ": it is outside the pipeline file's folder " + folder
+        + "; move the file into that folder (or below it) and include it by its relative path";
+  }
+
+  public static String includeMissing(String written, String resolved) {
+    return "Included file " + written + " does not exist (" + resolved + "); create it or remove the include"
+        + " (includes are resolved against the including file's folder)";
+  }
+
+  public static String includeCycle(String written, String resolved) {
+    return "Include " + written + " includes " + resolved + " again, which is already being included; remove one"
+        + " of the includes";
+  }
+
   public static String badParamKey(String key) {
     return "Cannot use --param " + q(key) + ": a param name has letters, digits, - and _, and names a key declared"
         + " under params, e.g. --param rows=2000";
@@ -233,7 +254,35 @@ public final class PipelineErrors {
 
   public static String sqlSyntax(int line, int column, String error) {
     return "SQL does not parse at line " + line + ", column " + column + " of the SQL: " + error
-        + "; fix the SQL (it must be one SELECT query)";
+        + "; " + parseFix(error, "fix the SQL (it must be one SELECT query)");
+  }
+
+  private static final java.util.regex.Pattern INVALID_IDENTIFIER =
+      java.util.regex.Pattern.compile("^\\[INVALID_IDENTIFIER] The unquoted identifier (\\S+) is invalid");
+
+  /** The fix for an error of Spark's parser: its own for a name that must be back-quoted, else {@code otherwise}. */
+  private static String parseFix(String error, String otherwise) {
+    java.util.regex.Matcher m = INVALID_IDENTIFIER.matcher(error);
+    return m.find() ? "back-quote it (`" + m.group(1) + "`) or rename the step" : otherwise;
+  }
+
+  /** A read or call the SQL may not make; {@code kind} is one of {@code SqlAnalyzer.ForbiddenKind}'s names. */
+  public static String forbiddenRead(String kind, String text, String why) {
+    return switch (kind) {
+      case "FILE_TABLE" -> "SQL reads the file " + text + " directly, which nothing declares; declare it under"
+          + " sources (format and path) and read it by the source's name";
+      case "COMPUTED_NAME" -> text + " names a table or function that is known only at run time; write the name"
+          + " of a source or step, or IDENTIFIER('name') with a string literal";
+      case "TABLE_FUNCTION" -> "Table function " + q(text) + " may read data nothing declares; only Spark's row"
+          + " generators (range, explode, inline, posexplode, stack, json_tuple, ...) are allowed; declare the data"
+          + " as a source and read it by name";
+      case "DENIED_FUNCTION" -> "Function " + q(text) + " is not allowed in a pipeline: it " + why
+          + "; compute the value in SQL from declared sources, or pass it as a param";
+      case "CATALOG_FUNCTION" -> "Function " + q(text) + " is named with a catalog or database; only Spark's"
+          + " built-in functions may be called: write the function's plain name";
+      case "SCRIPT" -> text + " runs a program, which a pipeline may not do; compute the columns in SQL";
+      default -> throw new IllegalArgumentException(kind);
+    };
   }
 
   public static String unnamedColumn(String expression) {
@@ -243,7 +292,7 @@ public final class PipelineErrors {
 
   public static String badCheck(String check, int column, String error) {
     return "Cannot parse check " + q(check) + " at column " + column + ": " + error
-        + "; write a SQL boolean expression, e.g. \"age >= 18\"";
+        + "; " + parseFix(error, "write a SQL boolean expression, e.g. \"age >= 18\"");
   }
 
   public static String dropWithoutOutput(String expectation, String step) {
@@ -254,6 +303,11 @@ public final class PipelineErrors {
   public static String tableWrittenTwice(String step, String table, String other, Object otherAt) {
     return "Step " + q(step) + " writes " + table + ", which step " + q(other) + " (" + otherAt + ") already writes;"
         + " give each step its own output table";
+  }
+
+  public static String quarantineNameTaken(String step, String table, String owner, String ownerTable, Object ownerAt) {
+    return "Step " + q(step) + " writes " + table + ", the quarantine table of " + ownerTable + " (written by step "
+        + q(owner) + " at " + ownerAt + "), where rows dropped by its expectations go; give this output another name";
   }
 
   public static String mergeNeedsKeys() {

@@ -3,8 +3,6 @@ package dev.lakemill.load;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigSyntax;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.error.Problem;
@@ -61,15 +59,7 @@ public final class PipelineConfigLoader {
                   new SourceLocation(file.toString(), 0),
                   PipelineErrors.missingFile("pipeline file", "check the path"))));
     }
-    Config parsed;
-    try {
-      parsed =
-          ConfigFactory.parseFile(
-              file.toFile(),
-              ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw PipelineErrors.invalid(List.of(fromTypesafe(e, file, "Fix the HOCON syntax")));
-    }
+    Config parsed = parse(file, new ArrayList<>());
     List<Problem> problems = new ArrayList<>();
     for (String key : paramOverrides.keySet()) {
       boolean known;
@@ -108,6 +98,50 @@ public final class PipelineConfigLoader {
                   "Declare the referenced key (e.g. under params), pass it with --param,"
                       + " or use ${?VAR} for an optional environment variable")));
     }
+  }
+
+  /**
+   * The files a pipeline file includes, in the order read, each as an absolute path. Empty for a
+   * file without includes.
+   *
+   * @throws PipelineConfigException when the file does not parse or makes an include it may not
+   */
+  public static List<Path> includes(Path file) {
+    List<Path> included = new ArrayList<>();
+    parse(file, included);
+    return List.copyOf(included);
+  }
+
+  /**
+   * The bytes the pipeline is made of: the pipeline file's, then for each included file its path
+   * relative to the pipeline file's folder, a line break and its bytes. Exactly the pipeline file's
+   * bytes when it includes nothing. What a DAG file's fingerprint hashes.
+   */
+  public static byte[] contents(Path file) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(Files.readAllBytes(file));
+    Path folder = file.toAbsolutePath().normalize().getParent();
+    for (Path included : includes(file)) {
+      out.write(("\n" + folder.relativize(included) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.write(Files.readAllBytes(included));
+    }
+    return out.toByteArray();
+  }
+
+  /** Parses the file and its includes ({@link PipelineIncluder}'s rules), recording each included file. */
+  private static Config parse(Path file, List<Path> included) {
+    List<Problem> refused = new ArrayList<>();
+    Config parsed;
+    try {
+      parsed = ConfigFactory.parseFile(file.toFile(),
+          PipelineIncluder.options(new PipelineIncluder(file, included, refused)));
+    } catch (ConfigException e) {
+      throw PipelineErrors.invalid(List.of(fromTypesafe(e, file, "Fix the HOCON syntax")));
+    }
+    if (!refused.isEmpty()) {
+      throw PipelineErrors.invalid(refused);
+    }
+    return parsed;
   }
 
   private static Map<String, Object> prefixed(Map<String, String> params) {

@@ -48,6 +48,29 @@ class PipelineCompilerTest {
   }
 
   @Test
+  void tablesReadByCheckSubqueriesAndIdentifierLiteralsAreInputs() throws IOException {
+    Path file = dir.resolve("reads.conf");
+    Files.writeString(file, """
+        pipeline { name = reads }
+        sources { customers { format = generate, generator = churn-customers, rows = 5 } }
+        steps {
+          checked {
+            type = sql
+            sql = "SELECT * FROM IDENTIFIER('customers')"
+            expectations { known { check = "customer_id IN (SELECT customer_id FROM `allowed-ids`)" } }
+            output = silver.checked
+          }
+          allowed-ids { type = sql, sql = "SELECT customer_id FROM customers WHERE age >= 18" }
+        }
+        """);
+
+    PipelinePlan plan = compile(file);
+
+    assertThat(plan.steps()).extracting(StepPlan::name).containsExactly("allowed-ids", "checked");
+    assertThat(plan.step("checked").orElseThrow().inputs()).containsExactly("customers", "allowed-ids");
+  }
+
+  @Test
   void compilesChurnIntoOneMllibPipelinePerTrainStep() {
     PipelinePlan plan = compile(Path.of("../pipeline-defs/churn.conf"));
 

@@ -6,6 +6,7 @@ import dev.lakemill.check.Checks;
 import dev.lakemill.compile.Compiler;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.fs.LocalFiles;
+import dev.lakemill.load.PipelineConfigLoader;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.settings.Environment;
@@ -78,7 +79,7 @@ final class DagsCommand {
         try {
           PipelineSpec spec = compiler.validate(file, Map.of());
           PipelinePlan plan = compiler.compile(spec, environment);
-          dags.put(file, generator.generate(spec.info(), plan, Files.readAllBytes(file)));
+          dags.put(file, generator.generate(spec.info(), plan, PipelineConfigLoader.contents(file)));
           specs.put(file, spec);
         } catch (PipelineConfigException e) {
           errors.add(e.getMessage());
