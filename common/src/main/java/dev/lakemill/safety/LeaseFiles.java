@@ -34,6 +34,10 @@ final class LeaseFiles implements AutoCloseable {
   /** A file's bytes and modification time. */
   record Stored(byte[] content, long modified) {}
 
+  /** Lease files hold the run's params: readable by their owner only. */
+  private static final org.apache.hadoop.fs.permission.FsPermission OWNER_ONLY =
+      new org.apache.hadoop.fs.permission.FsPermission((short) 0600);
+
   private final FileSystem fs;
   private final FileSystem owned;
   private final boolean local;
@@ -48,15 +52,16 @@ final class LeaseFiles implements AutoCloseable {
   /** Creates {@code path} with {@code content}; false when it exists. */
   boolean createNew(Path path, byte[] content) throws IOException {
     if (local) {
-      try (OutputStream out = Files.newOutputStream(nio(path), StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
+      // Owner-only (0600): a lease holds the run's params.
+      try (OutputStream out = dev.lakemill.fs.LocalFiles.createNew(nio(path), true)) {
         out.write(content);
       } catch (FileAlreadyExistsException e) {
         return false;
       }
       return true;
     }
-    try (FSDataOutputStream out = fs.create(path, false)) {
+    try (FSDataOutputStream out = fs.create(path, OWNER_ONLY, false, fs.getConf().getInt("io.file.buffer.size", 4096),
+        fs.getDefaultReplication(path), fs.getDefaultBlockSize(path), null)) {
       out.write(content);
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       return false;
@@ -94,10 +99,11 @@ final class LeaseFiles implements AutoCloseable {
    */
   void replace(Path path, byte[] content) throws IOException {
     if (local) {
-      dev.lakemill.fs.LocalFiles.writeAtomically(nio(path), content);
+      dev.lakemill.fs.LocalFiles.writeAtomically(nio(path), content, true);
       return;
     }
-    try (FSDataOutputStream out = fs.create(path, true)) {
+    try (FSDataOutputStream out = fs.create(path, OWNER_ONLY, true, fs.getConf().getInt("io.file.buffer.size", 4096),
+        fs.getDefaultReplication(path), fs.getDefaultBlockSize(path), null)) {
       out.write(content);
     }
   }

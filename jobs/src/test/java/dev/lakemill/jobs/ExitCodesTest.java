@@ -107,7 +107,7 @@ class ExitCodesTest {
           .contains("00000000000000000001.json")
           .endsWith("). Nothing was changed. To repair it, if its newest commit is a torn write, move " + steps
               + "/_delta_log/00000000000000000001.json aside (the table is then at v0), or move the folder " + steps
-              + " aside to start a new, empty table\n")
+              + " aside to start a new, empty table; then lakemill doctor checks the whole lakehouse\n")
           .doesNotContain("\tat ");
       assertThat(r.err().lines()).hasSize(1);
     }
@@ -130,7 +130,7 @@ class ExitCodesTest {
     assertThat(history.exit()).as(history.out() + history.err()).isEqualTo(Lakemill.DAMAGED);
     assertThat(history.err()).startsWith("The run ledger table at " + runs + " is damaged: Delta cannot read it (")
         .endsWith("). Nothing was changed. To repair it, move the folder " + runs + " aside to start a new, empty"
-            + " table\n")
+            + " table; then lakemill doctor checks the whole lakehouse\n")
         .doesNotContain("\tat ");
     assertThat(history.err().lines()).hasSize(1);
   }
