@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
  * own first line, and how to repair it. The ledger's and the registry's factories build on it.
  */
 public final class TableErrors {
+  /** How every damaged-table message ends: where to look next. */
+  public static final String DOCTOR_HINT = "; then lakemill doctor checks the whole lakehouse";
   private static final Pattern COMMIT = Pattern.compile("(\\d{20})\\.json");
 
   private TableErrors() {}
@@ -33,7 +35,7 @@ public final class TableErrors {
     }
     return new LakemillException(LakemillException.Kind.DAMAGED_STATE, "The " + what + " at " + location
         + " is damaged: Delta cannot read it (" + firstLine(cause) + "). Nothing was changed. To repair it, " + fix
-        + "; then lakemill doctor checks the whole lakehouse",
+        + DOCTOR_HINT,
         cause);
   }
 

@@ -29,7 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import dev.lakemill.delta.InputVersion;
+import dev.lakemill.ops.Doctor;
+import dev.lakemill.registry.ModelVersion;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,10 +47,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * by the commands that read it. One lakehouse is seeded once with two commits per table (no pipeline run,
  * a seeding session stopped before the commands start their own); each case damages its own copy.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DamagedStateTest {
   static final String NIGHTLY = "../pipeline-defs/churn-nightly.conf";
 
   @TempDir static Path dir;
+  /** The seeding session, used by the doctor's in-process tests, which run first; the first command stops it. */
+  static SparkSession spark;
   static Path lake;
   static Path file;
   private static final Map<String, Path> COPIES = new HashMap<>();
@@ -59,8 +68,10 @@ class DamagedStateTest {
         sources { customers { format = generate, generator = churn-customers, rows = 20 } }
         steps { s { type = sql, sql = "SELECT * FROM customers", output = silver.s } }
         """);
-    SparkSession spark = PipelineFixture.localSpark("seed", 2);
-    try {
+    spark = PipelineFixture.localSpark("seed", 2);
+    String table = lake.resolve("silver/s").toString();
+    spark.range(3).toDF("id").write().format("delta").save(table);
+    {
       RunLedger ledger = new RunLedger(spark, lake.resolve("_lakemill").toString());
       ModelRegistry registry = new ModelRegistry(spark, lake.resolve("_lakemill").toString());
       for (int i = 1; i <= 2; i++) {
@@ -68,7 +79,7 @@ class DamagedStateTest {
         ledger.record(new RunRecord("r" + i, "small", file.toString(), Map.of(), List.of("s"), at, at.plusSeconds(60),
             RunStatus.FAILED, "test", "Step 's' failed"), List.of(StepRecord.builder("r" + i, "small", "s", 1,
             StepStatus.FAILED).started(at).ended(at.plusSeconds(60)).error("Step 's' failed").build()));
-        registry.register(ModelsCommandTest.draft("churn", "r" + i, 0.8));
+        registry.register(trainedOn(ModelsCommandTest.draft("churn", "r" + i, 0.8), table));
         DriftHistory.Run run = new DriftHistory.Run("r" + i, LocalDate.parse("2026-11-01").plusDays(i),
             "churn-nightly", "drift", "churn", 1, "silver.customers", 7, "gold.churn_scores_daily", i);
         Histogram h = new Histogram(List.of("a"), new double[0], new long[] {10}, new long[] {10});
@@ -77,9 +88,111 @@ class DamagedStateTest {
         spark.createDataFrame(DriftHistory.rows(run, drift, "", at), DriftHistory.SCHEMA).write().format("delta")
             .mode("append").save(lake.resolve("monitoring/churn_drift").toString());
       }
-    } finally {
-      spark.stop();
     }
+  }
+
+  /** {@code draft} trained on {@code table} at v0, without a holdout. */
+  static ModelVersion trainedOn(ModelVersion d, String table) {
+    return new ModelVersion(d.name(), d.version(), d.runId(), d.pipeline(), d.step(), d.createdAt(), d.estimatorClass(),
+        d.problemType(), d.params(), d.tuningMetric(), d.tuning(), d.metrics(), d.label(), d.featureColumns(),
+        d.dataInput(), List.of(new InputVersion("s", table, 0)), "", -1, d.split(), d.fingerprint(), d.definition(),
+        d.lakemillVersion(), d.sparkVersion(), d.modelPath());
+  }
+
+  @Test
+  @Order(1)
+  void doctorFindsNothingWrongInAHealthyLakehouse() {
+    Doctor.Report report = new Doctor(spark).check(lake.toString());
+
+    assertThat(report.findings()).isEmpty();
+    assertThat(report.checked()).containsExactly(lake + "/_lakemill/runs", lake + "/_lakemill/steps",
+        lake + "/_lakemill/models", lake + "/monitoring/churn_drift", lake + "/silver/s");
+    assertThat(DoctorCommand.render(report)).isEqualTo("lakemill doctor: lakehouse " + lake + ", 5 table(s) checked\n"
+        + "all well: every table is readable, no stale leases, no rows of unfinished runs, no model data older than"
+        + " its log retention\n");
+  }
+
+  @Test
+  @Order(1)
+  void doctorNamesEachDamagedTable() throws IOException {
+    Path drift = damaged("monitoring/churn_drift", Damage.MISSING_TABLE);
+    Path steps = damaged("_lakemill/steps", Damage.MISSING_DATA_FILE);
+
+    Doctor.Report lostLog = new Doctor(spark).check(drift.toString());
+    Doctor.Report lostFiles = new Doctor(spark).check(steps.toString());
+
+    String t = drift.resolve("monitoring/churn_drift").toString();
+    assertThat(lostLog.findings()).containsExactly(new Doctor.Finding(Doctor.Level.DAMAGE, "The table at " + t
+        + " is damaged: Delta cannot read it (the table is missing: it has data files but no _delta_log folder)."
+        + " Nothing was changed. To repair it, restore the folder " + t + " from a backup, or move the folder " + t
+        + " aside to start a new, empty table"));
+    assertThat(lostLog.damaged()).isTrue();
+    String s = steps.resolve("_lakemill/steps").toString();
+    assertThat(lostFiles.findings()).singleElement().satisfies(f -> {
+      assertThat(f.level()).isEqualTo(Doctor.Level.DAMAGE);
+      assertThat(f.text()).startsWith("The run ledger table at " + s + " is damaged: Delta cannot read it (")
+          .containsPattern("\\(\\d+ of its \\d+ data files are missing, e\\.g\\. part-").endsWith(".parquet). Nothing was changed. To repair it, restore an"
+          + " earlier version whose files exist (RESTORE TABLE delta.`" + s + "` TO VERSION AS OF <n>; DESCRIBE"
+          + " HISTORY delta.`" + s + "` lists the versions), or move the folder " + s + " aside to start a new, empty"
+          + " table");
+    });
+  }
+
+  @Test
+  @Order(1)
+  void doctorWarnsOfStaleLeasesRowsOfUnfinishedRunsAndModelDataOutsideLogRetention() throws IOException {
+    Path copy = copy(lake, dir.resolve("warnings"));
+    String table = copy.resolve("silver/s").toString();
+    Path lease = Files.createDirectories(copy.resolve("_lakemill/leases")).resolve("small.lease");
+    Files.writeString(lease, "{\"token\": \"t1\", \"run_id\": \"r9\", \"pipeline\": \"small\", \"host\": \"h1\","
+        + " \"pid\": 42, \"started\": \"2026-11-05T02:00:00Z\", \"ttl_ms\": 30000, \"steps\": []}");
+    Files.setLastModifiedTime(lease, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(7200)));
+    spark.sql("SELECT 1 AS id, 'ghost' AS _lakemill_run_id UNION ALL SELECT 2, 'r1'").write().format("delta")
+        .save(table + "_quarantine");
+    spark.sql("ALTER TABLE delta.`" + table + "` SET TBLPROPERTIES ('delta.logRetentionDuration' = 'interval 1"
+        + " seconds')");
+    ModelRegistry registry = new ModelRegistry(spark, copy.resolve("_lakemill").toString());
+    registry.recordEvent(new dev.lakemill.registry.AliasEvent("churn", dev.lakemill.registry.AliasAction.ARCHIVE, "",
+        1, Instant.parse("2026-11-05T00:00:00Z"), "", "old"));
+
+    Doctor.Report report = new Doctor(spark).check(copy.toString());
+
+    assertThat(report.damaged()).isFalse();
+    assertThat(report.findings()).extracting(Doctor.Finding::level).containsOnly(Doctor.Level.WARNING);
+    assertThat(report.findings()).extracting(Doctor.Finding::text).satisfiesExactlyInAnyOrder(
+        text -> assertThat(text).startsWith("Pipeline small: stale lease file:" + lease + ", held by run r9 (pid 42 on host h1), last heartbeat ")
+            .endsWith(" ago (ttl 30 s): that run stopped without releasing it. To fix it, run pipeline small again:"
+                + " the next run takes the lease over and records run r9 as abandoned; if the pipeline no longer runs,"
+                + " delete the file"),
+        text -> assertThat(text).isEqualTo("Table " + table + "_quarantine holds rows of run(s) ghost, which the"
+            + " ledger does not record as finished (a run stopped before recording itself). To fix it, rerun with"
+            + " --run-id (a rerun under the same id replaces them), or delete them: DELETE FROM delta.`" + table
+            + "_quarantine` WHERE _lakemill_run_id IN ('ghost')"),
+        // v1 is archived: only v2 counts.
+        text -> assertThat(text).startsWith("Model churn@v2 was trained on s (" + table + "@v0), committed ")
+            .endsWith(" ago, older than the table's log retention (1 s): Delta may clean that version up at its next"
+                + " checkpoint. To fix it, keep the log longer (ALTER TABLE delta.`" + table + "` SET TBLPROPERTIES"
+                + " ('delta.logRetentionDuration' = 'interval 365 days', 'delta.deletedFileRetentionDuration' ="
+                + " 'interval 365 days')), or retrain it"));
+  }
+
+  @Test
+  void doctorOnTheCommandLine() throws IOException {
+    Path garbled = damaged("_lakemill/models", Damage.GARBLED_COMMIT);
+
+    Outcome healthy = lakemill(on(lake, "doctor"));
+    Outcome damaged = lakemill(on(garbled, "doctor"));
+
+    assertThat(healthy.exit()).as(healthy.err()).isZero();
+    assertThat(healthy.out()).endsWith("all well: every table is readable, no stale leases, no rows of unfinished"
+        + " runs, no model data older than its log retention\n");
+    assertThat(damaged.exit()).as(damaged.out() + damaged.err()).isEqualTo(Lakemill.DAMAGED);
+    String t = garbled.resolve("_lakemill/models").toString();
+    assertThat(damaged.out()).startsWith("lakemill doctor: lakehouse " + garbled + ", 5 table(s) checked\n"
+        + "damaged: The model registry table at " + t + " is damaged: Delta cannot read it (")
+        .endsWith("1 damaged, 0 warning(s)\n");
+    assertThat(damaged.err()).isEqualTo("lakemill doctor found 1 damaged table(s) in the lakehouse at " + garbled
+        + ": repair each as its finding above says, then run lakemill doctor again\n");
   }
 
   /** A copy of the seeded lakehouse with {@code table} (relative to it) damaged, made once per case. */
