@@ -164,7 +164,8 @@ public final class Doctor {
     try {
       List<String> columns = Arrays.asList(spark.read().format("delta").load(table).columns());
       return columns.containsAll(Arrays.asList(DriftHistory.SCHEMA.fieldNames())) ? "drift history table" : "table";
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Delta's AnalysisException is checked in Java's terms and thrown undeclared.
       return "table";
     }
   }

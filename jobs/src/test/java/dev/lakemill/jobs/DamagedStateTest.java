@@ -150,8 +150,9 @@ class DamagedStateTest {
     spark.sql("SELECT 1 AS id, 'ghost' AS _lakemill_run_id UNION ALL SELECT 2, 'r1'").write().format("delta")
         .save(table + "_quarantine");
     spark.sql("ALTER TABLE delta.`" + table + "` SET TBLPROPERTIES ('delta.logRetentionDuration' = 'interval 1"
-        + " seconds')");
+        + " seconds', 'delta.deletedFileRetentionDuration' = 'interval 1 seconds')");
     ModelRegistry registry = new ModelRegistry(spark, copy.resolve("_lakemill").toString());
+    registry.register(trainedOn(ModelsCommandTest.draft("fraud", "r2", 0.9), table));
     registry.recordEvent(new dev.lakemill.registry.AliasEvent("churn", dev.lakemill.registry.AliasAction.ARCHIVE, "",
         1, Instant.parse("2026-11-05T00:00:00Z"), "", "old"));
 
@@ -168,8 +169,8 @@ class DamagedStateTest {
             + " ledger does not record as finished (a run stopped before recording itself). To fix it, rerun with"
             + " --run-id (a rerun under the same id replaces them), or delete them: DELETE FROM delta.`" + table
             + "_quarantine` WHERE _lakemill_run_id IN ('ghost')"),
-        // v1 is archived: only v2 counts.
-        text -> assertThat(text).startsWith("Model churn@v2 was trained on s (" + table + "@v0), committed ")
+        // churn's versions were trained on the seeded lakehouse's silver.s, which keeps its log 30 days.
+        text -> assertThat(text).startsWith("Model fraud@v1 was trained on s (" + table + "@v0), committed ")
             .endsWith(" ago, older than the table's log retention (1 s): Delta may clean that version up at its next"
                 + " checkpoint. To fix it, keep the log longer (ALTER TABLE delta.`" + table + "` SET TBLPROPERTIES"
                 + " ('delta.logRetentionDuration' = 'interval 365 days', 'delta.deletedFileRetentionDuration' ="
@@ -271,7 +272,7 @@ class DamagedStateTest {
     }
     // The run stopped before its first step, blames none, and wrote nothing.
     assertThat(run.out()).doesNotContain("[1/1]").doesNotContain("Step 's'");
-    assertThat(copy.resolve("silver")).doesNotExist();
+    assertThat(copy.resolve("silver/s/_delta_log/00000000000000000001.json")).doesNotExist();
   }
 
   @Test
