@@ -46,6 +46,15 @@ public final class Compiler {
    * @throws PipelineConfigException with every problem found
    */
   public PipelineSpec validate(Path file, Map<String, String> params) {
+    try {
+      return check(file, params);
+    } catch (StackOverflowError e) {
+      // Reading and binding recurse once per nesting level: thousands of levels are not a pipeline.
+      throw PipelineErrors.tooDeep(file.toString());
+    }
+  }
+
+  private PipelineSpec check(Path file, Map<String, String> params) {
     PipelineConfigLoader.Loaded loaded = PipelineConfigLoader.read(file, params);
     List<Problem> problems = new ArrayList<>();
     PipelineSpec spec = new SpecBinder(file.toString(), problems).bind(loaded);

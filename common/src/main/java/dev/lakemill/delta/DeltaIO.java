@@ -170,6 +170,31 @@ public final class DeltaIO {
     LakemillException of(long latest, Throwable cause);
   }
 
+  /** What {@link #present} throws when a table's log is gone: Delta's own words are not available. */
+  public static final class MissingLog extends RuntimeException {
+    public MissingLog(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Whether {@code table} holds a Delta table, with the damage check of {@link #reading}: false when there is
+   * nothing at {@code table} (a table never written, e.g. the ledger of a new lakehouse); {@code damaged}
+   * when its folder remains without a readable log (a {@code _delta_log} without commits, data files without
+   * a {@code _delta_log}) or when Delta cannot read its log.
+   */
+  public static boolean present(SparkSession spark, String table, Damaged damaged) {
+    return reading(spark, table, () -> {
+      if (exists(spark, table)) {
+        return true;
+      }
+      DeltaLogFiles.remainsWithoutLog(spark, table).ifPresent(why -> {
+        throw new MissingLog("the table is missing: " + why);
+      });
+      return false;
+    }, damaged);
+  }
+
   /**
    * Runs {@code read} on {@code table}; when Delta fails to read it (a garbled commit, a missing data
    * file), throws what {@code damaged} makes of the failure, so that a damaged ledger or registry is

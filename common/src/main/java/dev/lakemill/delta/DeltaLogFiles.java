@@ -41,6 +41,40 @@ public final class DeltaLogFiles {
     return log.getFileSystem(HadoopConf.of(env)).exists(log);
   }
 
+  /**
+   * Why the folder {@code location}, which Delta does not see as a table, looks like a table whose log is
+   * gone: its {@code _delta_log} folder exists without commits, or it holds parquet data files without a
+   * {@code _delta_log}; empty when there is nothing there (a table never written).
+   */
+  static java.util.Optional<String> remainsWithoutLog(SparkSession spark, String location) {
+    Path table = new Path(location);
+    Path log = new Path(location, "_delta_log");
+    try {
+      FileSystem fs = table.getFileSystem(spark.sessionState().newHadoopConf());
+      if (fs.exists(log)) {
+        return java.util.Optional.of("its _delta_log folder has no commit files");
+      }
+      if (!fs.exists(table)) {
+        return java.util.Optional.empty();
+      }
+      for (FileStatus status : fs.listStatus(table)) {
+        if (status.getPath().getName().endsWith(".parquet") || status.isDirectory()
+            && !status.getPath().getName().startsWith("_") && !status.getPath().getName().startsWith(".")) {
+          return java.util.Optional.of("it has data files but no _delta_log folder");
+        }
+      }
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + location, e);
+    }
+  }
+
+  /** Whether the folder {@code location} exists, with the environment's Hadoop settings ({@link HadoopConf#of}). */
+  public static boolean folderExists(Environment env, String location) throws IOException {
+    Path folder = new Path(location);
+    return folder.getFileSystem(HadoopConf.of(env)).exists(folder);
+  }
+
   /** Versions that have a commit file, newest first; empty when there is no Delta log. */
   static List<Long> commitVersions(SparkSession spark, String location) {
     Path log = new Path(location, "_delta_log");

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
  * own first line, and how to repair it. The ledger's and the registry's factories build on it.
  */
 public final class TableErrors {
+  /** How every damaged-table message ends: where to look next. */
+  public static final String DOCTOR_HINT = "; then lakemill doctor checks the whole lakehouse";
   private static final Pattern COMMIT = Pattern.compile("(\\d{20})\\.json");
 
   private TableErrors() {}
@@ -22,7 +24,9 @@ public final class TableErrors {
     boolean badCommit = commit.find();
     String aside = "move the folder " + location + " aside to start a new, empty table";
     String fix = aside;
-    if (badCommit && latest > 0 && Long.parseLong(commit.group(1)) == latest) {
+    if (cause instanceof DeltaIO.MissingLog) {
+      fix = "restore the folder " + location + " from a backup, or " + aside;
+    } else if (badCommit && latest > 0 && Long.parseLong(commit.group(1)) == latest) {
       fix = "if its newest commit is a torn write, move " + location + "/_delta_log/" + commit.group() + " aside (the"
           + " table is then at v" + (latest - 1) + "), or " + aside;
     } else if (!badCommit && latest > 0) {
@@ -30,7 +34,8 @@ public final class TableErrors {
           + " <n>; DESCRIBE HISTORY delta.`" + location + "` lists the versions), or " + aside;
     }
     return new LakemillException(LakemillException.Kind.DAMAGED_STATE, "The " + what + " at " + location
-        + " is damaged: Delta cannot read it (" + firstLine(cause) + "). Nothing was changed. To repair it, " + fix,
+        + " is damaged: Delta cannot read it (" + firstLine(cause) + "). Nothing was changed. To repair it, " + fix
+        + DOCTOR_HINT,
         cause);
   }
 

@@ -331,9 +331,16 @@ public final class PipelineErrors {
     return invalidInput("Unknown step " + q(name) + " in " + option + Names.suggestion(name, steps));
   }
 
+  /** A pipeline file nested so deeply that reading it overflowed the stack. */
+  public static PipelineConfigException tooDeep(String file) {
+    return invalid(new Problem("", new dev.lakemill.spec.SourceLocation(file, 0), "Cannot read the file: its objects"
+        + " or arrays are nested too deeply (reading it overflowed the stack); a pipeline needs a few levels, so"
+        + " flatten it"));
+  }
+
   public static LakemillException badRunId(String runId) {
-    return invalidInput("Cannot use run id " + q(runId) + ": use up to 250 letters, digits and _ . : + -"
-        + " (Airflow run ids qualify)");
+    return invalidInput("Cannot use run id " + q(runId) + ": use " + RunIdRule.describe() + " (Airflow run ids"
+        + " qualify)");
   }
 
   public static String emptyStages() {

@@ -27,9 +27,12 @@ public record Problem(String path, SourceLocation at, String message) implements
     return ORDER.compare(this, other);
   }
 
-  /** {@code file: line: path: message}, the format every lakemill error uses. */
+  /**
+   * {@code file: line: path: message}, the format every lakemill error uses, with control characters
+   * escaped ({@link Escapes#controls}): file names, keys and quoted values come from the user.
+   */
   @Override
   public String toString() {
-    return at + ": " + (path.isEmpty() ? "" : path + ": ") + message;
+    return Escapes.controls(at + ": " + (path.isEmpty() ? "" : path + ": ") + message);
   }
 }

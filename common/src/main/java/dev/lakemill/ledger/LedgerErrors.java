@@ -12,6 +12,12 @@ final class LedgerErrors {
     return TableErrors.damaged("run ledger table", table, latest, cause);
   }
 
+  /** The runs table is gone while the steps table remains: exit code 3. */
+  static LakemillException runsMissing(String runs, String steps) {
+    return damaged(runs, -1, new dev.lakemill.delta.DeltaIO.MissingLog("the table is missing, but the ledger's steps"
+        + " table " + steps + " exists"));
+  }
+
   /** The file system holding the ledger cannot be asked whether it exists: exit code 3. */
   static LakemillException cannotLook(String location, Throwable cause) {
     return new LakemillException(LakemillException.Kind.DAMAGED_STATE, "Cannot look for the ledger at " + location

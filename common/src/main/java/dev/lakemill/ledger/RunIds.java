@@ -6,11 +6,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** Run ids: generated as {@code 20261126T213302Z-1a2b3c}, or given by the caller (Airflow's run_id). */
 public final class RunIds {
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_.:+-]{1,250}");
   private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -22,9 +20,9 @@ public final class RunIds {
     return ZonedDateTime.now(ZoneOffset.UTC).format(FORMAT) + "-" + HexFormat.of().formatHex(bytes);
   }
 
-  /** @throws dev.lakemill.error.LakemillException for ids with characters outside {@code [A-Za-z0-9_.:+-]} */
+  /** @throws dev.lakemill.error.LakemillException for ids that break {@link dev.lakemill.error.RunIdRule} */
   public static String check(String runId) {
-    if (!VALID.matcher(runId).matches()) {
+    if (!dev.lakemill.error.RunIdRule.valid(runId)) {
       throw PipelineErrors.badRunId(runId);
     }
     return runId;

@@ -171,7 +171,7 @@ public final class RunLedger {
    * output (for a skipped record, the run it reused).
    */
   public Map<String, Recorded> latestDone(String pipeline) {
-    if (!exists(stepsLocation())) {
+    if (!exists() | !exists(stepsLocation())) {
       return Map.of();
     }
     Dataset<Row> steps = steps();
@@ -220,11 +220,9 @@ public final class RunLedger {
     runs(runs -> runs.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
             .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)))
         .orderBy("started_at").select("steps")).forEach(r -> selected.addAll(r.<String>getList(0)));
-    if (exists(stepsLocation())) {
-      steps(steps -> steps.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
-              .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)).and(org.apache.spark.sql.functions.expr(DONE)))
-          .select("step")).forEach(r -> selected.remove(r.getString(0)));
-    }
+    steps(steps -> steps.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
+            .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)).and(org.apache.spark.sql.functions.expr(DONE)))
+        .select("step")).forEach(r -> selected.remove(r.getString(0)));
     return Optional.of(new Resumable(id, RunStatus.parse(latest.get(0).getString(1)), List.copyOf(selected)));
   }
 
@@ -261,29 +259,44 @@ public final class RunLedger {
     return reading(runsLocation(), () -> query.apply(runs()).collectAsList());
   }
 
-  /** The rows {@code query} selects from the steps table; a table Delta cannot read fails as damaged. */
+  /**
+   * The rows {@code query} selects from the steps table, none when it does not exist yet; a table Delta
+   * cannot read fails as damaged.
+   */
   public List<Row> steps(UnaryOperator<Dataset<Row>> query) {
+    if (!exists(stepsLocation())) {
+      return List.of();
+    }
     return reading(stepsLocation(), () -> query.apply(steps()).collectAsList());
   }
 
   /**
-   * Whether the ledger at {@code location} ({@code <lakehouse root>/_lakemill}) has recorded steps,
-   * looked up without Spark, with the environment's Hadoop settings.
+   * Whether the ledger at {@code location} ({@code <lakehouse root>/_lakemill}) may have recorded steps (a
+   * folder of its tables exists, readable or not), looked up without Spark, with the environment's Hadoop
+   * settings.
    */
   public static boolean hasSteps(Environment env, String location) {
     try {
-      return DeltaLogFiles.exists(env, location + "/steps");
+      return DeltaLogFiles.folderExists(env, location + "/steps") || DeltaLogFiles.folderExists(env, location + "/runs");
     } catch (IOException e) {
       throw LedgerErrors.cannotLook(location, e);
     }
   }
 
+  /**
+   * Whether the ledger has recorded a run: false for a new lakehouse; a ledger table that remains without a
+   * readable log, or a steps table without its runs table, fails as damaged.
+   */
   public boolean exists() {
-    return exists(runsLocation());
+    boolean runs = exists(runsLocation());
+    if (!runs && exists(stepsLocation())) {
+      throw LedgerErrors.runsMissing(runsLocation(), stepsLocation());
+    }
+    return runs;
   }
 
   private boolean exists(String table) {
-    return reading(table, () -> DeltaIO.exists(spark, table));
+    return DeltaIO.present(spark, table, (latest, cause) -> LedgerErrors.damaged(table, latest, cause));
   }
 
   /** Runs {@code read} on {@code table}; Delta failing to read it becomes {@link LedgerErrors#damaged}. */

@@ -2,7 +2,7 @@ package dev.lakemill.ops;
 
 import dev.lakemill.error.LakemillException;
 
-/** The user-facing errors of the maintenance operations (reproduce). */
+/** The user-facing errors of the maintenance operations (reproduce, doctor). */
 final class OpsErrors {
   private OpsErrors() {}
 
@@ -16,5 +16,12 @@ final class OpsErrors {
   static LakemillException inputGone(String ref, String location) {
     return new LakemillException(LakemillException.Kind.DAMAGED_STATE, "Cannot reproduce " + ref + ": its input"
         + " table " + location + " no longer exists");
+  }
+
+  /** {@code lakemill doctor} found damaged tables (it printed them): exit code 3. */
+  static LakemillException damageFound(String root, long damaged) {
+    return new LakemillException(LakemillException.Kind.DAMAGED_STATE, "lakemill doctor found " + damaged
+        + " damaged table(s) in the lakehouse at " + root + ": repair each as its finding above says, then run"
+        + " lakemill doctor again");
   }
 }

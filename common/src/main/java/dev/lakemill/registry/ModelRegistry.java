@@ -335,7 +335,7 @@ public final class ModelRegistry {
   }
 
   private boolean exists(String table) {
-    return reading(table, () -> DeltaIO.exists(spark, table));
+    return DeltaIO.present(spark, table, (latest, cause) -> RegistryErrors.damaged(table, latest, cause));
   }
 
   /** Runs {@code read} on {@code table}; Delta failing to read it becomes {@link RegistryErrors#damaged}. */

@@ -3,6 +3,7 @@ package dev.lakemill.safety;
 import dev.lakemill.faults.FaultPoints;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -37,6 +38,10 @@ final class LeaseFiles implements AutoCloseable {
   /** A file's bytes and the modification time of that same file. */
   record Stored(byte[] content, long modified) {}
 
+  /** Lease files hold the run's params: readable by their owner only. */
+  private static final org.apache.hadoop.fs.permission.FsPermission OWNER_ONLY =
+      new org.apache.hadoop.fs.permission.FsPermission((short) 0600);
+
   private final FileSystem fs;
   private final FileSystem owned;
   private final boolean local;
@@ -59,7 +64,10 @@ final class LeaseFiles implements AutoCloseable {
       java.nio.file.Path target = nio(path);
       java.nio.file.Path draft = target.resolveSibling(target.getFileName() + ".new-" + UUID.randomUUID());
       try {
-        Files.write(draft, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // Owner-only (0600): a lease holds the run's params. The link shares the draft's mode.
+        try (OutputStream out = dev.lakemill.fs.LocalFiles.createNew(draft, true)) {
+          out.write(content);
+        }
         Files.createLink(target, draft);
         return true;
       } catch (FileAlreadyExistsException e) {
@@ -68,7 +76,8 @@ final class LeaseFiles implements AutoCloseable {
         Files.deleteIfExists(draft);
       }
     }
-    try (FSDataOutputStream out = fs.create(path, false)) {
+    try (FSDataOutputStream out = fs.create(path, OWNER_ONLY, false, fs.getConf().getInt("io.file.buffer.size", 4096),
+        fs.getDefaultReplication(path), fs.getDefaultBlockSize(path), null)) {
       out.write(content);
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       return false;
@@ -111,10 +120,12 @@ final class LeaseFiles implements AutoCloseable {
    */
   void rewrite(Path path, byte[] content) throws IOException {
     if (local) {
+      // In place (the lease stays the same file, which claims compare); created owner-only (0600).
       Files.write(nio(path), content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
       return;
     }
-    try (FSDataOutputStream out = fs.create(path, true)) {
+    try (FSDataOutputStream out = fs.create(path, OWNER_ONLY, true, fs.getConf().getInt("io.file.buffer.size", 4096),
+        fs.getDefaultReplication(path), fs.getDefaultBlockSize(path), null)) {
       out.write(content);
     }
   }

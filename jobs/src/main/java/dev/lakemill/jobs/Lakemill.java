@@ -1,6 +1,7 @@
 package dev.lakemill.jobs;
 
 import dev.lakemill.LakemillVersion;
+import dev.lakemill.error.Escapes;
 import dev.lakemill.error.LakemillException;
 import java.io.PrintStream;
 import java.util.Map;
@@ -25,7 +26,7 @@ import picocli.CommandLine.ScopeType;
     versionProvider = Lakemill.Version.class,
     description = "Declarative batch pipelines on Apache Spark and Delta Lake.",
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, HistoryCommand.class, ModelsCommand.class,
-        ReproduceCommand.class, VacuumCommand.class, DagsCommand.class, AirflowCommand.class, DriftCommand.class})
+        ReproduceCommand.class, VacuumCommand.class, DoctorCommand.class, DagsCommand.class, AirflowCommand.class, DriftCommand.class})
 public final class Lakemill {
   public static final int OK = 0;
   public static final int RUN_FAILED = LakemillException.Kind.RUN_FAILED.exitCode();
@@ -68,18 +69,35 @@ public final class Lakemill {
     boolean debugByEnvironment = "1".equals(environment.get(DEBUG_VARIABLE));
     cli.setExecutionExceptionHandler((e, command, parsed) -> report(e, root.debug || debugByEnvironment, System.err));
     cli.setExitCodeExceptionMapper(Lakemill::exitCode);
+    cli.setParameterExceptionHandler((e, args) -> usageError(e, System.err));
     return cli;
+  }
+
+  /**
+   * A command line picocli cannot parse: its message (arguments escaped), a did-you-mean when there is one,
+   * and where the help is; exit code 2.
+   */
+  static int usageError(CommandLine.ParameterException e, PrintStream err) {
+    err.println(Escapes.controls(e.getMessage()));
+    java.io.StringWriter suggestions = new java.io.StringWriter();
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, new java.io.PrintWriter(suggestions, true));
+    if (!suggestions.toString().isEmpty()) {
+      err.print(Escapes.controls(suggestions.toString()));
+    }
+    err.println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+    return INVALID;
   }
 
   /** Prints {@code e} as the user should see it and returns its exit code. */
   static int report(Exception e, boolean debug, PrintStream err) {
+    // Messages quote file names, params and file contents: their control characters are escaped here, once.
     if (e instanceof LakemillException known) {
-      err.println(known.getMessage());
+      err.println(Escapes.controls(known.getMessage()));
       log().debug("{} (exit code {})", known.kind(), known.exitCode(), known);
     } else {
-      err.println("lakemill: internal error: " + e.getClass().getName() + (e.getMessage() == null ? ""
-          : ": " + e.getMessage().strip().lines().findFirst().orElse("")) + ". This is a bug in lakemill; rerun"
-          + " with --debug for the stack trace and report it");
+      err.println(Escapes.controls("lakemill: internal error: " + e.getClass().getName() + (e.getMessage() == null
+          ? "" : ": " + e.getMessage().strip().lines().findFirst().orElse("")) + ". This is a bug in lakemill; rerun"
+          + " with --debug for the stack trace and report it"));
       log().error("Internal error", e);
     }
     if (debug) {

@@ -32,7 +32,7 @@ final class ValidateCommand implements Callable<Integer> {
             + " sources, " + spec.steps().size() + " steps)");
       } catch (PipelineConfigException e) {
         invalid++;
-        System.err.println(e.getMessage());
+        System.err.println(dev.lakemill.error.Escapes.controls(e.getMessage()));
       }
     }
     if (invalid > 0) {

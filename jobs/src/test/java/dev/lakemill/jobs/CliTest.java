@@ -131,8 +131,8 @@ class CliTest {
         + " it does not exist or is not a file; pass --conf <folder holding application.conf and local.conf>"
         + " or set LAKEMILL_CONF\n");
     assertThat(badId.exit()).isEqualTo(Lakemill.INVALID);
-    assertThat(badId.err()).isEqualTo("Cannot use run id 'it's mine': use up to 250 letters, digits and _ . : + -"
-        + " (Airflow run ids qualify)\n");
+    assertThat(badId.err()).isEqualTo("Cannot use run id 'it's mine': use up to 250 letters, digits and _ . ~ : + -"
+        + " (no ..) (Airflow run ids qualify)\n");
     assertThat(badStep.err()).isEqualTo("Unknown step 'by-regoin' in --steps; did you mean 'by-region'?\n");
     assertThat(dir.resolve("lake")).doesNotExist();
   }

@@ -90,6 +90,50 @@ class ExitCodesTest {
   }
 
   @Test
+  void badOptionValuesAndDeepNestingExit2WithAMessage() throws IOException {
+    Path deep = Files.writeString(dir.resolve("deep.conf"), "pipeline { name = deep }\nx = "
+        + "{ a = ".repeat(3000) + "1" + " }".repeat(3000) + "\n");
+
+    Outcome noValue = lakemill("plan", file.toString(), "--conf", CONF, "--param", "x");
+    Outcome notANumber = lakemill("history", "--limit", "ten", "--conf", CONF);
+    Outcome nested = lakemill("validate", deep.toString());
+
+    assertThat(List.of(noValue.exit(), notANumber.exit(), nested.exit())).containsOnly(Lakemill.INVALID);
+    assertThat(noValue.err()).isEqualTo("Value for option option '--param' (KEY=VALUE) should be in KEY=VALUE format"
+        + " but was x\nSee 'lakemill plan --help' for the options.\n");
+    assertThat(notANumber.err()).isEqualTo("Invalid value for option '--limit': 'ten' is not an int\n"
+        + "See 'lakemill history --help' for the options.\n");
+    assertThat(nested.err()).isEqualTo(deep + ": Cannot read the file: its objects or arrays are nested too deeply"
+        + " (reading it overflowed the stack); a pipeline needs a few levels, so flatten it\n"
+        + "1 of 1 pipeline files invalid\n");
+  }
+
+  /** ESC, CR, C1 and bidi overrides from arguments or files reach the terminal escaped. */
+  @Test
+  void controlCharactersInMessagesAreEscaped() throws IOException {
+    Path evil = Files.writeString(dir.resolve("evil.conf"), """
+        pipeline { name = evil }
+        steps { s { type = "sq\\u001bl", sql = "SELECT 1" } }
+        """);
+
+    Outcome runId = lakemill("run", file.toString(), "--conf", CONF, "--run-id", "r\u202e1\r");
+    Outcome option = lakemill("history", "--limit\u001b[2J");
+    Outcome param = lakemill("plan", file.toString(), "--conf", CONF, "--param", "a\u009bb=1");
+    Outcome key = lakemill("validate", evil.toString());
+
+    assertThat(runId.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(runId.err()).isEqualTo("Cannot use run id 'r\\u202e1\\u000d': use up to 250 letters, digits and"
+        + " _ . ~ : + - (no ..) (Airflow run ids qualify)\n");
+    assertThat(option.err()).startsWith("Unknown option: '--limit\\u001b[2J'");
+    assertThat(param.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(param.err()).startsWith("command line --param: params").contains("'a\\u009bb'");
+    assertThat(key.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(key.err()).startsWith(evil + ": 2: ").contains("sq\\u001bl");
+    assertThat(Stream.of(runId, option, param, key).map(o -> o.out() + o.err()))
+        .noneMatch(text -> text.chars().anyMatch(c -> c == 0x1b || c == '\r' || c == 0x9b || c == 0x202e));
+  }
+
+  @Test
   void aGarbledLedgerCommit3ForHistoryPlanAndRun() throws IOException {
     Path copy = copy(lake, dir.resolve("garbled"));
     Path steps = copy.resolve("_lakemill/steps");
@@ -107,7 +151,7 @@ class ExitCodesTest {
           .contains("00000000000000000001.json")
           .endsWith("). Nothing was changed. To repair it, if its newest commit is a torn write, move " + steps
               + "/_delta_log/00000000000000000001.json aside (the table is then at v0), or move the folder " + steps
-              + " aside to start a new, empty table\n")
+              + " aside to start a new, empty table; then lakemill doctor checks the whole lakehouse\n")
           .doesNotContain("\tat ");
       assertThat(r.err().lines()).hasSize(1);
     }
@@ -130,7 +174,7 @@ class ExitCodesTest {
     assertThat(history.exit()).as(history.out() + history.err()).isEqualTo(Lakemill.DAMAGED);
     assertThat(history.err()).startsWith("The run ledger table at " + runs + " is damaged: Delta cannot read it (")
         .endsWith("). Nothing was changed. To repair it, move the folder " + runs + " aside to start a new, empty"
-            + " table\n")
+            + " table; then lakemill doctor checks the whole lakehouse\n")
         .doesNotContain("\tat ");
     assertThat(history.err().lines()).hasSize(1);
   }

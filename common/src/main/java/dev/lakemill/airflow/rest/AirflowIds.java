@@ -5,14 +5,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** DAG ids from pipeline names, and the run ids lakemill gives the runs it triggers. */
 public final class AirflowIds {
   /** Prefix of generated run ids. */
   public static final String RUN_ID_PREFIX = "lakemill__";
 
-  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.~:+-]{1,250}");
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -35,11 +33,12 @@ public final class AirflowIds {
   }
 
   /**
-   * @throws dev.lakemill.error.LakemillException unless {@code runId} matches {@code ^[A-Za-z0-9_.~:+-]+$}, has no
-   *     {@code ..} and does not start with {@code scheduled__} or {@code backfill__}
+   * @throws dev.lakemill.error.LakemillException unless {@code runId} follows {@link dev.lakemill.error.RunIdRule}
+   *     (the command line's rule too) and does not start with {@code scheduled__} or {@code backfill__}, which
+   *     Airflow keeps for the runs it makes itself
    */
   public static String checkRunId(String runId) {
-    if (!RUN_ID.matcher(runId).matches() || runId.contains("..") || runId.startsWith("scheduled__")
+    if (!dev.lakemill.error.RunIdRule.valid(runId) || runId.startsWith("scheduled__")
         || runId.startsWith("backfill__")) {
       throw AirflowErrors.badRunId(runId);
     }

@@ -32,6 +32,11 @@ final class DriftErrors {
         + " positive-class element)");
   }
 
+  /** A drift history table Delta cannot read (a garbled commit, a missing data file, a lost log): exit code 3. */
+  static LakemillException damaged(String table, long latest, Throwable cause) {
+    return dev.lakemill.delta.TableErrors.damaged("drift history table", table, latest, cause);
+  }
+
   private static LakemillException invalid(String message) {
     return new LakemillException(LakemillException.Kind.INVALID_INPUT, message);
   }

@@ -86,7 +86,7 @@ public final class DriftHistory {
    */
   public static DeltaIO.Written write(SparkSession spark, String location, Run run, List<Row> rows, String tag) {
     Dataset<Row> data = spark.createDataFrame(rows, SCHEMA);
-    if (!DeltaIO.exists(spark, location)) {
+    if (!present(spark, location)) {
       data.write().format("delta").mode("errorifexists").save(location);
     } else {
       data.write().format("delta").mode("overwrite")
@@ -105,9 +105,23 @@ public final class DriftHistory {
    */
   public static List<HistoryEntry> entries(SparkSession spark, String location, String pipeline, LocalDate before,
       int runDates, String column) {
-    if (runDates <= 0 || !DeltaIO.exists(spark, location)) {
+    if (runDates <= 0 || !present(spark, location)) {
       return List.of();
     }
+    return DeltaIO.reading(spark, location, () -> read(spark, location, pipeline, before, runDates, column),
+        (latest, cause) -> DriftErrors.damaged(location, latest, cause));
+  }
+
+  /**
+   * Whether the drift history table at {@code location} exists: false when nothing is there; a table that
+   * Delta cannot read, or whose log is gone, fails as damaged ({@link dev.lakemill.error.LakemillException.Kind#DAMAGED_STATE}).
+   */
+  public static boolean present(SparkSession spark, String location) {
+    return DeltaIO.present(spark, location, (latest, cause) -> DriftErrors.damaged(location, latest, cause));
+  }
+
+  private static List<HistoryEntry> read(SparkSession spark, String location, String pipeline, LocalDate before,
+      int runDates, String column) {
     Dataset<Row> rows = spark.read().format("delta").load(location).where(col("pipeline").equalTo(pipeline));
     if (before != null) {
       rows = rows.where(col("run_date").lt(Date.valueOf(before)));
