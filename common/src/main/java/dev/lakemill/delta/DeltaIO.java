@@ -146,10 +146,17 @@ public final class DeltaIO {
   public static void tagCommits(SparkSession spark, String tag) {
     if (tag == null) {
       spark.conf().unset(DeltaLogFiles.USER_METADATA);
+      spark.conf().unset(RECORD_EMPTY_COMMITS);
     } else {
       spark.conf().set(DeltaLogFiles.USER_METADATA, tag);
+      // A write that changes nothing (no rows into an empty table, an empty append) still commits, so
+      // every step's write leaves its tagged version: Delta skips recording empty commits by default.
+      spark.conf().set(RECORD_EMPTY_COMMITS, "false");
     }
   }
+
+  /** Delta's switch for not recording commits without file changes (default true). */
+  private static final String RECORD_EMPTY_COMMITS = "spark.databricks.delta.skipRecordingEmptyCommits";
 
   /**
    * Replaces the rows that match {@code condition} with {@code data} in one commit, creating the table

@@ -169,6 +169,8 @@ class PipelineRunnerTest extends SparkTestBase {
     assertThat(sql("SELECT count(*) FROM delta.`%s` VERSION AS OF 0", lake.location("silver.in_region")).get(0).getLong(0))
         .as("the quote-breaking region is a value no row has, and ${system:...} in the comment stays text").isZero();
     assertThat(count("silver.in_region")).isZero();
+    // The second run's write changed nothing (no rows over no rows), yet it left its tagged commit.
+    assertThat(DeltaIO.latestVersion(spark, lake.location("silver.in_region"))).isEqualTo(1);
     assertThat(orTrue.steps()).extracting(StepRecord::status)
         .containsExactly(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED, StepStatus.FAILED);
     assertThat(orTrue.run().error()).startsWith("Step 'by-id' failed: ")
