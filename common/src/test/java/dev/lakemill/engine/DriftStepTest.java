@@ -184,8 +184,8 @@ class DriftStepTest extends SparkTestBase {
       assertThat(t.get("churn")).containsKeys("drifted_columns", "drifted_share").contains(
           entry("dedupe_key", "drift__churn-nightly__drift__2026-11-03"), entry("source_pipeline", "churn-nightly"),
           entry("run_id", "night-3"), entry("run_date", "2026-11-03"), entry("model", "churn@v1"),
-          entry("train-to", "2026-11-03"), entry("window", "30"));
-      assertThat(t.get("churn")).as("the declared params, as strings").hasSize(9);
+          entry("train-to", "2026-11-03"), entry("window", 30L));
+      assertThat(t.get("churn")).as("the declared params, typed as the DAG's Params are").hasSize(9);
     });
     assertThat(infos).anyMatch(i -> i.startsWith("drift of churn@v1: no dataset drift, 0 of 6 columns"))
         .anyMatch(i -> i.startsWith("drift of churn@v1: DATASET DRIFT"));
