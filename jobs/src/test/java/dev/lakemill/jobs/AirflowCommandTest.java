@@ -268,7 +268,7 @@ class AirflowCommandTest {
     assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
     assertThat(r.err()).isEqualTo("Airflow 2's REST API (/api/v1) cannot create backfills, so nothing was started; run"
         + " it with the Airflow CLI on a host of that Airflow: airflow dags backfill -s 2026-11-01 -e 2026-11-03"
-        + " -c '{\"rows\":\"2000\"}' churn\n");
+        + " -c '{\"rows\":2000}' churn\n");
     assertThat(airflow.requests()).isEmpty();
   }
 
