@@ -31,17 +31,6 @@ public final class DeltaLogFiles {
   private DeltaLogFiles() {}
 
   /**
-   * Whether {@code location} holds a Delta table, from its log directory alone: no Spark, and the
-   * environment's Hadoop settings ({@link HadoopConf#of}).
-   *
-   * @throws IOException when the file system cannot be asked
-   */
-  public static boolean exists(Environment env, String location) throws IOException {
-    Path log = new Path(location, "_delta_log");
-    return log.getFileSystem(HadoopConf.of(env)).exists(log);
-  }
-
-  /**
    * Why the folder {@code location}, which Delta does not see as a table, looks like a table whose log is
    * gone: its {@code _delta_log} folder exists without commits, or it holds parquet data files without a
    * {@code _delta_log}; empty when there is nothing there (a table never written).

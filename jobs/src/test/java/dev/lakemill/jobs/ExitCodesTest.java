@@ -135,7 +135,7 @@ class ExitCodesTest {
 
   @Test
   void aGarbledLedgerCommit3ForHistoryPlanAndRun() throws IOException {
-    Path copy = copy(lake, dir.resolve("garbled"));
+    Path copy = DamagedStateTest.copy(lake, dir.resolve("garbled"));
     Path steps = copy.resolve("_lakemill/steps");
     // A torn write: the newest commit of the steps table is not JSON.
     Files.writeString(steps.resolve("_delta_log/00000000000000000001.json"), "{\"commitInfo\": {\"timestamp\": 17");
@@ -161,7 +161,7 @@ class ExitCodesTest {
 
   @Test
   void aMissingLedgerDataFile3() throws IOException {
-    Path copy = copy(lake, dir.resolve("missing"));
+    Path copy = DamagedStateTest.copy(lake, dir.resolve("missing"));
     Path runs = copy.resolve("_lakemill/runs");
     try (Stream<Path> files = Files.list(runs)) {
       for (Path parquet : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
@@ -241,19 +241,5 @@ class ExitCodesTest {
       cli.addSubcommand(new Boom());
       return cli.execute(args);
     });
-  }
-
-  private static Path copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-    return to;
   }
 }

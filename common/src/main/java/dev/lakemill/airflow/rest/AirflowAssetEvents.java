@@ -1,8 +1,6 @@
 package dev.lakemill.airflow.rest;
 
 import dev.lakemill.error.LakemillException;
-import dev.lakemill.settings.AirflowCredentials;
-import dev.lakemill.settings.AirflowSettings;
 import dev.lakemill.settings.AirflowVersion;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,12 +28,7 @@ public final class AirflowAssetEvents {
    * credentials file); empty otherwise, and nothing is posted.
    */
   public static Optional<AirflowAssetEvents> configured(Path confDir, String env, Map<String, String> environment) {
-    AirflowSettings settings = AirflowSettings.load(confDir, env, Map.of());
-    AirflowCredentials credentials = AirflowCredentials.resolve(environment, settings.credentialsFile());
-    if (credentials.isNone()) {
-      return Optional.empty();
-    }
-    return Optional.of(new AirflowAssetEvents(new AirflowClient(settings, credentials), env));
+    return AirflowClient.configured(confDir, env, environment).map(client -> new AirflowAssetEvents(client, env));
   }
 
   /**

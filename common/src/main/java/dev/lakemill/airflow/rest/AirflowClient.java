@@ -6,6 +6,7 @@ import dev.lakemill.settings.AirflowCredentials;
 import dev.lakemill.settings.AirflowSettings;
 import dev.lakemill.settings.AirflowVersion;
 import java.net.URLEncoder;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +46,16 @@ public final class AirflowClient {
 
   public AirflowClient(AirflowSettings settings, AirflowCredentials credentials) {
     this(settings, credentials, d -> Thread.sleep(d.toMillis()));
+  }
+
+  /**
+   * A client for environment {@code env} of {@code confDir} when it has Airflow credentials (environment
+   * variables or the configured credentials file); empty otherwise.
+   */
+  public static Optional<AirflowClient> configured(Path confDir, String env, Map<String, String> environment) {
+    AirflowSettings settings = AirflowSettings.load(confDir, env, Map.of());
+    AirflowCredentials credentials = AirflowCredentials.resolve(environment, settings.credentialsFile());
+    return credentials.isNone() ? Optional.empty() : Optional.of(new AirflowClient(settings, credentials));
   }
 
   AirflowClient(AirflowSettings settings, AirflowCredentials credentials, AirflowHttp.Sleeper sleeper) {

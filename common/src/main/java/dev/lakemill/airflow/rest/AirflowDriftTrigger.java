@@ -1,8 +1,6 @@
 package dev.lakemill.airflow.rest;
 
 import dev.lakemill.drift.DriftTrigger;
-import dev.lakemill.settings.AirflowCredentials;
-import dev.lakemill.settings.AirflowSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -25,12 +23,7 @@ public final class AirflowDriftTrigger implements DriftTrigger {
    * configured credentials file); empty otherwise, and drift steps then only record what they would do.
    */
   public static Optional<DriftTrigger> configured(Path confDir, String env, Map<String, String> environment) {
-    AirflowSettings settings = AirflowSettings.load(confDir, env, Map.of());
-    AirflowCredentials credentials = AirflowCredentials.resolve(environment, settings.credentialsFile());
-    if (credentials.isNone()) {
-      return Optional.empty();
-    }
-    return Optional.of(new AirflowDriftTrigger(new AirflowClient(settings, credentials)));
+    return AirflowClient.configured(confDir, env, environment).map(client -> new AirflowDriftTrigger(client));
   }
 
   @Override
