@@ -68,7 +68,7 @@ final class DagsCommand {
     @Override
     public Integer call() {
       AirflowVersion version = AirflowVersion.parse(airflow);
-      Environment environment = EnvironmentLoader.load(PipelineOptions.confDir(conf), env);
+      Environment environment = EnvironmentLoader.load(Path.of(PipelineOptions.confLocation(conf == null ? null : conf.toString())), env);
       DagGenerator generator = new DagGenerator(environment.dags(), version);
       List<Path> files = pipelineFiles();
       List<String> errors = new ArrayList<>();
