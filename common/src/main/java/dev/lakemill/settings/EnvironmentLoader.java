@@ -150,6 +150,12 @@ public final class EnvironmentLoader {
             PipelineErrors.negative(key, block.getInt(key), "must be >= 0")));
       }
     }
+    if (block.hasPath("deploy") && !List.of(DagSettings.SHARED, DagSettings.SHIP).contains(block.getString("deploy"))) {
+      problems.add(new Problem("lakemill.dags.deploy", Origins.location(block.getValue("deploy").origin()),
+          PipelineErrors.unknownValue("lakemill.dags.deploy value", block.getString("deploy"),
+              List.of(DagSettings.SHARED, DagSettings.SHIP)) + "; use shared (the driver reads the pipeline file"
+              + " where it is deployed) or ship (spark-submit ships it with the task)"));
+    }
     for (String key : List.of("env", "conn-id")) {
       if (block.hasPath(key) && block.getString(key).isBlank()) {
         problems.add(new Problem("lakemill.dags." + key, Origins.location(block.getValue(key).origin()),
@@ -167,7 +173,9 @@ public final class EnvironmentLoader {
         retries, delay, flatStrings(block, "spark-conf"),
         block.hasPath("jars") ? block.getStringList("jars") : d.jars(),
         block.hasPath("packages") ? block.getStringList("packages") : d.packages(),
-        flatStrings(block, "env-vars"));
+        flatStrings(block, "env-vars"),
+        block.hasPath("deploy") ? block.getString("deploy") : d.deploy(),
+        block.hasPath("conf-dir") ? block.getString("conf-dir") : d.confDir());
   }
 
   /** A block of settings as dotted keys to strings: {@code spark.sql.x = 1} stays one key. */
