@@ -12,9 +12,10 @@ import java.util.TreeMap;
  *
  * @param applicationJar {@code application-jar}: the lakemill-jobs jar as spark-submit on the Airflow
  *     worker sees it (a local path or a URI the cluster can fetch); required to generate DAGs, no default
- * @param pipelinesDir {@code pipelines-dir}: the folder holding the deployed pipeline files, as the
- *     Spark driver sees it; a task runs {@code <pipelines-dir>/<pipeline file name>}; required to
- *     generate DAGs, no default
+ * @param pipelinesDir {@code pipelines-dir}: the folder holding the deployed pipeline files: with
+ *     {@code deploy = shared} as the Spark driver sees it (a local folder or a Hadoop URI), a task runs
+ *     {@code <pipelines-dir>/<pipeline file name>}; with {@code deploy = ship} as spark-submit on the
+ *     Airflow worker sees it; required to generate DAGs, no default
  * @param env {@code env}: the environment overlay each task passes to {@code lakemill run --env};
  *     default {@code cluster}
  * @param connId {@code conn-id}: the Airflow connection of the Spark cluster; default
