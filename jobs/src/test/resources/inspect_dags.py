@@ -114,6 +114,8 @@ def describe(dag, run):
             "packages": t.packages,
             "env_vars": t.env_vars,
         }
+        if t.files is not None:
+            task["files"] = t.files
         if t.outlets is not None:
             task["outlets"] = jsonable(t.outlets)
         if run is not None:

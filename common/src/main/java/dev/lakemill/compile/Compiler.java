@@ -4,6 +4,7 @@ import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.error.Problem;
 import dev.lakemill.load.PipelineConfigLoader;
+import dev.lakemill.load.PipelineFiles;
 import dev.lakemill.load.SpecBinder;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
@@ -46,18 +47,26 @@ public final class Compiler {
    * @throws PipelineConfigException with every problem found
    */
   public PipelineSpec validate(Path file, Map<String, String> params) {
+    return validate(file.toString(), params, PipelineFiles.LOCAL);
+  }
+
+  /**
+   * {@link #validate(Path, Map)} of a file anywhere {@code files} reads (a local path or a URI such as
+   * {@code hdfs://nn:8020/pipelines/churn.conf}); messages name the file as given.
+   */
+  public PipelineSpec validate(String file, Map<String, String> params, PipelineFiles files) {
     try {
-      return check(file, params);
+      return check(file, params, files);
     } catch (StackOverflowError e) {
       // Reading and binding recurse once per nesting level: thousands of levels are not a pipeline.
-      throw PipelineErrors.tooDeep(file.toString());
+      throw PipelineErrors.tooDeep(file);
     }
   }
 
-  private PipelineSpec check(Path file, Map<String, String> params) {
-    PipelineConfigLoader.Loaded loaded = PipelineConfigLoader.read(file, params);
+  private PipelineSpec check(String file, Map<String, String> params, PipelineFiles files) {
+    PipelineConfigLoader.Loaded loaded = PipelineConfigLoader.read(file, params, files);
     List<Problem> problems = new ArrayList<>();
-    PipelineSpec spec = new SpecBinder(file.toString(), problems).bind(loaded);
+    PipelineSpec spec = new SpecBinder(file, problems).bind(loaded);
     catalog.prefetch(mlTypes(spec));
     Set<String> unbound = new HashSet<>();
     for (Problem p : problems) {
@@ -89,6 +98,11 @@ public final class Compiler {
    */
   public PipelinePlan compile(Path file, Map<String, String> params, Environment env) {
     return compile(validate(file, params), env);
+  }
+
+  /** {@link #compile(Path, Map, Environment)} of a file anywhere {@code files} reads. */
+  public PipelinePlan compile(String file, Map<String, String> params, Environment env, PipelineFiles files) {
+    return compile(validate(file, params, files), env);
   }
 
   private static List<String> mlTypes(PipelineSpec spec) {

@@ -2,6 +2,7 @@ package dev.lakemill.compile;
 
 import dev.lakemill.drift.DriftMethod;
 import dev.lakemill.drift.DriftOptions;
+import dev.lakemill.load.Locations;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.ExpectationPlan;
 import dev.lakemill.plan.FeaturesStepPlan;
@@ -61,7 +62,7 @@ public final class PipelineCompiler {
    */
   PipelinePlan compile(PipelineSpec spec, Environment env) {
     String root = resolveRoot(env.lakehouseRoot());
-    Path folder = Path.of(spec.file()).toAbsolutePath().getParent();
+    String folder = Locations.folder(spec.file());
     List<SourcePlan> sources = spec.sources().stream().map(s -> source(s, folder, root, spec.info().name())).toList();
     Dependencies deps = new Dependencies(spec, analyzer);
     List<StepPlan> steps = new ArrayList<>();
@@ -200,12 +201,12 @@ public final class PipelineCompiler {
     return new TablePlan(out.table(), tableLocation(root, out.table()), out.mode(), out.mergeKeys(), out.partitionBy());
   }
 
-  private static SourcePlan source(SourceSpec s, Path folder, String root, String pipeline) {
+  private static SourcePlan source(SourceSpec s, String folder, String root, String pipeline) {
     String location = null;
     if (s.table() != null) {
       location = tableLocation(root, s.table());
     } else if (s.path() != null) {
-      location = hasScheme(s.path()) ? s.path() : folder.resolve(s.path()).normalize().toString();
+      location = hasScheme(s.path()) ? s.path() : Locations.resolve(folder, s.path());
     }
     String generator = s.generator();
     OnBadRecords onBadRecords = s.onBadRecords() == null ? OnBadRecords.FAIL : s.onBadRecords();

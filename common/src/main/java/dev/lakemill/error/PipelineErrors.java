@@ -127,6 +127,12 @@ public final class PipelineErrors {
     return "Cannot read " + what + ": it does not exist or is not a file; " + fix;
   }
 
+  /** A file that exists or may exist but that its file system would not give (connection, permission). */
+  public static String unreadableFile(String what, String reason) {
+    return "Cannot read " + what + ": " + reason + "; check the location, that its file system is reachable and"
+        + " the Hadoop settings it needs (spark.hadoop.* in the environment, HADOOP_CONF_DIR)";
+  }
+
   /** A {@code --param} key that is not a HOCON path (a space, a quote, an empty part, ...). */
   public static String includeRefused(String kind, String what) {
     return "Cannot include " + kind + "(" + q(what) + "): a pipeline file includes only files in its own folder,"
@@ -154,7 +160,7 @@ public final class PipelineErrors {
         + " under params, e.g. --param rows=2000";
   }
 
-  public static String unknownParam(String key, Collection<String> declared, Path file) {
+  public static String unknownParam(String key, Collection<String> declared, String file) {
     return "Unknown param " + q(key) + Names.suggestion(key, declared) + " (declare it under params in " + file + " first)";
   }
 

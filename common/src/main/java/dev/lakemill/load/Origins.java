@@ -12,6 +12,11 @@ public final class Origins {
       return new SourceLocation("<unknown>", 0);
     }
     String file = origin.filename() != null ? origin.filename() : origin.description();
+    String line = ": " + origin.lineNumber();
+    if (origin.filename() == null && origin.lineNumber() > 0 && file.endsWith(line)) {
+      // A file read from a URI (Locations): its origin is a description, "uri: line".
+      file = file.substring(0, file.length() - line.length());
+    }
     return new SourceLocation(file, Math.max(origin.lineNumber(), 0));
   }
 }

@@ -46,20 +46,17 @@ public final class PipelineConfigLoader {
     return read(file, paramOverrides).config();
   }
 
+  /** {@link #read(String, Map, PipelineFiles)} of a local file. */
+  public static Loaded read(Path file, Map<String, String> paramOverrides) {
+    return read(file.toString(), paramOverrides, PipelineFiles.LOCAL);
+  }
+
   /**
    * Like {@link #load}, and also types the params and finds substitutions that would paste text into
    * SQL ({@link UnquotedSubstitutions}).
    */
-  public static Loaded read(Path file, Map<String, String> paramOverrides) {
-    if (!Files.isRegularFile(file)) {
-      throw PipelineErrors.invalid(
-          List.of(
-              new Problem(
-                  "",
-                  new SourceLocation(file.toString(), 0),
-                  PipelineErrors.missingFile("pipeline file", "check the path"))));
-    }
-    Config parsed = parse(file, new ArrayList<>());
+  public static Loaded read(String file, Map<String, String> paramOverrides, PipelineFiles files) {
+    Config parsed = parse(file, files, new ArrayList<>());
     List<Problem> problems = new ArrayList<>();
     for (String key : paramOverrides.keySet()) {
       boolean known;
@@ -107,8 +104,13 @@ public final class PipelineConfigLoader {
    * @throws PipelineConfigException when the file does not parse or makes an include it may not
    */
   public static List<Path> includes(Path file) {
-    List<Path> included = new ArrayList<>();
-    parse(file, included);
+    return includes(file.toString(), PipelineFiles.LOCAL).stream().map(Path::of).toList();
+  }
+
+  /** {@link #includes(Path)} of a file anywhere {@code files} reads: absolute locations. */
+  public static List<String> includes(String file, PipelineFiles files) {
+    List<String> included = new ArrayList<>();
+    parse(file, files, included);
     return List.copyOf(included);
   }
 
@@ -129,14 +131,20 @@ public final class PipelineConfigLoader {
   }
 
   /** Parses the file and its includes ({@link PipelineIncluder}'s rules), recording each included file. */
-  private static Config parse(Path file, List<Path> included) {
+  private static Config parse(String file, PipelineFiles files, List<String> included) {
     List<Problem> refused = new ArrayList<>();
     Config parsed;
     try {
-      parsed = ConfigFactory.parseFile(file.toFile(),
-          PipelineIncluder.options(new PipelineIncluder(file, included, refused)));
+      if (files.read(file).isEmpty()) {
+        throw PipelineErrors.invalid(List.of(new Problem("", new SourceLocation(file, 0),
+            PipelineErrors.missingFile("pipeline file", "check the path"))));
+      }
+      parsed = PipelineIncluder.parse(files, file, file, new PipelineIncluder(file, files, included, refused)).toConfig();
     } catch (ConfigException e) {
       throw PipelineErrors.invalid(List.of(fromTypesafe(e, file, "Fix the HOCON syntax")));
+    } catch (java.io.IOException e) {
+      throw PipelineErrors.invalid(List.of(new Problem("", new SourceLocation(file, 0),
+          PipelineErrors.unreadableFile("pipeline file " + file, String.valueOf(e.getMessage())))));
     }
     if (!refused.isEmpty()) {
       throw PipelineErrors.invalid(refused);
@@ -152,8 +160,13 @@ public final class PipelineConfigLoader {
 
   /** Typesafe's message starts with the origin ("file: line: "); keep the rest and add a fix. */
   public static Problem fromTypesafe(ConfigException e, Path file, String fix) {
+    return fromTypesafe(e, file.toString(), fix);
+  }
+
+  /** {@link #fromTypesafe(ConfigException, Path, String)} for a file named by its location. */
+  public static Problem fromTypesafe(ConfigException e, String file, String fix) {
     SourceLocation at =
-        e.origin() != null ? Origins.location(e.origin()) : new SourceLocation(file.toString(), 0);
+        e.origin() != null ? Origins.location(e.origin()) : new SourceLocation(file, 0);
     String message = e.getMessage();
     if (e.origin() != null && message.startsWith(e.origin().description())) {
       message = message.substring(e.origin().description().length());

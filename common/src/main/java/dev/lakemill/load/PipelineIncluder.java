@@ -33,31 +33,50 @@ final class PipelineIncluder implements ConfigIncluder, ConfigIncluderFile, Conf
   /** {@code scheme:}: how Typesafe tells a URL from a file name in {@code include "..."}. */
   private static final Pattern URL_LIKE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
 
-  private final Path root;
-  private final Path including;
+  private final PipelineFiles files;
+  private final String root;
+  private final String including;
   private final String includingName;
-  private final List<Path> chain;
-  private final List<Path> included;
+  private final List<String> chain;
+  private final List<String> included;
   private final List<Problem> problems;
 
   /**
-   * @param pipelineFile the pipeline file: its folder is the root includes must stay inside
-   * @param included receives every included file, in the order read
+   * @param pipelineFile the pipeline file's location (a local path or a URI): its folder is the root
+   *     includes must stay inside
+   * @param files where the file and its includes are read from
+   * @param included receives every included file (absolute location), in the order read
    * @param problems receives every refused include
    */
-  PipelineIncluder(Path pipelineFile, List<Path> included, List<Problem> problems) {
-    this(pipelineFile.toAbsolutePath().normalize().getParent(), pipelineFile.toAbsolutePath().normalize(),
-        pipelineFile.toString(), List.of(pipelineFile.toAbsolutePath().normalize()), included, problems);
+  PipelineIncluder(String pipelineFile, PipelineFiles files, List<String> included, List<Problem> problems) {
+    this(files, Locations.folder(pipelineFile), Locations.absolute(pipelineFile), pipelineFile,
+        List.of(Locations.absolute(pipelineFile)), included, problems);
   }
 
-  private PipelineIncluder(Path root, Path including, String includingName, List<Path> chain, List<Path> included,
-      List<Problem> problems) {
+  private PipelineIncluder(PipelineFiles files, String root, String including, String includingName, List<String> chain,
+      List<String> included, List<Problem> problems) {
+    this.files = files;
     this.root = root;
     this.including = including;
     this.includingName = includingName;
     this.chain = chain;
     this.included = included;
     this.problems = problems;
+  }
+
+  /**
+   * Parses the file at {@code location} ({@code name} in messages) with {@code includer}: a local file as
+   * Typesafe's own file parser does, a URI from its text with the URI as the origin, so that messages
+   * read "uri: line: ..." exactly as "file: line: ..." for a local file.
+   */
+  static ConfigObject parse(PipelineFiles files, String location, String name, ConfigIncluder includer)
+      throws IOException {
+    if (!Locations.isUri(location)) {
+      return ConfigFactory.parseFile(new File(location), options(includer)).root();
+    }
+    String text = files.read(location).orElseThrow(() -> new java.io.FileNotFoundException(location));
+    return ConfigFactory.parseReader(new java.io.StringReader(text), options(includer).setOriginDescription(name))
+        .root();
   }
 
   /** Parse options for a file this includer's includes are relative to. */
@@ -94,33 +113,45 @@ final class PipelineIncluder implements ConfigIncluder, ConfigIncluderFile, Conf
   }
 
   private ConfigObject file(String what, String written) {
-    Path given = Path.of(what);
-    Path target = including.getParent().resolve(given).normalize();
+    boolean absolute = Locations.isUri(root) ? what.startsWith("/") : Path.of(what).isAbsolute();
+    String target = absolute ? what : Locations.resolve(Locations.folder(including), what);
     String problem = null;
-    if (given.isAbsolute() || !target.startsWith(root)) {
-      problem = PipelineErrors.includeOutsideFolder(written, root.toString());
-    } else if (!Files.isRegularFile(target)) {
-      problem = PipelineErrors.includeMissing(written, target.toString());
+    String text = null;
+    if (absolute || !Locations.inside(target, root)) {
+      problem = PipelineErrors.includeOutsideFolder(written, root);
     } else if (chain.contains(target)) {
-      problem = PipelineErrors.includeCycle(written, target.toString());
-    } else if (!realPathInside(target)) {
-      problem = PipelineErrors.includeOutsideFolder(written, root.toString());
+      problem = PipelineErrors.includeCycle(written, target);
+    } else if (!Locations.isUri(target) && !realPathInside(Path.of(target))) {
+      problem = Files.isRegularFile(Path.of(target)) ? PipelineErrors.includeOutsideFolder(written, root)
+          : PipelineErrors.includeMissing(written, target);
+    } else {
+      try {
+        text = files.read(target).orElse(null);
+        if (text == null) {
+          problem = PipelineErrors.includeMissing(written, target);
+        }
+      } catch (IOException e) {
+        problem = PipelineErrors.unreadableFile("included file " + target, e.getMessage());
+      }
     }
     if (problem != null) {
       problems.add(new Problem("include", at(what), problem));
       return empty();
     }
     included.add(target);
-    List<Path> deeper = new ArrayList<>(chain);
+    List<String> deeper = new ArrayList<>(chain);
     deeper.add(target);
-    PipelineIncluder nested = new PipelineIncluder(root, target, target.toString(), List.copyOf(deeper), included, problems);
-    return ConfigFactory.parseFile(target.toFile(), options(nested)).root();
+    PipelineIncluder nested = new PipelineIncluder(files, root, target, target, List.copyOf(deeper), included, problems);
+    if (!Locations.isUri(target)) {
+      return ConfigFactory.parseFile(new File(target), options(nested)).root();
+    }
+    return ConfigFactory.parseReader(new java.io.StringReader(text), options(nested).setOriginDescription(target)).root();
   }
 
-  /** A symbolic link may not lead out of the folder either. */
+  /** A symbolic link may not lead out of the folder either (false also for a missing file). */
   private boolean realPathInside(Path target) {
     try {
-      return target.toRealPath().startsWith(root.toRealPath());
+      return target.toRealPath().startsWith(Path.of(root).toRealPath());
     } catch (IOException e) {
       return false;
     }
@@ -138,7 +169,7 @@ final class PipelineIncluder implements ConfigIncluder, ConfigIncluderFile, Conf
   /** The line of the including file that includes {@code what} (Typesafe gives includers no origin). */
   private SourceLocation at(String what) {
     try {
-      List<String> lines = Files.readAllLines(including);
+      List<String> lines = files.read(including).map(String::lines).map(l -> l.toList()).orElse(List.of());
       for (int i = 0; i < lines.size(); i++) {
         if (lines.get(i).contains("include") && lines.get(i).contains(what)) {
           return new SourceLocation(includingName, i + 1);

@@ -9,7 +9,9 @@ import com.typesafe.config.ConfigValue;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.error.PipelineErrors;
 import dev.lakemill.error.Problem;
+import dev.lakemill.load.Locations;
 import dev.lakemill.load.Origins;
+import dev.lakemill.load.PipelineFiles;
 import dev.lakemill.load.PipelineConfigLoader;
 import dev.lakemill.spec.SourceLocation;
 import java.nio.file.Files;
@@ -32,8 +34,16 @@ public final class EnvironmentLoader {
   private EnvironmentLoader() {}
 
   public static Environment load(Path confDir, String env) {
-    Config config = config(confDir, env);
-    Path overlay = confDir.resolve(env + ".conf");
+    return load(confDir.toString(), env, PipelineFiles.LOCAL);
+  }
+
+  /**
+   * {@link #load(Path, String)} of a conf folder anywhere {@code files} reads: a local folder or a URI
+   * ({@code hdfs://nn:8020/lakemill/conf}); messages name each file by its location.
+   */
+  public static Environment load(String confDir, String env, PipelineFiles files) {
+    Config config = config(confDir, env, files);
+    String overlay = file(confDir, env + ".conf");
     try {
       Map<String, String> sparkConf = flatStrings(config, "spark.conf");
       String master = config.hasPath("spark.master") ? config.getString("spark.master") : "";
@@ -51,13 +61,64 @@ public final class EnvironmentLoader {
    * @throws PipelineConfigException if a file is missing or not valid HOCON
    */
   public static Config config(Path confDir, String env) {
+    return config(confDir.toString(), env, PipelineFiles.LOCAL);
+  }
+
+  /** {@link #config(Path, String)} of a conf folder anywhere {@code files} reads. */
+  public static Config config(String confDir, String env, PipelineFiles files) {
+    if (Locations.isUri(confDir)) {
+      return remoteConfig(confDir, env, files);
+    }
+    return localConfig(Path.of(confDir), env);
+  }
+
+  /** The conf file {@code name} in the folder {@code confDir}, named as messages name it. */
+  private static String file(String confDir, String name) {
+    return Locations.isUri(confDir) ? Locations.resolve(confDir.replaceAll("/+$", ""), name)
+        : Path.of(confDir).resolve(name).toString();
+  }
+
+  private static Config remoteConfig(String confDir, String env, PipelineFiles files) {
+    String base = file(confDir, "application.conf");
+    String overlay = file(confDir, env + ".conf");
+    List<Config> parsed = new ArrayList<>();
+    for (String f : List.of(overlay, base)) {
+      String text;
+      try {
+        text = files.read(f).orElse(null);
+      } catch (java.io.IOException e) {
+        throw PipelineErrors.invalid(List.of(new Problem("", new SourceLocation(f, 0),
+            PipelineErrors.unreadableFile("environment config " + f, String.valueOf(e.getMessage())))));
+      }
+      if (text == null) {
+        throw missing(f, env);
+      }
+      try {
+        parsed.add(ConfigFactory.parseReader(new java.io.StringReader(text),
+            ConfigParseOptions.defaults().setAllowMissing(false).setOriginDescription(f)));
+      } catch (ConfigException e) {
+        throw PipelineErrors.invalid(List.of(PipelineConfigLoader.fromTypesafe(e, f, FIX)));
+      }
+    }
+    try {
+      return parsed.get(0).withFallback(parsed.get(1)).resolve().getConfig("lakemill");
+    } catch (ConfigException e) {
+      throw PipelineErrors.invalid(List.of(PipelineConfigLoader.fromTypesafe(e, overlay, FIX)));
+    }
+  }
+
+  private static PipelineConfigException missing(String file, String env) {
+    return PipelineErrors.invalid(List.of(new Problem("", new SourceLocation(file, 0),
+        PipelineErrors.missingFile("environment config", "pass --conf <folder holding application.conf and "
+            + env + ".conf> or set LAKEMILL_CONF"))));
+  }
+
+  private static Config localConfig(Path confDir, String env) {
     Path base = confDir.resolve("application.conf");
     Path overlay = confDir.resolve(env + ".conf");
     for (Path p : List.of(base, overlay)) {
       if (!Files.isRegularFile(p)) {
-        throw PipelineErrors.invalid(List.of(new Problem("", new SourceLocation(p.toString(), 0),
-            PipelineErrors.missingFile("environment config", "pass --conf <folder holding application.conf and "
-                + env + ".conf> or set LAKEMILL_CONF"))));
+        throw missing(p.toString(), env);
       }
     }
     ConfigParseOptions options = ConfigParseOptions.defaults().setAllowMissing(false);
@@ -89,6 +150,12 @@ public final class EnvironmentLoader {
             PipelineErrors.negative(key, block.getInt(key), "must be >= 0")));
       }
     }
+    if (block.hasPath("deploy") && !List.of(DagSettings.SHARED, DagSettings.SHIP).contains(block.getString("deploy"))) {
+      problems.add(new Problem("lakemill.dags.deploy", Origins.location(block.getValue("deploy").origin()),
+          PipelineErrors.unknownValue("lakemill.dags.deploy value", block.getString("deploy"),
+              List.of(DagSettings.SHARED, DagSettings.SHIP)) + "; use shared (the driver reads the pipeline file"
+              + " where it is deployed) or ship (spark-submit ships it with the task)"));
+    }
     for (String key : List.of("env", "conn-id")) {
       if (block.hasPath(key) && block.getString(key).isBlank()) {
         problems.add(new Problem("lakemill.dags." + key, Origins.location(block.getValue(key).origin()),
@@ -106,7 +173,9 @@ public final class EnvironmentLoader {
         retries, delay, flatStrings(block, "spark-conf"),
         block.hasPath("jars") ? block.getStringList("jars") : d.jars(),
         block.hasPath("packages") ? block.getStringList("packages") : d.packages(),
-        flatStrings(block, "env-vars"));
+        flatStrings(block, "env-vars"),
+        block.hasPath("deploy") ? block.getString("deploy") : d.deploy(),
+        block.hasPath("conf-dir") ? block.getString("conf-dir") : d.confDir());
   }
 
   /** A block of settings as dotted keys to strings: {@code spark.sql.x = 1} stays one key. */

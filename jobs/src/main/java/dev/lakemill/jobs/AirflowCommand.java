@@ -81,7 +81,7 @@ final class AirflowCommand {
       if (requestTimeout != null) {
         overrides.put("request-timeout", AirflowSettings.duration(requestTimeout, "--request-timeout").toMillis() + "ms");
       }
-      AirflowSettings settings = AirflowSettings.load(PipelineOptions.confDir(conf), env, overrides);
+      AirflowSettings settings = AirflowSettings.load(Path.of(PipelineOptions.confLocation(conf == null ? null : conf.toString())), env, overrides);
       AirflowCredentials credentials = credentialsFile != null ? AirflowCredentials.fromFile(credentialsFile)
           : AirflowCredentials.resolve(System.getenv(), settings.credentialsFile());
       return new AirflowClient(settings, credentials);

@@ -4,7 +4,7 @@ import dev.lakemill.airflow.dags.DagErrors;
 import dev.lakemill.airflow.dags.DagGenerator;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.Compiler;
-import dev.lakemill.error.PipelineConfigException;
+import dev.lakemill.error.LakemillException;
 import dev.lakemill.fs.LocalFiles;
 import dev.lakemill.load.PipelineConfigLoader;
 import dev.lakemill.plan.PipelinePlan;
@@ -68,7 +68,7 @@ final class DagsCommand {
     @Override
     public Integer call() {
       AirflowVersion version = AirflowVersion.parse(airflow);
-      Environment environment = EnvironmentLoader.load(PipelineOptions.confDir(conf), env);
+      Environment environment = EnvironmentLoader.load(Path.of(PipelineOptions.confLocation(conf == null ? null : conf.toString())), env);
       DagGenerator generator = new DagGenerator(environment.dags(), version);
       List<Path> files = pipelineFiles();
       List<String> errors = new ArrayList<>();
@@ -79,9 +79,12 @@ final class DagsCommand {
         try {
           PipelineSpec spec = compiler.validate(file, Map.of());
           PipelinePlan plan = compiler.compile(spec, environment);
-          dags.put(file, generator.generate(spec.info(), plan, PipelineConfigLoader.contents(file)));
+          Path folder = file.toAbsolutePath().normalize().getParent();
+          List<String> includes = PipelineConfigLoader.includes(file).stream()
+              .map(i -> folder.relativize(i).toString()).toList();
+          dags.put(file, generator.generate(spec.info(), plan, PipelineConfigLoader.contents(file), includes));
           specs.put(file, spec);
-        } catch (PipelineConfigException e) {
+        } catch (LakemillException e) {
           errors.add(e.getMessage());
         } catch (IOException e) {
           errors.add(file + ": Cannot read the pipeline file: " + e.getMessage());

@@ -70,7 +70,7 @@ final class ModelsCommand {
 
     @Override
     void check() {
-      events = AirflowAssetEvents.configured(PipelineOptions.confDir(options.conf), options.env, System.getenv());
+      events = AirflowAssetEvents.configured(options.localConfDir(), options.env, System.getenv());
     }
 
     int announce(ModelsView.Moved moved, String action) {

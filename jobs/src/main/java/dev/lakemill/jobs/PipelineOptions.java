@@ -1,5 +1,7 @@
 package dev.lakemill.jobs;
 
+import dev.lakemill.fs.HadoopFiles;
+import dev.lakemill.load.PipelineFiles;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.settings.EnvironmentLoader;
 import java.nio.file.Path;
@@ -16,23 +18,34 @@ final class PipelineOptions {
   String env;
 
   @Option(names = "--conf", paramLabel = "DIR",
-      description = "Folder with application.conf and <env>.conf (default: $LAKEMILL_CONF, else ./conf).")
-  Path conf;
+      description = "Folder with application.conf and <env>.conf: a local folder or a Hadoop URI such as"
+          + " hdfs://nn:8020/lakemill/conf (default: $LAKEMILL_CONF, else ./conf).")
+  String conf;
 
   @Option(names = "--lakehouse", paramLabel = "ROOT", description = "Override the lakehouse root of the environment.")
   String lakehouse;
 
   Environment environment() {
-    Environment loaded = EnvironmentLoader.load(confDir(conf), env);
+    Environment loaded = EnvironmentLoader.load(confLocation(conf), env, HadoopFiles.bootstrap());
     return lakehouse == null ? loaded : loaded.withLakehouseRoot(lakehouse);
   }
 
-  /** {@code --conf} when given, else {@code $LAKEMILL_CONF}, else {@code ./conf}. */
-  static Path confDir(Path given) {
+  /** Where pipeline files are read from in {@code env}: local paths, and URIs with its Hadoop settings. */
+  static PipelineFiles files(Environment env) {
+    return HadoopFiles.of(env);
+  }
+
+  /** The conf folder as a local path, for settings that are read only from a local folder (Airflow). */
+  Path localConfDir() {
+    return Path.of(confLocation(conf));
+  }
+
+  /** {@code --conf} when given, else {@code $LAKEMILL_CONF}, else {@code conf}: a local path or a URI. */
+  static String confLocation(String given) {
     if (given != null) {
       return given;
     }
     String fromEnv = System.getenv("LAKEMILL_CONF");
-    return Path.of(fromEnv != null && !fromEnv.isEmpty() ? fromEnv : "conf");
+    return fromEnv != null && !fromEnv.isEmpty() ? fromEnv : "conf";
   }
 }

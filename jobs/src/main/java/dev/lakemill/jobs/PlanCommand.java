@@ -32,8 +32,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "plan", description = "Show the steps in execution order, and which ones a run would skip and why.")
 final class PlanCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", description = "Pipeline file.")
-  Path file;
+  @Parameters(paramLabel = "FILE", description = "Pipeline file: a local path or a Hadoop URI (hdfs://, s3a://,"
+      + " abfss://, file:).")
+  String file;
 
   @Option(names = "--format", defaultValue = "text", description = "text, json, mermaid or dot (default: ${DEFAULT-VALUE}).")
   String format;
@@ -52,8 +53,8 @@ final class PlanCommand implements Callable<Integer> {
     PlanRenderer.Format f = Arrays.stream(PlanRenderer.Format.values()).filter(v -> v.name().equalsIgnoreCase(format))
         .findFirst().orElseThrow(() -> CliErrors.unknownFormat(format));
     Compiler compiler = Checks.compiler();
-    var spec = compiler.validate(file, options.params);
     Environment env = options.environment();
+    var spec = compiler.validate(file, options.params, PipelineOptions.files(env));
     PipelinePlan plan = compiler.compile(spec, env);
     RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
     System.out.print(PlanRenderer.render(plan, f));

@@ -37,8 +37,9 @@ import picocli.CommandLine.Parameters;
 /** {@code lakemill run FILE}: validate, compile, then run in one SparkSession. */
 @Command(name = "run", description = "Validate, compile and run a pipeline.")
 final class RunCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", description = "Pipeline file.")
-  Path file;
+  @Parameters(paramLabel = "FILE", description = "Pipeline file: a local path or a Hadoop URI (hdfs://, s3a://,"
+      + " abfss://, file:).")
+  String file;
 
   @Mixin
   PipelineOptions options;
@@ -91,11 +92,11 @@ final class RunCommand implements Callable<Integer> {
     boolean json = format.json();
     StepProgress.configuredPeriod();
     Environment env = options.environment();
-    PipelinePlan plan = Checks.compiler().compile(file, options.params, env);
+    PipelinePlan plan = Checks.compiler().compile(file, options.params, env, PipelineOptions.files(env));
     Set<String> selected = StepSelection.select(plan, steps, from);
     RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
     DriftTrigger trigger = plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)
-        ? AirflowDriftTrigger.configured(PipelineOptions.confDir(options.conf), options.env, System.getenv())
+        ? AirflowDriftTrigger.configured(options.localConfDir(), options.env, System.getenv())
             .orElse(DriftTrigger.NOT_CONFIGURED)
         : DriftTrigger.NOT_CONFIGURED;
     String id = runId == null ? RunIds.generate() : RunIds.check(runId);

@@ -4,7 +4,8 @@ import dev.lakemill.check.Checks;
 import dev.lakemill.compile.Compiler;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.spec.PipelineSpec;
-import java.nio.file.Path;
+import dev.lakemill.fs.HadoopFiles;
+import dev.lakemill.load.PipelineFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Parameters;
 /** {@code lakemill validate FILE...}: every problem of every file, without starting Spark. */
 @Command(name = "validate", description = "Check pipeline files without starting Spark; print every problem.")
 final class ValidateCommand implements Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Pipeline files.")
-  List<Path> files;
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Pipeline files: local paths or Hadoop URIs"
+      + " (hdfs://, s3a://, abfss://, file:), read with Hadoop's default settings and $HADOOP_CONF_DIR.")
+  List<String> files;
 
   @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Override a key under params (repeatable).")
   Map<String, String> params = new java.util.LinkedHashMap<>();
@@ -25,9 +27,10 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     Compiler compiler = Checks.compiler();
     int invalid = 0;
-    for (Path file : files) {
+    PipelineFiles readable = HadoopFiles.bootstrap();
+    for (String file : files) {
       try {
-        PipelineSpec spec = compiler.validate(file, params);
+        PipelineSpec spec = compiler.validate(file, params, readable);
         System.out.println(file + ": OK (pipeline " + spec.info().name() + ", " + spec.sources().size()
             + " sources, " + spec.steps().size() + " steps)");
       } catch (PipelineConfigException e) {

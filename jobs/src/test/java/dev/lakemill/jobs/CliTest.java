@@ -70,6 +70,25 @@ class CliTest {
   }
 
   @Test
+  void validateReadsFileUrisThroughHadoopWithTheUriInItsMessages() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("uri"));
+    Files.writeString(folder.resolve("sources.conf"), "sources { s { format = generate, generator = churn-customers, rows = 5 } }\n");
+    Files.writeString(folder.resolve("ok.conf"), "pipeline { name = ok }\ninclude \"sources.conf\"\n"
+        + "steps { a { type = sql, sql = \"SELECT * FROM s\", output = silver.a } }\n");
+    Files.writeString(folder.resolve("bad.conf"), "pipeline { name = bad }\ninclude \"sources.conf\"\n"
+        + "steps { a { type = sql, sql = \"SELECT * FROM ss\", output = silver.a } }\n");
+    String ok = folder.toUri().resolve("ok.conf").toString();
+    String bad = folder.toUri().resolve("bad.conf").toString();
+
+    Outcome r = lakemill("validate", ok, bad);
+
+    assertThat(ok).startsWith("file:/");
+    assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(r.out()).isEqualTo(ok + ": OK (pipeline ok, 1 sources, 1 steps)\n");
+    assertThat(r.err()).isEqualTo(bad + ": 3: steps.a.sql: Unknown table or step 'ss'; did you mean 's'?\n1 of 2 pipeline files invalid\n");
+  }
+
+  @Test
   void validateReportsEveryProblemWithFileAndLineAndExits2() throws IOException {
     Path bad = dir.resolve("bad.conf");
     Files.writeString(bad, """

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakemill.check.Checks;
+import dev.lakemill.plan.FeaturesStepPlan;
+import dev.lakemill.plan.SqlStepPlan;
 import dev.lakemill.plan.StepPlan;
 import dev.lakemill.plan.ValidateStepPlan;
 import dev.lakemill.settings.EnvironmentLoader;
@@ -196,14 +198,15 @@ class DagsCommandTest {
         .containsEntry("description", "Köln \"quoted\" \\ back\nslash")
         .containsEntry("tags", List.of("a\"b", "alpha", "données", "zeta"))
         .containsEntry("default_args", Map.of("owner", "O'Brien \"ops\" \\ team", "retries", 3, "retry_delay", 600.0))
-        .containsEntry("edges", List.of(List.of("base", "left-side"), List.of("base", "right-side"),
-            List.of("left-side", "joined"), List.of("right-side", "joined")));
+        .containsEntry("edges", List.of(List.of("base", "joined"), List.of("base", "right-side"),
+            List.of("right-side", "joined")));
     Map<String, String> sparkConf = Map.of(
         "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension,com.example.Ext",
         "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
         "spark.executor.memory", "4g");
     List<Object> tasks = new ArrayList<>();
-    for (String step : List.of("base", "left-side", "right-side", "joined")) {
+    // left-side is a view that joined reads: joined's task computes it, so it has no task of its own.
+    for (String step : List.of("base", "right-side", "joined")) {
       Map<String, Object> task = new LinkedHashMap<>();
       task.put("task_id", step);
       task.put("name", "lakemill-odd-" + step);
@@ -222,6 +225,84 @@ class DagsCommandTest {
       tasks.add(task);
     }
     assertThat(dag.get("tasks")).isEqualTo(tasks);
+  }
+
+  @Test
+  void shippedDeploymentsShipTheFileItsIncludesAndTheConfAndSharedOnesNameUris() throws Exception {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    String settings = """
+        lakemill {
+          lakehouse-root = ./lakehouse
+          dags {
+            application-jar = "hdfs:///apps/lakemill/lakemill-jobs.jar"
+            pipelines-dir = "%s"
+            conf-dir = "%s"
+            deploy = %s
+            env = prod
+          }
+        }
+        """;
+    Files.writeString(conf.resolve("application.conf"), settings.formatted("/srv/pipelines", "/srv/conf", "ship"));
+    Files.writeString(conf.resolve("prod.conf"), "lakemill {}\n");
+    Path defs = Files.createDirectories(dir.resolve("defs"));
+    Files.writeString(defs.resolve("sources.conf"), "sources { s { format = generate, generator = churn-customers, rows = 10 } }\n");
+    Path file = Files.writeString(defs.resolve("shipped.conf"), """
+        pipeline { name = shipped }
+        include "sources.conf"
+        steps {
+          adults { type = sql, sql = "SELECT customer_id FROM s" }
+          checked { type = sql, sql = "SELECT customer_id FROM s" }
+          kept { type = sql, sql = "SELECT * FROM adults", output = silver.kept }
+        }
+        """);
+    Path out = dir.resolve("dags");
+
+    CliTest.Outcome shipped = lakemill("dags", "generate", file.toString(), "--out", out.toString(), "--airflow", "3",
+        "--conf", conf.toString(), "--env", "prod");
+
+    assertThat(shipped.exit()).as(shipped.err()).isZero();
+    Map<String, Object> dag = onlyDag(inspect(List.of(out.resolve("shipped.py"))));
+    // adults is a view that kept reads: folded into kept's task. checked is a view nothing reads: its own task.
+    assertThat(dag.get("edges")).isEqualTo(List.of());
+    assertThat(tasks(dag)).extracting(t -> t.get("task_id")).containsExactly("checked", "kept");
+    for (Map<String, Object> task : tasks(dag)) {
+      assertThat(task.get("files")).isEqualTo(
+          "/srv/pipelines/shipped.conf,/srv/pipelines/sources.conf,/srv/conf/application.conf,/srv/conf/prod.conf");
+      assertThat(task.get("application_args")).isEqualTo(List.of("run", "shipped.conf", "--steps", task.get("task_id"),
+          "--run-id", "{{ run_id }}", "--conf", ".", "--env", "prod"));
+    }
+
+    Files.writeString(conf.resolve("application.conf"),
+        settings.formatted("hdfs://nn:8020/lakemill/pipelines/", "hdfs://nn:8020/lakemill/conf", "shared"));
+    CliTest.Outcome shared = lakemill("dags", "generate", file.toString(), "--out", out.toString(), "--airflow", "2",
+        "--conf", conf.toString(), "--env", "prod");
+
+    assertThat(shared.exit()).as(shared.err()).isZero();
+    for (Map<String, Object> task : tasks(onlyDag(inspect(List.of(out.resolve("shipped.py")))))) {
+      assertThat(task).doesNotContainKey("files");
+      assertThat(task.get("application_args")).isEqualTo(List.of("run", "hdfs://nn:8020/lakemill/pipelines/shipped.conf",
+          "--steps", task.get("task_id"), "--run-id", "{{ run_id }}", "--conf", "hdfs://nn:8020/lakemill/conf",
+          "--env", "prod"));
+    }
+
+    Path nested = Files.createDirectories(defs.resolve("common"));
+    Files.writeString(nested.resolve("sources.conf"), "sources { s { format = generate, generator = churn-customers, rows = 10 } }\n");
+    Files.writeString(file, Files.readString(file).replace("include \"sources.conf\"", "include \"common/sources.conf\""));
+    Files.writeString(conf.resolve("application.conf"), settings.formatted("/srv/pipelines", "/srv/conf", "ship"));
+    CliTest.Outcome refused = lakemill("dags", "generate", file.toString(), "--out", dir.resolve("none").toString(),
+        "--airflow", "3", "--conf", conf.toString(), "--env", "prod");
+
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).isEqualTo(file + ": Cannot ship include common/sources.conf with deploy = ship: it is in a"
+        + " subfolder, and shipped files land by base name in the driver's working directory; move it next to the"
+        + " pipeline file under a name of its own, or use deploy = shared\n"
+        + "No DAG file written: fix the problems above (1 pipeline files)\n");
+    assertThat(dir.resolve("none")).doesNotExist();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> tasks(Map<String, Object> dag) {
+    return (List<Map<String, Object>>) dag.get("tasks");
   }
 
   @Test
@@ -613,8 +694,19 @@ class DagsCommandTest {
       step.get("inputs").forEach(i -> in.add(i.asText()));
       inputs.put(step.get("name").asText(), in);
     }
+    List<StepPlan> planned = Checks.compiler().compile(Checks.compiler().validate(pipeline, Map.of()),
+        EnvironmentLoader.load(Path.of(CliTest.CONF), "cluster")).steps();
+    List<String> folded = planned.stream().filter(s -> s.output() == null
+            && (s instanceof SqlStepPlan || s instanceof FeaturesStepPlan)
+            && inputs.values().stream().anyMatch(in -> in.contains(s.name())))
+        .map(StepPlan::name).toList();
     List<List<String>> edges = new ArrayList<>();
-    inputs.forEach((step, in) -> in.stream().filter(steps::contains).forEach(up -> edges.add(List.of(up, step))));
+    inputs.forEach((step, in) -> {
+      if (!folded.contains(step)) {
+        taskInputs(in, inputs, folded).stream().filter(steps::contains).distinct()
+            .forEach(up -> edges.add(List.of(up, step)));
+      }
+    });
     edges.sort(Comparator.<List<String>, String>comparing(e -> e.get(0)).thenComparing(e -> e.get(1)));
     String runDate = airflow.equals("2") ? "ds" : "(dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d')";
     Map<String, String> declared = new TreeMap<>(Checks.compiler().validate(pipeline, Map.of()).params());
@@ -645,7 +737,7 @@ class DagsCommandTest {
           ? List.of(asset(assetClass, "lakemill://cluster/model/" + v.modelName() + "@" + v.promoteTo())) : List.of());
     }
     List<Object> tasks = new ArrayList<>();
-    for (String step : steps) {
+    for (String step : steps.stream().filter(s -> !folded.contains(s)).toList()) {
       List<String> args = new ArrayList<>(List.of("run", "/opt/lakemill/pipeline-defs/" + pipeline.getFileName(),
           "--steps", step, "--run-id", "{{ run_id }}"));
       args.addAll(paramArgs);
@@ -680,6 +772,15 @@ class DagsCommandTest {
     dag.put("tasks", tasks);
     dag.put("edges", edges);
     return dag;
+  }
+
+  /** A task's upstream steps: its inputs, with each folded view replaced by the view's own inputs. */
+  private static List<String> taskInputs(List<String> in, Map<String, List<String>> inputs, List<String> folded) {
+    List<String> out = new ArrayList<>();
+    for (String i : in) {
+      out.addAll(folded.contains(i) ? taskInputs(inputs.get(i), inputs, folded) : List.of(i));
+    }
+    return out;
   }
 
   private static List<Path> shippedPipelines() throws IOException {

@@ -17,6 +17,16 @@ public final class DagErrors {
         + " or the files themselves");
   }
 
+  /**
+   * An include that {@code deploy = ship} cannot ship: shipped files land by base name in the driver's
+   * working directory, so an include in a subfolder, or named like the pipeline file or a conf file,
+   * would not be found there (or would replace another file).
+   */
+  public static LakemillException cannotShip(String pipelineFile, String include, String why) {
+    return invalid(pipelineFile + ": Cannot ship include " + include + " with deploy = ship: " + why
+        + "; move it next to the pipeline file under a name of its own, or use deploy = shared");
+  }
+
   private static LakemillException invalid(String message) {
     return new LakemillException(LakemillException.Kind.INVALID_INPUT, message);
   }

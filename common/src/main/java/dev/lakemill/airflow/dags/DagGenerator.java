@@ -3,7 +3,10 @@ package dev.lakemill.airflow.dags;
 import dev.lakemill.LakemillVersion;
 import dev.lakemill.airflow.rest.AirflowIds;
 import dev.lakemill.airflow.rest.AssetUris;
+import dev.lakemill.load.Locations;
+import dev.lakemill.plan.FeaturesStepPlan;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.plan.SqlStepPlan;
 import dev.lakemill.plan.StepPlan;
 import dev.lakemill.plan.ValidateStepPlan;
 import dev.lakemill.settings.AirflowVersion;
@@ -79,6 +82,10 @@ public final class DagGenerator {
       throw DagErrors.missingSetting("pipelines-dir",
           "the folder the pipeline files are deployed to, as the Spark driver sees it");
     }
+    if (settings.deploy().equals(DagSettings.SHIP) && settings.confDir().isBlank()) {
+      throw DagErrors.missingSetting("conf-dir", "the conf folder as spark-submit on the Airflow worker sees it"
+          + " (deploy = ship ships its application.conf and " + settings.env() + ".conf with every task)");
+    }
     this.settings = settings;
     this.airflow = airflow;
   }
@@ -98,8 +105,22 @@ public final class DagGenerator {
    * @param pipelineFile the bytes of the pipeline file, for the fingerprint
    */
   public DagFile generate(PipelineInfo info, PipelinePlan plan, byte[] pipelineFile) {
+    return generate(info, plan, pipelineFile, List.of());
+  }
+
+  /**
+   * @param includes the files the pipeline file includes, relative to its folder, in the order read:
+   *     shipped with it under {@code deploy = ship}
+   * @throws dev.lakemill.error.LakemillException under {@code deploy = ship}, for an include that cannot
+   *     be shipped (in a subfolder, or named like the pipeline file or a conf file)
+   */
+  public DagFile generate(PipelineInfo info, PipelinePlan plan, byte[] pipelineFile, List<String> includes) {
     String dagId = AirflowIds.dagId(info.name());
-    String fileName = Path.of(plan.file()).getFileName().toString();
+    String fileName = Locations.fileName(plan.file());
+    boolean ship = settings.deploy().equals(DagSettings.SHIP);
+    if (ship) {
+      shippable(plan.file(), fileName, includes);
+    }
     StringBuilder py = new StringBuilder();
     header(py, plan.file(), fingerprint(pipelineFile));
     py.append("import datetime\n\n")
@@ -111,7 +132,17 @@ public final class DagGenerator {
       py.append(assetImport(info.onUpdate().size() > 1)).append('\n');
     }
     py.append('\n')
-        .append("PIPELINE_FILE = ").append(templated(deployed(fileName))).append('\n')
+        .append("PIPELINE_FILE = ").append(templated(ship ? fileName : deployed(fileName))).append('\n');
+    if (ship) {
+      List<String> shipped = new ArrayList<>();
+      shipped.add(deployed(fileName));
+      includes.forEach(i -> shipped.add(deployed(i)));
+      shipped.add(confFile("application.conf"));
+      shipped.add(confFile(settings.env() + ".conf"));
+      py.append("# deploy = ship: spark-submit ships these files; the driver finds them by base name in its working"
+          + " directory\n").append("FILES = ").append(templated(String.join(",", shipped))).append('\n');
+    }
+    py
         .append("SPARK_CONF = ").append(multiLineDict(sparkConf())).append('\n');
     if (!outlets.isEmpty()) {
       py.append("OUTLETS = {\n");
@@ -121,13 +152,23 @@ public final class DagGenerator {
     }
     py.append("\n\n");
     Map<String, String> params = new TreeMap<>(plan.params());
-    task(py, dagId, params, !outlets.isEmpty());
+    task(py, dagId, params, !outlets.isEmpty(), ship);
     dag(py, dagId, info, params);
-    List<String> steps = plan.steps().stream().map(StepPlan::name).toList();
+    Set<String> folded = folded(plan);
+    List<String> steps = plan.steps().stream().map(StepPlan::name).filter(s -> !folded.contains(s)).toList();
+    if (!folded.isEmpty()) {
+      py.append("    # View-only steps without a task: each reader's task computes them (lakemill run --steps does): ")
+          .append(comment(String.join(", ", plan.steps().stream().map(StepPlan::name).filter(folded::contains)
+              .toList()))).append('\n');
+    }
     py.append("    tasks = {step: lakemill_step(step) for step in ").append(PythonLiterals.of(steps)).append("}\n");
     for (StepPlan step : plan.steps()) {
+      if (folded.contains(step.name())) {
+        continue;
+      }
+      Set<String> upstreams = taskUpstreams(plan, step, folded);
       for (String upstream : steps) {
-        if (step.inputs().contains(upstream)) {
+        if (upstreams.contains(upstream)) {
           py.append("    tasks[").append(PythonLiterals.string(upstream)).append("] >> tasks[")
               .append(PythonLiterals.string(step.name())).append("]\n");
         }
@@ -136,6 +177,65 @@ public final class DagGenerator {
     Set<String> declared = new TreeSet<>();
     outlets.values().forEach(declared::addAll);
     return new DagFile(dagId, dagId + ".py", py.toString(), declared);
+  }
+
+  /**
+   * The view-only steps (sql or features steps without an output table) that some other step reads.
+   * A view lives only in the Spark application that computes it, so a task of its own would compute it
+   * and drop it; every reader's task computes it again anyway ({@code lakemill run --steps} adds the
+   * views a selected step reads). A view that nothing reads keeps its task: that task is where its
+   * expectations run and where a failure shows.
+   */
+  static Set<String> folded(PipelinePlan plan) {
+    Set<String> read = new TreeSet<>();
+    plan.steps().forEach(s -> read.addAll(s.inputs()));
+    Set<String> folded = new TreeSet<>();
+    for (StepPlan step : plan.steps()) {
+      if (step.isView() && (step instanceof SqlStepPlan || step instanceof FeaturesStepPlan)
+          && read.contains(step.name())) {
+        folded.add(step.name());
+      }
+    }
+    return folded;
+  }
+
+  /** The tasks {@code step}'s task waits for: its inputs' tasks, through folded views to their inputs. */
+  private static Set<String> taskUpstreams(PipelinePlan plan, StepPlan step, Set<String> folded) {
+    Set<String> out = new TreeSet<>();
+    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(step.inputs());
+    Set<String> seen = new TreeSet<>();
+    while (!queue.isEmpty()) {
+      String input = queue.poll();
+      if (!seen.add(input)) {
+        continue;
+      }
+      if (folded.contains(input)) {
+        plan.step(input).ifPresent(view -> queue.addAll(view.inputs()));
+      } else {
+        out.add(input);
+      }
+    }
+    return out;
+  }
+
+  /** Under {@code deploy = ship} every shipped file lands by base name in one folder: refuse what would clash. */
+  private void shippable(String pipelineFile, String fileName, List<String> includes) {
+    Set<String> taken = new TreeSet<>(List.of(fileName, "application.conf", settings.env() + ".conf"));
+    for (String include : includes) {
+      String base = Locations.fileName(include);
+      if (!base.equals(include)) {
+        throw DagErrors.cannotShip(pipelineFile, include, "it is in a subfolder, and shipped files land by base name"
+            + " in the driver's working directory");
+      }
+      if (!taken.add(base)) {
+        throw DagErrors.cannotShip(pipelineFile, include, "the pipeline file or a conf file has that name too");
+      }
+    }
+  }
+
+  private String confFile(String name) {
+    String dir = settings.confDir();
+    return dir.endsWith("/") ? dir + name : dir + "/" + name;
   }
 
   /**
@@ -157,12 +257,16 @@ public final class DagGenerator {
    * (the DAG's defaults overlaid with the trigger's conf): Jinja prints the value as data, so a value
    * holding template markers arrives as that text.
    */
-  private void task(StringBuilder py, String dagId, Map<String, String> params, boolean outlets) {
+  private void task(StringBuilder py, String dagId, Map<String, String> params, boolean outlets, boolean ship) {
     List<String> args = new ArrayList<>();
     params.forEach((name, value) -> {
       args.add("--param");
       args.add(JinjaLiterals.text(name) + "=" + DagParams.template(name, value, airflow));
     });
+    if (ship || !settings.confDir().isBlank()) {
+      args.add("--conf");
+      args.add(ship ? "." : JinjaLiterals.text(settings.confDir()));
+    }
     args.add("--env");
     args.add(JinjaLiterals.text(settings.env()));
     py.append("def lakemill_step(step):\n")
@@ -176,6 +280,9 @@ public final class DagGenerator {
         .append("        application_args=[\"run\", PIPELINE_FILE, \"--steps\", step, \"--run-id\", \"{{ run_id }}\", ")
         .append(String.join(", ", args.stream().map(PythonLiterals::string).toList())).append("],\n")
         .append("        conf=dict(SPARK_CONF),\n");
+    if (ship) {
+      py.append("        files=FILES,\n");
+    }
     if (outlets) {
       py.append("        outlets=OUTLETS.get(step, []),\n");
     }

@@ -22,7 +22,7 @@ class DagGeneratorTest {
   void needsTheApplicationJarAndThePipelinesFolder() {
     DagSettings noJar = DagSettings.DEFAULTS;
     DagSettings noDir = new DagSettings("/opt/lakemill/lakemill-jobs.jar", "", "cluster", "spark_default", 1, 5,
-        Map.of(), List.of(), List.of(), Map.of());
+        Map.of(), List.of(), List.of(), Map.of(), DagSettings.SHARED, "");
 
     assertThatThrownBy(() -> new DagGenerator(noJar, AirflowVersion.AIRFLOW_3))
         .isInstanceOf(LakemillException.class)
