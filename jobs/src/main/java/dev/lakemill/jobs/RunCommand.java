@@ -94,10 +94,7 @@ final class RunCommand implements Callable<Integer> {
     PipelinePlan plan = Checks.compiler().compile(file, options.params, env);
     Set<String> selected = StepSelection.select(plan, steps, from);
     RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
-    DriftTrigger trigger = plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)
-        ? AirflowDriftTrigger.configured(PipelineOptions.confDir(options.conf), options.env, System.getenv())
-            .orElse(DriftTrigger.NOT_CONFIGURED)
-        : DriftTrigger.NOT_CONFIGURED;
+    DriftTrigger trigger = trigger(plan, options);
     String id = runId == null ? RunIds.generate() : RunIds.check(runId);
     if (waitForLease && noWait) {
       throw CliErrors.waitAndNoWait();
@@ -161,6 +158,14 @@ final class RunCommand implements Callable<Integer> {
       System.out.print(Json.write(report.json(plan, result, profiled)));
     }
     return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
+  }
+
+  /** What the plan's drift steps trigger: Airflow when configured, else nothing (they record what they would trigger). */
+  static DriftTrigger trigger(PipelinePlan plan, PipelineOptions options) {
+    return plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)
+        ? AirflowDriftTrigger.configured(PipelineOptions.confDir(options.conf), options.env, System.getenv())
+            .orElse(DriftTrigger.NOT_CONFIGURED)
+        : DriftTrigger.NOT_CONFIGURED;
   }
 
   /**
