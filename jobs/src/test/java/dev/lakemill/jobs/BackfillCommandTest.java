@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakemill.PipelineFixture;
 import dev.lakemill.jobs.CliTest.Outcome;
 import java.io.IOException;
@@ -67,7 +66,7 @@ class BackfillCommandTest {
   }
 
   @Test
-  void runsEachDateInOrderUnderItsOwnRunIdAndSkipsThemOnceUpToDate() throws IOException {
+  void runsEachDateInOrderUnderItsOwnRunIdAndSkipsThemOnceUpToDate() {
     Outcome first = backfill("--param", "run-date=2026-11-01..2026-11-03");
     Outcome again = backfill("--param", "run-date=2026-11-01..2026-11-03", "--format", "json");
     List<String> ledger = runs();
@@ -91,7 +90,7 @@ class BackfillCommandTest {
     assertThat(again.exit()).as(again.out() + again.err()).isZero();
     assertThat(again.err()).contains("[2/3] 2026-11-02 skipped    up to date (run backfill-days-2026-11-02 succeeded"
         + " with this config); 1 date(s) left\n");
-    JsonNode json = new ObjectMapper().readTree(again.out());
+    JsonNode json = OutputDocs.assertShapedLike("backfill", again.out());
     assertThat(json.get("status").asText()).isEqualTo("succeeded");
     assertThat(json.get("range").asText()).isEqualTo("2026-11-01..2026-11-03");
     List<String> dates = new ArrayList<>();
