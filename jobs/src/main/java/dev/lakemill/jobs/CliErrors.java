@@ -103,6 +103,48 @@ final class CliErrors {
     return invalid("Cannot use --max-active-runs " + n + ": give 1 or more runs at a time");
   }
 
+  static LakemillException noBackfillRange() {
+    return invalid("lakemill backfill needs one --param whose value is a date range FROM..TO (ISO dates, both"
+        + " included), e.g. --param run-date=2026-11-01..2026-11-30");
+  }
+
+  static LakemillException twoBackfillRanges(java.util.List<String> params) {
+    return invalid("Cannot backfill over more than one range: --param " + String.join(", --param ", params)
+        + " are all ranges; give FROM..TO to one param and a single value to the others");
+  }
+
+  static LakemillException badBackfillRange(String param, String value) {
+    return invalid("Cannot read --param " + param + "=" + value + ": a range is FROM..TO with two ISO dates"
+        + " (yyyy-mm-dd), both included, e.g. --param " + param + "=2026-11-01..2026-11-30");
+  }
+
+  static LakemillException notIsoDate(String param, String value, String date) {
+    return invalid("Cannot read --param " + param + "=" + value + ": '" + date + "' is not an ISO date; write"
+        + " yyyy-mm-dd, e.g. --param " + param + "=2026-11-01..2026-11-30");
+  }
+
+  static LakemillException rangeEndsBeforeStart(String param, String value) {
+    String[] ends = value.split("\\.\\.", 2);
+    return invalid("Cannot backfill --param " + param + "=" + value + ": the range ends (" + ends[1]
+        + ") before it starts (" + ends[0] + "); write the first date first, e.g. --param " + param + "="
+        + ends[1] + ".." + ends[0]);
+  }
+
+  static LakemillException badEvery(int days) {
+    return invalid("Cannot use --every " + days + ": give the stride in days, 1 or more (1, the default, runs every"
+        + " date of the range)");
+  }
+
+  static LakemillException tooManyDates(String param, String value, long dates, int max) {
+    return invalid("Cannot backfill --param " + param + "=" + value + ": it holds " + dates + " dates, more than "
+        + max + " (ten years); split it into several backfills or pass a larger --every");
+  }
+
+  static LakemillException nothingToResumeInRange(String ledger, String pipeline, String from, String to) {
+    return invalid("Nothing to resume: the ledger at " + ledger + " has no backfill run of pipeline " + pipeline
+        + " between " + from + " and " + to + "; run the backfill without --resume to start it");
+  }
+
   private static LakemillException invalid(String message) {
     return new LakemillException(LakemillException.Kind.INVALID_INPUT, message);
   }

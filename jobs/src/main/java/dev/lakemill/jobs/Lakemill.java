@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = Lakemill.Version.class,
     description = "Declarative batch pipelines on Apache Spark and Delta Lake.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, HistoryCommand.class, ModelsCommand.class,
+    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, BackfillCommand.class, HistoryCommand.class, ModelsCommand.class,
         ReproduceCommand.class, VacuumCommand.class, DoctorCommand.class, DagsCommand.class, AirflowCommand.class, DriftCommand.class})
 public final class Lakemill {
   public static final int OK = 0;

@@ -95,10 +95,7 @@ final class RunCommand implements Callable<Integer> {
     PipelinePlan plan = Checks.compiler().compile(file, options.params, env, PipelineOptions.files(env));
     Set<String> selected = StepSelection.select(plan, steps, from);
     RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
-    DriftTrigger trigger = plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)
-        ? AirflowDriftTrigger.configured(options.localConfDir(), options.env, System.getenv())
-            .orElse(DriftTrigger.NOT_CONFIGURED)
-        : DriftTrigger.NOT_CONFIGURED;
+    DriftTrigger trigger = trigger(plan, options);
     String id = runId == null ? RunIds.generate() : RunIds.check(runId);
     if (waitForLease && noWait) {
       throw CliErrors.waitAndNoWait();
@@ -162,6 +159,14 @@ final class RunCommand implements Callable<Integer> {
       System.out.print(Json.write(report.json(plan, result, profiled)));
     }
     return result.succeeded() ? Lakemill.OK : Lakemill.RUN_FAILED;
+  }
+
+  /** What the plan's drift steps trigger: Airflow when configured, else nothing (they record what they would trigger). */
+  static DriftTrigger trigger(PipelinePlan plan, PipelineOptions options) {
+    return plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)
+        ? AirflowDriftTrigger.configured(options.localConfDir(), options.env, System.getenv())
+            .orElse(DriftTrigger.NOT_CONFIGURED)
+        : DriftTrigger.NOT_CONFIGURED;
   }
 
   /**
