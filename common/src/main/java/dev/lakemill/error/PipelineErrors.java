@@ -127,6 +127,12 @@ public final class PipelineErrors {
     return "Cannot read " + what + ": it does not exist or is not a file; " + fix;
   }
 
+  /** {@code lakemill.dags.deploy} other than {@code shared} or {@code ship}. */
+  public static String unknownDeploy(String given) {
+    return "Unknown lakemill.dags.deploy value " + q(given) + "; use shared (the driver reads the pipeline file where"
+        + " it is deployed) or ship (spark-submit ships it with the task)";
+  }
+
   /** A file that exists or may exist but that its file system would not give (connection, permission). */
   public static String unreadableFile(String what, String reason) {
     return "Cannot read " + what + ": " + reason + "; check the location, that its file system is reachable and"

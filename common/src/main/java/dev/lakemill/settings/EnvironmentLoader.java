@@ -152,9 +152,7 @@ public final class EnvironmentLoader {
     }
     if (block.hasPath("deploy") && !List.of(DagSettings.SHARED, DagSettings.SHIP).contains(block.getString("deploy"))) {
       problems.add(new Problem("lakemill.dags.deploy", Origins.location(block.getValue("deploy").origin()),
-          PipelineErrors.unknownValue("lakemill.dags.deploy value", block.getString("deploy"),
-              List.of(DagSettings.SHARED, DagSettings.SHIP)) + "; use shared (the driver reads the pipeline file"
-              + " where it is deployed) or ship (spark-submit ships it with the task)"));
+          PipelineErrors.unknownDeploy(block.getString("deploy"))));
     }
     for (String key : List.of("env", "conn-id")) {
       if (block.hasPath(key) && block.getString(key).isBlank()) {

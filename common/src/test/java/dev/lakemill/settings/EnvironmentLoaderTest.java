@@ -34,6 +34,20 @@ class EnvironmentLoaderTest {
   }
 
   @Test
+  void dagDeploymentIsSharedOrShipWithAConfFolder() throws IOException {
+    String file = conf.resolve("application.conf").toString();
+
+    assertThat(load("").dags().deploy()).isEqualTo(DagSettings.SHARED);
+    assertThat(load("  dags { deploy = ship, conf-dir = \"hdfs://nn:8020/conf\" }\n").dags())
+        .extracting(DagSettings::deploy, DagSettings::confDir).containsExactly("ship", "hdfs://nn:8020/conf");
+    assertThatThrownBy(() -> load("  dags {\n    deploy = shipped\n  }\n"))
+        .isInstanceOf(PipelineConfigException.class)
+        .hasMessage(file + ": 4: lakemill.dags.deploy: Unknown lakemill.dags.deploy value 'shipped'; use"
+            + " shared (the driver reads the pipeline file where it is deployed) or ship (spark-submit"
+            + " ships it with the task)");
+  }
+
+  @Test
   void shippedConfigHasTheDefaults() {
     assertThat(EnvironmentLoader.load(Path.of("../conf"), "local").lease()).isEqualTo(LeaseSettings.DEFAULTS);
   }

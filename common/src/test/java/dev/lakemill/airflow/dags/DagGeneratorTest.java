@@ -35,6 +35,18 @@ class DagGeneratorTest {
   }
 
   @Test
+  void shippingNeedsTheConfFolder() {
+    DagSettings ship = new DagSettings("/opt/lakemill/lakemill-jobs.jar", "/srv/pipelines", "prod", "spark_default",
+        1, 5, Map.of(), List.of(), List.of(), Map.of(), DagSettings.SHIP, "");
+
+    assertThatThrownBy(() -> new DagGenerator(ship, AirflowVersion.AIRFLOW_3))
+        .isInstanceOf(LakemillException.class)
+        .hasMessage("Cannot generate DAGs: lakemill.dags.conf-dir is not set; set it in application.conf or the"
+            + " environment overlay to the conf folder as spark-submit on the Airflow worker sees it (deploy = ship"
+            + " ships its application.conf and prod.conf with every task)");
+  }
+
+  @Test
   void airflowVersionIsTwoOrThree() {
     assertThat(AirflowVersion.parse("2")).isEqualTo(AirflowVersion.AIRFLOW_2);
     assertThat(AirflowVersion.parse("3")).isEqualTo(AirflowVersion.AIRFLOW_3);
