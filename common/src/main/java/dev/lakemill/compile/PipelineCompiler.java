@@ -120,7 +120,8 @@ public final class PipelineCompiler {
     String runDate = spec.params().get(DriftValidator.RUN_DATE_PARAM);
     String report = d.report() == null ? null
         : hasScheme(d.report()) ? d.report() : Path.of(d.report()).toAbsolutePath().normalize().toString();
-    return new DriftStepPlan(d.name(), inputs, ModelRef.parse(d.model()).orElseThrow(), driftData(spec, d.current(), root),
+    return new DriftStepPlan(d.name(), inputs, d.model() == null ? null : ModelRef.parse(d.model()).orElseThrow(),
+        driftData(spec, d.current(), root),
         d.reference() == null ? null : driftData(spec, d.reference(), root), d.columns(),
         new DriftOptions(methods, d.thresholds(), d.exactMaxRows()), d.datasetDriftShare(), table(d.output(), root),
         report, d.onDrift(), runDate == null ? null : DriftValidator.parseDate(runDate).toString(), hash);

@@ -28,7 +28,7 @@ public final class DriftReport {
    *
    * @param pipeline pipeline name
    * @param step drift step name
-   * @param model the model, {@code name@vN}
+   * @param model the model, {@code name@vN}, or {@code -} for a step without one
    * @param reference the reference data with its version, e.g. {@code silver.customers@v0 (training rows of churn@v1)}
    * @param current the current data with its version, e.g. {@code gold.churn_scores_daily@v4}
    * @param runDate the run date

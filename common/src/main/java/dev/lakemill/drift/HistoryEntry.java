@@ -14,7 +14,7 @@ import java.time.LocalDate;
  * @param pValue the p-value of a test, NaN otherwise
  * @param threshold the threshold applied
  * @param drifted the verdict
- * @param model the model compared, {@code name@vN}
+ * @param model the model compared, {@code name@vN}, or {@code -} for a step without one
  * @param action what on-drift did (dataset rows), empty otherwise
  */
 public record HistoryEntry(LocalDate runDate, String level, String column, String method, double value, double pValue,

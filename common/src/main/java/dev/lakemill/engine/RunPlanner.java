@@ -174,7 +174,8 @@ final class RunPlanner {
     if (step instanceof ScoreStepPlan score) {
       return Optional.of(registry().resolve(score.model()));
     }
-    return step instanceof DriftStepPlan drift ? Optional.of(registry().resolve(drift.model())) : Optional.empty();
+    return step instanceof DriftStepPlan drift && drift.model() != null ? Optional.of(registry().resolve(drift.model()))
+        : Optional.empty();
   }
 
   private ModelRegistry registry() {

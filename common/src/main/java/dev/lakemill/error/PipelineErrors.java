@@ -474,9 +474,16 @@ public final class PipelineErrors {
         + " schema.table or schema.table@vN (e.g. gold.churn_scores@v3)";
   }
 
-  public static String unpinnedReference(String text) {
+  /** @param model whether the step names a model, whose training rows are the default reference */
+  public static String unpinnedReference(String text, boolean model) {
     return "Cannot use reference = " + q(text) + " without a version: a baseline must not move, so pin it, e.g. "
-        + text + "@v0, or leave reference out to compare with the model's training rows";
+        + text + "@v0" + (model ? ", or leave reference out to compare with the model's training rows" : "");
+  }
+
+  public static String driftWithoutModelOrReference() {
+    return "Missing required key 'reference': a drift step without a model has no training rows to compare with;"
+        + " add reference = <a source or step, or schema.table@vN>, or model = \"name@alias\" to compare with that"
+        + " model's training rows";
   }
 
   public static String driftDataNotRows(String key, String step, String why) {

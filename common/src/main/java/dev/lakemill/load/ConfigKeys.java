@@ -117,11 +117,13 @@ public final class ConfigKeys {
   public static final List<String> SCORE_STEP = List.of("type", "description", "model", "input", "output");
 
   /**
-   * Keys of a {@code type = drift} step. Required: {@code model} ({@code name@alias} or
-   * {@code name@vN}), {@code current} (a source or step, or {@code schema.table[@vN]}) and
-   * {@code output} (the history table). Optional: {@code reference} (a source or step, or
-   * {@code schema.table@vN}; default the model's exact training rows), {@code columns} (default the
-   * model's raw input columns), {@code dataset-drift-share} (default 0.5, in (0, 1]), {@code methods}
+   * Keys of a {@code type = drift} step. Required: {@code current} (a source or step, or
+   * {@code schema.table[@vN]}), {@code output} (the history table), and {@code model} ({@code name@alias}
+   * or {@code name@vN}) or {@code reference}. Optional: {@code model} (without it only data drift is
+   * computed), {@code reference} (a source or step, or {@code schema.table@vN}; default the model's exact
+   * training rows, required without a model), {@code columns} (default the model's raw input columns and
+   * its prediction column; without a model the numeric, string and boolean columns both sides share,
+   * ids left out), {@code dataset-drift-share} (default 0.5, in (0, 1]), {@code methods}
    * ({@code column = psi|ks|wasserstein|jensenshannon|chisquare|z}), {@code thresholds}
    * ({@code <method or column> = value}: a p-value in (0, 1) for tests, a positive distance otherwise),
    * {@code exact-max-rows} (default 100000), {@code report} (an HTML file path; {@code ${params.x}}

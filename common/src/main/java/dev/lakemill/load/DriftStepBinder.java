@@ -27,13 +27,16 @@ final class DriftStepBinder {
 
   static DriftStepSpec drift(String name, ObjectReader s, Map<String, String> params, List<Problem> problems) {
     s.allowOnly(ConfigKeys.DRIFT_STEP, "a drift step");
-    String model = s.requiredString("model", "the model whose inputs are watched, e.g. model = \"churn@champion\"");
+    String model = s.string("model");
     String current = data(s, s.requiredString("current", "the rows to judge: a step, e.g. current = score, or"
         + " schema.table[@vN]"), "current");
     String reference = data(s, s.string("reference"), "reference");
     if (reference != null && DriftStepSpec.isTable(reference) && !reference.contains("@")) {
-      s.problem("reference", PipelineErrors.unpinnedReference(reference));
+      s.problem("reference", PipelineErrors.unpinnedReference(reference, s.has("model")));
       reference = null;
+    }
+    if (!s.has("model") && !s.has("reference")) {
+      s.problem(null, PipelineErrors.driftWithoutModelOrReference());
     }
     List<String> columns = s.stringList("columns");
     if (columns != null && columns.isEmpty()) {

@@ -9,10 +9,11 @@ import java.util.List;
  * @param name step name
  * @param inputs the steps and sources read ({@code current}, {@code reference}), then the steps that
  *     must finish before the model reference is resolved (those that register or promote it here)
- * @param model the model whose inputs and predictions are watched
+ * @param model the model whose inputs and predictions are watched, or null for data drift only
  * @param current the rows judged
- * @param reference the baseline, or null for the model's exact training rows
- * @param columns the columns compared; empty for the model's raw input columns
+ * @param reference the baseline, or null for the model's exact training rows (never null without a model)
+ * @param columns the columns compared; empty for the default (the model's raw input columns, or without a
+ *     model the columns both sides share)
  * @param options methods, thresholds and {@code exact-max-rows}
  * @param datasetDriftShare share of drifted columns at which the dataset drifts
  * @param output the history table (appended to; a run replaces its own run date's rows)
@@ -65,8 +66,9 @@ public record DriftStepPlan(
 
   @Override
   public String effect() {
-    StringBuilder out = new StringBuilder("checks drift of " + model + ": " + current.label() + " vs "
-        + (reference == null ? "its training rows" : reference.label()) + ", writes " + output.name() + " (history)");
+    StringBuilder out = new StringBuilder("checks " + (model == null ? "data drift" : "drift of " + model) + ": "
+        + current.label() + " vs " + (reference == null ? "its training rows" : reference.label()) + ", writes "
+        + output.name() + " (history)");
     if (onDrift.acts()) {
       out.append("; on drift");
       if (onDrift.consecutiveRuns() > 1) {

@@ -8,18 +8,20 @@ import java.util.Map;
 
 /**
  * A {@code type = drift} step: compares the distribution of a model's input columns (and of its
- * predictions) in {@code current} rows with a reference, appends one row per column and method to a
+ * predictions), or without a model the columns both sides share, in {@code current} rows with a reference, appends one row per column and method to a
  * history table, writes an HTML report and, on drift, acts.
  *
  * @param name step name
- * @param model the model whose inputs are compared, {@code name@alias} or {@code name@vN}, as written
+ * @param model the model whose inputs are compared, {@code name@alias} or {@code name@vN}, as written; null
+ *     for data drift without a model (then {@code reference} is required)
  * @param current the rows judged: a source or step of this pipeline, or a lakehouse table
  *     {@code schema.table} (latest version) or {@code schema.table@vN}
  * @param reference the baseline: a source or step, or {@code schema.table@vN}; null for the default,
  *     the exact rows the model was trained on (its training input at the recorded Delta version, minus
- *     its holdout)
- * @param columns the columns compared; empty for the default, the model's raw input columns (plus its
- *     prediction when both sides have one)
+ *     its holdout); required without a model
+ * @param columns the columns compared; empty for the default: the model's raw input columns (plus its
+ *     prediction when both sides have one), or without a model the numeric, string and boolean columns
+ *     both sides share except ids
  * @param datasetDriftShare the dataset drifts when at least this share of the columns drift; default 0.5
  * @param methods method name per column ({@code psi}, {@code ks}, ...), as written; absent columns get
  *     the default method for their type and size

@@ -171,6 +171,29 @@ class PipelineCompilerTest {
   }
 
   @Test
+  void compilesADriftStepWithoutAModel() throws IOException {
+    Path file = dir.resolve("raw-feed.conf");
+    Files.writeString(file, """
+        pipeline { name = raw-feed }
+        sources { orders { format = delta, table = raw.orders } }
+        steps {
+          today { type = sql, sql = "SELECT * FROM orders" }
+          drift { type = drift, current = today, reference = "raw.orders_baseline@v3", output = monitoring.orders_drift }
+        }
+        """);
+
+    DriftStepPlan drift = (DriftStepPlan) compile(file).step("drift").orElseThrow();
+
+    assertThat(drift.model()).isNull();
+    assertThat(drift.inputs()).as("no model, so no step to wait for").containsExactly("today");
+    assertThat(drift.reference()).isEqualTo(new DriftStepPlan.Data(null, "raw.orders_baseline",
+        dir.resolve("lake/raw/orders_baseline").toString(), 3L));
+    assertThat(drift.columns()).as("the columns both sides share, found at run time").isEmpty();
+    assertThat(drift.effect()).isEqualTo("checks data drift: today vs raw.orders_baseline@v3, writes"
+        + " monitoring.orders_drift (history)");
+  }
+
+  @Test
   void ordersStepsByDependencyThenDeclaration() throws IOException {
     Path file = dir.resolve("order.conf");
     Files.writeString(file, """

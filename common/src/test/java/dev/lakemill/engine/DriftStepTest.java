@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakemill.PipelineFixture.Run;
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.drift.DriftFixtures;
+import dev.lakemill.drift.DriftMethod;
 import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.drift.HistoryEntry;
 import dev.lakemill.drift.spark.DriftHistory;
+import dev.lakemill.drift.spark.FixtureFrames;
 import dev.lakemill.ledger.StepRecord;
 import dev.lakemill.ledger.StepStatus;
 import dev.lakemill.plan.PipelinePlan;
@@ -260,6 +264,179 @@ class DriftStepTest extends SparkTestBase {
         }
       }
       """;
+
+  /**
+   * Two models trained on table "small" of the scipy fixtures, whose predictions are known exactly: a
+   * regression of {@code 2 * normal_shift + 1} and a pure tree of {@code counts div 4}. The expected
+   * numbers come from resources/drift/make_prediction_fixtures.py.
+   */
+  private static final String PREDICTIONS = """
+      pipeline { name = predictions }
+      sources {
+        reference { format = csv, path = "DIR/reference.csv", options { header = "true" }, schema = "x DOUBLE, n INT" }
+        current { format = csv, path = "DIR/current.csv", options { header = "true" }, schema = "x DOUBLE, n INT" }
+      }
+      steps {
+        training { type = sql, sql = "SELECT x, n, 2 * x + 1 AS y, CAST(n DIV 4 AS DOUBLE) AS band FROM reference" }
+        amount-features { type = features, input = training, stages = [{ type = VectorAssembler, params { inputCols = [x], outputCol = features } }] }
+        amount {
+          type = train, input = amount-features, label = y, split { test-fraction = 0.25, seed = 42 }
+          estimator { type = LinearRegression, params { solver = normal } }
+        }
+        band-features { type = features, input = training, stages = [{ type = VectorAssembler, params { inputCols = [n], outputCol = features } }] }
+        band {
+          type = train, input = band-features, label = band, split { test-fraction = 0.25, seed = 42 }
+          estimator { type = DecisionTreeClassifier }
+        }
+        amount-scores { type = score, model = "amount@v1", input = current, output = gold.amount_scores }
+        band-scores { type = score, model = "band@v1", input = current, output = gold.band_scores }
+        amount-drift { type = drift, model = "amount@v1", current = amount-scores, reference = reference, output = monitoring.amount_drift }
+        band-drift { type = drift, model = "band@v1", current = band-scores, reference = reference, output = monitoring.band_drift }
+      }
+      """;
+
+  @Test
+  void watchesTheRegressionPredictionAndTheMultiClassPredictedClass() throws Exception {
+    JsonNode small = DriftFixtures.root().path("tables").path("small");
+    Path dir = Files.createDirectories(lakehouse.resolve("in"));
+    for (String side : List.of("reference", "current")) {
+      StringBuilder csv = new StringBuilder("x,n\n");
+      JsonNode x = column(small, "normal_shift").path(side);
+      JsonNode n = column(small, "counts").path(side);
+      for (int i = 0; i < x.size(); i++) {
+        csv.append(x.get(i).asDouble()).append(',').append(n.get(i).asInt()).append('\n');
+      }
+      Files.writeString(dir.resolve(side + ".csv"), csv);
+    }
+
+    Run run = lake.run(lake.plan("predictions", PREDICTIONS.replace("DIR", dir.toString()), Map.of()), "pred-1");
+
+    assertThat(run.succeeded()).as(run.run().error()).isTrue();
+    assertThat(lake.count("gold.amount_scores")).isEqualTo(150);
+    assertThat(lake.table("gold.amount_scores").where("abs(prediction - (2 * x + 1)) > 1e-9").count())
+        .as("the regression predicts 2x + 1").isZero();
+    assertThat(lake.table("gold.band_scores").where("prediction <> n DIV 4").count())
+        .as("the tree predicts n div 4").isZero();
+    Map<String, Row> amount = columnRows("monitoring.amount_drift");
+    assertThat(amount).containsOnlyKeys("x", "prediction");
+    expect(amount.get("prediction"), "numeric", "ks", 0.20833333333333334, 0.0010041693986330609, true);
+    expect(amount.get("x"), "numeric", "ks", 0.20833333333333334, 0.0010041693986330609, true);
+    Map<String, Row> band = columnRows("monitoring.band_drift");
+    assertThat(band).containsOnlyKeys("n", "predicted_class");
+    expect(band.get("predicted_class"), "categorical", "chisquare", 3.529020979020979, 0.17127060472587124, false);
+    expect(band.get("n"), "numeric", "ks", 0.11, 0.23559555858896164, false);
+    assertThat(run.infos()).anyMatch(i -> i.startsWith("drift of amount@v1: DATASET DRIFT, 2 of 2 columns drifted"))
+        .anyMatch(i -> i.startsWith("drift of band@v1: no dataset drift, 0 of 2 columns drifted"));
+  }
+
+  private static JsonNode column(JsonNode table, String name) {
+    for (JsonNode c : table.path("columns")) {
+      if (c.path("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException(name);
+  }
+
+  /** The column rows of a history table, by column. */
+  private Map<String, Row> columnRows(String table) {
+    Map<String, Row> out = new java.util.TreeMap<>();
+    lake.table(table).where("level = 'column'").collectAsList().forEach(r -> out.put(r.getAs("column"), r));
+    return out;
+  }
+
+  /** A history row against scipy's numbers: value to 1e-12 and p-value to 1e-9, relative. */
+  private static void expect(Row row, String type, String method, double value, double pValue, boolean drifted) {
+    String what = row.<String>getAs("column");
+    assertThat(row.<String>getAs("column_type")).as(what).isEqualTo(type);
+    assertThat(row.<String>getAs("method")).as(what).isEqualTo(method);
+    assertThat(row.<Double>getAs("value")).as(what).isCloseTo(value, org.assertj.core.data.Offset.offset(1e-12 * value));
+    assertThat(row.<Double>getAs("p_value")).as(what).isCloseTo(pValue, org.assertj.core.data.Offset.offset(1e-9 * pValue));
+    assertThat(row.<Boolean>getAs("drifted")).as(what).isEqualTo(drifted);
+    assertThat(row.<Long>getAs("reference_rows")).as(what).isEqualTo(200);
+    assertThat(row.<Long>getAs("current_rows")).as(what).isEqualTo(150);
+  }
+
+  /**
+   * Data drift without a model on the scipy fixtures' two tables, stored as Delta tables with an id and a
+   * date column added: the current rows of "small" through a delta source, those of "large" through a
+   * SQL step, each reference a pinned table.
+   */
+  private static final String WITHOUT_MODEL = """
+      pipeline { name = raw-feed }
+      params { run-date = "2026-11-05" }
+      sources {
+        small-today { format = delta, table = fx.small_current }
+        large-today { format = delta, table = fx.large_current }
+      }
+      steps {
+        large-rows { type = sql, sql = "SELECT * FROM `large-today`" }
+        small-drift { type = drift, current = small-today, reference = "fx.small_reference@v0", output = monitoring.small_drift }
+        large-drift { type = drift, current = large-rows, reference = "fx.large_reference@v0", output = monitoring.large_drift }
+      }
+      """;
+
+  @Test
+  void withoutAModelComparesTheSharedColumnsWithTheEngineNumbersOfTheScipyFixtures() {
+    for (String table : List.of("small", "large")) {
+      for (String side : List.of("reference", "current")) {
+        Dataset<Row> rows = FixtureFrames.data(spark, table, side)
+            .withColumn("row_id", org.apache.spark.sql.functions.monotonically_increasing_id())
+            .withColumn("snapshot_date", org.apache.spark.sql.functions.lit(java.sql.Date.valueOf("2026-11-05")));
+        if (side.equals("current")) {
+          rows = rows.withColumn("only_today", org.apache.spark.sql.functions.lit("x"));
+        }
+        rows.write().format("delta").save(lakehouse.resolve("fx/" + table + "_" + side).toString());
+      }
+    }
+
+    Run run = lake.run(lake.plan("raw-feed", WITHOUT_MODEL, Map.of()), "raw-1");
+
+    assertThat(run.succeeded()).as(run.run().error()).isTrue();
+    for (String table : List.of("small", "large")) {
+      String step = table + "-drift";
+      JsonNode counts = DriftFixtures.root().path("tables").path(table);
+      List<JsonNode> fixtures = DriftFixtures.columns(table);
+      Map<String, Row> rows = new java.util.TreeMap<>();
+      lake.table("monitoring." + table + "_drift").where("level = 'column'").collectAsList()
+          .forEach(r -> rows.put(r.getAs("column"), r));
+      assertThat(rows.keySet()).as("the shared columns but the id and the date")
+          .containsExactlyInAnyOrderElementsOf(fixtures.stream().map(f -> f.path("name").asText()).toList());
+      for (JsonNode f : fixtures) {
+        Row r = rows.get(f.path("name").asText());
+        JsonNode expected = f.path("expected");
+        DriftMethod method = DriftMethod.parse(r.getAs("method")).orElseThrow();
+        Double p = r.getAs("p_value");
+        double value = r.getAs("value");
+        double pValue = p == null ? Double.NaN : p;
+        assertThat(method.configName()).isEqualTo(expected.path("defaultMethod").asText());
+        FixtureFrames.assertMatches(step + " " + r.getAs("column"), method, value, pValue, r.getAs("error_bound"),
+            expected);
+        assertThat(r.<String>getAs("column_type")).isEqualTo(expected.path("kind").asText().toLowerCase(java.util.Locale.ROOT));
+        assertThat(r.<Double>getAs("threshold")).isEqualTo(method.defaultThreshold());
+        assertThat(r.<Boolean>getAs("drifted")).isEqualTo(method.drifted(value, pValue, method.defaultThreshold()));
+        assertThat(r.<Long>getAs("reference_rows")).isEqualTo(counts.path("referenceRows").asLong());
+        assertThat(r.<Long>getAs("current_rows")).isEqualTo(counts.path("currentRows").asLong());
+        assertThat(r.<String>getAs("model_name")).isNull();
+        assertThat(r.<Integer>getAs("model_version")).isNull();
+        assertThat(r.<String>getAs("reference_table")).isEqualTo("fx." + table + "_reference");
+        assertThat(r.<Long>getAs("reference_version")).isZero();
+      }
+      long drifted = rows.values().stream().filter(r -> r.<Boolean>getAs("drifted")).count();
+      Row dataset = lake.table("monitoring." + table + "_drift").where("level = 'dataset'").head();
+      assertThat(dataset.<Double>getAs("value")).isEqualTo((double) drifted / fixtures.size());
+      assertThat(run.infos()).contains("step " + step + ": compares the " + fixtures.size() + " columns both sides share;"
+          + " left out row_id (an id), snapshot_date (date) (list them in columns to compare them)");
+      assertThat(run.infos()).anyMatch(i -> i.startsWith("data drift of step " + step + ": "));
+    }
+    assertThat(lake.table("monitoring.small_drift").select("current_table", "current_version")
+        .distinct().collectAsList()).extracting(r -> r.getString(0), r -> r.getLong(1))
+        .containsExactly(tuple("small-today", 0L));
+    assertThat(DriftHistory.entries(spark, lakehouse.resolve("monitoring/large_drift").toString(), "raw-feed", null, 1,
+        null)).extracting(HistoryEntry::model).containsOnly(DriftHistory.NO_MODEL);
+    assertThat(run.steps()).filteredOn(s -> s.step().endsWith("-drift")).allSatisfy(s ->
+        assertThat(s.inputs()).extracting(InputVersion::name).noneMatch(n -> n.startsWith("model ")));
+  }
 
   private static int occurrences(String text, String part) {
     Matcher m = Pattern.compile(Pattern.quote(part)).matcher(text);

@@ -61,6 +61,11 @@ class DriftCommandTest {
       }
       spark.createDataFrame(rows, DriftHistory.SCHEMA).write().format("delta")
           .save(lake.resolve("monitoring/churn_drift").toString());
+      DriftHistory.Run raw = new DriftHistory.Run("raw-1", LocalDate.parse("2026-11-05"), "raw-feed", "drift", null, null,
+          "raw.orders_baseline", 3, "today", -1);
+      DatasetDrift rawDrift = new DatasetDrift(List.of(column("amount", DriftMethod.KS, 0.1, 0.3, false)), 0.5);
+      spark.createDataFrame(DriftHistory.rows(raw, rawDrift, "", Instant.parse("2026-11-05T03:00:00Z")),
+          DriftHistory.SCHEMA).write().format("delta").save(lake.resolve("monitoring/orders_drift").toString());
       new RunLedger(spark, lake.resolve("_lakemill").toString()).record(new RunRecord("r2", "churn-nightly", NIGHTLY,
           Map.of(), List.of("drift"), Instant.parse("2026-11-03T02:00:00Z"), Instant.parse("2026-11-03T02:10:00Z"),
           RunStatus.SUCCEEDED, "test", ""), List.of());
@@ -97,6 +102,28 @@ class DriftCommandTest {
         """);
     assertThat(byName.exit()).as(byName.err()).isZero();
     assertThat(byName.out()).isEqualTo(byFile.out());
+  }
+
+  @Test
+  void showsADriftStepWithoutAModel() throws Exception {
+    Path file = lake.resolve("raw-feed.conf");
+    java.nio.file.Files.writeString(file, """
+        pipeline { name = raw-feed }
+        sources { orders { format = delta, table = raw.orders } }
+        steps {
+          today { type = sql, sql = "SELECT * FROM orders" }
+          drift { type = drift, current = today, reference = "raw.orders_baseline@v3", output = monitoring.orders_drift }
+        }
+        """);
+
+    CliTest.Outcome r = history(file.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("""
+        raw-feed: step drift, history monitoring.orders_drift
+        run date    model         dataset   drifted share  action
+        2026-11-05  -             ok        0.00 (>= 0.50)
+        """).contains("amount                    ks                  p=0.30");
   }
 
   @Test

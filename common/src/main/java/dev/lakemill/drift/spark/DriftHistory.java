@@ -46,11 +46,25 @@ public final class DriftHistory {
   /**
    * Who and what a run compared, repeated on each of its rows.
    *
+   * @param modelName the model, null for a step without one
+   * @param modelVersion its version, null without a model
    * @param referenceVersion the reference's Delta version, -1 when it is not a Delta table
    * @param currentVersion likewise for the current rows
    */
-  public record Run(String runId, LocalDate runDate, String pipeline, String step, String modelName, int modelVersion,
-      String referenceTable, long referenceVersion, String currentTable, long currentVersion) {}
+  public record Run(String runId, LocalDate runDate, String pipeline, String step, String modelName, Integer modelVersion,
+      String referenceTable, long referenceVersion, String currentTable, long currentVersion) {
+    /** {@code name@vN}, or {@link #NO_MODEL}. */
+    public String model() {
+      return modelLabel(modelName, modelVersion);
+    }
+  }
+
+  /** How the history names the model of a step without one. */
+  public static final String NO_MODEL = "-";
+
+  private static String modelLabel(String name, Integer version) {
+    return name == null ? NO_MODEL : name + "@v" + version;
+  }
 
   private DriftHistory() {}
 
@@ -140,7 +154,7 @@ public final class DriftHistory {
       Double p = r.getAs("p_value");
       out.add(new HistoryEntry(r.<Date>getAs("run_date").toLocalDate(), r.getAs("level"), r.getAs("column"),
           r.getAs("method"), r.<Double>getAs("value"), p == null ? Double.NaN : p, r.<Double>getAs("threshold"),
-          r.<Boolean>getAs("drifted"), r.<String>getAs("model_name") + "@v" + r.<Integer>getAs("model_version"),
+          r.<Boolean>getAs("drifted"), modelLabel(r.getAs("model_name"), r.getAs("model_version")),
           r.getAs("action")));
     }
     return out;
@@ -149,7 +163,7 @@ public final class DriftHistory {
   /** History entries of this run, as {@link #entries} would read them back. */
   public static List<HistoryEntry> entries(Run run, DatasetDrift drift, String action) {
     List<HistoryEntry> out = new ArrayList<>();
-    String model = run.modelName() + "@v" + run.modelVersion();
+    String model = run.model();
     out.add(new HistoryEntry(run.runDate(), HistoryEntry.DATASET, HistoryEntry.ALL_COLUMNS, HistoryEntry.SHARE,
         drift.driftedShare(), Double.NaN, drift.driftShareThreshold(), drift.drifted(), model, action));
     for (ColumnDrift c : drift.columns()) {

@@ -1,7 +1,6 @@
 package dev.lakemill.engine.step;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.not;
 
 import dev.lakemill.airflow.rest.ParamTypes;
@@ -31,13 +30,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -48,9 +46,6 @@ import org.apache.spark.storage.StorageLevel;
  * then fails the step when {@code fail-run} says so.
  */
 public final class DriftStepRunner {
-  /** The derived column that carries the positive class's probability (or the prediction). */
-  static final String PREDICTION_PROBABILITY = "prediction_probability";
-
   /** Run dates of history drawn in the report's trends. */
   static final int TREND_RUNS = 14;
 
@@ -96,12 +91,13 @@ public final class DriftStepRunner {
    */
   public Ran run(DriftStepPlan step, String pipeline, String runId, Function<String, Dataset<Row>> views,
       Function<String, InputVersion> versions, String tag) {
-    ModelVersion model = registry.resolve(step.model());
+    ModelVersion model = step.model() == null ? null : registry.resolve(step.model());
     Side current = side(step.current(), views, versions);
     Side reference = step.reference() == null ? trainingRows(step, model) : side(step.reference(), views, versions);
-    DatasetDrift drift = compare(step, model, current, reference);
+    DatasetDrift drift = model == null ? compareData(step, current, reference) : compare(step, model, current, reference);
     LocalDate runDate = step.runDate() != null ? LocalDate.parse(step.runDate()) : LocalDate.now(ZoneOffset.UTC);
-    DriftHistory.Run run = new DriftHistory.Run(runId, runDate, pipeline, step.name(), model.name(), model.version(),
+    DriftHistory.Run run = new DriftHistory.Run(runId, runDate, pipeline, step.name(),
+        model == null ? null : model.name(), model == null ? null : model.version(),
         reference.table(), reference.version(), current.table(), current.version());
     int window = Math.max(TREND_RUNS - 1, step.onDrift().consecutiveRuns() - 1);
     List<HistoryEntry> before = DriftHistory.entries(spark, step.output().location(), pipeline, runDate, window, null);
@@ -114,9 +110,9 @@ public final class DriftStepRunner {
       List<HistoryEntry> history = new ArrayList<>(before);
       history.addAll(DriftHistory.entries(run, drift, action));
       DriftReports.write(spark, step.report(), DriftReport.render(new DriftReport.Header(pipeline, step.name(),
-          model.ref(), reference.description(), current.description(), runDate, action), drift, history));
+          run.model(), reference.description(), current.description(), runDate, action), drift, history));
     }
-    String summary = summary(step, model, drift, written.version());
+    String summary = summary(step, run.model(), drift, written.version());
     info.accept(summary + (action.isEmpty() ? "" : "; " + action));
     if (act && step.onDrift().failRun()) {
       throw RunErrors.drifted(step.name(), summary, step.report(), written.version());
@@ -127,28 +123,37 @@ public final class DriftStepRunner {
 
   /**
    * Every compared column in one engine call: the declared columns, or the model's input columns plus
-   * {@link #PREDICTION_PROBABILITY} when both sides have (or the reference can be scored for) it.
+   * its prediction column ({@link PredictionColumn}) when both sides have (or the reference can be
+   * scored for) it.
    */
   private DatasetDrift compare(DriftStepPlan step, ModelVersion model, Side current, Side reference) {
     boolean defaultColumns = step.columns().isEmpty();
     List<String> columns = new ArrayList<>(defaultColumns ? model.featureColumns() : step.columns());
-    if (defaultColumns) {
-      columns.add(PREDICTION_PROBABILITY);
+    Supplier<PipelineModel> fitted = memoized(() -> PipelineModel.load(model.modelPath()));
+    PredictionColumn prediction = PredictionColumn.of(model, fitted);
+    String predicted = prediction.column();
+    if (defaultColumns && !columns.contains(predicted)) {
+      columns.add(predicted);
     }
-    boolean prediction = columns.contains(PREDICTION_PROBABILITY);
-    Dataset<Row> cur = prediction ? withPrediction(current.rows(), null) : current.rows();
-    Dataset<Row> ref = prediction && hasColumn(cur, PREDICTION_PROBABILITY)
-        ? withPrediction(reference.rows(), model) : reference.rows();
-    if (defaultColumns && !(hasColumn(cur, PREDICTION_PROBABILITY) && hasColumn(ref, PREDICTION_PROBABILITY))) {
-      columns.remove(PREDICTION_PROBABILITY);
-      if (hasColumn(cur, PREDICTION_PROBABILITY)) {
+    boolean watched = columns.contains(predicted);
+    Dataset<Row> cur = watched ? prediction.derive(current.rows()) : current.rows();
+    Dataset<Row> ref = watched && hasColumn(cur, predicted)
+        ? prediction.deriveScoring(reference.rows(), model, fitted) : reference.rows();
+    if (defaultColumns && !(hasColumn(cur, predicted) && hasColumn(ref, predicted))) {
+      columns.remove(predicted);
+      if (hasColumn(cur, predicted)) {
         info.accept("step " + step.name() + ": no prediction drift: the reference has neither predictions nor the"
             + " model's input columns " + model.featureColumns());
       }
     }
+    return compute(step, columns, cur, current, ref, reference);
+  }
+
+  /** The columns of both sides, read once each (the reference may be scored by the model on the way). */
+  private static DatasetDrift compute(DriftStepPlan step, List<String> columns, Dataset<Row> cur, Side current,
+      Dataset<Row> ref, Side reference) {
     require(columns, cur, "current", current, step);
     require(columns, ref, "reference", reference, step);
-    // The engine reads each side more than once; the reference may be scored by the model on the way.
     Dataset<Row> refCols = select(ref, columns).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> curCols = select(cur, columns).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -157,6 +162,38 @@ public final class DriftStepRunner {
       refCols.unpersist();
       curCols.unpersist();
     }
+  }
+
+  private static <T> Supplier<T> memoized(Supplier<T> load) {
+    Object[] value = new Object[1];
+    return () -> {
+      if (value[0] == null) {
+        value[0] = load.get();
+      }
+      @SuppressWarnings("unchecked")
+      T t = (T) value[0];
+      return t;
+    };
+  }
+
+  /**
+   * Data drift without a model: the declared columns, or those both sides share that drift can compare
+   * ({@link DriftColumns#shared}), with an info line naming the ones left out.
+   */
+  private DatasetDrift compareData(DriftStepPlan step, Side current, Side reference) {
+    List<String> columns = step.columns();
+    if (columns.isEmpty()) {
+      DriftColumns shared = DriftColumns.shared(reference.rows().schema(), current.rows().schema());
+      if (shared.compared().isEmpty()) {
+        throw RunErrors.noSharedDriftColumns(step.name(), reference.description(), current.description(),
+            shared.leftOut());
+      }
+      columns = shared.compared();
+      info.accept("step " + step.name() + ": compares the " + columns.size() + " columns both sides share"
+          + (shared.leftOut().isEmpty() ? "" : "; left out " + String.join(", ", shared.leftOut())
+          + " (list them in columns to compare them)"));
+    }
+    return compute(step, columns, current.rows(), current, reference.rows(), reference);
   }
 
   /** The rows of a source, a step (the rows its commit wrote, for a step with an output table) or a table. */
@@ -192,37 +229,6 @@ public final class DriftStepRunner {
     String table = tableName(data.location());
     return new Side(input.where(not(TrainStepRunner.testRows(split, input))), table, data.version(),
         table + "@v" + data.version() + " (training rows of " + model.ref() + ", " + split.describe() + ")");
-  }
-
-  /**
-   * Adds {@link #PREDICTION_PROBABILITY}: the probability of class 1 from {@code probability} (an array,
-   * as score steps write it, or a vector), else {@code prediction}. Without either and with a
-   * {@code model}, the rows are scored with it first, when they hold its input columns.
-   */
-  private Dataset<Row> withPrediction(Dataset<Row> rows, ModelVersion model) {
-    if (hasColumn(rows, PREDICTION_PROBABILITY)) {
-      return rows;
-    }
-    if (hasColumn(rows, "probability")) {
-      Column p = col("probability");
-      if (rows.schema().apply("probability").dataType() instanceof VectorUDT) {
-        p = org.apache.spark.ml.functions.vector_to_array(p, "float64");
-      } else if (!(rows.schema().apply("probability").dataType() instanceof ArrayType)) {
-        return rows;
-      }
-      return rows.withColumn(PREDICTION_PROBABILITY, element_at(p, 2).cast("double"));
-    }
-    if (hasColumn(rows, "prediction")) {
-      return rows.withColumn(PREDICTION_PROBABILITY, col("prediction").cast("double"));
-    }
-    if (model != null && Arrays.asList(rows.columns()).containsAll(model.featureColumns())) {
-      Dataset<Row> scored = PipelineModel.load(model.modelPath()).transform(rows);
-      List<Column> keep = new ArrayList<>();
-      Arrays.stream(rows.columns()).forEach(c -> keep.add(col("`" + c.replace("`", "``") + "`")));
-      keep.add(col(hasColumn(scored, "probability") ? "probability" : "prediction"));
-      return withPrediction(scored.select(keep.toArray(Column[]::new)), null);
-    }
-    return rows;
   }
 
   private static boolean hasColumn(Dataset<Row> rows, String column) {
@@ -270,7 +276,7 @@ public final class DriftStepRunner {
       conf.put("source_pipeline", run.pipeline());
       conf.put("run_id", run.runId());
       conf.put("run_date", run.runDate().toString());
-      conf.put("model", run.modelName() + "@v" + run.modelVersion());
+      conf.put("model", run.modelName() == null ? "" : run.model());
       conf.put("drifted_columns", drift.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList());
       conf.put("drifted_share", drift.driftedShare());
       // typed as the triggered DAG's Params are, so that Airflow accepts them
@@ -283,10 +289,11 @@ public final class DriftStepRunner {
     return String.join("; ", done);
   }
 
-  private static String summary(DriftStepPlan step, ModelVersion model, DatasetDrift drift, long version) {
+  private static String summary(DriftStepPlan step, String model, DatasetDrift drift, long version) {
     List<String> drifted = drift.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList();
-    return String.format(Locale.ROOT, "drift of %s: %s, %d of %d columns drifted (share %.2f, dataset drift at %.2f)%s;"
-        + " history %s@v%d", model.ref(), drift.drifted() ? "DATASET DRIFT" : "no dataset drift", drifted.size(),
+    return String.format(Locale.ROOT, "%s: %s, %d of %d columns drifted (share %.2f, dataset drift at %.2f)%s;"
+        + " history %s@v%d", model.equals(DriftHistory.NO_MODEL) ? "data drift of step " + step.name()
+        : "drift of " + model, drift.drifted() ? "DATASET DRIFT" : "no dataset drift", drifted.size(),
         drift.columns().size(), drift.driftedShare(), drift.driftShareThreshold(),
         drifted.isEmpty() ? "" : ": " + String.join(", ", drifted), step.output().name(), version);
   }

@@ -92,6 +92,14 @@ public final class RunErrors {
         + step + "'");
   }
 
+  public static LakemillException noSharedDriftColumns(String step, String reference, String current,
+      List<String> leftOut) {
+    return runFailed("Cannot compute data drift in step '" + step + "': the reference (" + reference + ") and the current"
+        + " rows (" + current + ") share no numeric, string or boolean column other than ids"
+        + (leftOut.isEmpty() ? "" : " (left out: " + String.join(", ", leftOut) + ")")
+        + "; list the columns to compare with columns = [...], or check that both sides are the data you meant");
+  }
+
   private static LakemillException runFailed(String message) {
     return new LakemillException(LakemillException.Kind.RUN_FAILED, message);
   }

@@ -96,7 +96,8 @@ public final class TrainStepRunner {
       long holdoutRows;
       try {
         holdoutRows = predictions.count();
-        metrics = ModelMetrics.evaluate(predictions, step.problem().metrics(), step.label());
+        metrics = ModelMetrics.evaluate(predictions, ModelMetrics.applicable(step.problem(), fit.model()),
+            step.label());
       } finally {
         predictions.unpersist();
       }

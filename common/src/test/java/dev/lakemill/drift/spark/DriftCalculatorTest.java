@@ -23,9 +23,7 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
@@ -209,34 +207,8 @@ class DriftCalculatorTest extends SparkTestBase {
   }
 
   private static void assertMatches(ColumnDrift c, JsonNode expected) {
-    String what = c.column() + " " + c.method().configName();
-    switch (c.method()) {
-      case KS:
-        close(c.value(), expected.path("ks").path("statistic").asDouble(), 1e-12, what);
-        close(c.pValue(), expected.path("ks").path("pValue").asDouble(), 1e-9, what);
-        break;
-      case WASSERSTEIN:
-        close(c.value(), expected.path("wasserstein").asDouble(), 1e-11, what);
-        break;
-      case CHISQUARE:
-      case Z:
-        JsonNode test = expected.path(c.method().configName());
-        close(c.value(), test.path("statistic").asDouble(), 1e-12, what);
-        close(c.pValue(), test.path("pValue").asDouble(), 1e-9, what);
-        break;
-      default:
-        close(c.value(), expected.path(c.method().configName()).asDouble(), 1e-12, what);
-    }
-    assertThat(c.errorBound()).as(what).isZero();
-  }
-
-  private static void close(double actual, double expected, double relative, String what) {
-    if (Double.isNaN(expected) || Double.isInfinite(expected)) {
-      assertThat(Double.valueOf(actual)).as(what).isEqualTo(Double.valueOf(expected));
-    } else {
-      assertThat(Math.abs(actual - expected)).as(what + ": " + actual + " vs scipy " + expected)
-          .isLessThanOrEqualTo(relative * Math.abs(expected) + 1e-300);
-    }
+    FixtureFrames.assertMatches(c.column() + " " + c.method().configName(), c.method(), c.value(), c.pValue(),
+        c.errorBound(), expected);
   }
 
   /** Both sides with each fixture column once per method, named "column method", and those methods. */
@@ -278,49 +250,6 @@ class DriftCalculatorTest extends SparkTestBase {
 
   /** One side of a fixture table as a DataFrame, one column per fixture column. */
   private static Dataset<Row> data(String table, String side) {
-    List<JsonNode> fixtures = DriftFixtures.columns(table);
-    List<StructField> fields = new ArrayList<>();
-    for (JsonNode f : fixtures) {
-      fields.add(DataTypes.createStructField(f.path("name").asText(), type(f.path("type").asText()), true));
-    }
-    int rows = fixtures.get(0).path(side).size();
-    List<Row> data = new ArrayList<>();
-    for (int r = 0; r < rows; r++) {
-      Object[] values = new Object[fixtures.size()];
-      for (int c = 0; c < fixtures.size(); c++) {
-        values[c] = value(fixtures.get(c).path(side).get(r), fixtures.get(c).path("type").asText());
-      }
-      data.add(RowFactory.create(values));
-    }
-    return spark.createDataFrame(data, DataTypes.createStructType(fields));
-  }
-
-  private static DataType type(String type) {
-    switch (type) {
-      case "double":
-        return DataTypes.DoubleType;
-      case "int":
-        return DataTypes.IntegerType;
-      case "boolean":
-        return DataTypes.BooleanType;
-      default:
-        return DataTypes.StringType;
-    }
-  }
-
-  private static Object value(JsonNode v, String type) {
-    if (v.isNull()) {
-      return null;
-    }
-    switch (type) {
-      case "double":
-        return v.asDouble();
-      case "int":
-        return v.asInt();
-      case "boolean":
-        return v.asBoolean();
-      default:
-        return v.asText();
-    }
+    return FixtureFrames.data(spark, table, side);
   }
 }
