@@ -306,7 +306,7 @@ class MlLifecycleTest extends SparkTestBase {
         .isInstanceOf(dev.lakemill.error.LakemillException.class).hasMessage(gone)
         .extracting(e -> ((dev.lakemill.error.LakemillException) e).kind())
         .isEqualTo(dev.lakemill.error.LakemillException.Kind.INVALID_INPUT);
-    Run after = lake.run(lake.plan("watch", NIGHTLY, Map.of()), "night-2");
+    Run after = lake.run(lake.plan("watch", NIGHTLY.replace("seed = 9", "seed = 10"), Map.of()), "night-2");
     assertThat(after.succeeded()).isFalse();
     assertThat(after.steps()).filteredOn(st -> st.step().equals("drift")).singleElement()
         .satisfies(st -> assertThat(st.error()).isEqualTo("Step 'drift' failed: " + gone));
