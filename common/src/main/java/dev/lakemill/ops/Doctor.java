@@ -277,8 +277,11 @@ public final class Doctor {
   /**
    * Live (not archived) model versions whose training or holdout data is at a table version older than the
    * table's log retention: once Delta cleans its log, the model can no longer be reproduced or compared.
+   * A version with a lineage pin ({@link dev.lakemill.registry.LineagePins}) stays readable whatever the log
+   * retention: it is not at risk.
    */
   private List<Finding> retention(ModelRegistry registry, Instant now) {
+    dev.lakemill.registry.LineagePins pins = registry.pins();
     List<Finding> out = new ArrayList<>();
     for (String name : registry.names()) {
       Set<Integer> archived = registry.archived(name);
@@ -291,7 +294,7 @@ public final class Doctor {
           used.add(new InputVersion("holdout", v.holdoutLocation(), v.holdoutVersion()));
         }
         for (InputVersion in : used) {
-          if (in.version() >= 0) {
+          if (in.version() >= 0 && !pins.pinned(in.location(), in.version())) {
             atRisk(v.ref(), in, now).ifPresent(text -> out.add(new Finding(Level.WARNING, text)));
           }
         }

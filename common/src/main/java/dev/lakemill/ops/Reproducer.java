@@ -1,11 +1,14 @@
 package dev.lakemill.ops;
 
 import dev.lakemill.check.Checks;
+import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.engine.step.TrainStepRunner;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.TrainStepPlan;
+import dev.lakemill.registry.LineagePins;
+import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.settings.Environment;
 import java.io.IOException;
@@ -15,11 +18,14 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Retrains a registered model version from what the registry recorded: its features and train
- * steps' canonical config, its input at the exact Delta version, the same holdout version. Nothing
+ * steps' canonical config, its input at the exact Delta version, the same holdout version (through
+ * their lineage pins when Delta's log no longer holds those versions, see {@link LineagePins}). Nothing
  * is registered; the retrained metrics are returned for comparison with the original's.
  */
 public final class Reproducer {
@@ -47,9 +53,17 @@ public final class Reproducer {
       Files.writeString(file, definition(original, data));
       PipelinePlan plan = Checks.compiler().compile(file, Map.of(), env);
       TrainStepPlan train = (TrainStepPlan) plan.step(original.step()).orElseThrow();
+      ModelRegistry registry = new ModelRegistry(spark,
+          PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER);
+      boolean archived = registry.archived(original.name()).contains(original.version());
+      LineagePins pins = registry.pins();
+      Dataset<Row> input = pins.read(original, archived, "training input '" + data.name() + "'", data.location(),
+          data.version());
+      LineagePins.At holdout = pins.at(original, archived, "holdout", original.holdoutLocation(),
+          original.holdoutVersion());
       String tag = "lakemill reproduce " + original.ref();
       TrainStepRunner.Trained trained = new TrainStepRunner(spark, tag).run(train,
-          DeltaIO.read(spark, data.location(), data.version()), original.holdoutLocation(), original.holdoutVersion(),
+          input, holdout.location(), holdout.version(),
           folder.resolve("model").toString(),
           new TrainStepRunner.Draft("reproduce", original.pipeline(), original.lineage(), original.fingerprint()));
       return new Reproduced(original, trained.draft().metrics());

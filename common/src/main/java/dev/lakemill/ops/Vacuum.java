@@ -1,7 +1,9 @@
 package dev.lakemill.ops;
 
+import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.delta.DeltaLogFiles;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.registry.LineagePins;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import java.io.IOException;
@@ -14,6 +16,8 @@ import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -21,7 +25,11 @@ import org.apache.spark.sql.SparkSession;
  * lakehouse root, except those that a registered, not archived, model version still needs: every
  * table version in its lineage and its holdout version stay readable. Delta's VACUUM keeps the files
  * removed after a cutoff; for a protected table the cutoff moves back to the oldest protected
- * version's commit time.
+ * version's commit time. On top of that, no file that a lineage pin references is removed
+ * ({@link LineagePins}: the training input, the holdout and the drift references of live models, which
+ * stay readable whatever Delta's log retention does); a table with such files among those to remove is
+ * vacuumed by lakemill itself, from Delta's own list minus the pinned files. Pins that no live model
+ * needs any more (archived models) are removed once older than the retention.
  */
 public final class Vacuum {
   /** Delta's own default retention, and its safety check's minimum. */
@@ -38,8 +46,16 @@ public final class Vacuum {
    * @param filesRemoved data files removed (or that would be, on a dry run)
    * @param keptFrom the oldest version kept readable for models, or -1 when none is protected
    * @param neededBy the model versions that needed it, e.g. {@code churn@v1 (lineage: prepare@v0)}
+   * @param pinnedFiles files that would have gone but a lineage pin references
+   * @param pinRemoved true when {@code location} is a lineage pin that no live model needs, removed (or
+   *     that would be, on a dry run)
    */
-  public record Outcome(String location, long retainHours, long filesRemoved, long keptFrom, List<String> neededBy) {}
+  public record Outcome(String location, long retainHours, long filesRemoved, long keptFrom, List<String> neededBy,
+      long pinnedFiles, boolean pinRemoved) {
+    public Outcome(String location, long retainHours, long filesRemoved, long keptFrom, List<String> neededBy) {
+      this(location, retainHours, filesRemoved, keptFrom, neededBy, 0, false);
+    }
+  }
 
   private final SparkSession spark;
 
@@ -55,7 +71,24 @@ public final class Vacuum {
    */
   public List<Outcome> run(String root, long retainHours, boolean dryRun) {
     Map<String, Protection> protections = protections(root);
+    ModelRegistry registry = new ModelRegistry(spark, root + "/" + dev.lakemill.plan.PipelinePlan.LEDGER_FOLDER);
+    LineagePins pins = registry.pins();
+    String pinFolder = normalize(root + "/" + dev.lakemill.plan.PipelinePlan.LEDGER_FOLDER + "/" + LineagePins.FOLDER);
+    List<String> tables = tables(root).stream().filter(t -> !t.startsWith(pinFolder + "/")).toList();
+    Set<String> live = livePins(root, registry, tables);
     List<Outcome> out = new ArrayList<>();
+    Set<String> pinnedFiles = new java.util.HashSet<>();
+    long cutoff = System.currentTimeMillis() - retainHours * 3_600_000L;
+    for (LineagePins.Pin pin : pins.pins()) {
+      if (!live.contains(pin.location()) && pin.createdMillis() < cutoff) {
+        if (!dryRun) {
+          pins.remove(pin);
+        }
+        out.add(new Outcome(pin.location(), retainHours, 0, -1, List.of(), 0, true));
+      } else {
+        pinnedFiles.addAll(pins.files(pin));
+      }
+    }
     String check = spark.conf().get(RETENTION_CHECK, "true");
     String listing = spark.conf().get(LISTING_PARALLELISM, null);
     if (retainHours < DEFAULT_RETAIN_HOURS) {
@@ -63,7 +96,7 @@ public final class Vacuum {
     }
     spark.conf().set(LISTING_PARALLELISM, String.valueOf(Math.max(8, 4 * spark.sparkContext().defaultParallelism())));
     try {
-      for (String table : tables(root)) {
+      for (String table : tables) {
         Protection p = protections.get(table);
         long hours = retainHours;
         if (p != null) {
@@ -74,11 +107,17 @@ public final class Vacuum {
           }
         }
         String sql = "VACUUM delta.`" + table.replace("`", "``") + "` RETAIN " + hours + " HOURS";
-        long files = spark.sql(sql + " DRY RUN").count();
-        if (!dryRun && files > 0) {
+        List<String> candidates = spark.sql(sql + " DRY RUN").collectAsList().stream()
+            .map(r -> r.getString(0)).toList();
+        List<String> remove = candidates.stream().filter(f -> !pinnedFiles.contains(normalize(f))).toList();
+        long kept = candidates.size() - remove.size();
+        if (!dryRun && kept > 0) {
+          delete(remove);
+        } else if (!dryRun && !remove.isEmpty()) {
           spark.sql(sql).collectAsList();
         }
-        out.add(new Outcome(table, hours, files, p == null ? -1 : p.oldest(), p == null ? List.of() : p.reasons()));
+        out.add(new Outcome(table, hours, remove.size(), p == null ? -1 : p.oldest(),
+            p == null ? List.of() : p.reasons(), kept, false));
       }
     } finally {
       spark.conf().set(RETENTION_CHECK, check);
@@ -92,6 +131,63 @@ public final class Vacuum {
   }
 
   private record Protection(long oldest, List<String> reasons) {}
+
+  /** Deletes the files Delta's VACUUM would have removed, minus the pinned ones. */
+  private void delete(List<String> files) {
+    try {
+      for (String file : files) {
+        Path path = new Path(file);
+        path.getFileSystem(spark.sessionState().newHadoopConf()).delete(path, false);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot remove a file Delta's VACUUM listed", e);
+    }
+  }
+
+  /**
+   * The pins that registered, not archived, model versions need: their training input and holdout,
+   * and the pinned references of the drift steps that watch them (from the drift history tables).
+   */
+  private Set<String> livePins(String root, ModelRegistry registry, List<String> tables) {
+    LineagePins pins = registry.pins();
+    Set<String> out = new java.util.HashSet<>();
+    Map<String, Set<Integer>> archived = new TreeMap<>();
+    for (String name : registry.names()) {
+      archived.put(name, registry.archived(name));
+      for (ModelVersion v : registry.versions(name)) {
+        if (!archived.get(name).contains(v.version())) {
+          InputVersion data = v.dataVersion();
+          if (data != null && data.version() >= 0) {
+            out.add(normalize(pins.location(data.location(), data.version())));
+          }
+          out.add(normalize(pins.location(v.holdoutLocation(), v.holdoutVersion())));
+        }
+      }
+    }
+    for (String table : tables) {
+      Dataset<Row> rows = spark.read().format("delta").load(table);
+      if (!java.util.Arrays.asList(rows.columns()).containsAll(DRIFT_REFERENCE)) {
+        continue;
+      }
+      for (Row r : rows.where("reference_version >= 0").select(DRIFT_REFERENCE.stream()
+          .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)).distinct()
+          .collectAsList()) {
+        String model = r.getString(0);
+        boolean liveModel = model == null || model.isEmpty() || r.isNullAt(1)
+            || archived.containsKey(model) && !archived.get(model).contains(r.getInt(1));
+        if (liveModel) {
+          String ref = r.getString(2);
+          String location = ref.contains("/") ? ref : PipelineCompiler.tableLocation(root, ref);
+          out.add(normalize(pins.location(location, r.getLong(3))));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The drift history columns that name a drift step's reference and the model it watched. */
+  private static final List<String> DRIFT_REFERENCE = List.of("model_name", "model_version", "reference_table",
+      "reference_version");
 
   /** For each table location, the oldest version a live model version needs, and why. */
   private Map<String, Protection> protections(String root) {

@@ -97,6 +97,11 @@ public final class ModelRegistry {
     return location + "/model_events";
   }
 
+  /** The lineage pins of this registry's models. */
+  public LineagePins pins() {
+    return new LineagePins(spark, location);
+  }
+
   /** Where a run's fitted PipelineModel is saved before it is registered. */
   public String artifactLocation(String name, String runId) {
     return location + "/model_artifacts/" + name + "/" + runId.replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
@@ -107,8 +112,10 @@ public final class ModelRegistry {
    * Registers {@code draft} as the next version of its name. The row is inserted with a MERGE on
    * (name, version), so two registrations that pick the same number conflict in Delta's optimistic
    * concurrency check; the loser retries with the next number. Versions stay unique and gap-free.
+   * The table versions the model needs (training input, holdout) are pinned first ({@link LineagePins}).
    */
   public ModelVersion register(ModelVersion draft) {
+    pins().pinModel(draft);
     FaultPoints.at("register:" + draft.name());
     for (int attempt = 1; ; attempt++) {
       ModelVersion v = draft.withVersion(nextVersion(draft.name()), Instant.now());

@@ -129,4 +129,26 @@ final class RegistryErrors {
   private static LakemillException runFailed(String message) {
     return new LakemillException(LakemillException.Kind.RUN_FAILED, message);
   }
+  /**
+   * A version a model needs (training input, holdout, drift reference) that Delta's log no longer holds
+   * and no lineage pin keeps: an archived model's pins go with {@code lakemill vacuum} (invalid input);
+   * a live model without its pin (registered before lakemill pinned lineage, or a pin deleted by hand)
+   * is damaged state.
+   */
+  static LakemillException lineageGone(String ref, boolean archived, String what, String table, long version,
+      String pin, Throwable cause) {
+    String head = "Cannot read the " + what + " of " + ref + ", " + table + " at v" + version + ": Delta's log no"
+        + " longer holds that version (it cleans log entries older than the table's delta.logRetentionDuration at"
+        + " checkpoints)";
+    if (archived) {
+      return new LakemillException(LakemillException.Kind.INVALID_INPUT, head + ", and " + ref + " is archived, so"
+          + " lakemill vacuum removed its lineage pin. Nothing was written. Use a model version that is not"
+          + " archived (lakemill models list " + ref.substring(0, ref.indexOf('@')) + "), or train a new version",
+          cause);
+    }
+    return new LakemillException(LakemillException.Kind.DAMAGED_STATE, head + ", and its lineage pin " + pin
+        + " is missing (models registered before lakemill 0.1.0 have none). Nothing was written. These rows"
+        + " cannot be read again: archive " + ref + " (lakemill models archive " + ref + ") and train a new version,"
+        + " which is pinned when it is registered", cause);
+  }
 }

@@ -235,4 +235,80 @@ class MlLifecycleTest extends SparkTestBase {
     assertThat(v2.dataVersion().version()).isEqualTo(1);
     assertThat(v2.metrics().get("areaUnderROC")).isNotCloseTo(v1.metrics().get("areaUnderROC"), within(1e-9));
   }
+  /** The nightly drift step of the lineage test: tonight's customers against the champion's training rows. */
+  private static final String NIGHTLY = """
+      pipeline { name = churn-watch }
+      sources { customers { format = generate, generator = churn-customers, rows = 300, seed = 9 } }
+      steps {
+        tonight { type = sql, sql = "SELECT age, tenure_months, support_calls, region, plan FROM customers" }
+        drift { type = drift, model = "churn@champion", current = tonight, columns = [age, plan], output = monitoring.churn_drift }
+      }
+      """;
+
+  /**
+   * Makes Delta clean {@code location}'s log up to its newest version, as it does to any table 30 days
+   * on: a log retention of one second, two more versions, the log files aged by three days (Delta
+   * decides by their modification time, in whole days), then a commit with a checkpoint, which cleans up.
+   */
+  private static void cleanLog(String location) throws IOException {
+    spark.sql("ALTER TABLE delta.`" + location + "` SET TBLPROPERTIES ('delta.logRetentionDuration' = 'interval 1"
+        + " seconds', 'delta.deletedFileRetentionDuration' = 'interval 1 seconds', 'delta.checkpointInterval' = '1')");
+    for (int i = 0; i < 3; i++) {
+      if (i == 2) {
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3 * 86_400));
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(java.nio.file.Path.of(location, "_delta_log"))) {
+          for (java.nio.file.Path f : files.toList()) {
+            java.nio.file.Files.setLastModifiedTime(f, old);
+          }
+        }
+      }
+      spark.read().format("delta").load(location).write().format("delta").mode("overwrite").save(location);
+    }
+  }
+
+  @Test
+  void lineageOutlivesDeltasLogCleanupUntilTheModelIsArchived() throws IOException {
+    String train = PIPELINE.replace("ESTIMATOR", "estimator { type = LogisticRegression, params { maxIter = 10 } }");
+    assertThat(lake.run(lake.plan("train", train, Map.of("rows", "600")), "train-1").succeeded()).isTrue();
+    ModelVersion v1 = registry().version("churn", 1).orElseThrow();
+    String silver = lake.location("silver.customers");
+    String holdout = v1.holdoutLocation();
+    assertThat(v1.dataVersion().version()).isZero();
+    cleanLog(silver);
+    cleanLog(holdout);
+    assertThatThrownBy(() -> spark.read().format("delta").option("versionAsOf", 0).load(silver).count())
+        .hasMessageContaining("Cannot time travel Delta table to version 0");
+    assertThatThrownBy(() -> spark.read().format("delta").option("versionAsOf", 0).load(holdout).count())
+        .hasMessageContaining("Cannot time travel Delta table to version 0");
+    // Delta no longer knows those versions' files (their tombstones expired with the log): only the pins keep them.
+    List<dev.lakemill.ops.Vacuum.Outcome> live = new dev.lakemill.ops.Vacuum(spark).run(lakehouse.toString(), 0, false);
+    assertThat(live).filteredOn(o -> o.location().equals(silver)).singleElement()
+        .satisfies(o -> assertThat(o.pinnedFiles()).isPositive());
+
+    Reproducer.Reproduced again = new Reproducer(spark).reproduce(v1, lake.env());
+    Run night = lake.run(lake.plan("watch", NIGHTLY, Map.of()), "night-1");
+
+    v1.metrics().forEach((metric, value) -> assertThat(again.metrics().get(metric)).as(metric).isCloseTo(value, within(1e-6)));
+    assertThat(night.succeeded()).as(night.run().error()).isTrue();
+    assertThat(lake.sql("SELECT DISTINCT model_version, reference_table, reference_version FROM delta.`"
+        + lake.location("monitoring.churn_drift") + "`")).extracting(Row::toString)
+        .containsExactly("[1,silver.customers,0]");
+
+    registry().recordEvent(new AliasEvent("churn", AliasAction.ARCHIVE, "", 1, Instant.now(), "", "test"));
+    List<dev.lakemill.ops.Vacuum.Outcome> vacuumed = new dev.lakemill.ops.Vacuum(spark).run(lakehouse.toString(), 0, false);
+
+    assertThat(vacuumed).filteredOn(dev.lakemill.ops.Vacuum.Outcome::pinRemoved).hasSize(2);
+    String gone = "Cannot read the training input '" + v1.dataInput() + "' of churn@v1, " + silver + " at v0: Delta's"
+        + " log no longer holds that version (it cleans log entries older than the table's delta.logRetentionDuration"
+        + " at checkpoints), and churn@v1 is archived, so lakemill vacuum removed its lineage pin. Nothing was"
+        + " written. Use a model version that is not archived (lakemill models list churn), or train a new version";
+    assertThatThrownBy(() -> new Reproducer(spark).reproduce(v1, lake.env()))
+        .isInstanceOf(dev.lakemill.error.LakemillException.class).hasMessage(gone)
+        .extracting(e -> ((dev.lakemill.error.LakemillException) e).kind())
+        .isEqualTo(dev.lakemill.error.LakemillException.Kind.INVALID_INPUT);
+    Run after = lake.run(lake.plan("watch", NIGHTLY.replace("seed = 9", "seed = 10"), Map.of()), "night-2");
+    assertThat(after.succeeded()).isFalse();
+    assertThat(after.steps()).filteredOn(st -> st.step().equals("drift")).singleElement()
+        .satisfies(st -> assertThat(st.error()).isEqualTo("Step 'drift' failed: " + gone));
+  }
 }

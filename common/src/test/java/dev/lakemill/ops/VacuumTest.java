@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakemill.SparkTestBase;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.drift.ColumnDrift;
+import dev.lakemill.drift.ColumnKind;
+import dev.lakemill.drift.DatasetDrift;
+import dev.lakemill.drift.DriftMethod;
+import dev.lakemill.drift.Histogram;
+import dev.lakemill.drift.spark.DriftHistory;
 import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -78,6 +85,44 @@ class VacuumTest extends SparkTestBase {
     assertThat(rowsAt(silver, 0)).isEqualTo(10);
 
     new Vacuum(spark).run(lakehouse.toString(), 0, false);
+    assertThatThrownBy(() -> rowsAt(silver, 0))
+        .hasMessageContaining("does not exist");
+  }
+  @Test
+  void keepsTheFilesOfDriftReferencesThatLiveModelsPin() {
+    String silver = lake.location("silver.customers");
+    String other = lake.location("silver.other");
+    writeThreeVersions(silver);
+    writeThreeVersions(other);
+    ModelRegistry registry = new ModelRegistry(spark, lake.location("_lakemill"));
+    registry.register(model("churn", List.of(new InputVersion("prepare", other, 2)), lake.location("none")));
+    // What a drift step watching churn@v1 with reference = "silver.customers@v0" does at its first run.
+    assertThat(registry.pins().pin(silver, 0)).isTrue();
+    DriftHistory.Run run = new DriftHistory.Run("r1", LocalDate.parse("2026-11-01"), "churn-nightly", "drift", "churn",
+        1, "silver.customers", 0, "gold.churn_scores_daily", 3);
+    Histogram h = new Histogram(List.of("a"), new double[0], new long[] {10}, new long[] {10});
+    DatasetDrift drift = new DatasetDrift(List.of(new ColumnDrift("age", ColumnKind.NUMERIC, DriftMethod.PSI, 0.01,
+        Double.NaN, 0.2, false, 0.0, 10, 10, 0, 0, h)), 0.5);
+    spark.createDataFrame(DriftHistory.rows(run, drift, "", Instant.now()), DriftHistory.SCHEMA).write().format("delta")
+        .save(lake.location("monitoring.churn_drift"));
+
+    List<Vacuum.Outcome> outcomes = new Vacuum(spark).run(lakehouse.toString(), 0, false);
+
+    assertThat(outcomes).noneMatch(Vacuum.Outcome::pinRemoved);
+    assertThat(outcomes).filteredOn(o -> o.location().equals(silver)).singleElement().satisfies(o -> {
+      assertThat(o.keptFrom()).isEqualTo(-1);
+      assertThat(o.pinnedFiles()).isPositive();
+      assertThat(o.filesRemoved()).isPositive();
+    });
+    assertThat(spark.read().format("delta").load(registry.pins().location(silver, 0)).collectAsList()).hasSize(10);
+    assertThatThrownBy(() -> rowsAt(silver, 1))
+        .hasMessageContaining("does not exist");
+    assertThat(count(silver)).isEqualTo(30);
+
+    registry.recordEvent(new AliasEvent("churn", AliasAction.ARCHIVE, "", 1, Instant.now(), "", "test"));
+    assertThat(new Vacuum(spark).run(lakehouse.toString(), 0, false)).filteredOn(Vacuum.Outcome::pinRemoved)
+        .extracting(Vacuum.Outcome::location)
+        .containsExactly(registry.pins().location(silver, 0), registry.pins().location(other, 2));
     assertThatThrownBy(() -> rowsAt(silver, 0))
         .hasMessageContaining("does not exist");
   }

@@ -50,11 +50,20 @@ final class VacuumCommand implements Callable<Integer> {
     StringBuilder out = new StringBuilder();
     for (Vacuum.Outcome o : outcomes) {
       String table = o.location().startsWith(root + "/") ? o.location().substring(root.length() + 1) : o.location();
+      if (o.pinRemoved()) {
+        out.append(String.format(Locale.ROOT, "%-40s %s lineage pin: no registered, not archived, model needs it%n",
+            table, dryRun ? "would remove" : "removed"));
+        continue;
+      }
       out.append(String.format(Locale.ROOT, "%-40s %s %,d file(s), retention %dh", table,
           dryRun ? "would remove" : "removed", o.filesRemoved(), o.retainHours()));
       if (o.keptFrom() >= 0) {
         out.append(String.format(Locale.ROOT, "; kept v%d and later readable for %s", o.keptFrom(),
             String.join(", ", o.neededBy())));
+      }
+      if (o.pinnedFiles() > 0) {
+        out.append(String.format(Locale.ROOT, "; kept %,d file(s) that lineage pins of live models reference",
+            o.pinnedFiles()));
       }
       out.append('\n');
     }

@@ -92,8 +92,9 @@ public final class DriftStepRunner {
   public Ran run(DriftStepPlan step, String pipeline, String runId, Function<String, Dataset<Row>> views,
       Function<String, InputVersion> versions, String tag) {
     ModelVersion model = step.model() == null ? null : registry.resolve(step.model());
-    Side current = side(step.current(), views, versions);
-    Side reference = step.reference() == null ? trainingRows(step, model) : side(step.reference(), views, versions);
+    Side current = side(step.current(), views, versions, null);
+    Side reference = step.reference() == null ? trainingRows(step, model)
+        : side(step.reference(), views, versions, model);
     DatasetDrift drift = model == null ? compareData(step, current, reference) : compare(step, model, current, reference);
     LocalDate runDate = step.runDate() != null ? LocalDate.parse(step.runDate()) : LocalDate.now(ZoneOffset.UTC);
     DriftHistory.Run run = new DriftHistory.Run(runId, runDate, pipeline, step.name(),
@@ -197,14 +198,17 @@ public final class DriftStepRunner {
   }
 
   /** The rows of a source, a step (the rows its commit wrote, for a step with an output table) or a table. */
-  private Side side(DriftStepPlan.Data data, Function<String, Dataset<Row>> views, Function<String, InputVersion> versions) {
+  private Side side(DriftStepPlan.Data data, Function<String, Dataset<Row>> views, Function<String, InputVersion> versions,
+      ModelVersion pinFor) {
     if (data.step() == null) {
       long version = data.version() != null ? data.version() : DeltaIO.latestVersion(spark, data.location());
       if (version < 0 || !DeltaIO.exists(spark, data.location())) {
         throw RunErrors.noDriftTable(data.table(), data.location());
       }
-      return new Side(DeltaIO.read(spark, data.location(), version), data.table(), version,
-          data.table() + "@v" + version);
+      Dataset<Row> rows = pinFor != null && data.version() != null
+          ? readPinned(pinFor, "drift reference " + data.table(), data.location(), version, true)
+          : DeltaIO.read(spark, data.location(), version);
+      return new Side(rows, data.table(), version, data.table() + "@v" + version);
     }
     InputVersion read = versions.apply(data.step());
     if (data.table() != null && read != null && read.version() >= 0) {
@@ -225,10 +229,29 @@ public final class DriftStepRunner {
     }
     SplitSpec split = model.splitRule()
         .orElseThrow(() -> RunErrors.unknownSplit(model.ref(), model.split(), step.name()));
-    Dataset<Row> input = DeltaIO.read(spark, data.location(), data.version());
+    Dataset<Row> input = readPinned(model, "training input '" + data.name() + "'", data.location(), data.version(),
+        false);
     String table = tableName(data.location());
     return new Side(input.where(not(TrainStepRunner.testRows(split, input))), table, data.version(),
         table + "@v" + data.version() + " (training rows of " + model.ref() + ", " + split.describe() + ")");
+  }
+
+  /**
+   * A table version that {@code model} needs, read through its lineage pin when it has one (see
+   * {@link dev.lakemill.registry.LineagePins}); {@code pin}: pin it first (a drift step's pinned
+   * reference, pinned at its first run so that it outlives Delta's log retention).
+   */
+  private Dataset<Row> readPinned(ModelVersion model, String what, String location, long version, boolean pin) {
+    dev.lakemill.registry.LineagePins pins = registry.pins();
+    if (pin && !pins.pinned(location, version)) {
+      try {
+        pins.pin(location, version);
+      } catch (RuntimeException e) {
+        // Delta can no longer read that version: the read below says so, with the model and the table.
+      }
+    }
+    boolean archived = registry.archived(model.name()).contains(model.version());
+    return pins.read(model, archived, what, location, version);
   }
 
   private static boolean hasColumn(Dataset<Row> rows, String column) {
