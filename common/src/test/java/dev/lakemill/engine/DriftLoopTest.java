@@ -101,11 +101,12 @@ class DriftLoopTest extends SparkTestBase {
         .isEqualTo("would trigger pipeline churn-retrain (Airflow client not configured)");
     assertThat(triggered).singleElement().satisfies(t -> assertThat(t.get("churn-retrain")).contains(
         entry("dedupe_key", "drift__churn-daily__drift__2026-11-24"), entry("source_pipeline", "churn-daily"),
-        entry("run_id", "churn-daily-2026-11-24"), entry("run_date", "2026-11-24"), entry("model", "churn-daily@v1")));
+        entry("run_id", "churn-daily-2026-11-24"), entry("run_date", "2026-11-24"), entry("model", "churn-daily@v1"),
+        entry("run-date", "2026-11-24")));
     assertThat(lakehouse.resolve("reports/churn-daily-drift-2026-11-24.html")).exists();
 
-    // What the trigger starts (by hand here, as without Airflow): a real retrain on the shifted nights.
-    Run second = retrain("2026-11-24");
+    // What the trigger starts, with the params it sends (by hand here, as without Airflow): a real retrain.
+    Run second = retrain((String) triggered.get(0).get("churn-retrain").get("run-date"));
     assertThat(status(second, "window")).isEqualTo(StepStatus.SUCCEEDED);
     assertThat(status(second, "train")).isEqualTo(StepStatus.SUCCEEDED);
     ModelVersion champion = registry().resolve(CHAMPION);
