@@ -106,6 +106,25 @@ final class ObjectReader {
     return number(key, Long::parseLong, "a whole number");
   }
 
+  /**
+   * A generator seed: a whole number, or a {@code yyyy-MM-dd} date taken as the number {@code yyyyMMdd}, so that
+   * {@code seed = ${params.run-date}} gives each run date its own rows.
+   */
+  Long seedValue(String key) {
+    String text = string(key);
+    if (text == null) {
+      return null;
+    }
+    if (text.trim().matches("\\d{4}-\\d{2}-\\d{2}")) {
+      try {
+        return Long.parseLong(java.time.LocalDate.parse(text.trim()).toString().replace("-", ""));
+      } catch (java.time.format.DateTimeParseException e) {
+        // not a real date: reported below as not a number
+      }
+    }
+    return number(key, Long::parseLong, "a whole number or a yyyy-MM-dd date");
+  }
+
   Double doubleValue(String key) {
     return number(key, Double::parseDouble, "a number");
   }

@@ -231,7 +231,7 @@ public final class SpecBinder {
     } else if (rows != null && rows < 0) {
       s.problem("rows", PipelineErrors.negative("rows", rows, "must be >= 0"));
     }
-    Long seed = s.longValue("seed");
+    Long seed = s.seedValue("seed");
     Double drift = s.doubleValue("drift");
     Map<String, Object> options = Map.of(
         "rows", rows == null ? 0L : rows, "seed", seed == null ? 0L : seed, "drift", drift == null ? 0.0 : drift);

@@ -50,6 +50,16 @@ class PipelinesTest {
   }
 
   @Test
+  void aGeneratorSeededWithTheRunDateGivesEveryRunDateItsOwnSeed() {
+    Path daily = Path.of("../pipeline-defs/churn-daily.conf");
+
+    assertThat(Checks.compiler().validate(daily, Map.of()).sources().get(0).generatorOptions())
+        .containsEntry("seed", 20261126L);
+    assertThat(Checks.compiler().validate(daily, Map.of("run-date", "2026-12-01")).sources().get(0).generatorOptions())
+        .containsEntry("seed", 20261201L);
+  }
+
+  @Test
   void commandLineParamsOverrideFileParamsEverywhere() {
     PipelineSpec spec = Checks.compiler().validate(CHURN_PREP, Map.of("rows", "1000", "run-date", "2026-01-31"));
 
