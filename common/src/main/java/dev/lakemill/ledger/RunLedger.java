@@ -44,7 +44,9 @@ public final class RunLedger {
   }
 
   static final StructType INPUT = new StructType()
-      .add("name", DataTypes.StringType).add("location", DataTypes.StringType).add("version", DataTypes.LongType);
+      .add("name", DataTypes.StringType).add("location", DataTypes.StringType).add("version", DataTypes.LongType)
+      // Added later (mergeSchema adds it to older ledgers; their inputs read back as "" = the whole table).
+      .add("written_by", DataTypes.StringType);
   static final StructType EXPECTATION = new StructType()
       .add("name", DataTypes.StringType).add("on_violation", DataTypes.StringType).add("violations", DataTypes.LongType);
   static final StructType RUNS = new StructType()
@@ -98,7 +100,7 @@ public final class RunLedger {
     for (StepRecord s : steps) {
       stepRows.add(RowFactory.create(s.runId(), s.pipeline(), s.step(), s.position(), s.status().text(),
           ts(s.startedAt()), ts(s.endedAt()), s.durationMillis(),
-          scala(s.inputs().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version())).toList()),
+          scala(s.inputs().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version(), i.writtenBy())).toList()),
           s.outputTable(), s.outputVersion(), s.rowsIn(), s.rowsOut(), s.rowsQuarantined(),
           scala(s.expectations().stream().map(e -> RowFactory.create(e.name(), e.onViolation(), e.violations())).toList()),
           s.fingerprint(), s.error(), s.note(), scala.jdk.javaapi.CollectionConverters.asScala(s.fingerprintParts())));
@@ -162,7 +164,7 @@ public final class RunLedger {
         .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
     List<Row> rows = reading(stepsLocation(), () -> succeeded.limit(1).collectAsList());
     return rows.stream().findFirst().map(r -> new Recorded(r.getString(0), r.getLong(1), r.getString(2),
-        r.<Row>getList(3).stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList()));
+        inputs(r.getList(3))));
   }
 
   /**
@@ -231,7 +233,8 @@ public final class RunLedger {
   }
 
   private static List<InputVersion> inputs(List<Row> rows) {
-    return rows.stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList();
+    return rows.stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2),
+        i.size() > 3 && !i.isNullAt(3) ? i.getString(3) : "")).toList();
   }
 
   /**

@@ -127,7 +127,7 @@ public final class DagGenerator {
     py.append("    tasks = {step: lakemill_step(step) for step in ").append(PythonLiterals.of(steps)).append("}\n");
     for (StepPlan step : plan.steps()) {
       for (String upstream : steps) {
-        if (step.inputs().contains(upstream)) {
+        if (plan.upstreams(step).contains(upstream)) {
           py.append("    tasks[").append(PythonLiterals.string(upstream)).append("] >> tasks[")
               .append(PythonLiterals.string(step.name())).append("]\n");
         }
