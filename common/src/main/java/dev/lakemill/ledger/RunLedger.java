@@ -155,16 +155,18 @@ public final class RunLedger {
     if (!exists(stepsLocation())) {
       return Optional.empty();
     }
-    Dataset<Row> succeeded = steps()
+    Dataset<Row> all = steps();
+    String note = has(all, "note") ? "note" : "CAST(NULL AS STRING) AS note";
+    Dataset<Row> succeeded = all
         .where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
             .and(org.apache.spark.sql.functions.col("step").equalTo(step))
             .and(org.apache.spark.sql.functions.expr(DONE)))
         .selectExpr("run_id", "output_version", "fingerprint", "inputs", "ended_at",
-            "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run")
+            "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run", "status", note)
         .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
     List<Row> rows = reading(stepsLocation(), () -> succeeded.limit(1).collectAsList());
-    return rows.stream().findFirst().map(r -> new Recorded(r.getString(0), r.getLong(1), r.getString(2),
-        inputs(r.getList(3))));
+    return rows.stream().findFirst().map(r -> new Recorded(writer(r.getString(0), r.getString(6), r.getString(7)),
+        r.getLong(1), r.getString(2), inputs(r.getList(3))));
   }
 
   /**
@@ -226,6 +228,13 @@ public final class RunLedger {
             .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)).and(org.apache.spark.sql.functions.expr(DONE)))
         .select("step")).forEach(r -> selected.remove(r.getString(0)));
     return Optional.of(new Resumable(id, RunStatus.parse(latest.get(0).getString(1)), List.copyOf(selected)));
+  }
+
+  /** The run that wrote a done record's output: a skipped record's note names it ("up to date (run R)"). */
+  private static String writer(String runId, String status, String note) {
+    String prefix = "up to date (run ";
+    return StepStatus.SKIPPED.text().equals(status) && note != null && note.startsWith(prefix) && note.endsWith(")")
+        ? note.substring(prefix.length(), note.length() - 1) : runId;
   }
 
   private static boolean has(Dataset<Row> table, String column) {

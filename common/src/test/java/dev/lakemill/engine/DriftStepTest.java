@@ -151,8 +151,9 @@ class DriftStepTest extends SparkTestBase {
       assertThat(rows).isBetween(280L + 100 * night, 300L + 100 * night);
       assertThat(score.rowsIn()).as("night %d: score reads that night's rows only", night + 1).isEqualTo(rows);
       assertThat(score.rowsOut()).isEqualTo(rows);
+      String expected = "rows written by run night-" + (night + 1) + " at v" + night;
       assertThat(score.inputs()).filteredOn(i -> i.name().equals("prepare")).singleElement()
-          .satisfies(i -> assertThat(i.describe()).isEqualTo("rows written by run night-" + (night + 1) + " at v" + night));
+          .satisfies(i -> assertThat(i.describe()).isEqualTo(expected));
       assertThat(drift.rowsIn()).as("night %d: the drift step's current rows", night + 1).isEqualTo(rows);
       assertThat(dataset(dates.get(night)).<Long>getAs("current_rows")).isEqualTo(rows);
     }

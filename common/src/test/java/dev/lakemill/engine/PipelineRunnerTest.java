@@ -245,6 +245,11 @@ class PipelineRunnerTest extends SparkTestBase {
     assertThat(sql("SELECT i.written_by FROM delta.`%s/steps` LATERAL VIEW explode(inputs) AS i"
         + " WHERE run_id = 'd' AND step = 'log-seen'", third.ledgerLocation())).extracting(r -> r.getString(0))
         .containsExactly("c");
+    // A step outside the run reads its upstream as the ledger recorded it: run d reused the rows run c wrote.
+    Run alone = lake.run(third, "e", RunOptions.FORCE, "log-seen");
+    assertThat(alone.steps()).singleElement().satisfies(s -> assertThat(s.inputs().get(0).describe())
+        .isEqualTo("rows written by run c at v2"));
+    assertThat(seen()).contains("log 10");
   }
 
   /** What the readers of {@code writeModes...} saw in the latest run. */
