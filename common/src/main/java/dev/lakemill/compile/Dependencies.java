@@ -8,6 +8,7 @@ import dev.lakemill.spec.FeaturesStepSpec;
 import dev.lakemill.spec.ModelRef;
 import dev.lakemill.spec.PipelineSpec;
 import dev.lakemill.spec.ScoreStepSpec;
+import dev.lakemill.spec.SourceFormat;
 import dev.lakemill.spec.SourceSpec;
 import dev.lakemill.spec.SqlStepSpec;
 import dev.lakemill.spec.StepSpec;
@@ -34,6 +35,8 @@ final class Dependencies {
   record Unresolved(String step, String reference, boolean explicit, int sqlLine, String hint, String expectation) {}
 
   private final Map<String, List<String>> inputs = new LinkedHashMap<>();
+  /** Per step, the steps that write the tables its delta sources read: it runs after them (not an input). */
+  private final Map<String, List<String>> after = new LinkedHashMap<>();
   private final List<Unresolved> unresolved = new ArrayList<>();
 
   Dependencies(PipelineSpec spec, SqlAnalyzer analyzer) {
@@ -85,6 +88,23 @@ final class Dependencies {
       }
       inputs.put(step.name(), List.copyOf(implicit));
     }
+    for (StepSpec step : spec.steps()) {
+      Set<String> writersRead = new LinkedHashSet<>();
+      for (String in : inputs.get(step.name())) {
+        spec.sources().stream().filter(s -> s.name().equals(in) && s.format() == SourceFormat.DELTA && s.table() != null
+                && s.versionAsOf() == null && s.timestampAsOf() == null)
+            .map(s -> writers.get(s.table().toLowerCase(Locale.ROOT)))
+            .filter(w -> w != null && !w.equals(step.name())).forEach(writersRead::add);
+      }
+      after.put(step.name(), List.copyOf(writersRead));
+    }
+  }
+
+  /** What {@code step} waits for: the sources and steps it reads, and the writers of the tables its delta sources read. */
+  private List<String> edges(String step) {
+    List<String> all = new ArrayList<>(inputs.getOrDefault(step, List.of()));
+    all.addAll(after.getOrDefault(step, List.of()));
+    return all;
   }
 
   /**
@@ -159,7 +179,7 @@ final class Dependencies {
     }
     state.put(node, 1);
     path.add(node);
-    for (String next : inputs.getOrDefault(node, List.of())) {
+    for (String next : edges(node)) {
       if (inputs.containsKey(next)) {
         List<String> found = dfs(next, state, path);
         if (!found.isEmpty()) {
@@ -179,7 +199,7 @@ final class Dependencies {
     while (order.size() < stepOrder.size()) {
       for (String step : stepOrder) {
         if (!done.contains(step)
-            && inputs.get(step).stream().filter(inputs::containsKey).allMatch(done::contains)) {
+            && edges(step).stream().filter(inputs::containsKey).allMatch(done::contains)) {
           done.add(step);
           order.add(step);
           break;

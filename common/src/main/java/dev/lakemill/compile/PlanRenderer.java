@@ -34,8 +34,30 @@ public final class PlanRenderer {
     for (StepPlan step : plan.steps()) {
       out.append(String.format(Locale.ROOT, "  %d. %s  reads [%s]  %s%n", ++i, step.name(),
           String.join(", ", step.inputs()), step.effect()));
+      for (String input : step.inputs()) {
+        reads(plan, step, input).ifPresent(r -> out.append("       reads ").append(r).append('\n'));
+      }
     }
     return out.toString();
+  }
+
+  /**
+   * How {@code step} reads {@code input}, when it is not simply the input as it is: a step's output that
+   * is not overwritten whole (its readers get what it produced in the run), or a delta source on a table a
+   * step of the pipeline writes (read at the version that step wrote in the run).
+   */
+  private static java.util.Optional<String> reads(PipelinePlan plan, StepPlan step, String input) {
+    java.util.Optional<SourcePlan> source = plan.source(input);
+    if (source.isPresent()) {
+      return plan.writerOf(source.get(), step.name()).map(w -> "source " + input + " (" + w.output().name()
+          + ", written by step " + w.name() + ": table at its version)");
+    }
+    return plan.step(input).filter(s -> s.output() != null).map(s -> switch (s.output().mode()) {
+      case OVERWRITE -> null;
+      case APPEND -> "step " + input + " (" + s.output().name() + ": the rows it appended in this run)";
+      case REPLACE_PARTITIONS -> "step " + input + " (" + s.output().name() + ": the partitions it replaced in this run)";
+      case MERGE -> "step " + input + " (" + s.output().name() + ": the rows it inserted or updated in this run)";
+    });
   }
 
   private static String json(PipelinePlan plan) {

@@ -31,7 +31,7 @@ public final class StepSelection {
       while (!queue.isEmpty()) {
         String next = queue.pop();
         if (downstream.add(next)) {
-          plan.steps().stream().filter(s -> s.inputs().contains(next)).forEach(s -> queue.add(s.name()));
+          plan.steps().stream().filter(s -> plan.upstreams(s).contains(next)).forEach(s -> queue.add(s.name()));
         }
       }
       wanted.addAll(downstream);

@@ -39,7 +39,11 @@ public record CommitTag(String pipeline, String runId, String step, String finge
   public String text() {
     ArrayNode array = JSON.createArrayNode();
     for (InputVersion i : inputs) {
-      array.addObject().put("name", i.name()).put("location", i.location()).put("version", i.version());
+      com.fasterxml.jackson.databind.node.ObjectNode o =
+          array.addObject().put("name", i.name()).put("location", i.location()).put("version", i.version());
+      if (i.rowsOnly()) {
+        o.put("written_by", i.writtenBy());
+      }
     }
     return key() + " fingerprint=" + fingerprint + " inputs=" + array;
   }
@@ -64,7 +68,7 @@ public record CommitTag(String pipeline, String runId, String step, String finge
       try {
         for (JsonNode i : JSON.readTree(m.group(5))) {
           inputs.add(new InputVersion(i.path("name").asText(), i.path("location").asText(""),
-              i.path("version").asLong(-1)));
+              i.path("version").asLong(-1), i.path("written_by").asText("")));
         }
       } catch (IOException e) {
         return Optional.empty();

@@ -91,10 +91,32 @@ public final class DeltaIO {
    * The rows that commit {@code version} wrote: the whole table after an overwrite, only the new rows
    * after an append or a replace-partitions write (the files the commit added, read at that version).
    */
-  public static Dataset<Row> readWritten(SparkSession spark, String location, long version) {
+  private static Dataset<Row> readWritten(SparkSession spark, String location, long version) {
     List<String> files = DeltaLogFiles.addedFiles(spark, location, version);
     return read(spark, location, version)
         .where(org.apache.spark.sql.functions.col("_metadata.file_name").isin(files.toArray()));
+  }
+
+  /**
+   * What the commit {@code version} of a table written in {@code mode} produced, as a step that reads
+   * the step writing it gets it: after {@code overwrite} the whole table at that version; after
+   * {@code append} and {@code replace-partitions} the rows of the files the commit added (the appended
+   * rows, the replaced partitions); after {@code merge} the rows the commit inserted or changed: the rows
+   * of the files it added (the rewritten files also hold the matched files' untouched rows) minus, with
+   * their multiplicity, the rows of the files it removed as they were at {@code version - 1}. A matched
+   * row whose values the merge left as they were is therefore not read again.
+   */
+  public static Dataset<Row> readProduced(SparkSession spark, String location, long version, WriteMode mode) {
+    return switch (mode) {
+      case OVERWRITE -> read(spark, location, version);
+      case APPEND, REPLACE_PARTITIONS -> readWritten(spark, location, version);
+      case MERGE -> {
+        Dataset<Row> added = readWritten(spark, location, version);
+        List<String> removed = version == 0 ? List.of() : DeltaLogFiles.removedFiles(spark, location, version);
+        yield removed.isEmpty() ? added : added.exceptAll(read(spark, location, version - 1)
+            .where(org.apache.spark.sql.functions.col("_metadata.file_name").isin(removed.toArray())));
+      }
+    };
   }
 
   /**

@@ -179,14 +179,23 @@ public final class DeltaLogFiles {
 
   /** File names (last path segment, decoded) of the data files that commit {@code version} added. */
   static List<String> addedFiles(SparkSession spark, String location, long version) {
+    return files(spark, location, version, "{\"add\"", "add");
+  }
+
+  /** File names (last path segment, decoded) of the data files that commit {@code version} removed. */
+  static List<String> removedFiles(SparkSession spark, String location, long version) {
+    return files(spark, location, version, "{\"remove\"", "remove");
+  }
+
+  private static List<String> files(SparkSession spark, String location, long version, String prefix, String action) {
     Path commit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
     List<String> names = new ArrayList<>();
     try {
       FileSystem fs = commit.getFileSystem(spark.sessionState().newHadoopConf());
       try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (line.startsWith("{\"add\"")) {
-            String path = JSON.readTree(line).path("add").path("path").asText();
+          if (line.startsWith(prefix)) {
+            String path = JSON.readTree(line).path(action).path("path").asText();
             String name = path.substring(path.lastIndexOf('/') + 1);
             names.add(java.net.URLDecoder.decode(name, StandardCharsets.UTF_8));
           }

@@ -27,11 +27,17 @@ public record Fingerprint(String configHash, String lakemillVersion, SortedMap<S
     inputs = new TreeMap<>(inputs);
   }
 
-  /** Every input as {@code <its fingerprint>@<version read>}. */
+  /** What marks an input read as the rows its step wrote, not as the whole table (the same version differs). */
+  private static final String ROWS = "rows:";
+
+  /**
+   * Every input as {@code <its fingerprint>@<version read>}, prefixed {@code rows:} when only the rows
+   * its step wrote at that version are read.
+   */
   static Fingerprint of(String configHash, String lakemillVersion, List<StepInput> inputs) {
     SortedMap<String, String> parts = new TreeMap<>();
     for (StepInput i : inputs) {
-      parts.put(i.name(), i.fingerprint() + "@" + i.stored().version());
+      parts.put(i.name(), (i.stored().rowsOnly() ? ROWS : "") + i.fingerprint() + "@" + i.stored().version());
     }
     return new Fingerprint(configHash, lakemillVersion, parts);
   }
@@ -78,6 +84,10 @@ public record Fingerprint(String configHash, String lakemillVersion, SortedMap<S
         changes.add("no longer reads " + name);
       } else if (!version(was).equals(version(now))) {
         changes.add("input " + name + " moved from v" + version(was) + " to v" + version(now));
+      } else if (!was.startsWith(ROWS) && now.startsWith(ROWS)) {
+        changes.add("reads only the rows step " + name + " wrote (it read the whole table before)");
+      } else if (was.startsWith(ROWS) && !now.startsWith(ROWS)) {
+        changes.add("reads the whole table of " + name + " (it read only the rows its step wrote before)");
       } else if (!Objects.equals(was, now)) {
         changes.add(isSource.test(name) ? sourceChange(name, was, now) : "upstream " + name + " changed");
       }

@@ -287,10 +287,21 @@ public final class PipelineRunner {
       }
     }
 
-    /** {@code inputs} with each upstream of this run replaced by what it produced. */
+    /**
+     * {@code inputs} with each upstream of this run replaced by what it produced, and each delta source
+     * on a table a step of this run wrote by that table at the version written.
+     */
     private List<StepInput> thisRun(List<StepInput> inputs) {
-      return inputs.stream().map(i -> i instanceof StepInput.ThisRun pending
-          ? java.util.Objects.requireNonNull(produced.get(pending.name()), pending.name()) : i).toList();
+      return inputs.stream().map(i -> {
+        if (i instanceof StepInput.ThisRun pending) {
+          return java.util.Objects.requireNonNull(produced.get(pending.name()), pending.name());
+        }
+        if (i instanceof StepInput.SourceAfterWriter after) {
+          return RunPlanner.afterWriter(after.source(),
+              java.util.Objects.requireNonNull(produced.get(after.writer()), after.writer()));
+        }
+        return i;
+      }).toList();
     }
 
     /** An up-to-date step: later steps read its recorded output; nothing is written. */
@@ -299,7 +310,7 @@ public final class PipelineRunner {
       StepPlan step = skip.step();
       long version = skip.reusedVersion();
       String hash = skip.fingerprint().hash();
-      produced.put(step.name(), RunPlanner.output(step, version, hash, lineage));
+      produced.put(step.name(), RunPlanner.output(step, version, skip.reused().runId(), hash, lineage));
       return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.SKIPPED).started(start)
           .ended(Instant.now()).inputs(inputs).output(produced(step), version)
           .fingerprint(hash, skip.fingerprint().parts()).note(skip.reason()).build();
@@ -339,9 +350,9 @@ public final class PipelineRunner {
 
       /** After a step ran: later steps read its output at the version it wrote, or its view. */
       private void registerOutput(StepPlan step, long version) {
-        StepInput output = RunPlanner.output(step, version, fingerprint, lineage);
+        StepInput output = RunPlanner.output(step, version, runId, fingerprint, lineage);
         if (output instanceof StepInput.Table table) {
-          createView(step.name(), DeltaIO.read(session, table.location(), version));
+          createView(step.name(), read(table));
         }
         produced.put(step.name(), output);
       }
@@ -459,8 +470,17 @@ public final class PipelineRunner {
         sources.put(input.name(), opened);
         createView(input.name(), opened.data());
       } else if (input instanceof StepInput.Table table && !table.location().isEmpty()) {
-        createView(input.name(), DeltaIO.read(session, table.location(), table.version()));
+        createView(input.name(), read(table));
       }
+    }
+
+    /** A step's output as its readers get it: the whole table, or the rows its run produced at the version. */
+    private Dataset<Row> read(StepInput.Table table) {
+      if (!table.stored().rowsOnly()) {
+        return DeltaIO.read(session, table.location(), table.version());
+      }
+      return DeltaIO.readProduced(session, table.location(), table.version(),
+          plan.step(table.name()).orElseThrow().output().mode());
     }
 
     private void createView(String name, Dataset<Row> data) {

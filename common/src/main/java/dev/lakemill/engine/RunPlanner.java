@@ -15,6 +15,7 @@ import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.sources.SourceReader;
 import dev.lakemill.sources.SourceStamps;
+import dev.lakemill.spec.WriteMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ final class RunPlanner {
   private final StepCache cache;
   /** What a reader of each name gets: sources, steps outside the run, and the steps decided so far. */
   private final Map<String, StepInput> outputs = new HashMap<>();
+  /** The steps of this run decided so far. */
+  private final Set<String> decided = new java.util.HashSet<>();
 
   RunPlanner(SparkSession session, PipelinePlan plan, String runId, StepCache cache) {
     this.session = session;
@@ -53,6 +56,7 @@ final class RunPlanner {
       if (toRun.contains(step.name())) {
         StepDecision decision = decide(step);
         outputs.put(step.name(), readBy(decision));
+        decided.add(step.name());
         decisions.add(decision);
       }
     }
@@ -68,6 +72,8 @@ final class RunPlanner {
         inputs.add(input);
         if (upstream == null && input instanceof StepInput.ThisRun) {
           upstream = name;
+        } else if (upstream == null && input instanceof StepInput.SourceAfterWriter after) {
+          upstream = after.writer();
         }
       }
     } catch (RuntimeException e) {
@@ -99,16 +105,20 @@ final class RunPlanner {
   private static StepInput readBy(StepDecision decision) {
     StepPlan step = decision.step();
     if (decision instanceof StepDecision.Skip s) {
-      return output(step, s.reusedVersion(), s.fingerprint().hash(), lineage(s.inputs()));
+      return output(step, s.reusedVersion(), s.reused().runId(), s.fingerprint().hash(), lineage(s.inputs()));
     }
     if (decision instanceof StepDecision.Run r && step.isView()) {
-      return output(step, -1, r.fingerprint().hash(), lineage(r.inputs()));
+      return output(step, -1, "", r.fingerprint().hash(), lineage(r.inputs()));
     }
     return new StepInput.ThisRun(step.name());
   }
 
-  /** A step's output as its readers see it, once it ran (or was reused) at {@code version}. */
-  static StepInput output(StepPlan step, long version, String fingerprint, List<InputVersion> lineage) {
+  /**
+   * A step's output as its readers see it, once run {@code writer} wrote it (or a skipped step reused
+   * it) at {@code version}: an {@code overwrite} table whole, any other table as the rows that run
+   * produced at that version.
+   */
+  static StepInput output(StepPlan step, long version, String writer, String fingerprint, List<InputVersion> lineage) {
     if (step instanceof TrainStepPlan train) {
       return new StepInput.Model(step.name(), train.modelName(), version, fingerprint, lineage);
     }
@@ -116,7 +126,8 @@ final class RunPlanner {
       return new StepInput.Result(step.name(), version, fingerprint, lineage);
     }
     return step.output() == null ? new StepInput.Result(step.name(), -1, fingerprint, lineage)
-        : new StepInput.Table(step.name(), step.output().location(), version, fingerprint, lineage);
+        : new StepInput.Table(step.name(), step.output().location(), version, fingerprint, lineage,
+            step.output().mode() == WriteMode.OVERWRITE ? "" : writer);
   }
 
   /** Every input with its version, and what step inputs read in turn, back to the sources. */
@@ -137,6 +148,11 @@ final class RunPlanner {
    * successful run).
    */
   private StepInput resolve(String reader, String name) {
+    Optional<StepPlan> writer = plan.source(name).flatMap(s -> plan.writerOf(s, reader))
+        .filter(w -> decided.contains(w.name()));
+    if (writer.isPresent()) {
+      return afterWriter(plan.source(name).orElseThrow(), outputs.get(writer.get().name()));
+    }
     StepInput known = outputs.get(name);
     if (known != null) {
       return known;
@@ -159,11 +175,22 @@ final class RunPlanner {
             : new StepInput.Result(name, version, fingerprint, List.of());
       } else {
         RunLedger.Recorded r = recorded.orElseThrow(() -> RunErrors.upstreamNeverRan(reader, name));
-        input = new StepInput.Table(name, upstream.output().location(), r.outputVersion(), r.fingerprint(), r.inputs());
+        input = output(upstream, r.outputVersion(), r.runId(), r.fingerprint(), r.inputs());
       }
     }
     outputs.put(name, input);
     return input;
+  }
+
+  /**
+   * A delta source on the table a step of this run writes, as decided for that step: pending until it
+   * has run, else at the version it reused.
+   */
+  static StepInput afterWriter(SourcePlan source, StepInput writer) {
+    if (writer instanceof StepInput.ThisRun pending) {
+      return new StepInput.SourceAfterWriter(source, pending.name());
+    }
+    return new StepInput.Source(source, writer.stored().version(), source.configHash());
   }
 
   /**

@@ -38,16 +38,47 @@ public sealed interface StepInput {
     }
   }
 
-  /** A step's output table at the version it wrote: in this run, or as the ledger recorded it. */
-  record Table(String name, String location, long version, String fingerprint, List<InputVersion> lineage)
-      implements StepInput {
+  /**
+   * A step's output as its readers get it, at the version it wrote (in this run, or as the ledger
+   * recorded it): the whole table ({@code writtenBy} empty: an {@code overwrite} output), else only the
+   * rows run {@code writtenBy} produced at that version (see {@link dev.lakemill.delta.DeltaIO#readProduced}).
+   */
+  record Table(String name, String location, long version, String fingerprint, List<InputVersion> lineage,
+      String writtenBy) implements StepInput {
     public Table {
       lineage = List.copyOf(lineage);
+      writtenBy = writtenBy == null ? "" : writtenBy;
+    }
+
+    /** The whole table at {@code version}. */
+    public Table(String name, String location, long version, String fingerprint, List<InputVersion> lineage) {
+      this(name, location, version, fingerprint, lineage, "");
     }
 
     @Override
     public InputVersion stored() {
-      return new InputVersion(name, location, version);
+      return new InputVersion(name, location, version, writtenBy);
+    }
+  }
+
+  /**
+   * A delta source on a table that step {@code writer} of this run writes first: it is read at the
+   * version that step writes, known only once it has run. The run replaces it with a {@link Source} then.
+   */
+  record SourceAfterWriter(SourcePlan source, String writer) implements StepInput {
+    @Override
+    public String name() {
+      return source.name();
+    }
+
+    @Override
+    public InputVersion stored() {
+      throw new IllegalStateException("Step " + writer + " has not run yet: the version of " + name() + " is not known");
+    }
+
+    @Override
+    public String fingerprint() {
+      throw new IllegalStateException("Step " + writer + " has not run yet: the version of " + name() + " is not known");
     }
   }
 

@@ -44,7 +44,9 @@ public final class RunLedger {
   }
 
   static final StructType INPUT = new StructType()
-      .add("name", DataTypes.StringType).add("location", DataTypes.StringType).add("version", DataTypes.LongType);
+      .add("name", DataTypes.StringType).add("location", DataTypes.StringType).add("version", DataTypes.LongType)
+      // Added later (mergeSchema adds it to older ledgers; their inputs read back as "" = the whole table).
+      .add("written_by", DataTypes.StringType);
   static final StructType EXPECTATION = new StructType()
       .add("name", DataTypes.StringType).add("on_violation", DataTypes.StringType).add("violations", DataTypes.LongType);
   static final StructType RUNS = new StructType()
@@ -98,7 +100,7 @@ public final class RunLedger {
     for (StepRecord s : steps) {
       stepRows.add(RowFactory.create(s.runId(), s.pipeline(), s.step(), s.position(), s.status().text(),
           ts(s.startedAt()), ts(s.endedAt()), s.durationMillis(),
-          scala(s.inputs().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version())).toList()),
+          scala(s.inputs().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version(), i.writtenBy())).toList()),
           s.outputTable(), s.outputVersion(), s.rowsIn(), s.rowsOut(), s.rowsQuarantined(),
           scala(s.expectations().stream().map(e -> RowFactory.create(e.name(), e.onViolation(), e.violations())).toList()),
           s.fingerprint(), s.error(), s.note(), scala.jdk.javaapi.CollectionConverters.asScala(s.fingerprintParts())));
@@ -153,16 +155,18 @@ public final class RunLedger {
     if (!exists(stepsLocation())) {
       return Optional.empty();
     }
-    Dataset<Row> succeeded = steps()
+    Dataset<Row> all = steps();
+    String note = has(all, "note") ? "note" : "CAST(NULL AS STRING) AS note";
+    Dataset<Row> succeeded = all
         .where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
             .and(org.apache.spark.sql.functions.col("step").equalTo(step))
             .and(org.apache.spark.sql.functions.expr(DONE)))
         .selectExpr("run_id", "output_version", "fingerprint", "inputs", "ended_at",
-            "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run")
+            "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run", "status", note)
         .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
     List<Row> rows = reading(stepsLocation(), () -> succeeded.limit(1).collectAsList());
-    return rows.stream().findFirst().map(r -> new Recorded(r.getString(0), r.getLong(1), r.getString(2),
-        r.<Row>getList(3).stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList()));
+    return rows.stream().findFirst().map(r -> new Recorded(writer(r.getString(0), r.getString(6), r.getString(7)),
+        r.getLong(1), r.getString(2), inputs(r.getList(3))));
   }
 
   /**
@@ -226,12 +230,20 @@ public final class RunLedger {
     return Optional.of(new Resumable(id, RunStatus.parse(latest.get(0).getString(1)), List.copyOf(selected)));
   }
 
+  /** The run that wrote a done record's output: a skipped record's note names it ("up to date (run R)"). */
+  private static String writer(String runId, String status, String note) {
+    String prefix = "up to date (run ";
+    return StepStatus.SKIPPED.text().equals(status) && note != null && note.startsWith(prefix) && note.endsWith(")")
+        ? note.substring(prefix.length(), note.length() - 1) : runId;
+  }
+
   private static boolean has(Dataset<Row> table, String column) {
     return java.util.Arrays.asList(table.columns()).contains(column);
   }
 
   private static List<InputVersion> inputs(List<Row> rows) {
-    return rows.stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList();
+    return rows.stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2),
+        i.size() > 3 && !i.isNullAt(3) ? i.getString(3) : "")).toList();
   }
 
   /**

@@ -257,4 +257,49 @@ class PipelineCompilerTest {
         .isInstanceOf(LakemillException.class)
         .hasMessage("Unknown step 'by-regoin' in --steps; did you mean 'by-region'?");
   }
+  @Test
+  void aDeltaSourceOnATableAStepWritesRunsAfterThatStepAndPlanSaysWhatEachStepReads() throws IOException {
+    Path file = dir.resolve("nightly.conf");
+    // Declared before the step that writes its table: the inferred dependency puts it after.
+    Files.writeString(file, """
+        pipeline { name = nightly }
+        sources {
+          customers { format = generate, generator = churn-customers, rows = 10, seed = 1 }
+          all_days  { format = delta, table = silver.daily }
+          pinned    { format = delta, table = silver.daily, version-as-of = 0 }
+        }
+        steps {
+          so-far  { type = sql, sql = "SELECT day, count(*) AS n FROM all_days GROUP BY day", output = gold.days }
+          first   { type = sql, sql = "SELECT count(*) AS n FROM pinned", output = gold.first }
+          daily {
+            type = sql
+            sql = "SELECT customer_id, DATE '2026-11-26' AS day FROM customers"
+            output { table = silver.daily, mode = replace-partitions, partition-by = [day] }
+          }
+          log     { type = sql, sql = "SELECT * FROM daily", output { table = silver.log, mode = append } }
+          latest  { type = sql, sql = "SELECT * FROM log", output { table = silver.latest, mode = merge, merge-keys = [customer_id] } }
+          tonight { type = sql, sql = "SELECT count(*) AS n FROM latest", output = gold.tonight }
+        }
+        """);
+
+    PipelinePlan plan = compile(file);
+
+    assertThat(plan.steps()).extracting(StepPlan::name).containsExactly("first", "daily", "so-far", "log", "latest", "tonight");
+    assertThat(plan.step("so-far").orElseThrow().inputs()).containsExactly("all_days");
+    assertThat(plan.upstreams(plan.step("so-far").orElseThrow())).containsExactly("daily");
+    assertThat(plan.upstreams(plan.step("first").orElseThrow())).as("a pinned version waits for nobody").isEmpty();
+    assertThat(StepSelection.select(plan, List.of(), "daily")).containsExactly("daily", "so-far", "log", "latest", "tonight");
+    assertThat(PlanRenderer.render(plan, PlanRenderer.Format.TEXT)).contains("""
+          1. first  reads [pinned]  writes gold.first (overwrite)
+          2. daily  reads [customers]  writes silver.daily (replace-partitions)
+          3. so-far  reads [all_days]  writes gold.days (overwrite)
+               reads source all_days (silver.daily, written by step daily: table at its version)
+          4. log  reads [daily]  writes silver.log (append)
+               reads step daily (silver.daily: the partitions it replaced in this run)
+          5. latest  reads [log]  writes silver.latest (merge)
+               reads step log (silver.log: the rows it appended in this run)
+          6. tonight  reads [latest]  writes gold.tonight (overwrite)
+               reads step latest (silver.latest: the rows it inserted or updated in this run)
+        """);
+  }
 }

@@ -130,6 +130,50 @@ class DriftStepTest extends SparkTestBase {
   }
 
   @Test
+  void churnNightlyScoresAndMonitorsOnlyEachNightsCustomers() throws Exception {
+    // The shipped pipeline, as it is: prepare lands each night in a replace-partitions table, score and
+    // drift read only that night's rows (the rows prepare and score wrote in the run).
+    assertThat(lake.run(lake.plan("train", TRAIN, Map.of()), "train-1").succeeded()).isTrue();
+    new ModelRegistry(spark, lakehouse.resolve("_lakemill").toString())
+        .recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "champion", 1, Instant.now(), "train-1", "test"));
+    Files.createDirectories(lakehouse.resolve("data"));
+    Files.copy(Path.of("../pipeline-defs/data/plans.csv"), lakehouse.resolve("data/plans.csv"));
+    String text = Files.readString(Path.of("../pipeline-defs/churn-nightly.conf"))
+        .replace("report = \"reports/", "report = \"" + lakehouse.resolve("reports") + "/");
+
+    List<String> dates = List.of("2026-11-01", "2026-11-02", "2026-11-03");
+    List<Long> nightRows = new ArrayList<>();
+    for (int night = 0; night < 3; night++) {
+      Run run = lake.run(lake.plan("churn-nightly", text, Map.of("rows", String.valueOf(300 + 100 * night),
+          "run-date", dates.get(night))), "night-" + (night + 1));
+      assertThat(run.succeeded()).as(run.run().error()).isTrue();
+      StepRecord prepare = run.steps().get(0);
+      StepRecord score = run.steps().get(1);
+      StepRecord drift = run.steps().get(2);
+      long rows = prepare.rowsOut();
+      nightRows.add(rows);
+      assertThat(rows).isBetween(280L + 100 * night, 300L + 100 * night);
+      assertThat(score.rowsIn()).as("night %d: score reads that night's rows only", night + 1).isEqualTo(rows);
+      assertThat(score.rowsOut()).isEqualTo(rows);
+      String expected = "rows written by run night-" + (night + 1) + " at v" + night;
+      assertThat(score.inputs()).filteredOn(i -> i.name().equals("prepare")).singleElement()
+          .satisfies(i -> assertThat(i.describe()).isEqualTo(expected));
+      assertThat(drift.rowsIn()).as("night %d: the drift step's current rows", night + 1).isEqualTo(rows);
+      assertThat(dataset(dates.get(night)).<Long>getAs("current_rows")).isEqualTo(rows);
+    }
+    assertThat(sql("SELECT CAST(snapshot_date AS STRING), count(*), count(DISTINCT customer_id) FROM delta.`%s`"
+        + " GROUP BY 1 ORDER BY 1", lake.location("gold.churn_scores_daily")))
+        .extracting(r -> r.getString(0) + " " + r.getLong(1) + " " + r.getLong(2)).containsExactly(
+            "2026-11-01 " + nightRows.get(0) + " " + nightRows.get(0), "2026-11-02 " + nightRows.get(1) + " " + nightRows.get(1),
+            "2026-11-03 " + nightRows.get(2) + " " + nightRows.get(2));
+    // Each night wrote only its own partition: night 1's scores are still the files night 1 wrote.
+    assertThat(sql("SELECT count(DISTINCT _metadata.file_name) FROM delta.`%s` WHERE snapshot_date = DATE '2026-11-01'",
+        lake.location("gold.churn_scores_daily")).get(0).getLong(0))
+        .isEqualTo(sql("SELECT count(DISTINCT _metadata.file_name) FROM delta.`%s` VERSION AS OF 0",
+            lake.location("gold.churn_scores_daily")).get(0).getLong(0));
+  }
+
+  @Test
   void comparesNightsWithTheTrainingRowsKeepsOneHistoryPerDateAndActsOnConsecutiveDrift() throws Exception {
     assertThat(lake.run(lake.plan("train", TRAIN, Map.of()), "train-1").succeeded()).isTrue();
     ModelRegistry registry = new ModelRegistry(spark, lakehouse.resolve("_lakemill").toString());

@@ -181,10 +181,10 @@ class PipelineRunnerTest extends SparkTestBase {
   }
 
   @Test
-  void writeModesAppendMergeAndReplacePartitions() throws IOException {
+  void writeModesAndWhatAReaderOfEachGetsInTheRunAndWhenItIsUpToDate() throws IOException {
     Path file = lake.write("modes", """
         pipeline { name = modes }
-        params { day = "2026-11-01", bonus = 0 }
+        params { day = "2026-11-01", bonus = 0, upto = 90 }
         sources { customers { format = generate, generator = churn-customers, rows = 100, seed = 3 } }
         steps {
           daily {
@@ -195,16 +195,33 @@ class PipelineRunnerTest extends SparkTestBase {
           log { type = sql, sql = "SELECT customer_id FROM customers WHERE customer_id <= 10", output { table = silver.log, mode = append } }
           latest {
             type = sql
-            sql = "SELECT customer_id, age + ${params.bonus} AS age FROM customers"
+            sql = \"""
+              SELECT customer_id, age + IF(customer_id <= 10, ${params.bonus}, 0) AS age
+              FROM customers WHERE customer_id <= ${params.upto}
+            \"""
             output { table = silver.latest, mode = merge, merge-keys = [customer_id] }
           }
+          daily-seen  { type = sql, sql = "SELECT count(*) AS n, sum(age) AS s, min(day) AS d FROM daily", output = gold.daily_seen }
+          log-seen    { type = sql, sql = "SELECT count(*) AS n FROM log", output = gold.log_seen }
+          latest-seen { type = sql, sql = "SELECT count(*) AS n, sum(age) AS s FROM latest", output = gold.latest_seen }
         }
         """);
+    long ages = ChurnCustomersGenerator.generate(spark, 100, 3, 0.0).selectExpr("sum(age)").head().getLong(0);
+    long ages90 = ChurnCustomersGenerator.generate(spark, 100, 3, 0.0).where("customer_id <= 90").selectExpr("sum(age)")
+        .head().getLong(0);
+    long changed = ChurnCustomersGenerator.generate(spark, 100, 3, 0.0)
+        .selectExpr("sum(CASE WHEN customer_id <= 10 THEN age + 1 WHEN customer_id > 90 THEN age END)").head().getLong(0);
 
     // Forced: the log step's input does not change, so the step cache would (rightly) skip its appends.
     lake.run(lake.plan(file, Map.of()), "a", RunOptions.FORCE);
+    assertThat(seen()).containsExactly("daily 100 " + ages + " 2026-11-01", "log 10", "latest 90 " + ages90);
     lake.run(lake.plan(file, Map.of("day", "2026-11-02")), "b", RunOptions.FORCE);
-    Run retry = lake.run(lake.plan(file, Map.of("day", "2026-11-01", "bonus", "1")), "c", RunOptions.FORCE);
+    // Only the partition this run replaced, only the appended rows; the merge changed no row.
+    assertThat(seen()).containsExactly("daily 100 " + ages + " 2026-11-02", "log 10", "latest 0 null");
+    PipelinePlan third = lake.plan(file, Map.of("day", "2026-11-01", "bonus", "1", "upto", "100"));
+    Run retry = lake.run(third, "c", RunOptions.FORCE);
+    // The merge: 10 rows updated (bonus) and 10 inserted (91-100); the 80 rows it rewrote unchanged are not read.
+    assertThat(seen()).containsExactly("daily 100 " + (ages + 100) + " 2026-11-01", "log 10", "latest 20 " + changed);
 
     assertThat(retry.succeeded()).isTrue();
     assertThat(sql("SELECT day, count(*), sum(age) FROM delta.`%s` GROUP BY day ORDER BY day", lake.location("silver.daily")))
@@ -212,10 +229,36 @@ class PipelineRunnerTest extends SparkTestBase {
         .containsExactly("2026-11-01=100", "2026-11-02=100");
     assertThat(count("silver.log")).isEqualTo(30);
     assertThat(count("silver.latest")).isEqualTo(100);
-    long plusOne = sql("SELECT sum(age) FROM delta.`%s`", lake.location("silver.latest")).get(0).getLong(0);
-    long original = ChurnCustomersGenerator.generate(spark, 100, 3, 0.0).selectExpr("sum(age)").head().getLong(0);
-    assertThat(plusOne).isEqualTo(original + 100);
-    assertThat(retry.steps()).extracting(StepRecord::outputVersion).containsExactly(2L, 2L, 2L);
+    long plusTen = sql("SELECT sum(age) FROM delta.`%s`", lake.location("silver.latest")).get(0).getLong(0);
+    assertThat(plusTen).isEqualTo(ages + 10);
+    assertThat(retry.steps()).extracting(StepRecord::outputVersion).containsExactly(2L, 2L, 2L, 2L, 2L, 2L);
+    assertThat(retry.steps().get(3).inputs())
+        .containsExactly(new InputVersion("daily", lake.location("silver.daily"), 2, "c"));
+
+    // Up to date: the writers are skipped, their readers get the rows of the commits they are up to date with.
+    Run again = lake.run(third, "d", new RunOptions(false, java.util.Set.of("daily-seen", "log-seen", "latest-seen")));
+    assertThat(again.steps()).extracting(s -> s.step() + " " + s.status().text()).containsExactly("daily skipped",
+        "log skipped", "latest skipped", "daily-seen succeeded", "log-seen succeeded", "latest-seen succeeded");
+    assertThat(seen()).containsExactly("daily 100 " + (ages + 100) + " 2026-11-01", "log 10", "latest 20 " + changed);
+    assertThat(again.steps().subList(3, 6)).extracting(s -> s.inputs().get(0).describe())
+        .containsExactly("rows written by run c at v2", "rows written by run c at v2", "rows written by run c at v2");
+    assertThat(sql("SELECT i.written_by FROM delta.`%s/steps` LATERAL VIEW explode(inputs) AS i"
+        + " WHERE run_id = 'd' AND step = 'log-seen'", third.ledgerLocation())).extracting(r -> r.getString(0))
+        .containsExactly("c");
+    // A step outside the run reads its upstream as the ledger recorded it: run d reused the rows run c wrote.
+    Run alone = lake.run(third, "e", RunOptions.FORCE, "log-seen");
+    assertThat(alone.steps()).singleElement().satisfies(s -> assertThat(s.inputs().get(0).describe())
+        .isEqualTo("rows written by run c at v2"));
+    assertThat(seen()).contains("log 10");
+  }
+
+  /** What the readers of {@code writeModes...} saw in the latest run. */
+  private List<String> seen() {
+    return List.of("daily " + sql("SELECT concat_ws(' ', CAST(n AS STRING), coalesce(CAST(s AS STRING), 'null'), CAST(d AS STRING)) FROM delta.`%s`",
+            lake.location("gold.daily_seen")).get(0).getString(0),
+        "log " + sql("SELECT n FROM delta.`%s`", lake.location("gold.log_seen")).get(0).getLong(0),
+        "latest " + sql("SELECT concat_ws(' ', CAST(n AS STRING), coalesce(CAST(s AS STRING), 'null')) FROM delta.`%s`",
+            lake.location("gold.latest_seen")).get(0).getString(0));
   }
 
   @Test
@@ -271,6 +314,43 @@ class PipelineRunnerTest extends SparkTestBase {
     assertThat(result.steps().get(0).inputs()).containsExactly(
         new InputVersion("pinned", lake.location("bronze.events"), 0), new InputVersion("latest", lake.location("bronze.events"), 1));
     assertThat(sql("SELECT pinned, latest FROM delta.`%s`", lake.location("gold.counts")).get(0).toString()).isEqualTo("[5,12]");
+  }
+
+  @Test
+  void aDeltaSourceOnATableAStepWritesIsReadAtTheVersionThatStepWroteInTheRun() throws IOException {
+    Path file = lake.write("nightly", """
+        pipeline { name = nightly }
+        params { day = "2026-11-01" }
+        sources {
+          all_days  { format = delta, table = silver.daily }
+          customers { format = generate, generator = churn-customers, rows = 20, seed = 1 }
+        }
+        steps {
+          so-far { type = sql, sql = "SELECT count(DISTINCT day) AS days, count(*) AS n FROM all_days", output = gold.so_far }
+          daily {
+            type = sql
+            sql = "SELECT customer_id, DATE '${params.day}' AS day FROM customers"
+            output { table = silver.daily, mode = replace-partitions, partition-by = [day] }
+          }
+        }
+        """);
+
+    // Night 1: the table does not exist before the run; the source is read once daily wrote it.
+    Run first = lake.run(lake.plan(file, Map.of()), "n1");
+    Run second = lake.run(lake.plan(file, Map.of("day", "2026-11-02")), "n2");
+    Run again = lake.run(lake.plan(file, Map.of("day", "2026-11-02")), "n3", new RunOptions(false, java.util.Set.of("so-far")));
+
+    assertThat(first.succeeded()).as(first.run().error()).isTrue();
+    assertThat(first.steps()).extracting(StepRecord::step).containsExactly("daily", "so-far");
+    assertThat(second.steps().get(1).inputs())
+        .containsExactly(new InputVersion("all_days", lake.location("silver.daily"), 1));
+    assertThat(sql("SELECT days, n FROM delta.`%s` VERSION AS OF 1", lake.location("gold.so_far")).get(0).toString())
+        .isEqualTo("[2,40]");
+    // daily up to date (v1 of run n2): the source is read at that version, the whole table.
+    assertThat(again.steps()).extracting(s -> s.step() + " " + s.status().text())
+        .containsExactly("daily skipped", "so-far succeeded");
+    assertThat(again.steps().get(1).inputs()).singleElement().satisfies(i -> assertThat(i.describe()).isEqualTo("table at v1"));
+    assertThat(sql("SELECT days, n FROM delta.`%s`", lake.location("gold.so_far")).get(0).toString()).isEqualTo("[2,40]");
   }
 
   @Test
@@ -393,7 +473,7 @@ class PipelineRunnerTest extends SparkTestBase {
     }
 
     assertThat(run.succeeded()).as(run.run().error()).isTrue();
-    assertThat(started).containsExactly("[1/1] copy reads [InputVersion[name=customers, location=, version=-1]]");
+    assertThat(started).containsExactly("[1/1] copy reads [InputVersion[name=customers, location=, version=-1, writtenBy=]]");
     assertThat(beats).as(beats.size() + " heartbeats, the last: " + beats.subList(Math.max(0, beats.size() - 3),
         beats.size())).isNotEmpty().allMatch(b -> b.startsWith("copy SparkProgress[stagesDone="))
         .anyMatch(b -> b.matches("copy SparkProgress\\[stagesDone=\\d+, stagesSubmitted=[1-9]\\d*, tasksDone=\\d+,"

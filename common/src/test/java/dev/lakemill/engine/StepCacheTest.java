@@ -76,6 +76,22 @@ class StepCacheTest extends SparkTestBase {
   }
 
   @Test
+  void theRowsAStepWroteAndItsTableAtTheSameVersionAreDifferentInputs() {
+    StepInput table = new StepInput.Table("daily", "/lake/silver/daily", 4, "abc", List.of());
+    StepInput rows = new StepInput.Table("daily", "/lake/silver/daily", 4, "abc", List.of(), "run-7");
+    Fingerprint before = Fingerprint.of("config", "1.0", List.of(table));
+    Fingerprint after = Fingerprint.of("config", "1.0", List.of(rows));
+
+    assertThat(after.hash()).isNotEqualTo(before.hash());
+    assertThat(rows.stored().describe()).isEqualTo("rows written by run run-7 at v4");
+    assertThat(table.stored().describe()).isEqualTo("table at v4");
+    assertThat(after.changesSince(before.parts(), name -> false))
+        .isEqualTo("reads only the rows step daily wrote (it read the whole table before)");
+    assertThat(before.changesSince(after.parts(), name -> false))
+        .isEqualTo("reads the whole table of daily (it read only the rows its step wrote before)");
+  }
+
+  @Test
   void aSecondRunWithNothingChangedSkipsEveryStepAndWritesNothing() {
     Run first = run("run-1", RunOptions.DEFAULT);
     Run second = run("run-2", RunOptions.DEFAULT);

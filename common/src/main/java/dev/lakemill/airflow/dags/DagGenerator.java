@@ -199,10 +199,13 @@ public final class DagGenerator {
     return folded;
   }
 
-  /** The tasks {@code step}'s task waits for: its inputs' tasks, through folded views to their inputs. */
+  /**
+   * The tasks {@code step}'s task waits for: its upstreams' tasks ({@link PipelinePlan#upstreams}: the steps it
+   * reads and the writers of the tables its delta sources read), through folded views to their upstreams.
+   */
   private static Set<String> taskUpstreams(PipelinePlan plan, StepPlan step, Set<String> folded) {
     Set<String> out = new TreeSet<>();
-    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(step.inputs());
+    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(plan.upstreams(step));
     Set<String> seen = new TreeSet<>();
     while (!queue.isEmpty()) {
       String input = queue.poll();
@@ -210,7 +213,7 @@ public final class DagGenerator {
         continue;
       }
       if (folded.contains(input)) {
-        plan.step(input).ifPresent(view -> queue.addAll(view.inputs()));
+        plan.step(input).ifPresent(view -> queue.addAll(plan.upstreams(view)));
       } else {
         out.add(input);
       }

@@ -197,7 +197,10 @@ public final class DriftStepRunner {
     return compute(step, columns, current.rows(), current, reference.rows(), reference);
   }
 
-  /** The rows of a source, a step (the rows its commit wrote, for a step with an output table) or a table. */
+  /**
+   * The rows of a source, a step (what its readers get: the rows its commit produced, for a step with an
+   * output table) or a table.
+   */
   private Side side(DriftStepPlan.Data data, Function<String, Dataset<Row>> views, Function<String, InputVersion> versions,
       ModelVersion pinFor) {
     if (data.step() == null) {
@@ -212,7 +215,8 @@ public final class DriftStepRunner {
     }
     InputVersion read = versions.apply(data.step());
     if (data.table() != null && read != null && read.version() >= 0) {
-      return new Side(DeltaIO.readWritten(spark, data.location(), read.version()), data.table(), read.version(),
+      // The step's view holds what its readers get: the rows its run produced at that version (the table after overwrite).
+      return new Side(views.apply(data.step()), data.table(), read.version(),
           data.table() + "@v" + read.version() + " (rows step " + data.step() + " wrote)");
     }
     long version = read == null ? -1 : read.version();
