@@ -26,7 +26,11 @@ public final class LedgerReader {
 
   /** @param location the ledger folder, {@code <lakehouse root>/_lakemill} */
   public LedgerReader(Environment env, String location) {
-    this.tables = KernelTables.of(env);
+    this(KernelTables.of(env), location);
+  }
+
+  LedgerReader(KernelTables tables, String location) {
+    this.tables = tables;
     this.location = location;
   }
 
@@ -75,6 +79,55 @@ public final class LedgerReader {
     return Optional.of(latest.stream().map(r -> new RecentRun(r, ofThem.stream()
         .filter(s -> Objects.equals(r.get("run_id"), s.get("run_id")) && Objects.equals(r.get("pipeline"), s.get("pipeline")))
         .toList())).toList());
+  }
+
+  /**
+   * The latest successful (or skipped, hence still valid) record of every step of {@code pipeline}: what the
+   * step cache compares fingerprints with (see {@link RunLedger#latestDone}); empty for a new lakehouse.
+   */
+  public Map<String, RunLedger.Recorded> latestDone(String pipeline) {
+    if (tables.latest(runsLocation(), damaged(runsLocation())).isEmpty()) {
+      if (tables.latest(stepsLocation(), damaged(stepsLocation())).isPresent()) {
+        throw LedgerErrors.runsMissing(runsLocation(), stepsLocation());
+      }
+      return Map.of();
+    }
+    List<Map<String, Object>> steps = tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation()))
+        .map(KernelTables.Rows::rows).orElse(List.of());
+    Map<String, Map<String, Object>> newest = new java.util.HashMap<>();
+    Comparator<Map<String, Object>> byEnd = Comparator.comparing(r -> (Timestamp) r.get("ended_at"),
+        Comparator.nullsFirst(Comparator.naturalOrder()));
+    for (Map<String, Object> r : steps) {
+      if (pipeline.equals(r.get("pipeline")) && DONE.contains(r.get("status"))) {
+        newest.merge((String) r.get("step"), r, (a, b) -> byEnd.compare(b, a) > 0 ? b : a);
+      }
+    }
+    Map<String, RunLedger.Recorded> latest = new java.util.HashMap<>();
+    newest.forEach((step, r) -> latest.put(step, recorded(r)));
+    return latest;
+  }
+
+  private static final Set<String> DONE = Set.of(StepStatus.SUCCEEDED.text(), StepStatus.SKIPPED.text());
+  private static final java.util.regex.Pattern REUSED = java.util.regex.Pattern.compile("^up to date \\(run (.*)\\)$");
+
+  /** A skipped record's output was written by the run its note names ("up to date (run R)"). */
+  @SuppressWarnings("unchecked")
+  private static RunLedger.Recorded recorded(Map<String, Object> r) {
+    String runId = (String) r.get("run_id");
+    String note = (String) r.get("note");
+    if (StepStatus.SKIPPED.text().equals(r.get("status")) && note != null) {
+      java.util.regex.Matcher m = REUSED.matcher(note);
+      if (m.matches()) {
+        runId = m.group(1);
+      }
+    }
+    List<dev.lakemill.delta.InputVersion> inputs = ((List<Map<String, Object>>) r.get("inputs")).stream()
+        .map(i -> new dev.lakemill.delta.InputVersion((String) i.get("name"), (String) i.get("location"),
+            (Long) i.get("version")))
+        .toList();
+    Map<String, String> parts = (Map<String, String>) r.get("fingerprint_parts");
+    return new RunLedger.Recorded(runId, (Long) r.get("output_version"), (String) r.get("fingerprint"), inputs,
+        parts == null ? Map.of() : parts);
   }
 
   private static DeltaIO.Damaged damaged(String table) {
