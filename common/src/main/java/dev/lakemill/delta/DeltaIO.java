@@ -122,18 +122,15 @@ public final class DeltaIO {
   /**
    * Writes {@code data} to {@code table} in its mode, as one Delta commit, and finds that commit by
    * {@code tag}, which the session sets as the commit's user metadata (see {@link #tagCommits}).
-   * An append happens at most once per run and step: when the table already has a commit with the
-   * same step tag (pipeline, run, step; e.g. a retry under the same run id after a kill), that
-   * commit is returned, {@link Written#reused} set, and nothing is written.
+   * An append happens at most once per run and step, by Delta's own idempotent write: the append carries the
+   * transaction id {@code txnAppId} = the tag's key (pipeline, run, step) at {@code txnVersion} 0, so Delta
+   * skips a second append of the same run and step (e.g. a retry under the same run id after a kill); the
+   * earlier commit is then returned, {@link Written#reused} set, and nothing is written.
    */
   public static Written write(SparkSession spark, Dataset<Row> data, TablePlan table, String tag) {
     WriteMode mode = table.mode();
-    if (mode == WriteMode.APPEND && CommitTag.parse(tag).isPresent()) {
-      java.util.Optional<DeltaLogFiles.Tagged> done = DeltaLogFiles.findTagged(spark, table.location(), tag);
-      if (done.isPresent()) {
-        return new Written(done.get().version(), done.get().rows(), true);
-      }
-    }
+    boolean once = mode == WriteMode.APPEND && CommitTag.parse(tag).isPresent();
+    long before = once ? latestVersion(spark, table.location()) : -1;
     data = FaultPoints.duringWrite(table.name(), data);
     if (mode == WriteMode.MERGE && exists(spark, table.location())) {
       String condition = table.mergeKeys().stream()
@@ -156,9 +153,13 @@ public final class DeltaIO {
       case REPLACE_PARTITIONS -> writer = writer.mode("overwrite").option("partitionOverwriteMode", "dynamic");
       default -> writer = writer.mode("append");
     }
+    if (once) {
+      writer = writer.option(TXN_APP_ID, CommitTag.keyOf(tag)).option(TXN_VERSION, 0L);
+    }
     beforeCommit(spark, table.location());
     writer.save(table.location());
-    return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
+    Written written = DeltaLogFiles.taggedCommit(spark, table.location(), tag);
+    return once && written.version() <= before ? new Written(written.version(), written.rows(), true) : written;
   }
 
   /**
@@ -176,6 +177,10 @@ public final class DeltaIO {
       spark.conf().set(RECORD_EMPTY_COMMITS, "false");
     }
   }
+
+  /** Delta's writer options of an idempotent write: the application id and its monotonic version. */
+  static final String TXN_APP_ID = "txnAppId";
+  static final String TXN_VERSION = "txnVersion";
 
   /** Delta's switch for not recording commits without file changes (default true). */
   private static final String RECORD_EMPTY_COMMITS = "spark.databricks.delta.skipRecordingEmptyCommits";

@@ -36,10 +36,14 @@ public final class DeltaLogFiles {
    * {@code _delta_log}; empty when there is nothing there (a table never written).
    */
   static java.util.Optional<String> remainsWithoutLog(SparkSession spark, String location) {
+    return remainsWithoutLog(spark.sessionState().newHadoopConf(), location);
+  }
+
+  static java.util.Optional<String> remainsWithoutLog(org.apache.hadoop.conf.Configuration hadoop, String location) {
     Path table = new Path(location);
     Path log = new Path(location, "_delta_log");
     try {
-      FileSystem fs = table.getFileSystem(spark.sessionState().newHadoopConf());
+      FileSystem fs = table.getFileSystem(hadoop);
       if (fs.exists(log)) {
         return java.util.Optional.of("its _delta_log folder has no commit files");
       }

@@ -22,7 +22,17 @@ public final class SparkSessions {
   private static final Set<SparkSession> STARTED = Collections.synchronizedSet(
       Collections.newSetFromMap(new IdentityHashMap<>()));
 
+  private static final java.util.concurrent.atomic.AtomicInteger REQUESTS = new java.util.concurrent.atomic.AtomicInteger();
+
   private SparkSessions() {}
+
+  /**
+   * How many times this JVM asked for a session ({@link #create}, {@link #createLocal}): what shows that a
+   * metadata command (history, models, plan, a run with nothing to do) needed no Spark.
+   */
+  public static int requests() {
+    return REQUESTS.get();
+  }
 
   public static SparkSession create(Environment env, String appName) {
     return create(env, appName, false);
@@ -80,6 +90,7 @@ public final class SparkSessions {
   }
 
   private static SparkSession started(SparkSession.Builder builder) {
+    REQUESTS.incrementAndGet();
     Option<SparkSession> active = SparkSession.getActiveSession();
     Option<SparkSession> before = active.isDefined() ? active : SparkSession.getDefaultSession();
     SparkSession spark = builder.getOrCreate();

@@ -3,6 +3,7 @@ package dev.lakemill.ledger;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.DeltaLogFiles;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.delta.KernelTables;
 import dev.lakemill.error.LakemillException;
 import dev.lakemill.settings.Environment;
 import java.io.IOException;
@@ -175,26 +176,8 @@ public final class RunLedger {
    * output (for a skipped record, the run it reused).
    */
   public Map<String, Recorded> latestDone(String pipeline) {
-    if (!exists() | !exists(stepsLocation())) {
-      return Map.of();
-    }
-    Dataset<Row> steps = steps();
-    String parts = has(steps, "fingerprint_parts") ? "fingerprint_parts"
-        : "CAST(NULL AS MAP<STRING, STRING>)";
-    List<Row> rows = reading(stepsLocation(), () -> steps.where(org.apache.spark.sql.functions.col("pipeline")
-            .equalTo(pipeline).and(org.apache.spark.sql.functions.expr(DONE)))
-        // A skipped record's output was written by the run its note names ("up to date (run R)").
-        .selectExpr("step", (has(steps, "note") ? "CASE WHEN status = '" + StepStatus.SKIPPED.text() + "' AND note LIKE 'up to date (run %)'"
-                + " THEN regexp_extract(note, '^up to date \\\\(run (.*)\\\\)$', 1) ELSE run_id END" : "run_id"),
-            "output_version", "fingerprint", "inputs", parts + " AS parts",
-            "row_number() OVER (PARTITION BY step ORDER BY ended_at DESC) AS newest")
-        .where("newest = 1").collectAsList());
-    Map<String, Recorded> latest = new java.util.HashMap<>();
-    for (Row r : rows) {
-      Map<String, String> p = r.isNullAt(5) ? Map.of() : r.<String, String>getJavaMap(5);
-      latest.put(r.getString(0), new Recorded(r.getString(1), r.getLong(2), r.getString(3), inputs(r.getList(4)), p));
-    }
-    return latest;
+    // Read through Delta Kernel with the session's Hadoop settings: no Spark job.
+    return new LedgerReader(KernelTables.of(spark.sessionState().newHadoopConf()), location).latestDone(pipeline);
   }
 
   /** A run to resume: its id, its last status, and the steps it selected that have not succeeded. */

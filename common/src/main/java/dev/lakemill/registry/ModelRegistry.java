@@ -5,14 +5,17 @@ import static org.apache.spark.sql.functions.max;
 
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.delta.KernelTables;
 import dev.lakemill.error.LakemillException;
 import dev.lakemill.faults.FaultPoints;
+import dev.lakemill.settings.Environment;
 import dev.lakemill.spec.ModelRef;
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,12 +79,32 @@ public final class ModelRegistry {
 
   private static final int MAX_ATTEMPTS = 20;
 
+  private static final List<String> MODEL_COLUMNS = List.of(MODELS.fieldNames());
+  private static final List<String> VALIDATION_COLUMNS = List.of(VALIDATIONS.fieldNames());
+  private static final List<String> EVENT_COLUMNS = List.of(EVENTS.fieldNames());
+
   private final SparkSession spark;
+  private final KernelTables kernel;
   private final String location;
 
-  /** @param location the metadata folder, {@code <lakehouse root>/_lakemill} */
+  /**
+   * A registry that reads and writes; its reads go through Delta Kernel with the session's Hadoop settings.
+   *
+   * @param location the metadata folder, {@code <lakehouse root>/_lakemill}
+   */
   public ModelRegistry(SparkSession spark, String location) {
     this.spark = spark;
+    this.kernel = KernelTables.of(spark.sessionState().newHadoopConf());
+    this.location = location;
+  }
+
+  /**
+   * A registry that only reads, through Delta Kernel with the environment's Hadoop settings: no SparkSession
+   * ({@code lakemill models list|show|history|as-of}). Its writes are programming errors.
+   */
+  public ModelRegistry(Environment env, String location) {
+    this.spark = null;
+    this.kernel = KernelTables.of(env);
     this.location = location;
   }
 
@@ -211,50 +234,40 @@ public final class ModelRegistry {
 
   /** Registered model names, sorted. */
   public List<String> names() {
-    if (!exists(modelsLocation())) {
-      return List.of();
-    }
-    return new TreeSet<>(reading(modelsLocation(), () -> table(modelsLocation()).select("name").distinct()
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())).stream().toList();
+    return new TreeSet<>(rows(modelsLocation(), List.of("name")).stream().map(r -> (String) r.get("name")).toList())
+        .stream().toList();
   }
 
   /** Every version of {@code name}, oldest first. */
   public List<ModelVersion> versions(String name) {
-    if (!exists(modelsLocation())) {
-      return List.of();
-    }
-    return reading(modelsLocation(), () -> table(modelsLocation()).where(col("name").equalTo(name)).orderBy("version")
-        .collectAsList()).stream().map(ModelRegistry::toVersion).toList();
+    return rows(modelsLocation(), MODEL_COLUMNS).stream().filter(r -> name.equals(r.get("name")))
+        .sorted(Comparator.comparing(r -> (Integer) r.get("version"))).map(ModelRegistry::toVersion).toList();
   }
 
   public Optional<ModelVersion> version(String name, int version) {
-    if (!exists(modelsLocation())) {
-      return Optional.empty();
-    }
-    return reading(modelsLocation(), () -> table(modelsLocation())
-        .where(col("name").equalTo(name).and(col("version").equalTo(version))).collectAsList())
-        .stream().findFirst().map(ModelRegistry::toVersion);
+    return versions(name).stream().filter(v -> v.version() == version).findFirst();
   }
 
   /** Validations of {@code name}, oldest first. */
   public List<Validation> validations(String name) {
-    if (!exists(validationsLocation())) {
-      return List.of();
-    }
-    return reading(validationsLocation(), () -> table(validationsLocation()).where(col("name").equalTo(name))
-        .orderBy("validated_at").collectAsList()).stream().map(ModelRegistry::toValidation).toList();
+    return rows(validationsLocation(), VALIDATION_COLUMNS).stream().filter(r -> name.equals(r.get("name")))
+        .sorted(Comparator.comparing(r -> (Timestamp) r.get("validated_at"))).map(ModelRegistry::toValidation).toList();
   }
 
   /** Alias and archive events of {@code name}, oldest first. */
   public List<AliasEvent> events(String name) {
-    if (!exists(eventsLocation())) {
-      return List.of();
-    }
-    return reading(eventsLocation(), () -> table(eventsLocation()).where(col("name").equalTo(name)).orderBy("at")
-        .collectAsList()).stream()
-        .map(r -> new AliasEvent(r.getAs("name"), AliasAction.parse(r.getAs("action")), r.getAs("alias"), (Integer) r.getAs("version"),
-            ((Timestamp) r.getAs("at")).toInstant(), r.getAs("run_id"), r.getAs("reason")))
+    return rows(eventsLocation(), EVENT_COLUMNS).stream().filter(r -> name.equals(r.get("name")))
+        .sorted(Comparator.comparing(r -> (Timestamp) r.get("at")))
+        .map(r -> new AliasEvent((String) r.get("name"), AliasAction.parse((String) r.get("action")),
+            (String) r.get("alias"), (Integer) r.get("version"), ((Timestamp) r.get("at")).toInstant(),
+            (String) r.get("run_id"), (String) r.get("reason")))
         .toList();
+  }
+
+  /** Every row of {@code table} through Delta Kernel, none when it does not exist yet. */
+  private List<Map<String, Object>> rows(String table, List<String> columns) {
+    return kernel.rows(table, columns, (latest, cause) -> RegistryErrors.damaged(table, latest, cause))
+        .map(KernelTables.Rows::rows).orElse(List.of());
   }
 
   /** The alias and archive state of {@code name} now, from one read of its events. */
@@ -341,10 +354,6 @@ public final class ModelRegistry {
     return reading(where, () -> spark.read().format("delta").load(where));
   }
 
-  private boolean exists(String table) {
-    return DeltaIO.present(spark, table, (latest, cause) -> RegistryErrors.damaged(table, latest, cause));
-  }
-
   /** Runs {@code read} on {@code table}; Delta failing to read it becomes {@link RegistryErrors#damaged}. */
   private <T> T reading(String table, Supplier<T> read) {
     return DeltaIO.reading(spark, table, read, (latest, cause) -> RegistryErrors.damaged(table, latest, cause));
@@ -360,27 +369,31 @@ public final class ModelRegistry {
         v.sparkVersion(), v.modelPath());
   }
 
-  private static ModelVersion toVersion(Row r) {
-    List<TuningResult> tuning = r.<Row>getList(r.fieldIndex("tuning")).stream()
-        .map(t -> new TuningResult(t.getJavaMap(0), t.getDouble(1))).toList();
-    List<InputVersion> lineage = r.<Row>getList(r.fieldIndex("lineage")).stream()
-        .map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2))).toList();
-    return new ModelVersion(r.getAs("name"), (Integer) r.getAs("version"), r.getAs("run_id"), r.getAs("pipeline"),
-        r.getAs("step"), ((Timestamp) r.getAs("created_at")).toInstant(), r.getAs("estimator_class"),
-        r.getAs("problem_type"), r.getJavaMap(r.fieldIndex("params")), r.getAs("tuning_metric"), tuning,
-        r.getJavaMap(r.fieldIndex("metrics")), r.getAs("label"), r.getList(r.fieldIndex("feature_columns")),
-        r.getAs("data_input"), lineage, r.getAs("holdout_location"), (Long) r.getAs("holdout_version"),
-        r.getAs("split"), r.getAs("fingerprint"), r.getAs("definition"), r.getAs("lakemill_version"),
-        r.getAs("spark_version"), r.getAs("model_path"));
+  @SuppressWarnings("unchecked")
+  private static ModelVersion toVersion(Map<String, Object> r) {
+    List<TuningResult> tuning = ((List<Map<String, Object>>) r.get("tuning")).stream()
+        .map(t -> new TuningResult((Map<String, String>) t.get("params"), (Double) t.get("metric"))).toList();
+    List<InputVersion> lineage = ((List<Map<String, Object>>) r.get("lineage")).stream()
+        .map(i -> new InputVersion((String) i.get("name"), (String) i.get("location"), (Long) i.get("version"))).toList();
+    return new ModelVersion((String) r.get("name"), (Integer) r.get("version"), (String) r.get("run_id"),
+        (String) r.get("pipeline"), (String) r.get("step"), ((Timestamp) r.get("created_at")).toInstant(),
+        (String) r.get("estimator_class"), (String) r.get("problem_type"), (Map<String, String>) r.get("params"),
+        (String) r.get("tuning_metric"), tuning, (Map<String, Double>) r.get("metrics"), (String) r.get("label"),
+        (List<String>) r.get("feature_columns"), (String) r.get("data_input"), lineage,
+        (String) r.get("holdout_location"), (Long) r.get("holdout_version"), (String) r.get("split"),
+        (String) r.get("fingerprint"), (String) r.get("definition"), (String) r.get("lakemill_version"),
+        (String) r.get("spark_version"), (String) r.get("model_path"));
   }
 
-  private static Validation toValidation(Row r) {
-    List<GateResult> gates = r.<Row>getList(r.fieldIndex("gates")).stream()
-        .map(g -> new GateResult(g.getString(0), g.getString(1), g.getDouble(2), g.getDouble(3), g.getDouble(4),
-            g.getInt(5), g.getDouble(6), g.getBoolean(7)))
+  @SuppressWarnings("unchecked")
+  private static Validation toValidation(Map<String, Object> r) {
+    List<GateResult> gates = ((List<Map<String, Object>>) r.get("gates")).stream()
+        .map(g -> new GateResult((String) g.get("metric"), (String) g.get("kind"), (Double) g.get("threshold"),
+            (Double) g.get("value"), (Double) g.get("bound"), (Integer) g.get("champion_version"),
+            (Double) g.get("champion_value"), (Boolean) g.get("passed")))
         .toList();
-    return new Validation(r.getAs("name"), (Integer) r.getAs("version"), r.getAs("run_id"),
-        ((Timestamp) r.getAs("validated_at")).toInstant(), gates, r.getAs("passed"));
+    return new Validation((String) r.get("name"), (Integer) r.get("version"), (String) r.get("run_id"),
+        ((Timestamp) r.get("validated_at")).toInstant(), gates, (Boolean) r.get("passed"));
   }
 
   private static Timestamp ts(Instant instant) {

@@ -21,6 +21,7 @@ import dev.lakemill.settings.LeaseSettings.OnBusy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +71,12 @@ class RetryAndStopTest extends SparkTestBase {
     assertThat(count("silver.log")).isEqualTo(adults);
     assertThat(count("silver.copy")).isEqualTo(adults);
     assertThat(quarantinedPerRun()).containsExactly("r1=" + minors);
+    // Delta's own idempotent write skipped the retry: the append carries the run's transaction id, and the
+    // retry committed nothing.
+    Path log = Path.of(lake.location("silver.log"), "_delta_log");
+    assertThat(Files.readString(log.resolve("00000000000000000000.json")))
+        .contains("{\"txn\":{\"appId\":\"lakemill pipeline=retry run=r1 step=log\",\"version\":0");
+    assertThat(log.resolve("00000000000000000001.json")).doesNotExist();
 
     lake.run(plan, "r2", RunOptions.FORCE);
 

@@ -1,13 +1,10 @@
 package dev.lakemill.jobs;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.PipelineCompiler;
 import dev.lakemill.drift.HistoryEntry;
 import dev.lakemill.drift.spark.DriftHistory;
-import dev.lakemill.engine.SparkSessions;
-import dev.lakemill.ledger.RunLedger;
+import dev.lakemill.ledger.LedgerReader;
 import dev.lakemill.plan.DriftStepPlan;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
@@ -15,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,24 +50,20 @@ final class DriftCommand {
         throw CliErrors.badLast(last);
       }
       PipelinePlan plan = Files.isRegularFile(Path.of(pipeline)) ? compile(Path.of(pipeline), env, options.params) : null;
-      SparkSession spark = SparkSessions.create(env, "lakemill drift history");
-      try {
-        if (plan == null) {
-          plan = compile(fileOfLastRun(spark, env, pipeline), env, options.params);
-        }
-        StringBuilder out = new StringBuilder();
-        List<Object> steps = new java.util.ArrayList<>();
-        for (DriftStepPlan step : driftSteps(plan)) {
-          List<HistoryEntry> entries = DriftHistory.entries(spark, step.output().location(), plan.pipeline(), null, last,
-              column);
-          steps.add(DriftHistoryView.json(step, entries));
-          out.append(out.length() == 0 ? "" : "\n").append(DriftHistoryView.render(plan.pipeline(), step, entries, column));
-        }
-        System.out.print(json ? Json.write(Json.object("pipeline", plan.pipeline(), "steps", steps)) : out);
-        return Lakemill.OK;
-      } finally {
-        SparkSessions.stop(spark);
+      // Read through Delta Kernel: no SparkSession.
+      if (plan == null) {
+        plan = compile(fileOfLastRun(env, pipeline), env, options.params);
       }
+      StringBuilder out = new StringBuilder();
+      List<Object> steps = new java.util.ArrayList<>();
+      for (DriftStepPlan step : driftSteps(plan)) {
+        List<HistoryEntry> entries = DriftHistory.entries(env, step.output().location(), plan.pipeline(), null, last,
+            column);
+        steps.add(DriftHistoryView.json(step, entries));
+        out.append(out.length() == 0 ? "" : "\n").append(DriftHistoryView.render(plan.pipeline(), step, entries, column));
+      }
+      System.out.print(json ? Json.write(Json.object("pipeline", plan.pipeline(), "steps", steps)) : out);
+      return Lakemill.OK;
     }
 
     private static PipelinePlan compile(Path file, Environment env, java.util.Map<String, String> params) {
@@ -91,15 +82,14 @@ final class DriftCommand {
     }
 
     /** The pipeline file that the latest run of pipeline {@code name} recorded. */
-    private static Path fileOfLastRun(SparkSession spark, Environment env, String name) {
+    private static Path fileOfLastRun(Environment env, String name) {
       String root = PipelineCompiler.resolveRoot(env.lakehouseRoot());
-      RunLedger ledger = new RunLedger(spark, root + "/" + PipelinePlan.LEDGER_FOLDER);
-      List<Row> runs = !ledger.exists() ? List.of() : ledger.runs(all -> all.where(col("pipeline").equalTo(name))
-          .orderBy(col("started_at").desc()).select("pipeline_file").limit(1));
+      LedgerReader ledger = new LedgerReader(env, root + "/" + PipelinePlan.LEDGER_FOLDER);
+      List<LedgerReader.RecentRun> runs = ledger.recent(name, 1).orElse(List.of());
       if (runs.isEmpty()) {
         throw CliErrors.unknownPipeline(name, root);
       }
-      Path file = Path.of(runs.get(0).getString(0));
+      Path file = Path.of((String) runs.get(0).run().get("pipeline_file"));
       if (!Files.isRegularFile(file)) {
         throw CliErrors.recordedFileGone(file.toString(), name);
       }

@@ -28,8 +28,9 @@ final class ModelsCommand {
   private static final String CHAMPION = "champion";
 
   /**
-   * Loads the environment and opens the registry at {@code <lakehouse root>/_lakemill} in its own
-   * SparkSession (stopped at the end). Errors go to {@link Lakemill}, which prints them.
+   * Loads the environment and opens the registry at {@code <lakehouse root>/_lakemill}: read through Delta
+   * Kernel without Spark for the commands that only read ({@link #readsOnly}), in its own SparkSession
+   * (stopped at the end) for those that move aliases. Errors go to {@link Lakemill}, which prints them.
    */
   abstract static class Subcommand implements Callable<Integer> {
     @Mixin
@@ -41,11 +42,19 @@ final class ModelsCommand {
     /** Prints the result and returns the exit code. */
     abstract int run(ModelRegistry registry);
 
+    /** True for the commands that only read the registry: they start no SparkSession. */
+    boolean readsOnly() {
+      return false;
+    }
+
     @Override
     public Integer call() {
       Environment env = options.environment();
       check();
       String location = PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER;
+      if (readsOnly()) {
+        return run(new ModelRegistry(env, location));
+      }
       SparkSession spark = SparkSessions.create(env, "lakemill models");
       try {
         return run(new ModelRegistry(spark, location));
@@ -90,6 +99,11 @@ final class ModelsCommand {
     OutputFormat format;
 
     @Override
+    boolean readsOnly() {
+      return true;
+    }
+
+    @Override
     void check() {
       format.json();
     }
@@ -110,6 +124,11 @@ final class ModelsCommand {
     OutputFormat format;
 
     @Override
+    boolean readsOnly() {
+      return true;
+    }
+
+    @Override
     void check() {
       format.json();
     }
@@ -128,6 +147,11 @@ final class ModelsCommand {
 
     @Mixin
     OutputFormat format;
+
+    @Override
+    boolean readsOnly() {
+      return true;
+    }
 
     @Override
     void check() {
@@ -194,6 +218,11 @@ final class ModelsCommand {
     OutputFormat format;
 
     private Instant instant;
+
+    @Override
+    boolean readsOnly() {
+      return true;
+    }
 
     @Override
     void check() {

@@ -3,6 +3,7 @@ package dev.lakemill.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakemill.PipelineFixture;
+import dev.lakemill.engine.SparkSessions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -186,9 +187,11 @@ class CliTest {
     } finally {
       System.clearProperty("lakemill.progress.heartbeat");
     }
+    int sessions = SparkSessions.requests();
     Outcome history = lakemill("history", "--conf", CONF, "--lakehouse", lake.toString(), "--pipeline", "churn-prep");
     Outcome historyJson = lakemill("history", "--conf", CONF, "--lakehouse", lake.toString(), "--pipeline",
         "churn-prep", "--limit", "1", "--format", "json");
+    assertThat(SparkSessions.requests()).as("history reads the ledger through Delta Kernel").isEqualTo(sessions);
 
     assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(Lakemill.OK);
     assertThat(run.out())

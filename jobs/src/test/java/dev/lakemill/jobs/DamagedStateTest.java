@@ -11,6 +11,7 @@ import dev.lakemill.drift.DatasetDrift;
 import dev.lakemill.drift.DriftMethod;
 import dev.lakemill.drift.Histogram;
 import dev.lakemill.drift.spark.DriftHistory;
+import dev.lakemill.engine.SparkSessions;
 import dev.lakemill.jobs.CliTest.Outcome;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.RunRecord;
@@ -304,19 +305,23 @@ class DamagedStateTest {
   @EnumSource(Damage.class)
   void aDamagedDriftHistoryFailsDriftHistory(Damage damage) throws IOException {
     Path copy = damaged("monitoring/churn_drift", damage);
+    int sessions = SparkSessions.requests();
 
     Outcome history = lakemill(on(copy, "drift", "history", NIGHTLY));
 
     assertDamaged(history, "drift history table", copy.resolve("monitoring/churn_drift"), damage);
+    assertThat(SparkSessions.requests()).as("drift history reads through Delta Kernel").isEqualTo(sessions);
   }
 
   @Test
   void aNewLakehouseIsNotDamaged() {
     Path empty = dir.resolve("new-lakehouse");
+    int sessions = SparkSessions.requests();
 
     Outcome history = lakemill(on(empty, "history"));
     Outcome models = lakemill(on(empty, "models", "list"));
 
+    assertThat(SparkSessions.requests()).as("history and models list read through Delta Kernel").isEqualTo(sessions);
     assertThat(history.exit()).as(history.err()).isZero();
     assertThat(history.out()).isEqualTo("No runs recorded under " + empty + " yet.\n");
     assertThat(models.exit()).as(models.err()).isZero();

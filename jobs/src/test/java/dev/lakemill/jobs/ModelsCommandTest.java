@@ -7,6 +7,7 @@ import dev.lakemill.PipelineFixture;
 import dev.lakemill.airflow.rest.FakeAirflow;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.error.LakemillException;
+import dev.lakemill.engine.SparkSessions;
 import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
 import dev.lakemill.registry.GateResult;
@@ -406,7 +407,16 @@ class ModelsCommandTest {
     Path credentials = Files.writeString(dir.resolve("airflow.properties"),
         "username=" + FakeAirflow.USER + "\npassword=" + FakeAirflow.PASSWORD + "\n");
 
+    int sessions = SparkSessions.requests();
+    CliTest.Outcome list = CliTest.lakemill("models", "list", "--conf", "../conf", "--lakehouse", lake);
+    CliTest.Outcome show = CliTest.lakemill("models", "show", "churn@champion", "--conf", "../conf", "--lakehouse", lake);
     CliTest.Outcome unknown = CliTest.lakemill("models", "show", "chrun", "--conf", "../conf", "--lakehouse", lake);
+    assertThat(SparkSessions.requests()).as("the read commands read the registry through Delta Kernel, without Spark")
+        .isEqualTo(sessions);
+    assertThat(list.exit()).as(list.err()).isEqualTo(Lakemill.OK);
+    assertThat(list.out()).isEqualTo(ModelsView.list(seeded)).contains("churn");
+    assertThat(show.exit()).as(show.err()).isEqualTo(Lakemill.OK);
+    assertThat(show.out()).isEqualTo(ModelsView.show(seeded, "churn@champion"));
     CliTest.Outcome badAt = CliTest.lakemill("models", "as-of", "churn", "--at", "soon", "--conf", "../conf",
         "--lakehouse", lake);
     CliTest.Outcome noSubcommand = CliTest.lakemill("models");

@@ -3,6 +3,8 @@ package dev.lakemill.drift.spark;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.delta.KernelTables;
+import dev.lakemill.settings.Environment;
 import dev.lakemill.delta.DeltaLogFiles;
 import dev.lakemill.drift.ColumnDrift;
 import dev.lakemill.drift.DatasetDrift;
@@ -157,6 +159,42 @@ public final class DriftHistory {
           r.<Boolean>getAs("drifted"), modelLabel(r.getAs("model_name"), r.getAs("model_version")),
           r.getAs("action")));
     }
+    return out;
+  }
+
+  /**
+   * Like {@link #entries(SparkSession, String, String, LocalDate, int, String)}, read through Delta Kernel with
+   * the environment's Hadoop settings: no SparkSession ({@code lakemill drift history}).
+   */
+  public static List<HistoryEntry> entries(Environment env, String location, String pipeline, LocalDate before,
+      int runDates, String column) {
+    if (runDates <= 0) {
+      return List.of();
+    }
+    List<java.util.Map<String, Object>> rows = KernelTables.of(env).rows(location, List.of(SCHEMA.fieldNames()),
+            (latest, cause) -> DriftErrors.damaged(location, latest, cause))
+        .map(KernelTables.Rows::rows).orElse(List.of()).stream()
+        .filter(r -> pipeline.equals(r.get("pipeline")))
+        .filter(r -> before == null || ((Date) r.get("run_date")).toLocalDate().isBefore(before))
+        .filter(r -> column == null || HistoryEntry.DATASET.equals(r.get("level")) || column.equals(r.get("column")))
+        .toList();
+    java.util.Set<Date> dates = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+    rows.forEach(r -> dates.add((Date) r.get("run_date")));
+    java.util.Set<Date> recent = dates.stream().limit(runDates).collect(java.util.stream.Collectors.toSet());
+    List<HistoryEntry> out = new ArrayList<>();
+    rows.stream().filter(r -> recent.contains((Date) r.get("run_date")))
+        .sorted(java.util.Comparator.comparing((java.util.Map<String, Object> r) -> (Date) r.get("run_date"))
+            .thenComparing(r -> (String) r.get("level"), java.util.Comparator.nullsFirst(
+                java.util.Comparator.<String>reverseOrder()))
+            .thenComparing(r -> (String) r.get("column"), java.util.Comparator.nullsFirst(
+                java.util.Comparator.<String>naturalOrder())))
+        .forEach(r -> {
+          Double p = (Double) r.get("p_value");
+          out.add(new HistoryEntry(((Date) r.get("run_date")).toLocalDate(), (String) r.get("level"),
+              (String) r.get("column"), (String) r.get("method"), (Double) r.get("value"), p == null ? Double.NaN : p,
+              (Double) r.get("threshold"), (Boolean) r.get("drifted"),
+              r.get("model_name") + "@v" + r.get("model_version"), (String) r.get("action")));
+        });
     return out;
   }
 

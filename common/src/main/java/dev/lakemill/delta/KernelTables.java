@@ -1,0 +1,305 @@
+package dev.lakemill.delta;
+
+import dev.lakemill.error.LakemillException;
+import dev.lakemill.fs.HadoopConf;
+import dev.lakemill.settings.Environment;
+import io.delta.kernel.Scan;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.engine.FileReadResult;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.data.ScanStateRow;
+import io.delta.kernel.types.ArrayType;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.MapType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampNTZType;
+import io.delta.kernel.types.TimestampType;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Delta tables read through Delta Kernel, without a SparkSession: the latest version of a table, and all
+ * rows of a snapshot as plain Java values. For lakemill's own metadata tables (ledger, registry, drift
+ * history), which are small and read whole. Kernel handles checkpoints, deletion vectors, column mapping
+ * and partition values. A table that is not there is absent; one that Kernel cannot read fails with what
+ * the caller's {@link DeltaIO.Damaged} makes of it, with the same messages as the Spark path.
+ *
+ * <p>Values come as Spark's {@code Row.get} gives them for the same columns: {@code String}, {@code Long},
+ * {@code Integer}, {@code Double}, {@code Boolean}, {@link Timestamp} for timestamps, {@link List} for
+ * arrays, {@link Map} for maps and {@code Map<String, Object>} (column name to value) for structs.
+ */
+public final class KernelTables {
+  private final Engine engine;
+  private final Configuration hadoop;
+
+  private KernelTables(Configuration hadoop) {
+    this.hadoop = hadoop;
+    this.engine = DefaultEngine.create(hadoop);
+  }
+
+  /** Reads with the environment's Hadoop configuration ({@link HadoopConf#of}). */
+  public static KernelTables of(Environment env) {
+    return new KernelTables(HadoopConf.of(env));
+  }
+
+  /** Reads with {@code hadoop}, e.g. a running session's ({@code spark.sessionState().newHadoopConf()}). */
+  public static KernelTables of(Configuration hadoop) {
+    return new KernelTables(hadoop);
+  }
+
+  /** The rows of one snapshot: its version and each row as column name to value, in the table's file order. */
+  public record Rows(long version, List<Map<String, Object>> rows) {
+    public Rows {
+      rows = List.copyOf(rows);
+    }
+  }
+
+  /**
+   * The latest snapshot of {@code location}, empty when there is nothing there (a table never written);
+   * {@code damaged} when a folder remains without a readable log or Kernel cannot read the log.
+   */
+  public Optional<Snapshot> latest(String location, DeltaIO.Damaged damaged) {
+    return snapshot(location, OptionalLong.empty(), damaged);
+  }
+
+  /** Like {@link #latest}, at {@code version} when one is given. */
+  public Optional<Snapshot> snapshot(String location, OptionalLong version, DeltaIO.Damaged damaged) {
+    return reading(location, () -> {
+      try {
+        var builder = TableManager.loadSnapshot(location);
+        return Optional.of((version.isPresent() ? builder.atVersion(version.getAsLong()) : builder).build(engine));
+      } catch (TableNotFoundException e) {
+        remainsWithoutLog(location).ifPresent(why -> {
+          throw new DeltaIO.MissingLog("the table is missing: " + why);
+        });
+        return Optional.empty();
+      }
+    }, damaged);
+  }
+
+  /** The latest version of {@code location}, empty when there is no table there. */
+  public OptionalLong latestVersion(String location, DeltaIO.Damaged damaged) {
+    return latest(location, damaged).map(s -> OptionalLong.of(s.getVersion())).orElse(OptionalLong.empty());
+  }
+
+  /**
+   * Every row of the latest snapshot of {@code location}, with the {@code columns} the table has (a column
+   * it lacks, e.g. one added by a later lakemill version, reads as null); empty when there is no table.
+   */
+  public Optional<Rows> rows(String location, List<String> columns, DeltaIO.Damaged damaged) {
+    return latest(location, damaged).map(s -> rows(s, columns, damaged));
+  }
+
+  /** Every row of {@code snapshot}, projected on {@code columns} as {@link #rows(String, List, DeltaIO.Damaged)}. */
+  public Rows rows(Snapshot snapshot, List<String> columns, DeltaIO.Damaged damaged) {
+    StructType schema = snapshot.getSchema();
+    List<StructField> fields = new ArrayList<>();
+    for (String c : columns) {
+      if (schema.fieldNames().contains(c)) {
+        fields.add(schema.get(c));
+      }
+    }
+    StructType read = new StructType(fields);
+    return reading(snapshot.getPath(), () -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      Scan scan = snapshot.getScanBuilder().withReadSchema(read).build();
+      Row state = scan.getScanState(engine);
+      StructType physical = ScanStateRow.getPhysicalDataReadSchema(state);
+      try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
+        while (files.hasNext()) {
+          try (CloseableIterator<Row> fileRows = files.next().getRows()) {
+            while (fileRows.hasNext()) {
+              Row file = fileRows.next();
+              FileStatus status = InternalScanFileUtils.getAddFileStatus(file);
+              CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
+                  .readParquetFiles(io.delta.kernel.internal.util.Utils.singletonCloseableIterator(status), physical,
+                      Optional.empty())
+                  .map(FileReadResult::getData);
+              try (CloseableIterator<FilteredColumnarBatch> logical = Scan.transformPhysicalData(engine, state, file, data)) {
+                while (logical.hasNext()) {
+                  collect(logical.next(), columns, out);
+                }
+              }
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new Rows(snapshot.getVersion(), out);
+    }, damaged);
+  }
+
+  private static void collect(FilteredColumnarBatch batch, List<String> columns, List<Map<String, Object>> out) {
+    ColumnarBatch data = batch.getData();
+    StructType schema = data.getSchema();
+    Optional<ColumnVector> selected = batch.getSelectionVector();
+    for (int i = 0; i < data.getSize(); i++) {
+      if (selected.isPresent() && (selected.get().isNullAt(i) || !selected.get().getBoolean(i))) {
+        continue; // deleted by a deletion vector
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (String c : columns) {
+        int at = schema.indexOf(c);
+        row.put(c, at < 0 ? null : value(data.getColumnVector(at), i));
+      }
+      out.add(row);
+    }
+  }
+
+  /** The value at {@code i} as Spark's {@code Row.get} gives it. */
+  private static Object value(ColumnVector v, int i) {
+    if (v.isNullAt(i)) {
+      return null;
+    }
+    DataType type = v.getDataType();
+    if (type instanceof StringType) {
+      return v.getString(i);
+    } else if (type instanceof LongType) {
+      return v.getLong(i);
+    } else if (type instanceof IntegerType) {
+      return v.getInt(i);
+    } else if (type instanceof DoubleType) {
+      return v.getDouble(i);
+    } else if (type instanceof BooleanType) {
+      return v.getBoolean(i);
+    } else if (type instanceof FloatType) {
+      return v.getFloat(i);
+    } else if (type instanceof DateType) {
+      return java.sql.Date.valueOf(java.time.LocalDate.ofEpochDay(v.getInt(i)));
+    }
+    return complex(v, i, type);
+  }
+
+  private static Object complex(ColumnVector v, int i, DataType type) {
+    if (type instanceof TimestampType || type instanceof TimestampNTZType) {
+      long micros = v.getLong(i);
+      return Timestamp.from(Instant.EPOCH.plusNanos(Math.multiplyExact(micros, 1000L)));
+    }
+    if (type instanceof ArrayType) {
+      ColumnVector elements = v.getArray(i).getElements();
+      List<Object> list = new ArrayList<>();
+      for (int e = 0; e < v.getArray(i).getSize(); e++) {
+        list.add(value(elements, e));
+      }
+      return list;
+    }
+    if (type instanceof MapType) {
+      var map = v.getMap(i);
+      Map<Object, Object> out = new LinkedHashMap<>();
+      for (int e = 0; e < map.getSize(); e++) {
+        out.put(value(map.getKeys(), e), value(map.getValues(), e));
+      }
+      return out;
+    }
+    if (type instanceof StructType struct) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (int f = 0; f < struct.length(); f++) {
+        out.put(struct.at(f).getName(), value(v.getChild(f), i));
+      }
+      return out;
+    }
+    if (type instanceof io.delta.kernel.types.DecimalType) {
+      return v.getDecimal(i);
+    }
+    throw new IllegalStateException("Cannot read a Delta column of type " + type);
+  }
+
+  /**
+   * Runs {@code read} on {@code location}; when Kernel fails (a garbled commit, a missing data file) throws
+   * what {@code damaged} makes of it, with the newest commit version found in the log folder.
+   */
+  private <T> T reading(String location, java.util.function.Supplier<T> read, DeltaIO.Damaged damaged) {
+    try {
+      return read.get();
+    } catch (LakemillException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      long latest;
+      try {
+        latest = newestCommit(location);
+      } catch (RuntimeException listing) {
+        e.addSuppressed(listing);
+        latest = -1;
+      }
+      throw damaged.of(latest, latest < 0 ? e : tornCommit(location, latest, e));
+    }
+  }
+
+  /**
+   * {@code failure} named after the commit file it comes from when the newest commit of {@code location} is
+   * not valid JSON (a torn write; Kernel's own message does not name the file), else {@code failure} as it is.
+   */
+  private RuntimeException tornCommit(String location, long latest, RuntimeException failure) {
+    String name = String.format("%020d.json", latest);
+    Path commit = new Path(new Path(location, "_delta_log"), name);
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(commit.getFileSystem(hadoop).open(commit),
+        java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (!line.isBlank()) {
+          JSON.readTree(line);
+        }
+      }
+      return failure;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException bad) {
+      String why = bad.getOriginalMessage() == null ? "" : bad.getOriginalMessage().lines().findFirst().orElse("");
+      return new IllegalStateException("its newest commit " + name + " is not valid JSON: " + why, failure);
+    } catch (IOException | RuntimeException unreadable) {
+      failure.addSuppressed(unreadable);
+      return failure;
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The newest version that has a commit file in the log folder, -1 when none. */
+  private long newestCommit(String location) {
+    Path log = new Path(location, "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(hadoop);
+      if (!fs.exists(log)) {
+        return -1;
+      }
+      return java.util.Arrays.stream(fs.listStatus(log)).map(s -> s.getPath().getName())
+          .filter(n -> n.matches("\\d{20}\\.json")).map(n -> Long.parseLong(n.substring(0, 20)))
+          .max(Comparator.naturalOrder()).orElse(-1L);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the Delta log " + log, e);
+    }
+  }
+
+  /** As {@link DeltaLogFiles#remainsWithoutLog}, with this reader's Hadoop configuration. */
+  private Optional<String> remainsWithoutLog(String location) {
+    return DeltaLogFiles.remainsWithoutLog(hadoop, location);
+  }
+}
