@@ -74,9 +74,21 @@ public record AirflowSettings(
    * @throws PipelineConfigException naming the file and line of every invalid value
    */
   public static AirflowSettings load(Path confDir, String env, Map<String, ?> overrides) {
-    Config lakemill = EnvironmentLoader.config(confDir, env);
+    return load(confDir.toString(), env, overrides, dev.lakemill.load.PipelineFiles.LOCAL);
+  }
+
+  /**
+   * {@link #load(Path, String, Map)} of a conf folder anywhere {@code files} reads (a local folder or a
+   * URI such as {@code hdfs://nn:8020/lakemill/conf}). A relative {@code credentials-file} resolves against
+   * a local conf folder, and against the working directory when the folder is a URI: credentials are
+   * read from the local file system only.
+   */
+  public static AirflowSettings load(String confDir, String env, Map<String, ?> overrides,
+      dev.lakemill.load.PipelineFiles files) {
+    Config lakemill = EnvironmentLoader.config(confDir, env, files);
     Config block = lakemill.hasPath("airflow") ? lakemill.getConfig("airflow") : ConfigFactory.empty();
-    return from(ConfigFactory.parseMap(overrides, "command line").withFallback(block), confDir);
+    Path baseDir = dev.lakemill.load.Locations.isUri(confDir) ? Path.of("") : Path.of(confDir);
+    return from(ConfigFactory.parseMap(overrides, "command line").withFallback(block), baseDir);
   }
 
   /**

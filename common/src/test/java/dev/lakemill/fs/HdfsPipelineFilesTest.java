@@ -10,6 +10,8 @@ import dev.lakemill.error.LakemillException;
 import dev.lakemill.error.PipelineConfigException;
 import dev.lakemill.load.PipelineFiles;
 import dev.lakemill.plan.PipelinePlan;
+import dev.lakemill.settings.AirflowSettings;
+import dev.lakemill.settings.AirflowVersion;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.settings.EnvironmentLoader;
 import dev.lakemill.spec.PipelineSpec;
@@ -141,13 +143,19 @@ class HdfsPipelineFilesTest extends SparkTestBase {
   @Test
   void theConfFolderOnHdfsIsTheEnvironmentAndItsErrorsNameTheUri() throws IOException {
     put("/conf/application.conf", "lakemill { lakehouse-root = /tmp/lake, spark.master = \"local[1]\" }\n");
-    put("/conf/prod.conf", "lakemill { lakehouse-root = \"hdfs:///lake\"\n  dags { retries = 2 } }\n");
+    put("/conf/prod.conf", "lakemill { lakehouse-root = \"hdfs:///lake\"\n  dags { retries = 2 }\n"
+        + "  airflow { url = \"http://airflow.example:8080\", version = 2, credentials-file = airflow.properties } }\n");
     put("/conf/bad.conf", "lakemill {\n  dags { retries = -1 }\n}\n");
 
     Environment prod = EnvironmentLoader.load(root + "/conf", "prod", files);
 
     assertThat(prod.lakehouseRoot()).isEqualTo("hdfs:///lake");
     assertThat(prod.dags().retries()).isEqualTo(2);
+    // The Airflow settings come from the same folder; a relative credentials file is a local file.
+    AirflowSettings airflow = AirflowSettings.load(root + "/conf", "prod", Map.of(), files);
+    assertThat(airflow.url()).hasToString("http://airflow.example:8080");
+    assertThat(airflow.version()).isEqualTo(AirflowVersion.AIRFLOW_2);
+    assertThat(airflow.credentialsFile()).isEqualTo(Path.of("airflow.properties"));
     assertThat(catchThrowableOfType(PipelineConfigException.class,
         () -> EnvironmentLoader.load(root + "/conf", "bad", files)).getMessage())
         .isEqualTo(root + "/conf/bad.conf: 2: lakemill.dags.retries: Cannot use retries -1: must be >= 0");

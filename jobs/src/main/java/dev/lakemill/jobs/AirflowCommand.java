@@ -54,8 +54,9 @@ final class AirflowCommand {
     String env;
 
     @Option(names = "--conf", paramLabel = "DIR",
-        description = "Folder with application.conf and <env>.conf (default: $LAKEMILL_CONF, else ./conf).")
-    Path conf;
+        description = "Folder with application.conf and <env>.conf: a local folder or a Hadoop URI such as"
+            + " hdfs://nn:8020/lakemill/conf (default: $LAKEMILL_CONF, else ./conf).")
+    String conf;
 
     @Option(names = "--airflow-url", paramLabel = "URL", description = "The Airflow API server's root (overrides lakemill.airflow.url).")
     String url;
@@ -81,7 +82,8 @@ final class AirflowCommand {
       if (requestTimeout != null) {
         overrides.put("request-timeout", AirflowSettings.duration(requestTimeout, "--request-timeout").toMillis() + "ms");
       }
-      AirflowSettings settings = AirflowSettings.load(Path.of(PipelineOptions.confLocation(conf == null ? null : conf.toString())), env, overrides);
+      AirflowSettings settings = AirflowSettings.load(PipelineOptions.confLocation(conf), env, overrides,
+          PipelineOptions.confFiles());
       AirflowCredentials credentials = credentialsFile != null ? AirflowCredentials.fromFile(credentialsFile)
           : AirflowCredentials.resolve(System.getenv(), settings.credentialsFile());
       return new AirflowClient(settings, credentials);

@@ -79,7 +79,8 @@ final class ModelsCommand {
 
     @Override
     void check() {
-      events = AirflowAssetEvents.configured(options.localConfDir(), options.env, System.getenv());
+      events = AirflowAssetEvents.configured(options.confLocation(), options.env, System.getenv(),
+            PipelineOptions.confFiles());
     }
 
     int announce(ModelsView.Moved moved, String action) {

@@ -4,7 +4,6 @@ import dev.lakemill.fs.HadoopFiles;
 import dev.lakemill.load.PipelineFiles;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.settings.EnvironmentLoader;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -26,7 +25,7 @@ final class PipelineOptions {
   String lakehouse;
 
   Environment environment() {
-    Environment loaded = EnvironmentLoader.load(confLocation(conf), env, HadoopFiles.bootstrap());
+    Environment loaded = EnvironmentLoader.load(confLocation(conf), env, confFiles());
     return lakehouse == null ? loaded : loaded.withLakehouseRoot(lakehouse);
   }
 
@@ -35,9 +34,14 @@ final class PipelineOptions {
     return HadoopFiles.of(env);
   }
 
-  /** The conf folder as a local path, for settings that are read only from a local folder (Airflow). */
-  Path localConfDir() {
-    return Path.of(confLocation(conf));
+  /** The conf folder: a local path or a URI, read as {@link #confFiles()} reads it. */
+  String confLocation() {
+    return confLocation(conf);
+  }
+
+  /** How the conf folder is read: Hadoop's defaults and {@code HADOOP_CONF_DIR} (the environment is inside it). */
+  static PipelineFiles confFiles() {
+    return HadoopFiles.bootstrap();
   }
 
   /** {@code --conf} when given, else {@code $LAKEMILL_CONF}, else {@code conf}: a local path or a URI. */

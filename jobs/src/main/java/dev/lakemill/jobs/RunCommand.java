@@ -164,7 +164,8 @@ final class RunCommand implements Callable<Integer> {
   /** What the plan's drift steps trigger: Airflow when configured, else nothing (they record what they would trigger). */
   static DriftTrigger trigger(PipelinePlan plan, PipelineOptions options) {
     return plan.steps().stream().anyMatch(s -> s instanceof DriftStepPlan)
-        ? AirflowDriftTrigger.configured(options.localConfDir(), options.env, System.getenv())
+        ? AirflowDriftTrigger.configured(options.confLocation(), options.env, System.getenv(),
+            PipelineOptions.confFiles())
             .orElse(DriftTrigger.NOT_CONFIGURED)
         : DriftTrigger.NOT_CONFIGURED;
   }

@@ -31,6 +31,12 @@ public final class AirflowAssetEvents {
     return AirflowClient.configured(confDir, env, environment).map(client -> new AirflowAssetEvents(client, env));
   }
 
+  /** As {@link #configured(Path, String, Map)}, for a conf folder anywhere {@code files} reads (a local folder or a URI). */
+  public static Optional<AirflowAssetEvents> configured(String confDir, String env, Map<String, String> environment,
+      dev.lakemill.load.PipelineFiles files) {
+    return AirflowClient.configured(confDir, env, environment, files).map(client -> new AirflowAssetEvents(client, env));
+  }
+
   /**
    * Posts the event for {@code model@alias}, now at version {@code to} (from {@code from}, 0 for none).
    *

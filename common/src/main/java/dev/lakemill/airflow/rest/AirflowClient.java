@@ -53,7 +53,13 @@ public final class AirflowClient {
    * variables or the configured credentials file); empty otherwise.
    */
   public static Optional<AirflowClient> configured(Path confDir, String env, Map<String, String> environment) {
-    AirflowSettings settings = AirflowSettings.load(confDir, env, Map.of());
+    return configured(confDir.toString(), env, environment, dev.lakemill.load.PipelineFiles.LOCAL);
+  }
+
+  /** {@link #configured(Path, String, Map)} of a conf folder anywhere {@code files} reads (a local folder or a URI). */
+  public static Optional<AirflowClient> configured(String confDir, String env, Map<String, String> environment,
+      dev.lakemill.load.PipelineFiles files) {
+    AirflowSettings settings = AirflowSettings.load(confDir, env, Map.of(), files);
     AirflowCredentials credentials = AirflowCredentials.resolve(environment, settings.credentialsFile());
     return credentials.isNone() ? Optional.empty() : Optional.of(new AirflowClient(settings, credentials));
   }

@@ -26,6 +26,12 @@ public final class AirflowDriftTrigger implements DriftTrigger {
     return AirflowClient.configured(confDir, env, environment).map(client -> new AirflowDriftTrigger(client));
   }
 
+  /** As {@link #configured(Path, String, Map)}, for a conf folder anywhere {@code files} reads (a local folder or a URI). */
+  public static Optional<DriftTrigger> configured(String confDir, String env, Map<String, String> environment,
+      dev.lakemill.load.PipelineFiles files) {
+    return AirflowClient.configured(confDir, env, environment, files).map(client -> new AirflowDriftTrigger(client));
+  }
+
   @Override
   public String trigger(String pipeline, Map<String, Object> conf) {
     String dagId = AirflowIds.dagId(pipeline);

@@ -193,7 +193,7 @@ public final class DriftHistory {
           out.add(new HistoryEntry(((Date) r.get("run_date")).toLocalDate(), (String) r.get("level"),
               (String) r.get("column"), (String) r.get("method"), (Double) r.get("value"), p == null ? Double.NaN : p,
               (Double) r.get("threshold"), (Boolean) r.get("drifted"),
-              r.get("model_name") + "@v" + r.get("model_version"), (String) r.get("action")));
+              modelLabel((String) r.get("model_name"), (Integer) r.get("model_version")), (String) r.get("action")));
         });
     return out;
   }
