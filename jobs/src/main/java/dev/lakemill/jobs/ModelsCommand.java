@@ -29,7 +29,7 @@ final class ModelsCommand {
 
   /**
    * Loads the environment and opens the registry at {@code <lakehouse root>/_lakemill}: read through Delta
-   * Kernel without Spark for the commands that only read ({@link #readsOnly}), in its own SparkSession
+   * Kernel without Spark for the commands that only read ({@link ReadSubcommand}), in its own SparkSession
    * (stopped at the end) for those that move aliases. Errors go to {@link Lakemill}, which prints them.
    */
   abstract static class Subcommand implements Callable<Integer> {
@@ -42,17 +42,12 @@ final class ModelsCommand {
     /** Prints the result and returns the exit code. */
     abstract int run(ModelRegistry registry);
 
-    /** True for the commands that only read the registry: they start no SparkSession. */
-    boolean readsOnly() {
-      return false;
-    }
-
     @Override
     public Integer call() {
       Environment env = options.environment();
       check();
       String location = PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER;
-      if (readsOnly()) {
+      if (this instanceof ReadSubcommand) {
         return run(new ModelRegistry(env, location));
       }
       SparkSession spark = SparkSessions.create(env, "lakemill models");
@@ -66,6 +61,17 @@ final class ModelsCommand {
     static int print(String text) {
       System.out.print(text);
       return Lakemill.OK;
+    }
+  }
+
+  /** A subcommand that only reads the registry, as text or {@code --format json}: it starts no SparkSession. */
+  abstract static class ReadSubcommand extends Subcommand {
+    @Mixin
+    OutputFormat format;
+
+    @Override
+    void check() {
+      format.json();
     }
   }
 
@@ -95,20 +101,7 @@ final class ModelsCommand {
 
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "One line per model: versions, latest, aliases now, archived versions.")
-  static final class ListModels extends Subcommand {
-    @Mixin
-    OutputFormat format;
-
-    @Override
-    boolean readsOnly() {
-      return true;
-    }
-
-    @Override
-    void check() {
-      format.json();
-    }
-
+  static final class ListModels extends ReadSubcommand {
     @Override
     int run(ModelRegistry registry) {
       return print(format.json() ? Json.write(ModelsView.listJson(registry)) : ModelsView.list(registry));
@@ -117,22 +110,9 @@ final class ModelsCommand {
 
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Everything recorded about one model version, its aliases and validations.")
-  static final class Show extends Subcommand {
+  static final class Show extends ReadSubcommand {
     @Parameters(paramLabel = "MODEL", description = "NAME (its latest version), NAME@vN or NAME@ALIAS.")
     String model;
-
-    @Mixin
-    OutputFormat format;
-
-    @Override
-    boolean readsOnly() {
-      return true;
-    }
-
-    @Override
-    void check() {
-      format.json();
-    }
 
     @Override
     int run(ModelRegistry registry) {
@@ -142,22 +122,9 @@ final class ModelsCommand {
 
   @Command(name = "history", mixinStandardHelpOptions = true,
       description = "A model's versions and alias/archive events in time order.")
-  static final class History extends Subcommand {
+  static final class History extends ReadSubcommand {
     @Parameters(paramLabel = "NAME", description = "Model name.")
     String name;
-
-    @Mixin
-    OutputFormat format;
-
-    @Override
-    boolean readsOnly() {
-      return true;
-    }
-
-    @Override
-    void check() {
-      format.json();
-    }
 
     @Override
     int run(ModelRegistry registry) {
@@ -204,7 +171,7 @@ final class ModelsCommand {
 
   @Command(name = "as-of", mixinStandardHelpOptions = true,
       description = "The version an alias pointed to at an instant; exit code 1 if none.")
-  static final class AsOf extends Subcommand {
+  static final class AsOf extends ReadSubcommand {
     @Parameters(paramLabel = "NAME", description = "Model name.")
     String name;
 
@@ -215,19 +182,11 @@ final class ModelsCommand {
         description = "An ISO-8601 instant (2026-11-01T00:00:00Z) or a date (2026-11-01: its start, UTC).")
     String at;
 
-    @Mixin
-    OutputFormat format;
-
     private Instant instant;
 
     @Override
-    boolean readsOnly() {
-      return true;
-    }
-
-    @Override
     void check() {
-      format.json();
+      super.check();
       instant = ModelsView.instant(at);
     }
 
