@@ -1,8 +1,8 @@
 package dev.lakemill.airflow.rest;
 
 import dev.lakemill.error.LakemillException;
+import dev.lakemill.load.PipelineFiles;
 import dev.lakemill.settings.AirflowVersion;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,15 +25,11 @@ public final class AirflowAssetEvents {
 
   /**
    * The events for an environment with Airflow credentials (environment variables or the configured
-   * credentials file); empty otherwise, and nothing is posted.
+   * credentials file) in the conf folder {@code confDir}, a local folder or a URI that {@code files}
+   * reads; empty otherwise, and nothing is posted.
    */
-  public static Optional<AirflowAssetEvents> configured(Path confDir, String env, Map<String, String> environment) {
-    return AirflowClient.configured(confDir, env, environment).map(client -> new AirflowAssetEvents(client, env));
-  }
-
-  /** As {@link #configured(Path, String, Map)}, for a conf folder anywhere {@code files} reads (a local folder or a URI). */
   public static Optional<AirflowAssetEvents> configured(String confDir, String env, Map<String, String> environment,
-      dev.lakemill.load.PipelineFiles files) {
+      PipelineFiles files) {
     return AirflowClient.configured(confDir, env, environment, files).map(client -> new AirflowAssetEvents(client, env));
   }
 

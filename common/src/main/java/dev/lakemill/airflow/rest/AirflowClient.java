@@ -2,11 +2,11 @@ package dev.lakemill.airflow.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakemill.load.PipelineFiles;
 import dev.lakemill.settings.AirflowCredentials;
 import dev.lakemill.settings.AirflowSettings;
 import dev.lakemill.settings.AirflowVersion;
 import java.net.URLEncoder;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,15 +50,11 @@ public final class AirflowClient {
 
   /**
    * A client for environment {@code env} of {@code confDir} when it has Airflow credentials (environment
-   * variables or the configured credentials file); empty otherwise.
+   * variables or the configured credentials file); empty otherwise. {@code confDir} is a local folder
+   * or a URI that {@code files} reads.
    */
-  public static Optional<AirflowClient> configured(Path confDir, String env, Map<String, String> environment) {
-    return configured(confDir.toString(), env, environment, dev.lakemill.load.PipelineFiles.LOCAL);
-  }
-
-  /** {@link #configured(Path, String, Map)} of a conf folder anywhere {@code files} reads (a local folder or a URI). */
   public static Optional<AirflowClient> configured(String confDir, String env, Map<String, String> environment,
-      dev.lakemill.load.PipelineFiles files) {
+      PipelineFiles files) {
     AirflowSettings settings = AirflowSettings.load(confDir, env, Map.of(), files);
     AirflowCredentials credentials = AirflowCredentials.resolve(environment, settings.credentialsFile());
     return credentials.isNone() ? Optional.empty() : Optional.of(new AirflowClient(settings, credentials));

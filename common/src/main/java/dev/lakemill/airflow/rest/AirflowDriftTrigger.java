@@ -1,7 +1,7 @@
 package dev.lakemill.airflow.rest;
 
 import dev.lakemill.drift.DriftTrigger;
-import java.nio.file.Path;
+import dev.lakemill.load.PipelineFiles;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,15 +20,11 @@ public final class AirflowDriftTrigger implements DriftTrigger {
 
   /**
    * The trigger for runs whose environment has Airflow credentials (environment variables or the
-   * configured credentials file); empty otherwise, and drift steps then only record what they would do.
+   * configured credentials file) in the conf folder {@code confDir}, a local folder or a URI that
+   * {@code files} reads; empty otherwise, and drift steps then only record what they would do.
    */
-  public static Optional<DriftTrigger> configured(Path confDir, String env, Map<String, String> environment) {
-    return AirflowClient.configured(confDir, env, environment).map(client -> new AirflowDriftTrigger(client));
-  }
-
-  /** As {@link #configured(Path, String, Map)}, for a conf folder anywhere {@code files} reads (a local folder or a URI). */
   public static Optional<DriftTrigger> configured(String confDir, String env, Map<String, String> environment,
-      dev.lakemill.load.PipelineFiles files) {
+      PipelineFiles files) {
     return AirflowClient.configured(confDir, env, environment, files).map(client -> new AirflowDriftTrigger(client));
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import dev.lakemill.load.PipelineFiles;
 import dev.lakemill.settings.AirflowCredentials;
 import dev.lakemill.settings.AirflowSettings;
 import java.nio.file.Path;
@@ -80,8 +81,8 @@ class AirflowDriftTriggerTest {
 
   @Test
   void withoutCredentialsNoTriggerIsConfigured() {
-    assertThat(AirflowDriftTrigger.configured(Path.of("../conf"), "local", Map.of())).isEmpty();
-    assertThat(AirflowDriftTrigger.configured(Path.of("../conf"), "local",
-        Map.of(AirflowCredentials.TOKEN_VAR, "t0ken"))).isPresent();
+    assertThat(AirflowDriftTrigger.configured("../conf", "local", Map.of(), PipelineFiles.LOCAL)).isEmpty();
+    assertThat(AirflowDriftTrigger.configured("../conf", "local",
+        Map.of(AirflowCredentials.TOKEN_VAR, "t0ken"), PipelineFiles.LOCAL)).isPresent();
   }
 }
