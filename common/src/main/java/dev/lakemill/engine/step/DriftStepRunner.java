@@ -101,7 +101,8 @@ public final class DriftStepRunner {
         model == null ? null : model.name(), model == null ? null : model.version(),
         reference.table(), reference.version(), current.table(), current.version());
     int window = Math.max(TREND_RUNS - 1, step.onDrift().consecutiveRuns() - 1);
-    List<HistoryEntry> before = DriftHistory.entries(spark, step.output().location(), pipeline, runDate, window, null);
+    List<HistoryEntry> before = DriftHistory.entries(spark, step.output().location(), pipeline, step.name(), runDate,
+        window, null);
     boolean act = drift.drifted() && step.onDrift().acts() && consecutive(before, step.onDrift().consecutiveRuns());
     String action = action(step, run, drift, before, act);
 
