@@ -213,6 +213,62 @@ public final class LineagePins {
     pin(model.holdoutLocation(), model.holdoutVersion());
   }
 
+  /**
+   * Recreates the pins {@code model} needs (its training input and its holdout) that are missing, e.g.
+   * removed by {@code lakemill vacuum} while it was archived: from the table by time travel, while Delta's
+   * log still holds that version and every file of it is still there. A table that no longer exists is left
+   * as it is (reads then say the table is gone).
+   *
+   * @return what could not be pinned again, e.g. {@code training input 'prepare', /lake/silver/customers at
+   *     v0}; empty when every pin is there
+   */
+  public List<String> restore(ModelVersion model) {
+    List<String> gone = new ArrayList<>();
+    InputVersion data = model.dataVersion();
+    if (data != null && data.version() >= 0) {
+      String what = "training input '" + data.name() + "', ";
+      if (data.rowsOnly()) {
+        if (!pinned(data) && DeltaIO.exists(spark, data.location())) {
+          gone.add(what + "the " + data.describe() + " of " + data.location());
+        }
+      } else if (!restore(data.location(), data.version())) {
+        gone.add(what + data.location() + " at v" + data.version());
+      }
+    }
+    if (!restore(model.holdoutLocation(), model.holdoutVersion())) {
+      gone.add("holdout, " + model.holdoutLocation() + " at v" + model.holdoutVersion());
+    }
+    return gone;
+  }
+
+  /** Pins {@code table} at {@code version} again when it has no pin; false when Delta cannot give that version whole. */
+  private boolean restore(String table, long version) {
+    if (version < 0 || table == null || table.isEmpty() || pinned(table, version) || !DeltaIO.exists(spark, table)) {
+      return true;
+    }
+    try {
+      pin(table, version);
+    } catch (Exception e) {
+      // Scala code throws checked exceptions (AnalysisException) undeclared: the log no longer holds the version.
+      return false;
+    }
+    Pin pin = new Pin(location(table, version), 0);
+    try {
+      Path first = new Path(pin.location());
+      FileSystem fs = first.getFileSystem(spark.sessionState().newHadoopConf());
+      for (String file : files(pin)) {
+        if (!fs.exists(new Path(file))) {
+          // The log still lists the version, but vacuum removed its files: a pin of it would read nothing.
+          remove(pin);
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot check the files of the lineage pin " + pin.location(), e);
+    }
+  }
+
   /** Writes {@code rows} as the one commit of a new table at {@code pin}, unless it exists already. */
   private void pinRows(String pin, Dataset<Row> rows) {
     if (DeltaIO.exists(spark, pin)) {

@@ -169,4 +169,16 @@ final class RegistryErrors {
         + " written. These rows cannot be read again: archive " + ref + " (lakemill models archive " + ref + ") and"
         + " train a new version, which is pinned when it is registered");
   }
+
+  /**
+   * An archived version cannot be unarchived: vacuum removed lineage pins it needs and Delta can no longer
+   * give those versions ({@link LineagePins#restore}).
+   */
+  static RegistryException pinsGone(ModelVersion v, List<String> gone) {
+    return new RegistryException("Cannot unarchive " + v.ref() + ": lakemill vacuum removed its lineage pins while it"
+        + " was archived, and these versions can no longer be read to pin them again (Delta's log no longer holds"
+        + " them, or vacuum removed their files): " + String.join("; ", gone) + ". Nothing was changed: " + v.ref()
+        + " stays archived and could not be reproduced or compared with. Train a new version instead: run its"
+        + " pipeline " + v.pipeline() + " again (lakemill run <its file>)");
+  }
 }
