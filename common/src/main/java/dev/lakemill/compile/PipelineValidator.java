@@ -230,7 +230,8 @@ public final class PipelineValidator {
     String path = base + ".output";
     if (checkTableName(out.table(), path, out.at(), problems)) {
       StepSpec other = writers.putIfAbsent(out.table(), step);
-      if (other != null) {
+      // Drift steps may share a history table: its rows are keyed by pipeline, step and run date.
+      if (other != null && !(other instanceof DriftStepSpec && step instanceof DriftStepSpec)) {
         problems.add(new Problem(path, out.at(),
             PipelineErrors.tableWrittenTwice(step.name(), out.table(), other.name(), other.output().at())));
       }

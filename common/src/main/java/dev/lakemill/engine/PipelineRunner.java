@@ -409,7 +409,7 @@ public final class PipelineRunner {
             registry.artifactLocation(step.modelName(), runId),
             new TrainStepRunner.Draft(runId, plan.pipeline(), lineage, fingerprint)));
         stop.beforeCommit(step.name(), registry.modelsLocation());
-        ModelVersion version = registry.register(trained.draft());
+        ModelVersion version = registry.register(trained.draft(), view(step.data()));
         listener.info(String.format(java.util.Locale.ROOT, "registered %s (%s; holdout %,d rows, v%d)", version.ref(),
             ModelText.metrics(version.metrics()), trained.holdoutRows(), version.holdoutVersion()));
         registerOutput(step, version.version());

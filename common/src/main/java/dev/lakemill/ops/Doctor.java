@@ -294,7 +294,7 @@ public final class Doctor {
           used.add(new InputVersion("holdout", v.holdoutLocation(), v.holdoutVersion()));
         }
         for (InputVersion in : used) {
-          if (in.version() >= 0 && !pins.pinned(in.location(), in.version())) {
+          if (in.version() >= 0 && !pins.pinned(in)) {
             atRisk(v.ref(), in, now).ifPresent(text -> out.add(new Finding(Level.WARNING, text)));
           }
         }

@@ -24,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Retrains a registered model version from what the registry recorded: its features and train
- * steps' canonical config, its input at the exact Delta version, the same holdout version (through
+ * steps' canonical config, its input at the exact Delta version (only the rows one run wrote at it when the
+ * model was trained on those, read from their rows pin), the same holdout version (through
  * their lineage pins when Delta's log no longer holds those versions, see {@link LineagePins}). Nothing
  * is registered; the retrained metrics are returned for comparison with the original's.
  */
@@ -57,8 +58,7 @@ public final class Reproducer {
           PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER);
       boolean archived = registry.archived(original.name()).contains(original.version());
       LineagePins pins = registry.pins();
-      Dataset<Row> input = pins.read(original, archived, "training input '" + data.name() + "'", data.location(),
-          data.version());
+      Dataset<Row> input = pins.read(original, archived, "training input '" + data.name() + "'", data);
       LineagePins.At holdout = pins.at(original, archived, "holdout", original.holdoutLocation(),
           original.holdoutVersion());
       String tag = "lakemill reproduce " + original.ref();

@@ -158,7 +158,7 @@ public final class Vacuum {
         if (!archived.get(name).contains(v.version())) {
           InputVersion data = v.dataVersion();
           if (data != null && data.version() >= 0) {
-            out.add(normalize(pins.location(data.location(), data.version())));
+            out.add(normalize(pins.location(data)));
           }
           out.add(normalize(pins.location(v.holdoutLocation(), v.holdoutVersion())));
         }

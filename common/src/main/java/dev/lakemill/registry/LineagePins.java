@@ -3,6 +3,7 @@ package dev.lakemill.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.delta.InputVersion;
 import dev.lakemill.error.LakemillException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,12 +35,21 @@ import org.apache.spark.sql.SparkSession;
  * retention and checkpoints remove, for as long as those files exist; {@code lakemill vacuum} keeps
  * every file a pin references while a registered, not archived, model needs it, and removes the pin
  * afterwards. Reads of a pinned version go through {@link #read}.
+ *
+ * <p>A training input that is the rows one run wrote at a version ({@link InputVersion#rowsOnly()}: a
+ * step's {@code append}, {@code replace-partitions} or {@code merge} output read in the same run) is pinned
+ * differently: which of that version's files and rows it is comes from the commit's own entry in the Delta
+ * log, the very entry log cleanup removes, and a shallow clone cannot hold "some rows of some files". Its
+ * pin, {@code v<n>-rows} beside the table's version pins, is a copy of exactly those rows, written at
+ * registration from the rows the run read ({@link dev.lakemill.delta.DeltaIO#readProduced}); it costs one
+ * write of the training rows, no more than the holdout the train step writes anyway.
  */
 public final class LineagePins {
   /** The folder of the pins, inside the registry's folder. */
   public static final String FOLDER = "lineage";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FIRST_COMMIT = "00000000000000000000.json";
+  private static final String ROWS_SUFFIX = "-rows";
 
   /**
    * One pin on disk.
@@ -68,6 +78,21 @@ public final class LineagePins {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Where the rows one run wrote to {@code table} at {@code version} are pinned: {@code <version pin>-rows}. */
+  public String rowsLocation(String table, long version) {
+    return location(table, version) + ROWS_SUFFIX;
+  }
+
+  /** Where {@code input} is pinned: the rows pin when only the rows one run wrote were read, else the version pin. */
+  public String location(InputVersion input) {
+    return input.rowsOnly() ? rowsLocation(input.location(), input.version()) : location(input.location(), input.version());
+  }
+
+  /** Whether {@code input} has its pin ({@link #location(InputVersion)}). */
+  public boolean pinned(InputVersion input) {
+    return DeltaIO.exists(spark, location(input));
   }
 
   /** Whether {@code table} at {@code version} has a pin. */
@@ -153,13 +178,110 @@ public final class LineagePins {
         location(table, version), e));
   }
 
-  /** Pins the versions {@code model} needs as long as it lives: its training input and its holdout. */
-  public void pinModel(ModelVersion model) {
-    dev.lakemill.delta.InputVersion data = model.dataVersion();
-    if (data != null) {
+  /**
+   * The rows of {@code input} that {@code model} needs, read as {@link #read(ModelVersion, boolean, String, String,
+   * long)} does; when only the rows one run wrote were read ({@link InputVersion#rowsOnly()}), exactly those
+   * rows, from their rows pin, else fails naming the model, the rows and what to do.
+   */
+  public Dataset<Row> read(ModelVersion model, boolean archived, String what, InputVersion input) {
+    if (!input.rowsOnly()) {
+      return read(model, archived, what, input.location(), input.version());
+    }
+    String pin = location(input);
+    if (!DeltaIO.exists(spark, pin)) {
+      throw RegistryErrors.rowsPinGone(model.ref(), archived, what, input.describe(), input.location(), pin);
+    }
+    return DeltaIO.read(spark, pin, 0);
+  }
+
+  /**
+   * Pins the versions {@code model} needs as long as it lives: its training input and its holdout.
+   *
+   * @param trainedOn the rows of the training input as the run read them; copied into the rows pin when they
+   *     are the rows one run wrote ({@link InputVersion#rowsOnly()}), unused otherwise (may then be null)
+   */
+  public void pinModel(ModelVersion model, Dataset<Row> trainedOn) {
+    InputVersion data = model.dataVersion();
+    if (data != null && data.rowsOnly()) {
+      if (trainedOn == null) {
+        throw new IllegalArgumentException(model.ref() + " was trained on " + data.describe() + ": its rows are needed");
+      }
+      pinRows(location(data), trainedOn);
+    } else if (data != null) {
       pin(data.location(), data.version());
     }
     pin(model.holdoutLocation(), model.holdoutVersion());
+  }
+
+  /**
+   * Recreates the pins {@code model} needs (its training input and its holdout) that are missing, e.g.
+   * removed by {@code lakemill vacuum} while it was archived: from the table by time travel, while Delta's
+   * log still holds that version and every file of it is still there. A table that no longer exists is left
+   * as it is (reads then say the table is gone).
+   *
+   * @return what could not be pinned again, e.g. {@code training input 'prepare', /lake/silver/customers at
+   *     v0}; empty when every pin is there
+   */
+  public List<String> restore(ModelVersion model) {
+    List<String> gone = new ArrayList<>();
+    InputVersion data = model.dataVersion();
+    if (data != null && data.version() >= 0) {
+      String what = "training input '" + data.name() + "', ";
+      if (data.rowsOnly()) {
+        if (!pinned(data) && DeltaIO.exists(spark, data.location())) {
+          gone.add(what + "the " + data.describe() + " of " + data.location());
+        }
+      } else if (!restore(data.location(), data.version())) {
+        gone.add(what + data.location() + " at v" + data.version());
+      }
+    }
+    if (!restore(model.holdoutLocation(), model.holdoutVersion())) {
+      gone.add("holdout, " + model.holdoutLocation() + " at v" + model.holdoutVersion());
+    }
+    return gone;
+  }
+
+  /** Pins {@code table} at {@code version} again when it has no pin; false when Delta cannot give that version whole. */
+  private boolean restore(String table, long version) {
+    if (version < 0 || table == null || table.isEmpty() || pinned(table, version) || !DeltaIO.exists(spark, table)) {
+      return true;
+    }
+    try {
+      pin(table, version);
+    } catch (Exception e) {
+      // Scala code throws checked exceptions (AnalysisException) undeclared: the log no longer holds the version.
+      return false;
+    }
+    Pin pin = new Pin(location(table, version), 0);
+    try {
+      Path first = new Path(pin.location());
+      FileSystem fs = first.getFileSystem(spark.sessionState().newHadoopConf());
+      for (String file : files(pin)) {
+        if (!fs.exists(new Path(file))) {
+          // The log still lists the version, but vacuum removed its files: a pin of it would read nothing.
+          remove(pin);
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot check the files of the lineage pin " + pin.location(), e);
+    }
+  }
+
+  /** Writes {@code rows} as the one commit of a new table at {@code pin}, unless it exists already. */
+  private void pinRows(String pin, Dataset<Row> rows) {
+    if (DeltaIO.exists(spark, pin)) {
+      return;
+    }
+    try {
+      rows.write().format("delta").mode("errorifexists").save(pin);
+    } catch (RuntimeException e) {
+      // Two registrations pinning the same rows at once: the loser finds the winner's pin.
+      if (!DeltaIO.exists(spark, pin)) {
+        throw e;
+      }
+    }
   }
 
   /** Every pin on disk. */

@@ -158,6 +158,13 @@ public final class ModelLifecycle {
         throw RegistryErrors.archiveAliased(v, pointing);
       }
     }
+    if (!archive) {
+      // Vacuum may have removed its pins while it was archived: pin those versions again, or refuse.
+      List<String> gone = registry.pins().restore(v);
+      if (!gone.isEmpty()) {
+        throw RegistryErrors.pinsGone(v, gone);
+      }
+    }
     registry.recordEvent(new AliasEvent(v.name(), archive ? AliasAction.ARCHIVE : AliasAction.UNARCHIVE, "", v.version(),
         at, "", reason));
     return new Archiving(v, archive, true);

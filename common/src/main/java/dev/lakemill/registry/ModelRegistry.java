@@ -41,7 +41,8 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class ModelRegistry {
   private static final StructType INPUT = new StructType()
-      .add("name", DataTypes.StringType).add("location", DataTypes.StringType).add("version", DataTypes.LongType);
+      .add("name", DataTypes.StringType).add("location", DataTypes.StringType).add("version", DataTypes.LongType)
+      .add("written_by", DataTypes.StringType);
   private static final StructType TUNING = new StructType()
       .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
       .add("metric", DataTypes.DoubleType);
@@ -136,9 +137,20 @@ public final class ModelRegistry {
    * (name, version), so two registrations that pick the same number conflict in Delta's optimistic
    * concurrency check; the loser retries with the next number. Versions stay unique and gap-free.
    * The table versions the model needs (training input, holdout) are pinned first ({@link LineagePins}).
+   * A models table written before lineage entries had {@code written_by} gains the field on this write
+   * (Delta schema evolution); its older rows read it as null: the whole table at the version.
    */
   public ModelVersion register(ModelVersion draft) {
-    pins().pinModel(draft);
+    return register(draft, null);
+  }
+
+  /**
+   * {@link #register(ModelVersion)}, with the rows of the draft's training input as its run read them:
+   * when they are only the rows one run wrote ({@link InputVersion#rowsOnly()}), they are copied into the
+   * input's rows pin ({@link LineagePins#pinModel}); null when the input is a whole table.
+   */
+  public ModelVersion register(ModelVersion draft, Dataset<Row> trainedOn) {
+    pins().pinModel(draft, trainedOn);
     FaultPoints.at("register:" + draft.name());
     for (int attempt = 1; ; attempt++) {
       ModelVersion v = draft.withVersion(nextVersion(draft.name()), Instant.now());
@@ -150,6 +162,7 @@ public final class ModelRegistry {
         } else {
           Row metrics = DeltaTable.forPath(spark, modelsLocation()).as("t")
               .merge(row.as("s"), "t.name = s.name AND t.version = s.version")
+              .withSchemaEvolution()
               .whenNotMatched().insertAll()
               .execute().head();
           inserted = metrics.<Long>getAs("num_inserted_rows");
@@ -364,7 +377,8 @@ public final class ModelRegistry {
         v.estimatorClass(), v.problemType(), map(v.params()), v.tuningMetric(),
         seq(v.tuning().stream().map(t -> RowFactory.create(map(t.params()), t.metric())).toList()),
         map(v.metrics()), v.label(), seq(v.featureColumns()), v.dataInput(),
-        seq(v.lineage().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version())).toList()),
+        seq(v.lineage().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version(),
+            i.rowsOnly() ? i.writtenBy() : null)).toList()),
         v.holdoutLocation(), v.holdoutVersion(), v.split(), v.fingerprint(), v.definition(), v.lakemillVersion(),
         v.sparkVersion(), v.modelPath());
   }
@@ -374,7 +388,9 @@ public final class ModelRegistry {
     List<TuningResult> tuning = ((List<Map<String, Object>>) r.get("tuning")).stream()
         .map(t -> new TuningResult((Map<String, String>) t.get("params"), (Double) t.get("metric"))).toList();
     List<InputVersion> lineage = ((List<Map<String, Object>>) r.get("lineage")).stream()
-        .map(i -> new InputVersion((String) i.get("name"), (String) i.get("location"), (Long) i.get("version"))).toList();
+        .map(i -> new InputVersion((String) i.get("name"), (String) i.get("location"), (Long) i.get("version"),
+            (String) i.get("written_by")))
+        .toList();
     return new ModelVersion((String) r.get("name"), (Integer) r.get("version"), (String) r.get("run_id"),
         (String) r.get("pipeline"), (String) r.get("step"), ((Timestamp) r.get("created_at")).toInstant(),
         (String) r.get("estimator_class"), (String) r.get("problem_type"), (Map<String, String>) r.get("params"),

@@ -151,4 +151,34 @@ final class RegistryErrors {
         + " cannot be read again: archive " + ref + " (lakemill models archive " + ref + ") and train a new version,"
         + " which is pinned when it is registered", cause);
   }
+
+  /**
+   * The rows one run wrote that a model was trained on are kept only by their rows pin (see
+   * {@link LineagePins}), and it is gone: removed by vacuum after the model was archived, or missing.
+   */
+  static LakemillException rowsPinGone(String ref, boolean archived, String what, String rows, String table,
+      String pin) {
+    String head = "Cannot read the " + what + " of " + ref + ", the " + rows + " of " + table + ": only its lineage"
+        + " pin " + pin + " keeps exactly those rows";
+    if (archived) {
+      return new LakemillException(LakemillException.Kind.INVALID_INPUT, head + ", and " + ref + " is archived, so"
+          + " lakemill vacuum removed it. Nothing was written. Use a model version that is not archived (lakemill"
+          + " models list " + ref.substring(0, ref.indexOf('@')) + "), or train a new version");
+    }
+    return new LakemillException(LakemillException.Kind.DAMAGED_STATE, head + ", and it is missing. Nothing was"
+        + " written. These rows cannot be read again: archive " + ref + " (lakemill models archive " + ref + ") and"
+        + " train a new version, which is pinned when it is registered");
+  }
+
+  /**
+   * An archived version cannot be unarchived: vacuum removed lineage pins it needs and Delta can no longer
+   * give those versions ({@link LineagePins#restore}).
+   */
+  static RegistryException pinsGone(ModelVersion v, List<String> gone) {
+    return new RegistryException("Cannot unarchive " + v.ref() + ": lakemill vacuum removed its lineage pins while it"
+        + " was archived, and these versions can no longer be read to pin them again (Delta's log no longer holds"
+        + " them, or vacuum removed their files): " + String.join("; ", gone) + ". Nothing was changed: " + v.ref()
+        + " stays archived and could not be reproduced or compared with. Train a new version instead: run its"
+        + " pipeline " + v.pipeline() + " again (lakemill run <its file>)");
+  }
 }

@@ -27,7 +27,8 @@ import java.util.Map;
  *     the default method for their type and size
  * @param thresholds threshold per method name or column name (a column wins over its method)
  * @param exactMaxRows rows per side up to which KS and Wasserstein are exact; default 100000
- * @param output the history table, {@code schema.table}; each run replaces its own run date's rows
+ * @param output the history table, {@code schema.table}; each run replaces its own (pipeline, step, run date)
+ *     rows, so drift steps may share one
  * @param report where the HTML report goes (relative to the working directory, or a URI), params
  *     substituted; null for no report
  * @param onDrift what to do when the dataset drifts

@@ -271,7 +271,7 @@ class DriftStepTest extends SparkTestBase {
         .satisfies(s -> assertThat(s.outputVersion()).isEqualTo(3));
 
     List<HistoryEntry> trend = DriftHistory.entries(spark, lakehouse.resolve("monitoring/churn_drift").toString(),
-        "churn-nightly", null, 2, "age");
+        "churn-nightly", "drift", null, 2, "age");
     assertThat(trend).extracting(HistoryEntry::runDate, HistoryEntry::column).containsExactly(
         tuple(LocalDate.parse("2026-11-02"), "*"), tuple(LocalDate.parse("2026-11-02"), "age"),
         tuple(LocalDate.parse("2026-11-03"), "*"), tuple(LocalDate.parse("2026-11-03"), "age"));
@@ -476,10 +476,55 @@ class DriftStepTest extends SparkTestBase {
     assertThat(lake.table("monitoring.small_drift").select("current_table", "current_version")
         .distinct().collectAsList()).extracting(r -> r.getString(0), r -> r.getLong(1))
         .containsExactly(tuple("small-today", 0L));
-    assertThat(DriftHistory.entries(spark, lakehouse.resolve("monitoring/large_drift").toString(), "raw-feed", null, 1,
-        null)).extracting(HistoryEntry::model).containsOnly(DriftHistory.NO_MODEL);
+    assertThat(DriftHistory.entries(spark, lakehouse.resolve("monitoring/large_drift").toString(), "raw-feed",
+        "large-drift", null, 1, null)).extracting(HistoryEntry::model).containsOnly(DriftHistory.NO_MODEL);
     assertThat(run.steps()).filteredOn(s -> s.step().endsWith("-drift")).allSatisfy(s ->
         assertThat(s.inputs()).extracting(InputVersion::name).noneMatch(n -> n.startsWith("model ")));
+  }
+
+  /**
+   * Two model-free drift steps of one pipeline sharing one history table, each comparing the night's
+   * customers shifted against the same customers: age drifts every night, plan only on the second night.
+   */
+  private static final String SHARED_HISTORY = """
+      pipeline { name = feed-watch }
+      params { run-date = "2026-11-01" }
+      sources {
+        today { format = generate, generator = churn-customers, rows = 300, seed = ${params.run-date} }
+      }
+      steps {
+        shifted {
+          type = sql
+          sql = "SELECT age + 40 AS age, CASE WHEN '${params.run-date}' = '2026-11-02' THEN 'gold' ELSE plan END AS plan FROM today"
+        }
+        age-drift {
+          type = drift, current = shifted, reference = today, columns = [age], output = monitoring.feed_drift
+          on-drift { consecutive-runs = 2, trigger-pipeline = feed-retrain }
+        }
+        plan-drift {
+          type = drift, current = shifted, reference = today, columns = [plan], output = monitoring.feed_drift
+          on-drift { consecutive-runs = 2, trigger-pipeline = feed-retrain }
+        }
+      }
+      """;
+
+  @Test
+  void twoDriftStepsSharingAHistoryTableKeepTheirOwnRowsAndCountTheirOwnConsecutiveRuns() {
+    for (String date : List.of("2026-11-01", "2026-11-02")) {
+      Run night = lake.run(lake.plan("feed-watch", SHARED_HISTORY, Map.of("run-date", date)), "feed-" + date);
+      assertThat(night.succeeded()).as(night.run().error()).isTrue();
+    }
+
+    assertThat(lake.table("monitoring.feed_drift").where("level = 'dataset'").orderBy("step", "run_date")
+        .collectAsList()).extracting(r -> r.getAs("step"), r -> r.getAs("run_date").toString(), r -> r.getAs("drifted"),
+            r -> r.getAs("action"))
+        .containsExactly(
+            tuple("age-drift", "2026-11-01", true, "waiting: 1 of 2 drifted runs in a row"),
+            tuple("age-drift", "2026-11-02", true, "would trigger pipeline feed-retrain (Airflow client not configured)"),
+            tuple("plan-drift", "2026-11-01", false, ""),
+            tuple("plan-drift", "2026-11-02", true, "waiting: 1 of 2 drifted runs in a row"));
+    assertThat(DriftHistory.entries(spark, lake.location("monitoring.feed_drift"), "feed-watch", "plan-drift", null, 14,
+        null)).extracting(HistoryEntry::column).containsExactly("*", "plan", "*", "plan");
   }
 
   private static int occurrences(String text, String part) {

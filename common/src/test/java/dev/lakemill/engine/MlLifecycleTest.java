@@ -311,4 +311,72 @@ class MlLifecycleTest extends SparkTestBase {
     assertThat(after.steps()).filteredOn(st -> st.step().equals("drift")).singleElement()
         .satisfies(st -> assertThat(st.error()).isEqualTo("Step 'drift' failed: " + gone));
   }
+
+  /** Each run appends its customers to silver.customers, and the model learns from the rows this run appended. */
+  private static final String APPENDING = """
+      pipeline { name = churn-append }
+      params { seed = 7 }
+      sources { customers { format = generate, generator = churn-customers, rows = 400, seed = ${params.seed} } }
+      steps {
+        prepare {
+          type = sql
+          sql = "SELECT customer_id, age, support_calls, region, plan, churned FROM customers"
+          output { table = silver.customers, mode = append }
+        }
+        features {
+          type = features
+          input = prepare
+          stages = [{ type = VectorAssembler, params { inputCols = [age, support_calls], outputCol = features } }]
+        }
+        train {
+          type = train
+          input = features
+          label = churned
+          split { test-fraction = 0.25, seed = 42 }
+          estimator { type = LogisticRegression, params { maxIter = 5 } }
+          register-as = churn
+        }
+      }
+      """;
+
+  @Test
+  void aModelTrainedOnTheRowsItsRunAppendedIsReproducedAndComparedOnThoseRows() throws IOException {
+    assertThat(lake.run(lake.plan("append", APPENDING, Map.of()), "r1").succeeded()).isTrue();
+    // A registry from before lineage entries had written_by: v1's lineage without the field.
+    String models = registry().modelsLocation();
+    spark.read().format("delta").load(models).withColumn("lineage", org.apache.spark.sql.functions.expr(
+            "transform(lineage, i -> named_struct('name', i.name, 'location', i.location, 'version', i.version))"))
+        .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(models);
+    Run second = lake.run(lake.plan("append", APPENDING, Map.of("seed", "8")), "r2");
+    assertThat(second.succeeded()).as(second.run().error()).isTrue();
+
+    ModelVersion v1 = registry().version("churn", 1).orElseThrow();
+    ModelVersion v2 = registry().version("churn", 2).orElseThrow();
+    String silver = lake.location("silver.customers");
+    assertThat(v1.dataVersion().describe()).as("an old lineage entry is the whole table").isEqualTo("table at v0");
+    assertThat(v2.dataVersion().describe()).isEqualTo("rows written by run r2 at v1");
+    assertThat(spark.read().format("delta").option("versionAsOf", 1).load(silver).count()).isEqualTo(800);
+    assertThat(registry().pins().read(v2, false, "training input", v2.dataVersion()).count()).isEqualTo(400);
+
+    Reproducer.Reproduced again = new Reproducer(spark).reproduce(v2, lake.env());
+    Run night = lake.run(lake.plan("watch", NIGHTLY.replace("churn@champion", "churn@v2"), Map.of()), "night-1");
+
+    v2.metrics().forEach((metric, value) -> assertThat(again.metrics().get(metric)).as(metric).isCloseTo(value, within(1e-6)));
+    assertThat(night.succeeded()).as(night.run().error()).isTrue();
+    long holdout = spark.read().format("delta").option("versionAsOf", v2.holdoutVersion()).load(v2.holdoutLocation()).count();
+    assertThat(lake.sql("SELECT DISTINCT reference_table, reference_version, reference_rows FROM delta.`"
+        + lake.location("monitoring.churn_drift") + "`")).extracting(Row::toString)
+        .containsExactly("[silver.customers,1," + (400 - holdout) + "]");
+
+    registry().recordEvent(new AliasEvent("churn", AliasAction.ARCHIVE, "", 2, Instant.now(), "", "test"));
+    assertThat(new dev.lakemill.ops.Vacuum(spark).run(lakehouse.toString(), 0, false))
+        .filteredOn(dev.lakemill.ops.Vacuum.Outcome::pinRemoved).extracting(dev.lakemill.ops.Vacuum.Outcome::location)
+        .contains(registry().pins().location(v2.dataVersion()));
+    assertThatThrownBy(() -> new Reproducer(spark).reproduce(v2, lake.env()))
+        .isInstanceOf(dev.lakemill.error.LakemillException.class)
+        .hasMessage("Cannot read the training input 'prepare' of churn@v2, the rows written by run r2 at v1 of " + silver
+            + ": only its lineage pin " + registry().pins().location(v2.dataVersion()) + " keeps exactly those rows,"
+            + " and churn@v2 is archived, so lakemill vacuum removed it. Nothing was written. Use a model version that"
+            + " is not archived (lakemill models list churn), or train a new version");
+  }
 }

@@ -13,6 +13,7 @@ import dev.lakemill.drift.Histogram;
 import dev.lakemill.drift.spark.DriftHistory;
 import dev.lakemill.registry.AliasAction;
 import dev.lakemill.registry.AliasEvent;
+import dev.lakemill.registry.ModelLifecycle;
 import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
 import java.time.Instant;
@@ -87,6 +88,18 @@ class VacuumTest extends SparkTestBase {
     new Vacuum(spark).run(lakehouse.toString(), 0, false);
     assertThatThrownBy(() -> rowsAt(silver, 0))
         .hasMessageContaining("does not exist");
+    // The log still holds v0, but its files are gone: unarchive cannot pin it again, and refuses.
+    assertThatThrownBy(() -> new ModelLifecycle(registry).archive("churn@v1", false, Instant.now(), "needed again"))
+        .isInstanceOf(dev.lakemill.error.LakemillException.class)
+        .hasMessage("Cannot unarchive churn@v1: lakemill vacuum removed its lineage pins while it was archived, and"
+            + " these versions can no longer be read to pin them again (Delta's log no longer holds them, or vacuum"
+            + " removed their files): training input 'prepare', " + silver + " at v0. Nothing was changed: churn@v1"
+            + " stays archived and could not be reproduced or compared with. Train a new version instead: run its"
+            + " pipeline churn again (lakemill run <its file>)")
+        .extracting(e -> ((dev.lakemill.error.LakemillException) e).kind())
+        .isEqualTo(dev.lakemill.error.LakemillException.Kind.INVALID_INPUT);
+    assertThat(registry.archived("churn")).containsExactly(1);
+    assertThat(registry.pins().pinned(silver, 0)).as("no pin of a version whose files are gone").isFalse();
   }
   @Test
   void keepsTheFilesOfDriftReferencesThatLiveModelsPin() {
@@ -125,5 +138,11 @@ class VacuumTest extends SparkTestBase {
         .containsExactly(registry.pins().location(silver, 0), registry.pins().location(other, 2));
     assertThatThrownBy(() -> rowsAt(silver, 0))
         .hasMessageContaining("does not exist");
+
+    // other@v2 is still readable whole: unarchive pins it again.
+    new ModelLifecycle(registry).archive("churn@v1", false, Instant.now(), "needed again");
+    assertThat(registry.archived("churn")).isEmpty();
+    assertThat(registry.pins().pinned(other, 2)).isTrue();
+    assertThat(spark.read().format("delta").load(registry.pins().location(other, 2)).collectAsList()).hasSize(30);
   }
 }

@@ -135,6 +135,13 @@ final class BackfillCommand implements Callable<Integer> {
         if (resumeAt < 0) {
           lines.line(String.format("Nothing to resume: every date of --param %s=%s succeeded (pipeline %s)",
               range.param(), range.value(), first.pipeline()));
+          for (int i = 0; i < ids.size(); i++) {
+            outcomes.add(new Outcome(range.dates().get(i), ids.get(i), "skipped", "succeeded before (run " + ids.get(i)
+                + "); nothing to resume", 0, "", null));
+          }
+          if (json) {
+            System.out.print(Json.write(json(first, range, System.currentTimeMillis() - started)));
+          }
           return Lakemill.OK;
         }
         lines.line(String.format(Locale.ROOT, "lakemill backfill %s: %d date(s), --param %s=%s%s, lakehouse %s",

@@ -57,8 +57,8 @@ final class DriftCommand {
       StringBuilder out = new StringBuilder();
       List<Object> steps = new java.util.ArrayList<>();
       for (DriftStepPlan step : driftSteps(plan)) {
-        List<HistoryEntry> entries = DriftHistory.entries(env, step.output().location(), plan.pipeline(), null, last,
-            column);
+        List<HistoryEntry> entries = DriftHistory.entries(env, step.output().location(), plan.pipeline(), step.name(),
+            null, last, column);
         steps.add(DriftHistoryView.json(step, entries));
         out.append(out.length() == 0 ? "" : "\n").append(DriftHistoryView.render(plan.pipeline(), step, entries, column));
       }

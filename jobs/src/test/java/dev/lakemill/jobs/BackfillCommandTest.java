@@ -69,6 +69,7 @@ class BackfillCommandTest {
   void runsEachDateInOrderUnderItsOwnRunIdAndSkipsThemOnceUpToDate() {
     Outcome first = backfill("--param", "run-date=2026-11-01..2026-11-03");
     Outcome again = backfill("--param", "run-date=2026-11-01..2026-11-03", "--format", "json");
+    Outcome nothing = backfill("--param", "run-date=2026-11-01..2026-11-03", "--resume", "--format", "json");
     List<String> ledger = runs();
     Outcome changed = backfill("--param", "run-date=2026-11-01..2026-11-03", "--every", "2", "--param", "label=y");
 
@@ -98,6 +99,19 @@ class BackfillCommandTest {
         + d.get("status").asText()));
     assertThat(dates).containsExactly("2026-11-01 backfill-days-2026-11-01 skipped",
         "2026-11-02 backfill-days-2026-11-02 skipped", "2026-11-03 backfill-days-2026-11-03 skipped");
+
+    assertThat(nothing.exit()).as(nothing.out() + nothing.err()).isZero();
+    assertThat(nothing.err()).endsWith("Nothing to resume: every date of --param run-date=2026-11-01..2026-11-03"
+        + " succeeded (pipeline days)\n");
+    JsonNode resumed = OutputDocs.assertShapedLike("backfill", nothing.out());
+    assertThat(resumed.get("status").asText()).isEqualTo("succeeded");
+    List<String> reasons = new ArrayList<>();
+    resumed.get("dates").forEach(d -> reasons.add(d.get("date").asText() + " " + d.get("status").asText() + " "
+        + d.get("reason").asText()));
+    assertThat(reasons).containsExactly(
+        "2026-11-01 skipped succeeded before (run backfill-days-2026-11-01); nothing to resume",
+        "2026-11-02 skipped succeeded before (run backfill-days-2026-11-02); nothing to resume",
+        "2026-11-03 skipped succeeded before (run backfill-days-2026-11-03); nothing to resume");
 
     assertThat(changed.exit()).as(changed.out() + changed.err()).isZero();
     assertThat(changed.out()).startsWith("lakemill backfill days: 2 date(s), --param run-date=2026-11-01..2026-11-03"

@@ -65,6 +65,32 @@ class ExitCodesTest {
     assertThat(failed.err()).isEmpty();
   }
 
+  /** Backfill: a range that ends before it starts is invalid input (2, before Spark); a failed date fails it (1). */
+  @Test
+  void backfillInvalidRange2AndFailedDate1() throws IOException {
+    Path daily = Files.writeString(dir.resolve("fails-daily.conf"), """
+        pipeline { name = fails-daily }
+        params { run-date = "2026-11-01" }
+        sources { customers { format = generate, generator = churn-customers, rows = 50 } }
+        steps { s { type = sql, sql = "SELECT * FROM customers", expectations { kids { check = "age < 18" } }, output = silver.s } }
+        """);
+    Path backfillLake = dir.resolve("backfill-lake");
+    Outcome range = lakemill("backfill", daily.toString(), "--conf", CONF, "--lakehouse", backfillLake.toString(),
+        "--param", "run-date=2026-11-02..2026-11-01");
+    Outcome date = lakemill("backfill", daily.toString(), "--conf", CONF, "--lakehouse", backfillLake.toString(),
+        "--param", "run-date=2026-11-01..2026-11-02");
+
+    assertThat(range.exit()).isEqualTo(Lakemill.INVALID).isEqualTo(2);
+    assertThat(range.err()).isEqualTo("Cannot backfill --param run-date=2026-11-02..2026-11-01: the range ends"
+        + " (2026-11-01) before it starts (2026-11-02); write the first date first, e.g. --param"
+        + " run-date=2026-11-01..2026-11-02\n");
+    assertThat(date.exit()).as(date.out() + date.err()).isEqualTo(Lakemill.RUN_FAILED).isEqualTo(1);
+    assertThat(date.out()).contains("backfill fails-daily --param run-date=2026-11-01..2026-11-02 failed at 2026-11-01")
+        .contains("  failed:    2026-11-01 (run backfill-fails-daily-2026-11-01): Step 's' failed: expectation 'kids'")
+        .contains("  left:      1 date(s), not run (2026-11-02)\n");
+    assertThat(date.err()).isEmpty();
+  }
+
   @Test
   void invalidInput2WithoutSpark() {
     Outcome usage = lakemill("history", "--limit");

@@ -25,8 +25,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A drift step's history table: one row per run, column and method, plus one dataset row per run
  * ({@code level = 'dataset'}, {@code column = '*'}, {@code method = 'share'}: value is the drifted
- * share, threshold the {@code dataset-drift-share}). A run replaces the rows of its own (pipeline, run
- * date) in one Delta commit, so a retried run never doubles the history.
+ * share, threshold the {@code dataset-drift-share}). A run replaces the rows of its own (pipeline, step,
+ * run date) in one Delta commit, so a retried run never doubles the history, and two drift steps of one
+ * pipeline can share a table. Every history table lakemill wrote has the {@code step} column, so a table
+ * written when the key was (pipeline, run date) is read and written the same way, with no migration.
  */
 public final class DriftHistory {
   /** The table's columns, in order; docs/DRIFT.md documents each. */
@@ -95,8 +97,8 @@ public final class DriftHistory {
   }
 
   /**
-   * Replaces the rows of ({@code run.pipeline()}, {@code run.runDate()}) with {@code rows}: one Delta
-   * commit, tagged by the session (see {@link DeltaIO#tagCommits}).
+   * Replaces the rows of ({@code run.pipeline()}, {@code run.step()}, {@code run.runDate()}) with {@code rows}:
+   * one Delta commit, tagged by the session (see {@link DeltaIO#tagCommits}).
    *
    * @return the version written and its row count
    */
@@ -106,25 +108,31 @@ public final class DriftHistory {
       data.write().format("delta").mode("errorifexists").save(location);
     } else {
       data.write().format("delta").mode("overwrite")
-          .option("replaceWhere", "pipeline = '" + run.pipeline() + "' AND run_date = DATE '" + run.runDate() + "'")
+          .option("replaceWhere", "pipeline = " + literal(run.pipeline()) + " AND step = " + literal(run.step())
+              + " AND run_date = DATE '" + run.runDate() + "'")
           .save(location);
     }
     DeltaIO.Written written = DeltaLogFiles.taggedCommit(spark, location, tag);
     return new DeltaIO.Written(written.version(), rows.size());
   }
 
+  /** A SQL string literal. */
+  private static String literal(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
   /**
-   * The rows of {@code pipeline} on its last {@code runDates} run dates before {@code before} (null:
-   * the last ones of all), oldest first; empty when the table does not exist yet.
+   * The rows of drift step {@code step} of {@code pipeline} on its last {@code runDates} run dates before
+   * {@code before} (null: the last ones of all), oldest first; empty when the table does not exist yet.
    *
    * @param column only this column's rows and the dataset rows, or null for all
    */
-  public static List<HistoryEntry> entries(SparkSession spark, String location, String pipeline, LocalDate before,
-      int runDates, String column) {
+  public static List<HistoryEntry> entries(SparkSession spark, String location, String pipeline, String step,
+      LocalDate before, int runDates, String column) {
     if (runDates <= 0 || !present(spark, location)) {
       return List.of();
     }
-    return DeltaIO.reading(spark, location, () -> read(spark, location, pipeline, before, runDates, column),
+    return DeltaIO.reading(spark, location, () -> read(spark, location, pipeline, step, before, runDates, column),
         (latest, cause) -> DriftErrors.damaged(location, latest, cause));
   }
 
@@ -136,9 +144,10 @@ public final class DriftHistory {
     return DeltaIO.present(spark, location, (latest, cause) -> DriftErrors.damaged(location, latest, cause));
   }
 
-  private static List<HistoryEntry> read(SparkSession spark, String location, String pipeline, LocalDate before,
-      int runDates, String column) {
-    Dataset<Row> rows = spark.read().format("delta").load(location).where(col("pipeline").equalTo(pipeline));
+  private static List<HistoryEntry> read(SparkSession spark, String location, String pipeline, String step,
+      LocalDate before, int runDates, String column) {
+    Dataset<Row> rows = spark.read().format("delta").load(location)
+        .where(col("pipeline").equalTo(pipeline).and(col("step").equalTo(step)));
     if (before != null) {
       rows = rows.where(col("run_date").lt(Date.valueOf(before)));
     }
@@ -163,18 +172,18 @@ public final class DriftHistory {
   }
 
   /**
-   * Like {@link #entries(SparkSession, String, String, LocalDate, int, String)}, read through Delta Kernel with
-   * the environment's Hadoop settings: no SparkSession ({@code lakemill drift history}).
+   * Like {@link #entries(SparkSession, String, String, String, LocalDate, int, String)}, read through Delta Kernel
+   * with the environment's Hadoop settings: no SparkSession ({@code lakemill drift history}).
    */
-  public static List<HistoryEntry> entries(Environment env, String location, String pipeline, LocalDate before,
-      int runDates, String column) {
+  public static List<HistoryEntry> entries(Environment env, String location, String pipeline, String step,
+      LocalDate before, int runDates, String column) {
     if (runDates <= 0) {
       return List.of();
     }
     List<java.util.Map<String, Object>> rows = KernelTables.of(env).rows(location, List.of(SCHEMA.fieldNames()),
             (latest, cause) -> DriftErrors.damaged(location, latest, cause))
         .map(KernelTables.Rows::rows).orElse(List.of()).stream()
-        .filter(r -> pipeline.equals(r.get("pipeline")))
+        .filter(r -> pipeline.equals(r.get("pipeline")) && step.equals(r.get("step")))
         .filter(r -> before == null || ((Date) r.get("run_date")).toLocalDate().isBefore(before))
         .filter(r -> column == null || HistoryEntry.DATASET.equals(r.get("level")) || column.equals(r.get("column")))
         .toList();

@@ -101,7 +101,8 @@ public final class DriftStepRunner {
         model == null ? null : model.name(), model == null ? null : model.version(),
         reference.table(), reference.version(), current.table(), current.version());
     int window = Math.max(TREND_RUNS - 1, step.onDrift().consecutiveRuns() - 1);
-    List<HistoryEntry> before = DriftHistory.entries(spark, step.output().location(), pipeline, runDate, window, null);
+    List<HistoryEntry> before = DriftHistory.entries(spark, step.output().location(), pipeline, step.name(), runDate,
+        window, null);
     boolean act = drift.drifted() && step.onDrift().acts() && consecutive(before, step.onDrift().consecutiveRuns());
     String action = action(step, run, drift, before, act);
 
@@ -224,7 +225,10 @@ public final class DriftStepRunner {
         data.step() + (version >= 0 ? "@v" + version : ""));
   }
 
-  /** The model's training rows: its input at the recorded version, minus the holdout re-derived from its split. */
+  /**
+   * The model's training rows: its input at the recorded version (only the rows one run wrote at it when the
+   * model was trained on those), minus the holdout re-derived from its split.
+   */
   private Side trainingRows(DriftStepPlan step, ModelVersion model) {
     InputVersion data = model.dataVersion();
     if (data == null || data.version() < 0 || !DeltaIO.exists(spark, data.location())) {
@@ -233,11 +237,12 @@ public final class DriftStepRunner {
     }
     SplitSpec split = model.splitRule()
         .orElseThrow(() -> RunErrors.unknownSplit(model.ref(), model.split(), step.name()));
-    Dataset<Row> input = readPinned(model, "training input '" + data.name() + "'", data.location(), data.version(),
-        false);
+    boolean archived = registry.archived(model.name()).contains(model.version());
+    Dataset<Row> input = registry.pins().read(model, archived, "training input '" + data.name() + "'", data);
     String table = tableName(data.location());
+    String rows = data.rowsOnly() ? "rows written by run " + data.writtenBy() + ", " : "";
     return new Side(input.where(not(TrainStepRunner.testRows(split, input))), table, data.version(),
-        table + "@v" + data.version() + " (training rows of " + model.ref() + ", " + split.describe() + ")");
+        table + "@v" + data.version() + " (" + rows + "training rows of " + model.ref() + ", " + split.describe() + ")");
   }
 
   /**
