@@ -73,14 +73,10 @@ public final class DeltaIO {
     return versions.isEmpty() ? -1 : versions.get(0);
   }
 
-  /** The latest version committed at or before {@code timestamp}, if any. */
-  public static java.util.OptionalLong versionAt(SparkSession spark, String location, String timestamp) {
-    List<Row> rows = DeltaTable.forPath(spark, location).history()
-        .where(org.apache.spark.sql.functions.col("timestamp")
-            .leq(org.apache.spark.sql.functions.lit(timestamp).cast("timestamp")))
-        .orderBy(org.apache.spark.sql.functions.col("version").desc())
-        .select("version").limit(1).collectAsList();
-    return rows.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(rows.get(0).getLong(0));
+  /** The table's latest version, or -1 if there is no Delta table there: a listing of its log folder, no Spark. */
+  public static long latestVersion(org.apache.hadoop.conf.Configuration hadoop, String location) {
+    List<Long> versions = DeltaLogFiles.commitVersions(hadoop, location);
+    return versions.isEmpty() ? -1 : versions.get(0);
   }
 
   public static Dataset<Row> read(SparkSession spark, String location, long version) {

@@ -70,9 +70,13 @@ public final class DeltaLogFiles {
 
   /** Versions that have a commit file, newest first; empty when there is no Delta log. */
   static List<Long> commitVersions(SparkSession spark, String location) {
+    return commitVersions(spark.sessionState().newHadoopConf(), location);
+  }
+
+  static List<Long> commitVersions(org.apache.hadoop.conf.Configuration hadoop, String location) {
     Path log = new Path(location, "_delta_log");
     try {
-      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      FileSystem fs = log.getFileSystem(hadoop);
       List<Long> versions = new ArrayList<>();
       for (FileStatus status : fs.listStatus(log)) {
         String name = status.getPath().getName();
@@ -136,9 +140,9 @@ public final class DeltaLogFiles {
    * True when the table's rows are still those of {@code version}: it is the latest version, or every
    * later commit is one of {@link #SAME_DATA} (compaction, vacuum, properties).
    */
-  public static boolean sameDataSince(SparkSession spark, String location, long version) {
+  public static boolean sameDataSince(org.apache.hadoop.conf.Configuration hadoop, String location, long version) {
     Path log = new Path(location, "_delta_log");
-    List<Long> versions = commitVersions(spark, location);
+    List<Long> versions = commitVersions(hadoop, location);
     if (versions.isEmpty() || versions.get(0) < version) {
       return false;
     }
@@ -149,7 +153,7 @@ public final class DeltaLogFiles {
       return false; // the commits right after version were cleaned up: cannot tell
     }
     try {
-      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      FileSystem fs = log.getFileSystem(hadoop);
       for (long v : versions) {
         if (v <= version) {
           break;
