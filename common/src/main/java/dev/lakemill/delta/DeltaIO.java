@@ -154,8 +154,16 @@ public final class DeltaIO {
     }
     beforeCommit(spark, table.location());
     writer.save(table.location());
-    Written written = DeltaLogFiles.taggedCommit(spark, table.location(), tag);
-    return once && written.version() <= before ? new Written(written.version(), written.rows(), true) : written;
+    if (once && latestVersion(spark, table.location()) <= before) {
+      // Delta skipped the append: this run's commit carries its transaction id, however far back it is.
+      String appId = CommitTag.keyOf(tag);
+      KernelTables.Commit earlier = KernelTables.of(spark.sessionState().newHadoopConf())
+          .transactionCommit(table.location(), appId, (latest, cause) -> TableErrors.appendNotFound(table.location(),
+              appId, cause))
+          .orElseThrow(() -> TableErrors.appendNotFound(table.location(), appId, null));
+      return new Written(earlier.version(), earlier.rows(), true);
+    }
+    return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
   }
 
   /**

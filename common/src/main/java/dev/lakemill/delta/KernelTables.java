@@ -134,6 +134,102 @@ public final class KernelTables {
     }, damaged);
   }
 
+  /** Of a commit file's actions, what lakemill reads: its commitInfo and the transaction ids it sets. */
+  private static final StructType COMMIT_ACTIONS = new StructType()
+      .add("commitInfo", new StructType().add("timestamp", LongType.LONG).add("operation", StringType.STRING)
+          .add("userMetadata", StringType.STRING)
+          .add("operationMetrics", new MapType(StringType.STRING, StringType.STRING, true)))
+      .add("txn", new StructType().add("appId", StringType.STRING).add("version", LongType.LONG));
+
+  /**
+   * One commit as its commit file records it: version, commit time, operation, the user metadata lakemill tags
+   * commits with, the rows it reported writing (-1 when it reported none) and the transaction ids it set.
+   */
+  public record Commit(long version, long timestamp, String operation, String userMetadata, long rows,
+      List<String> transactions) {
+    public Commit {
+      transactions = List.copyOf(transactions);
+    }
+  }
+
+  /** Commit {@code version} of {@code location}, read through Kernel's JSON handler; empty when its file is gone. */
+  public Optional<Commit> commit(String location, long version) {
+    Path file = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
+    long timestamp = -1;
+    String operation = "";
+    String userMetadata = null;
+    long rows = -1;
+    List<String> transactions = new ArrayList<>();
+    try {
+      FileSystem fs = file.getFileSystem(hadoop);
+      if (!fs.exists(file)) {
+        return Optional.empty();
+      }
+      try (CloseableIterator<ColumnarBatch> batches = engine.getJsonHandler().readJsonFiles(
+          io.delta.kernel.internal.util.Utils.singletonCloseableIterator(FileStatus.of(file.toString())),
+          COMMIT_ACTIONS, Optional.empty())) {
+        while (batches.hasNext()) {
+          ColumnarBatch batch = batches.next();
+          ColumnVector info = batch.getColumnVector(0);
+          ColumnVector txn = batch.getColumnVector(1);
+          for (int i = 0; i < batch.getSize(); i++) {
+            if (!info.isNullAt(i)) {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> c = (Map<String, Object>) value(info, i);
+              timestamp = c.get("timestamp") == null ? timestamp : (Long) c.get("timestamp");
+              operation = c.get("operation") == null ? "" : (String) c.get("operation");
+              userMetadata = (String) c.get("userMetadata");
+              rows = rows((Map<?, ?>) c.get("operationMetrics"));
+            }
+            if (!txn.isNullAt(i) && !txn.getChild(0).isNullAt(i)) {
+              transactions.add(txn.getChild(0).getString(i));
+            }
+          }
+        }
+      }
+      if (timestamp < 0) {
+        timestamp = fs.getFileStatus(file).getModificationTime();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log of " + location + " at version " + version, e);
+    }
+    return Optional.of(new Commit(version, timestamp, operation, userMetadata, rows, transactions));
+  }
+
+  /** The rows a commit reports writing: Spark's numOutputRows (writes) or numSourceRows (merges), else -1. */
+  private static long rows(Map<?, ?> metrics) {
+    if (metrics == null) {
+      return -1;
+    }
+    Object n = metrics.containsKey("numOutputRows") ? metrics.get("numOutputRows") : metrics.get("numSourceRows");
+    return n == null ? -1 : Long.parseLong(n.toString());
+  }
+
+  /**
+   * The commit of {@code location} that set the transaction {@code appId} (Delta's idempotent writes,
+   * {@code txnAppId}), searched from the newest commit back to the oldest commit file the log still holds, with
+   * no depth limit: the table's state says first whether the transaction is there at all (Kernel's
+   * {@code SetTransaction} lookup), so a table without it costs no search. Empty when the table has no such
+   * transaction, or its commit file was cleaned up.
+   */
+  public Optional<Commit> transactionCommit(String location, String appId, DeltaIO.Damaged damaged) {
+    Optional<Snapshot> latest = latest(location, damaged);
+    if (latest.isEmpty() || ((io.delta.kernel.internal.SnapshotImpl) latest.get())
+        .getLatestTransactionVersion(engine, appId).isEmpty()) {
+      return Optional.empty();
+    }
+    for (long version = latest.get().getVersion(); version >= 0; version--) {
+      Optional<Commit> commit = commit(location, version);
+      if (commit.isEmpty()) {
+        return Optional.empty(); // the log was cleaned up before this version
+      }
+      if (commit.get().transactions().contains(appId)) {
+        return commit;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The latest version of {@code location}, empty when there is no table there. */
   public OptionalLong latestVersion(String location, DeltaIO.Damaged damaged) {
     return latest(location, damaged).map(s -> OptionalLong.of(s.getVersion())).orElse(OptionalLong.empty());

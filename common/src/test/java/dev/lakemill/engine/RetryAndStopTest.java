@@ -85,6 +85,32 @@ class RetryAndStopTest extends SparkTestBase {
   }
 
   @Test
+  void aRetriedAppendFindsItsRunsCommitHoweverFarBackItIs() throws IOException {
+    PipelinePlan plan = plan();
+    Run first = lake.run(plan, "r1");
+    // 120 later commits that change no data (crafted commit files, cheaper than writes): r1's append is now
+    // more than 100 commits back, beyond the newest commits a tag search reads.
+    Path log = Path.of(lake.location("silver.log"), "_delta_log");
+    for (int v = 1; v <= 120; v++) {
+      Files.writeString(log.resolve(String.format("%020d.json", v)), "{\"commitInfo\":{\"timestamp\":"
+          + System.currentTimeMillis() + ",\"operation\":\"SET TBLPROPERTIES\",\"operationParameters\":{},"
+          + "\"isBlindAppend\":true}}\n");
+    }
+
+    Run retry = lake.run(plan, "r1", RunOptions.FORCE);
+
+    long adults = first.steps().get(0).rowsOut();
+    assertThat(retry.succeeded()).as(retry.result().run().error()).isTrue();
+    assertThat(retry.steps().get(0).outputVersion()).isZero();
+    assertThat(retry.steps().get(0).rowsOut()).isEqualTo(adults);
+    assertThat(retry.warnings()).containsExactly("step log: silver.log already has this run's append (v0, run r1); not"
+        + " appending it again. Use a new run id to append once more");
+    assertThat(log.resolve(String.format("%020d.json", 121))).doesNotExist();
+    assertThat(count("silver.log")).isEqualTo(adults);
+    assertThat(count("silver.copy")).isEqualTo(adults);
+  }
+
+  @Test
   void aStopRequestedDuringARunEndsItAfterTheCurrentStep() throws IOException {
     PipelinePlan plan = plan();
     StopSignal stop = StopSignal.none();
