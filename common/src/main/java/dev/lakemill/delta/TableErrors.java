@@ -47,7 +47,7 @@ public final class TableErrors {
     return new LakemillException(LakemillException.Kind.RUN_FAILED, "The table at " + location + " already has the"
         + " append of '" + appId + "' (Delta skipped appending it again), but its commit is no longer in the Delta log"
         + (cause == null ? " (cleaned up by the log's retention)" : " (" + firstLine(cause) + ")") + ", so the"
-        + " version it wrote is unknown. Nothing was written. Rerun under a new run id to append once more", cause);
+        + " version it wrote is unknown. Nothing was appended. Rerun under a new run id to append once more", cause);
   }
 
   private static String messages(Throwable e) {
