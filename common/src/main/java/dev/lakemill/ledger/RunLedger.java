@@ -71,7 +71,6 @@ public final class RunLedger {
       .add("fingerprint", DataTypes.StringType).add("error", DataTypes.StringType)
       .add("note", DataTypes.StringType)
       .add("fingerprint_parts", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
-  private static final String DONE = "status IN ('" + StepStatus.SUCCEEDED.text() + "', '" + StepStatus.SKIPPED.text() + "')";
 
   private final SparkSession spark;
   private final String location;
@@ -243,25 +242,10 @@ public final class RunLedger {
    * empty when the ledger has no such run.
    */
   public Optional<Resumable> resumable(String pipeline, String runId) {
-    if (!exists()) {
-      return Optional.empty();
-    }
-    List<Row> latest = runs(runs -> (runId == null ? runs : runs.where(org.apache.spark.sql.functions.col("run_id")
-            .equalTo(runId))).where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline))
-        .orderBy(org.apache.spark.sql.functions.col("started_at").desc()).select("run_id", "status").limit(1));
-    if (latest.isEmpty()) {
-      return Optional.empty();
-    }
-    String id = latest.get(0).getString(0);
-    java.util.Set<String> selected = new java.util.LinkedHashSet<>();
-    runs(runs -> runs.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
-            .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)))
-        .orderBy("started_at").select("steps")).forEach(r -> selected.addAll(r.<String>getList(0)));
-    steps(steps -> steps.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
-            .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)).and(org.apache.spark.sql.functions.expr(DONE)))
-        .select("step")).forEach(r -> selected.remove(r.getString(0)));
-    return Optional.of(new Resumable(id, RunStatus.parse(latest.get(0).getString(1)), List.copyOf(selected)));
+    // Read through Delta Kernel with the session's Hadoop settings: no Spark job.
+    return new LedgerReader(KernelTables.of(spark.sessionState().newHadoopConf()), location).resumable(pipeline, runId);
   }
+
 
   /**
    * Loads the ledger tables' Delta state in the background, so that {@link #record} at the end of a

@@ -9,6 +9,7 @@ import dev.lakemill.engine.StepProgress;
 import dev.lakemill.engine.RunOptions;
 import dev.lakemill.engine.RunResult;
 import dev.lakemill.engine.SparkSessions;
+import dev.lakemill.ledger.LedgerReader;
 import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.StepRecord;
@@ -126,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
         PipelineRunner runner = PipelineRunner.startingSparkWhenNeeded(env, spark, trigger).stopOn(guard.start(spark));
         phases.end("abandoned-run check");
         if (resume != null) {
-          Optional<RunLedger.Resumable> resumable = new RunLedger(spark.get(), plan.ledgerLocation())
+          Optional<RunLedger.Resumable> resumable = new LedgerReader(env, plan.ledgerLocation())
               .resumable(plan.pipeline(), resume.isEmpty() ? null : resume);
           if (resumable.isEmpty()) {
             throw resume.isEmpty() ? CliErrors.nothingToResume(plan.ledgerLocation(), plan.pipeline())

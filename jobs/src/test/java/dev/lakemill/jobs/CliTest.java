@@ -248,6 +248,7 @@ class CliTest {
     assertThat(SparkSessions.requests()).as("plan reads through Delta Kernel and file listings").isEqualTo(sessions);
     Outcome history = lakemill("history", "--conf", CONF, "--lakehouse", lake.toString(), "--limit", "1");
     Outcome nothing = lakemill(args("run", base, "--resume"));
+    assertThat(SparkSessions.requests()).as("--resume reads the ledger through Delta Kernel").isEqualTo(sessions);
     Outcome unknown = lakemill(args("run", base, "--resume", "nope"));
     Outcome mixed = lakemill(args("run", base, "--resume", "--steps", "prepare"));
     Outcome badForce = lakemill(args("run", base, "--force-steps", "by-regoin"));
