@@ -1,13 +1,9 @@
 package dev.lakemill.delta;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakemill.fs.HadoopConf;
 import dev.lakemill.settings.Environment;
-import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,7 +24,6 @@ import org.apache.spark.sql.SparkSession;
 public final class DeltaLogFiles {
   /** Delta's session setting for the user metadata recorded in each commit. */
   static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SEARCH_DEPTH = 100;
 
   private DeltaLogFiles() {}
@@ -166,31 +161,25 @@ public final class DeltaLogFiles {
 
   /** File names (last path segment, decoded) of the data files that commit {@code version} added. */
   static List<String> addedFiles(SparkSession spark, String location, long version) {
-    return files(spark, location, version, "{\"add\"", "add");
+    return names(commit(spark, location, version).added());
   }
 
   /** File names (last path segment, decoded) of the data files that commit {@code version} removed. */
   static List<String> removedFiles(SparkSession spark, String location, long version) {
-    return files(spark, location, version, "{\"remove\"", "remove");
+    return names(commit(spark, location, version).removed());
   }
 
-  private static List<String> files(SparkSession spark, String location, long version, String prefix, String action) {
-    Path commit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
+  private static KernelTables.Commit commit(SparkSession spark, String location, long version) {
+    return KernelTables.of(spark.sessionState().newHadoopConf()).commit(location, version).orElseThrow(() ->
+        new UncheckedIOException(new FileNotFoundException("Cannot read the Delta log of " + location
+            + " at version " + version + ": its commit file is gone")));
+  }
+
+  private static List<String> names(List<String> paths) {
     List<String> names = new ArrayList<>();
-    try {
-      FileSystem fs = commit.getFileSystem(spark.sessionState().newHadoopConf());
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (line.startsWith(prefix)) {
-            String path = JSON.readTree(line).path(action).path("path").asText();
-            String name = path.substring(path.lastIndexOf('/') + 1);
-            names.add(java.net.URLDecoder.decode(name, StandardCharsets.UTF_8));
-          }
-        }
-      }
-      return names;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Delta log of " + location + " at version " + version, e);
+    for (String path : paths) {
+      names.add(java.net.URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8));
     }
+    return names;
   }
 }

@@ -139,16 +139,21 @@ public final class KernelTables {
       .add("commitInfo", new StructType().add("timestamp", LongType.LONG).add("operation", StringType.STRING)
           .add("userMetadata", StringType.STRING)
           .add("operationMetrics", new MapType(StringType.STRING, StringType.STRING, true)))
-      .add("txn", new StructType().add("appId", StringType.STRING).add("version", LongType.LONG));
+      .add("txn", new StructType().add("appId", StringType.STRING).add("version", LongType.LONG))
+      .add("add", new StructType().add("path", StringType.STRING))
+      .add("remove", new StructType().add("path", StringType.STRING));
 
   /**
    * One commit as its commit file records it: version, commit time, operation, the user metadata lakemill tags
-   * commits with, the rows it reported writing (-1 when it reported none) and the transaction ids it set.
+   * commits with, the rows it reported writing (-1 when it reported none), the transaction ids it set, and the
+   * paths (relative to the table, URL-encoded, as the log holds them) of the data files it added and removed.
    */
   public record Commit(long version, long timestamp, String operation, String userMetadata, long rows,
-      List<String> transactions) {
+      List<String> transactions, List<String> added, List<String> removed) {
     public Commit {
       transactions = List.copyOf(transactions);
+      added = List.copyOf(added);
+      removed = List.copyOf(removed);
     }
   }
 
@@ -160,6 +165,8 @@ public final class KernelTables {
     String userMetadata = null;
     long rows = -1;
     List<String> transactions = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
     try {
       FileSystem fs = file.getFileSystem(hadoop);
       if (!fs.exists(file)) {
@@ -184,6 +191,12 @@ public final class KernelTables {
             if (!txn.isNullAt(i) && !txn.getChild(0).isNullAt(i)) {
               transactions.add(txn.getChild(0).getString(i));
             }
+            for (int action = 2; action <= 3; action++) {
+              ColumnVector data = batch.getColumnVector(action);
+              if (!data.isNullAt(i) && !data.getChild(0).isNullAt(i)) {
+                (action == 2 ? added : removed).add(data.getChild(0).getString(i));
+              }
+            }
           }
         }
       }
@@ -193,7 +206,7 @@ public final class KernelTables {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the Delta log of " + location + " at version " + version, e);
     }
-    return Optional.of(new Commit(version, timestamp, operation, userMetadata, rows, transactions));
+    return Optional.of(new Commit(version, timestamp, operation, userMetadata, rows, transactions, added, removed));
   }
 
   /** The rows a commit reports writing: Spark's numOutputRows (writes) or numSourceRows (merges), else -1. */
