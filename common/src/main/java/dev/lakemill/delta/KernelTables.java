@@ -374,16 +374,18 @@ public final class KernelTables {
   /** An append {@link #prepareAppend} checked: {@link #commit} writes it as one commit. */
   public final class Append {
     private final Snapshot latest;
+    private final io.delta.kernel.Transaction txn;
     private final List<Row> data;
 
-    private Append(Snapshot latest, List<Row> data) {
+    private Append(Snapshot latest, io.delta.kernel.Transaction txn, List<Row> data) {
       this.latest = latest;
+      this.txn = txn;
       this.data = data;
     }
 
     /** Writes the rows' parquet file and commits it; returns the version committed. */
     public long commit() {
-      return KernelTables.this.commit(latest, data);
+      return KernelTables.this.commit(latest, txn, data);
     }
   }
 
@@ -391,7 +393,8 @@ public final class KernelTables {
    * Prepares appending {@code rows} (column name to value, values as {@link #rows} gives them) to the table
    * at {@code location} through Kernel's transaction API, without a SparkSession. Empty, with nothing
    * written, when Kernel cannot append them as Spark's {@code mergeSchema} append would: there is no table
-   * yet, or it lacks a column of {@code rows} (a table of an older lakemill, which Spark widens first).
+   * yet, it lacks a column of {@code rows} (a table of an older lakemill, which Spark widens first), or it
+   * uses a table feature Kernel cannot write.
    */
   public Optional<Append> prepareAppend(String location, List<Map<String, Object>> rows, DeltaIO.Damaged damaged) {
     Optional<Snapshot> latest = latest(location, damaged);
@@ -407,14 +410,18 @@ public final class KernelTables {
       }
       data.add(r);
     }
-    return Optional.of(new Append(latest.get(), data));
+    io.delta.kernel.Transaction txn;
+    try {
+      txn = latest.get().buildUpdateTableTransaction("lakemill", io.delta.kernel.Operation.WRITE).build(engine);
+    } catch (io.delta.kernel.exceptions.KernelException unsupported) {
+      return Optional.empty(); // a table feature Kernel cannot write (e.g. deletion vectors enabled by hand)
+    }
+    return Optional.of(new Append(latest.get(), txn, data));
   }
 
-  private long commit(Snapshot latest, List<Row> data) {
+  private long commit(Snapshot latest, io.delta.kernel.Transaction txn, List<Row> data) {
     StructType schema = latest.getSchema();
     try {
-      io.delta.kernel.Transaction txn = latest.buildUpdateTableTransaction("lakemill", io.delta.kernel.Operation.WRITE)
-          .build(engine);
       Row state = txn.getTransactionState(engine);
       io.delta.kernel.DataWriteContext context = io.delta.kernel.Transaction.getWriteContext(engine, state, Map.of());
       FilteredColumnarBatch batch = new FilteredColumnarBatch(
