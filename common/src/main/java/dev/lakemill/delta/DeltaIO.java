@@ -73,14 +73,10 @@ public final class DeltaIO {
     return versions.isEmpty() ? -1 : versions.get(0);
   }
 
-  /** The latest version committed at or before {@code timestamp}, if any. */
-  public static java.util.OptionalLong versionAt(SparkSession spark, String location, String timestamp) {
-    List<Row> rows = DeltaTable.forPath(spark, location).history()
-        .where(org.apache.spark.sql.functions.col("timestamp")
-            .leq(org.apache.spark.sql.functions.lit(timestamp).cast("timestamp")))
-        .orderBy(org.apache.spark.sql.functions.col("version").desc())
-        .select("version").limit(1).collectAsList();
-    return rows.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(rows.get(0).getLong(0));
+  /** The table's latest version, or -1 if there is no Delta table there: a listing of its log folder, no Spark. */
+  public static long latestVersion(org.apache.hadoop.conf.Configuration hadoop, String location) {
+    List<Long> versions = DeltaLogFiles.commitVersions(hadoop, location);
+    return versions.isEmpty() ? -1 : versions.get(0);
   }
 
   public static Dataset<Row> read(SparkSession spark, String location, long version) {
@@ -158,8 +154,16 @@ public final class DeltaIO {
     }
     beforeCommit(spark, table.location());
     writer.save(table.location());
-    Written written = DeltaLogFiles.taggedCommit(spark, table.location(), tag);
-    return once && written.version() <= before ? new Written(written.version(), written.rows(), true) : written;
+    if (once && latestVersion(spark, table.location()) <= before) {
+      // Delta skipped the append: this run's commit carries its transaction id, however far back it is.
+      String appId = CommitTag.keyOf(tag);
+      KernelTables.Commit earlier = KernelTables.of(spark.sessionState().newHadoopConf())
+          .transactionCommit(table.location(), appId, (latest, cause) -> TableErrors.appendNotFound(table.location(),
+              appId, cause))
+          .orElseThrow(() -> TableErrors.appendNotFound(table.location(), appId, null));
+      return new Written(earlier.version(), earlier.rows(), true);
+    }
+    return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
   }
 
   /**

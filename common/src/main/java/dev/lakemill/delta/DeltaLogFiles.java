@@ -1,13 +1,9 @@
 package dev.lakemill.delta;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakemill.fs.HadoopConf;
 import dev.lakemill.settings.Environment;
-import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,13 +15,15 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Reads commit files of a Delta log directly ({@code _delta_log/NNN.json}): the cheap way to learn the
- * latest version and to find the commit a step made, without a Spark job.
+ * What lakemill reads of a Delta log without a Spark job: the versions that have a commit file (a listing),
+ * the commit a step made (by its tag among the newest commits), whether rows changed since a version, a
+ * commit's time and the files it added or removed. Commits are read through Delta Kernel's JSON handler
+ * ({@link KernelTables#commit}); a retried append's commit is found by its transaction id instead
+ * ({@link KernelTables#transactionCommit}), however far back.
  */
 public final class DeltaLogFiles {
   /** Delta's session setting for the user metadata recorded in each commit. */
   static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SEARCH_DEPTH = 100;
 
   private DeltaLogFiles() {}
@@ -70,9 +68,13 @@ public final class DeltaLogFiles {
 
   /** Versions that have a commit file, newest first; empty when there is no Delta log. */
   static List<Long> commitVersions(SparkSession spark, String location) {
+    return commitVersions(spark.sessionState().newHadoopConf(), location);
+  }
+
+  static List<Long> commitVersions(org.apache.hadoop.conf.Configuration hadoop, String location) {
     Path log = new Path(location, "_delta_log");
     try {
-      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      FileSystem fs = log.getFileSystem(hadoop);
       List<Long> versions = new ArrayList<>();
       for (FileStatus status : fs.listStatus(log)) {
         String name = status.getPath().getName();
@@ -107,23 +109,15 @@ public final class DeltaLogFiles {
 
   /** Like {@link #taggedCommit}, empty when no recent commit has the tag (or there is no table). */
   public static java.util.Optional<Tagged> findTagged(SparkSession spark, String location, String tag) {
-    Path log = new Path(location, "_delta_log");
     String key = CommitTag.keyOf(tag);
+    KernelTables kernel = KernelTables.of(spark.sessionState().newHadoopConf());
     List<Long> versions = commitVersions(spark, location);
-    try {
-      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
-      for (long version : versions.subList(0, Math.min(SEARCH_DEPTH, versions.size()))) {
-        JsonNode info = commitInfo(fs, new Path(log, String.format("%020d.json", version)));
-        String metadata = info == null ? null : info.path("userMetadata").asText(null);
-        if (metadata != null && key.equals(CommitTag.keyOf(metadata))) {
-          JsonNode metrics = info.path("operationMetrics");
-          long rows = metrics.has("numOutputRows") ? metrics.get("numOutputRows").asLong()
-              : metrics.has("numSourceRows") ? metrics.get("numSourceRows").asLong() : -1;
-          return java.util.Optional.of(new Tagged(version, rows, info.path("timestamp").asLong(0), metadata));
-        }
+    for (long version : versions.subList(0, Math.min(SEARCH_DEPTH, versions.size()))) {
+      java.util.Optional<KernelTables.Commit> commit = kernel.commit(location, version);
+      String metadata = commit.map(KernelTables.Commit::userMetadata).orElse(null);
+      if (metadata != null && key.equals(CommitTag.keyOf(metadata))) {
+        return java.util.Optional.of(new Tagged(version, commit.get().rows(), commit.get().timestamp(), metadata));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Delta log " + log, e);
     }
     return java.util.Optional.empty();
   }
@@ -136,9 +130,8 @@ public final class DeltaLogFiles {
    * True when the table's rows are still those of {@code version}: it is the latest version, or every
    * later commit is one of {@link #SAME_DATA} (compaction, vacuum, properties).
    */
-  public static boolean sameDataSince(SparkSession spark, String location, long version) {
-    Path log = new Path(location, "_delta_log");
-    List<Long> versions = commitVersions(spark, location);
+  public static boolean sameDataSince(org.apache.hadoop.conf.Configuration hadoop, String location, long version) {
+    List<Long> versions = commitVersions(hadoop, location);
     if (versions.isEmpty() || versions.get(0) < version) {
       return false;
     }
@@ -148,77 +141,45 @@ public final class DeltaLogFiles {
     if (versions.get(versions.size() - 1) > version + 1) {
       return false; // the commits right after version were cleaned up: cannot tell
     }
-    try {
-      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
-      for (long v : versions) {
-        if (v <= version) {
-          break;
-        }
-        JsonNode info = commitInfo(fs, new Path(log, String.format("%020d.json", v)));
-        if (info == null || !SAME_DATA.contains(info.path("operation").asText(""))) {
-          return false;
-        }
+    KernelTables kernel = KernelTables.of(hadoop);
+    for (long v : versions) {
+      if (v <= version) {
+        break;
       }
-      return true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Delta log " + log, e);
+      if (!kernel.commit(location, v).map(c -> SAME_DATA.contains(c.operation())).orElse(false)) {
+        return false;
+      }
     }
+    return true;
   }
 
   /** When {@code version} was committed (its commitInfo timestamp), or -1 when its commit file is gone. */
   public static long commitMillis(SparkSession spark, String location, long version) {
-    Path commit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
-    try {
-      FileSystem fs = commit.getFileSystem(spark.sessionState().newHadoopConf());
-      if (!fs.exists(commit)) {
-        return -1;
-      }
-      JsonNode info = commitInfo(fs, commit);
-      return info != null && info.has("timestamp") ? info.get("timestamp").asLong()
-          : fs.getFileStatus(commit).getModificationTime();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Delta log of " + location, e);
-    }
+    return KernelTables.of(spark.sessionState().newHadoopConf()).commit(location, version)
+        .map(KernelTables.Commit::timestamp).orElse(-1L);
   }
 
   /** File names (last path segment, decoded) of the data files that commit {@code version} added. */
   static List<String> addedFiles(SparkSession spark, String location, long version) {
-    return files(spark, location, version, "{\"add\"", "add");
+    return names(commit(spark, location, version).added());
   }
 
   /** File names (last path segment, decoded) of the data files that commit {@code version} removed. */
   static List<String> removedFiles(SparkSession spark, String location, long version) {
-    return files(spark, location, version, "{\"remove\"", "remove");
+    return names(commit(spark, location, version).removed());
   }
 
-  private static List<String> files(SparkSession spark, String location, long version, String prefix, String action) {
-    Path commit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
+  private static KernelTables.Commit commit(SparkSession spark, String location, long version) {
+    return KernelTables.of(spark.sessionState().newHadoopConf()).commit(location, version).orElseThrow(() ->
+        new UncheckedIOException(new FileNotFoundException("Cannot read the Delta log of " + location
+            + " at version " + version + ": its commit file is gone")));
+  }
+
+  private static List<String> names(List<String> paths) {
     List<String> names = new ArrayList<>();
-    try {
-      FileSystem fs = commit.getFileSystem(spark.sessionState().newHadoopConf());
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (line.startsWith(prefix)) {
-            String path = JSON.readTree(line).path(action).path("path").asText();
-            String name = path.substring(path.lastIndexOf('/') + 1);
-            names.add(java.net.URLDecoder.decode(name, StandardCharsets.UTF_8));
-          }
-        }
-      }
-      return names;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Delta log of " + location + " at version " + version, e);
+    for (String path : paths) {
+      names.add(java.net.URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8));
     }
-  }
-
-  private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (line.startsWith("{\"commitInfo\"")) {
-          return JSON.readTree(line).get("commitInfo");
-        }
-      }
-    }
-    return null;
+    return names;
   }
 }

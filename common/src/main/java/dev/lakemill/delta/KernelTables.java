@@ -107,6 +107,142 @@ public final class KernelTables {
     }, damaged);
   }
 
+  /** The Hadoop settings this reader uses. */
+  public Configuration hadoop() {
+    return hadoop;
+  }
+
+  /**
+   * The latest version of {@code location} committed at or before {@code millis} (the commit timestamps
+   * {@code DESCRIBE HISTORY} shows); empty when there is no table or its oldest commit still in the log is later.
+   */
+  public OptionalLong versionAt(String location, long millis, DeltaIO.Damaged damaged) {
+    Optional<Snapshot> latest = latest(location, damaged);
+    if (latest.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    return reading(location, () -> {
+      Snapshot newest = latest.get();
+      if (millis >= newest.getTimestamp(engine)) {
+        return OptionalLong.of(newest.getVersion());
+      }
+      try {
+        return OptionalLong.of(TableManager.loadSnapshot(location).atTimestamp(millis, newest).build(engine).getVersion());
+      } catch (io.delta.kernel.exceptions.KernelException before) {
+        return OptionalLong.empty(); // earlier than the oldest commit Delta keeps
+      }
+    }, damaged);
+  }
+
+  /** Of a commit file's actions, what lakemill reads: its commitInfo and the transaction ids it sets. */
+  private static final StructType COMMIT_ACTIONS = new StructType()
+      .add("commitInfo", new StructType().add("timestamp", LongType.LONG).add("operation", StringType.STRING)
+          .add("userMetadata", StringType.STRING)
+          .add("operationMetrics", new MapType(StringType.STRING, StringType.STRING, true)))
+      .add("txn", new StructType().add("appId", StringType.STRING).add("version", LongType.LONG))
+      .add("add", new StructType().add("path", StringType.STRING))
+      .add("remove", new StructType().add("path", StringType.STRING));
+
+  /**
+   * One commit as its commit file records it: version, commit time, operation, the user metadata lakemill tags
+   * commits with, the rows it reported writing (-1 when it reported none), the transaction ids it set, and the
+   * paths (relative to the table, URL-encoded, as the log holds them) of the data files it added and removed.
+   */
+  public record Commit(long version, long timestamp, String operation, String userMetadata, long rows,
+      List<String> transactions, List<String> added, List<String> removed) {
+    public Commit {
+      transactions = List.copyOf(transactions);
+      added = List.copyOf(added);
+      removed = List.copyOf(removed);
+    }
+  }
+
+  /** Commit {@code version} of {@code location}, read through Kernel's JSON handler; empty when its file is gone. */
+  public Optional<Commit> commit(String location, long version) {
+    Path file = new Path(new Path(location, "_delta_log"), String.format("%020d.json", version));
+    long timestamp = -1;
+    String operation = "";
+    String userMetadata = null;
+    long rows = -1;
+    List<String> transactions = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    try {
+      FileSystem fs = file.getFileSystem(hadoop);
+      if (!fs.exists(file)) {
+        return Optional.empty();
+      }
+      try (CloseableIterator<ColumnarBatch> batches = engine.getJsonHandler().readJsonFiles(
+          io.delta.kernel.internal.util.Utils.singletonCloseableIterator(FileStatus.of(file.toString())),
+          COMMIT_ACTIONS, Optional.empty())) {
+        while (batches.hasNext()) {
+          ColumnarBatch batch = batches.next();
+          ColumnVector info = batch.getColumnVector(0);
+          ColumnVector txn = batch.getColumnVector(1);
+          for (int i = 0; i < batch.getSize(); i++) {
+            if (!info.isNullAt(i)) {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> c = (Map<String, Object>) value(info, i);
+              timestamp = c.get("timestamp") == null ? timestamp : (Long) c.get("timestamp");
+              operation = c.get("operation") == null ? "" : (String) c.get("operation");
+              userMetadata = (String) c.get("userMetadata");
+              rows = rows((Map<?, ?>) c.get("operationMetrics"));
+            }
+            if (!txn.isNullAt(i) && !txn.getChild(0).isNullAt(i)) {
+              transactions.add(txn.getChild(0).getString(i));
+            }
+            for (int action = 2; action <= 3; action++) {
+              ColumnVector data = batch.getColumnVector(action);
+              if (!data.isNullAt(i) && !data.getChild(0).isNullAt(i)) {
+                (action == 2 ? added : removed).add(data.getChild(0).getString(i));
+              }
+            }
+          }
+        }
+      }
+      if (timestamp < 0) {
+        timestamp = fs.getFileStatus(file).getModificationTime();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Delta log of " + location + " at version " + version, e);
+    }
+    return Optional.of(new Commit(version, timestamp, operation, userMetadata, rows, transactions, added, removed));
+  }
+
+  /** The rows a commit reports writing: Spark's numOutputRows (writes) or numSourceRows (merges), else -1. */
+  private static long rows(Map<?, ?> metrics) {
+    if (metrics == null) {
+      return -1;
+    }
+    Object n = metrics.containsKey("numOutputRows") ? metrics.get("numOutputRows") : metrics.get("numSourceRows");
+    return n == null ? -1 : Long.parseLong(n.toString());
+  }
+
+  /**
+   * The commit of {@code location} that set the transaction {@code appId} (Delta's idempotent writes,
+   * {@code txnAppId}), searched from the newest commit back to the oldest commit file the log still holds, with
+   * no depth limit: the table's state says first whether the transaction is there at all (Kernel's
+   * {@code SetTransaction} lookup), so a table without it costs no search. Empty when the table has no such
+   * transaction, or its commit file was cleaned up.
+   */
+  public Optional<Commit> transactionCommit(String location, String appId, DeltaIO.Damaged damaged) {
+    Optional<Snapshot> latest = latest(location, damaged);
+    if (latest.isEmpty() || ((io.delta.kernel.internal.SnapshotImpl) latest.get())
+        .getLatestTransactionVersion(engine, appId).isEmpty()) {
+      return Optional.empty();
+    }
+    for (long version = latest.get().getVersion(); version >= 0; version--) {
+      Optional<Commit> commit = commit(location, version);
+      if (commit.isEmpty()) {
+        return Optional.empty(); // the log was cleaned up before this version
+      }
+      if (commit.get().transactions().contains(appId)) {
+        return commit;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The latest version of {@code location}, empty when there is no table there. */
   public OptionalLong latestVersion(String location, DeltaIO.Damaged damaged) {
     return latest(location, damaged).map(s -> OptionalLong.of(s.getVersion())).orElse(OptionalLong.empty());
@@ -233,6 +369,211 @@ public final class KernelTables {
       return v.getDecimal(i);
     }
     throw new IllegalStateException("Cannot read a Delta column of type " + type);
+  }
+
+  /** An append {@link #prepareAppend} checked: {@link #commit} writes it as one commit. */
+  public final class Append {
+    private final Snapshot latest;
+    private final io.delta.kernel.Transaction txn;
+    private final List<Row> data;
+
+    private Append(Snapshot latest, io.delta.kernel.Transaction txn, List<Row> data) {
+      this.latest = latest;
+      this.txn = txn;
+      this.data = data;
+    }
+
+    /** Writes the rows' parquet file and commits it; returns the version committed. */
+    public long commit() {
+      return KernelTables.this.commit(latest, txn, data);
+    }
+  }
+
+  /**
+   * Prepares appending {@code rows} (column name to value, values as {@link #rows} gives them) to the table
+   * at {@code location} through Kernel's transaction API, without a SparkSession. Empty, with nothing
+   * written, when Kernel cannot append them as Spark's {@code mergeSchema} append would: there is no table
+   * yet, it lacks a column of {@code rows} (a table of an older lakemill, which Spark widens first), or it
+   * uses a table feature Kernel cannot write.
+   */
+  public Optional<Append> prepareAppend(String location, List<Map<String, Object>> rows, DeltaIO.Damaged damaged) {
+    Optional<Snapshot> latest = latest(location, damaged);
+    if (latest.isEmpty()) {
+      return Optional.empty();
+    }
+    StructType schema = latest.get().getSchema();
+    List<Row> data = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      Row r = row(schema, row);
+      if (r == null) {
+        return Optional.empty();
+      }
+      data.add(r);
+    }
+    io.delta.kernel.Transaction txn;
+    try {
+      txn = latest.get().buildUpdateTableTransaction("lakemill", io.delta.kernel.Operation.WRITE).build(engine);
+    } catch (io.delta.kernel.exceptions.KernelException unsupported) {
+      return Optional.empty(); // a table feature Kernel cannot write (e.g. deletion vectors enabled by hand)
+    }
+    return Optional.of(new Append(latest.get(), txn, data));
+  }
+
+  private long commit(Snapshot latest, io.delta.kernel.Transaction txn, List<Row> data) {
+    StructType schema = latest.getSchema();
+    try {
+      Row state = txn.getTransactionState(engine);
+      io.delta.kernel.DataWriteContext context = io.delta.kernel.Transaction.getWriteContext(engine, state, Map.of());
+      FilteredColumnarBatch batch = new FilteredColumnarBatch(
+          new io.delta.kernel.defaults.internal.data.DefaultRowBasedColumnarBatch(schema, data), Optional.empty());
+      List<io.delta.kernel.utils.DataFileStatus> files = new ArrayList<>();
+      try (CloseableIterator<FilteredColumnarBatch> physical = io.delta.kernel.Transaction.transformLogicalData(engine,
+              state, io.delta.kernel.internal.util.Utils.singletonCloseableIterator(batch), Map.of());
+          CloseableIterator<io.delta.kernel.utils.DataFileStatus> written = engine.getParquetHandler()
+              .writeParquetFiles(context.getTargetDirectory(), physical, context.getStatisticsColumns())) {
+        written.forEachRemaining(files::add);
+      }
+      List<Row> actions = new ArrayList<>();
+      try (CloseableIterator<Row> append = io.delta.kernel.Transaction.generateAppendActions(engine, state,
+          io.delta.kernel.internal.util.Utils.toCloseableIterator(files.iterator()), context)) {
+        append.forEachRemaining(actions::add);
+      }
+      io.delta.kernel.TransactionCommitResult result = txn.commit(engine,
+          io.delta.kernel.utils.CloseableIterable.inMemoryIterable(
+              io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
+      for (io.delta.kernel.hook.PostCommitHook hook : result.getPostCommitHooks()) {
+        hook.threadSafeInvoke(engine); // checkpoints, as Spark writes them
+      }
+      return result.getVersion();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot append to the Delta table " + latest.getPath(), e);
+    }
+  }
+
+  /** {@code values} as a Kernel row of {@code type}, null when {@code type} lacks one of their columns. */
+  private static Row row(StructType type, Map<String, Object> values) {
+    Map<Integer, Object> ordinals = new java.util.HashMap<>();
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      int at = type.indexOf(e.getKey());
+      if (at < 0) {
+        return null;
+      }
+      Object v = e.getValue() == null ? null : kernelValue(type.at(at).getDataType(), e.getValue());
+      if (v == MISSING) {
+        return null;
+      }
+      ordinals.put(at, v);
+    }
+    return new ValuesRow(type, ordinals);
+  }
+
+  /**
+   * A row of plain values for Kernel's writers (timestamps as epoch microseconds): unlike Kernel's
+   * {@code GenericRow}, a timestamp column is read with {@code getLong}, as Kernel's Parquet writer does.
+   */
+  private record ValuesRow(StructType getSchema, Map<Integer, Object> values) implements Row {
+    @Override
+    public boolean isNullAt(int i) {
+      return values.get(i) == null;
+    }
+
+    @Override
+    public boolean getBoolean(int i) {
+      return (Boolean) values.get(i);
+    }
+
+    @Override
+    public byte getByte(int i) {
+      return ((Number) values.get(i)).byteValue();
+    }
+
+    @Override
+    public short getShort(int i) {
+      return ((Number) values.get(i)).shortValue();
+    }
+
+    @Override
+    public int getInt(int i) {
+      return ((Number) values.get(i)).intValue();
+    }
+
+    @Override
+    public long getLong(int i) {
+      return ((Number) values.get(i)).longValue();
+    }
+
+    @Override
+    public float getFloat(int i) {
+      return ((Number) values.get(i)).floatValue();
+    }
+
+    @Override
+    public double getDouble(int i) {
+      return ((Number) values.get(i)).doubleValue();
+    }
+
+    @Override
+    public String getString(int i) {
+      return (String) values.get(i);
+    }
+
+    @Override
+    public java.math.BigDecimal getDecimal(int i) {
+      return (java.math.BigDecimal) values.get(i);
+    }
+
+    @Override
+    public byte[] getBinary(int i) {
+      return (byte[]) values.get(i);
+    }
+
+    @Override
+    public Row getStruct(int i) {
+      return (Row) values.get(i);
+    }
+
+    @Override
+    public io.delta.kernel.data.ArrayValue getArray(int i) {
+      return (io.delta.kernel.data.ArrayValue) values.get(i);
+    }
+
+    @Override
+    public io.delta.kernel.data.MapValue getMap(int i) {
+      return (io.delta.kernel.data.MapValue) values.get(i);
+    }
+  }
+
+  private static final Object MISSING = new Object();
+
+  /** A Java value as Kernel's rows hold it for {@code type} ({@link #MISSING} for a struct lacking a field). */
+  @SuppressWarnings("unchecked")
+  private static Object kernelValue(DataType type, Object v) {
+    if (type instanceof TimestampType || type instanceof TimestampNTZType) {
+      Instant at = ((Timestamp) v).toInstant();
+      return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1000);
+    }
+    if (type instanceof StructType struct) {
+      Row r = row(struct, (Map<String, Object>) v);
+      return r == null ? MISSING : r;
+    }
+    if (type instanceof ArrayType array) {
+      List<Object> out = new ArrayList<>();
+      for (Object e : (List<Object>) v) {
+        Object k = e == null ? null : kernelValue(array.getElementType(), e);
+        if (k == MISSING) {
+          return MISSING;
+        }
+        out.add(k);
+      }
+      return io.delta.kernel.internal.util.VectorUtils.buildArrayValue(out, array.getElementType());
+    }
+    if (type instanceof MapType map) {
+      if (!(map.getKeyType() instanceof StringType) || !(map.getValueType() instanceof StringType)) {
+        throw new IllegalStateException("Cannot append a Delta map column of type " + type + " through Kernel");
+      }
+      return io.delta.kernel.internal.util.VectorUtils.stringStringMapValue((Map<String, String>) v);
+    }
+    return v;
   }
 
   /**

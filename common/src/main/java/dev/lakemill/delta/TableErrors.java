@@ -39,6 +39,17 @@ public final class TableErrors {
         cause);
   }
 
+  /**
+   * A retried append that Delta skipped (the table's state holds the run's transaction id) whose commit cannot be
+   * found: its commit file was cleaned up by the log's retention, or the log cannot be read.
+   */
+  public static LakemillException appendNotFound(String location, String appId, Throwable cause) {
+    return new LakemillException(LakemillException.Kind.RUN_FAILED, "The table at " + location + " already has the"
+        + " append of '" + appId + "' (Delta skipped appending it again), but its commit is no longer in the Delta log"
+        + (cause == null ? " (cleaned up by the log's retention)" : " (" + firstLine(cause) + ")") + ", so the"
+        + " version it wrote is unknown. Nothing was appended. Rerun under a new run id to append once more", cause);
+  }
+
   private static String messages(Throwable e) {
     StringBuilder all = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {

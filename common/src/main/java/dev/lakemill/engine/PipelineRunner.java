@@ -5,6 +5,7 @@ import dev.lakemill.compile.StepSelection;
 import dev.lakemill.delta.CommitTag;
 import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.InputVersion;
+import dev.lakemill.delta.KernelTables;
 import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.engine.step.DriftStepRunner;
 import dev.lakemill.engine.step.FeaturesStepRunner;
@@ -18,6 +19,7 @@ import dev.lakemill.engine.step.TrainStepRunner;
 import dev.lakemill.engine.step.ValidateStepRunner;
 import dev.lakemill.error.LakemillException;
 import dev.lakemill.faults.FaultPoints;
+import dev.lakemill.fs.HadoopConf;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.RunRecord;
 import dev.lakemill.ledger.RunStatus;
@@ -38,6 +40,7 @@ import dev.lakemill.registry.ModelVersion;
 import dev.lakemill.safety.JobGroups;
 import dev.lakemill.safety.StopSignal;
 import dev.lakemill.sources.RecordCheck;
+import dev.lakemill.settings.Environment;
 import dev.lakemill.sources.SourceReader;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,13 +57,16 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Runs a {@link PipelinePlan} in one SparkSession, in two phases: {@link RunPlanner} decides every
  * step first (an {@link ExecutionPlan}: inputs at exact versions, fingerprint, run or skip and why),
- * then the decisions are executed in order. Sources and step results become temporary views named
+ * without Spark (through {@link DecisionReads}), then the decisions are executed in order. The session
+ * is asked for only when a step has to run: a run whose steps are all up to date starts no Spark and
+ * records itself in the ledger through Delta Kernel ({@link RunLedger#recordWithoutSpark}). Sources and step results become temporary views named
  * after them, each step's Spark jobs are labelled with its name, and the ledger gets the run at the
  * end. Steps outside the selection that a selected step reads are read at the version the ledger
  * recorded for the same run id, else at the latest successful run's version.
  */
 public final class PipelineRunner {
-  private final SparkSession spark;
+  private final java.util.function.Supplier<SparkSession> spark;
+  private final java.util.function.Supplier<org.apache.hadoop.conf.Configuration> hadoop;
   private final DriftTrigger driftTrigger;
   private StopSignal stop = StopSignal.none();
 
@@ -71,8 +77,23 @@ public final class PipelineRunner {
 
   /** @param driftTrigger what drift steps' {@code on-drift { trigger-pipeline }} calls */
   public PipelineRunner(SparkSession spark, DriftTrigger driftTrigger) {
+    this(() -> spark, () -> spark.sessionState().newHadoopConf(), driftTrigger);
+  }
+
+  private PipelineRunner(java.util.function.Supplier<SparkSession> spark,
+      java.util.function.Supplier<org.apache.hadoop.conf.Configuration> hadoop, DriftTrigger driftTrigger) {
     this.spark = spark;
+    this.hadoop = hadoop;
     this.driftTrigger = driftTrigger;
+  }
+
+  /**
+   * A runner that asks {@code spark} for its session only when a run has a step to run (each run asks
+   * again; the supplier returns the same session): deciding reads with the environment's Hadoop settings.
+   */
+  public static PipelineRunner startingSparkWhenNeeded(Environment env, java.util.function.Supplier<SparkSession> spark,
+      DriftTrigger driftTrigger) {
+    return new PipelineRunner(spark, () -> HadoopConf.of(env), driftTrigger);
   }
 
   /** Once {@code stop} is requested, the running step fails saying so and no further step runs. */
@@ -96,18 +117,29 @@ public final class PipelineRunner {
    */
   public RunResult run(PipelinePlan plan, String runId, Set<String> selected, RunListener listener, RunOptions options) {
     RunResult.Phases phases = new RunResult.Phases();
-    SparkSession session = spark.newSession();
     Instant started = Instant.now();
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
-    RunLedger ledger = new RunLedger(session, plan.ledgerLocation());
-    CompletableFuture<Void> ledgerReady = ledger.prefetch();
-    StepCache cache = cache(session, plan, ledger, options);
+    DecisionReads reads = DecisionReads.kernel(hadoop.get(), plan);
+    StepCache cache = cache(reads, plan, options);
     cache.load();
     phases.end("ledger query (latest done steps)");
-    RunPlanner planner = new RunPlanner(session, plan, runId, cache);
+    RunPlanner planner = new RunPlanner(reads, plan, runId, cache);
     ExecutionPlan decided = planner.plan(toRun);
     phases.end("decide steps (input versions, source stamps, fingerprints)");
-    StepProgress progress = StepProgress.start(session.sparkContext(), listener);
+    // Spark only when a step has to run: views cost nothing unless a step that runs reads them.
+    boolean sparkNeeded = decided.steps().stream().anyMatch(d -> !d.step().isView()
+        && (d instanceof StepDecision.Run || d instanceof StepDecision.AfterUpstream));
+    SparkSession session = null;
+    RunLedger ledger = null;
+    CompletableFuture<Void> ledgerReady = CompletableFuture.completedFuture(null);
+    StepProgress progress = null;
+    if (sparkNeeded) {
+      session = spark.get().newSession();
+      ledger = new RunLedger(session, plan.ledgerLocation());
+      ledgerReady = ledger.prefetch();
+      progress = StepProgress.start(session.sparkContext(), listener);
+      phases.end("Spark start");
+    }
     Execution execution = new Execution(session, plan, runId, listener, planner, driftTrigger, stop, progress,
         toRun.size());
     List<StepRecord> records = new ArrayList<>();
@@ -143,15 +175,24 @@ public final class PipelineRunner {
         FaultPoints.at("committed:" + step.name());
       }
     }
-    progress.close();
+    if (progress != null) {
+      progress.close();
+    }
     execution.releaseSources();
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
         Instant.now(), error.isEmpty() ? RunStatus.SUCCEEDED : RunStatus.FAILED, LakemillVersion.get(), error);
     phases.end("release sources");
     long ledgerStart = System.nanoTime();
-    ledgerReady.join();
-    ledger.record(run, records);
-    phases.end("ledger write");
+    if (ledger != null) {
+      ledgerReady.join();
+      ledger.record(run, records);
+      phases.end("ledger write");
+    } else if (RunLedger.recordWithoutSpark(KernelTables.of(hadoop.get()), plan.ledgerLocation(), run, records)) {
+      phases.end("ledger write (Delta Kernel, no Spark)");
+    } else {
+      new RunLedger(spark.get().newSession(), plan.ledgerLocation()).record(run, records);
+      phases.end("ledger write (Spark: the ledger's tables are missing or from an older lakemill)");
+    }
     if (damaged != null) {
       throw damaged;
     }
@@ -163,16 +204,30 @@ public final class PipelineRunner {
    * {@link #run} would execute. Reads the ledger, the registry and Delta logs only.
    */
   public ExecutionPlan plan(PipelinePlan plan, String runId, Set<String> selected, RunOptions options) {
-    SparkSession session = spark.newSession();
-    StepCache cache = cache(session, plan, new RunLedger(session, plan.ledgerLocation()), options);
-    cache.load();
-    return new RunPlanner(session, plan, runId, cache).plan(StepSelection.withViewInputs(plan, selected));
+    return plan(hadoop.get(), plan, runId, selected, options);
   }
 
-  private static StepCache cache(SparkSession session, PipelinePlan plan, RunLedger ledger, RunOptions options) {
+  /**
+   * {@link #plan(PipelinePlan, String, Set, RunOptions)} without a SparkSession ({@code lakemill plan}): every
+   * read goes through Delta Kernel and Hadoop file listings with the environment's Hadoop settings.
+   */
+  public static ExecutionPlan plan(Environment env, PipelinePlan plan, String runId, Set<String> selected,
+      RunOptions options) {
+    return plan(HadoopConf.of(env), plan, runId, selected, options);
+  }
+
+  private static ExecutionPlan plan(org.apache.hadoop.conf.Configuration hadoop, PipelinePlan plan, String runId,
+      Set<String> selected, RunOptions options) {
+    DecisionReads reads = DecisionReads.kernel(hadoop, plan);
+    StepCache cache = cache(reads, plan, options);
+    cache.load();
+    return new RunPlanner(reads, plan, runId, cache).plan(StepSelection.withViewInputs(plan, selected));
+  }
+
+  private static StepCache cache(DecisionReads reads, PipelinePlan plan, RunOptions options) {
     CompletableFuture<Map<String, RunLedger.Recorded>> latest =
-        CompletableFuture.supplyAsync(() -> ledger.latestDone(plan.pipeline()));
-    return new StepCache(session, plan, () -> {
+        CompletableFuture.supplyAsync(() -> reads.latestDone(plan.pipeline()));
+    return new StepCache(reads, plan, () -> {
       try {
         return latest.join();
       } catch (CompletionException e) {
@@ -254,6 +309,9 @@ public final class PipelineRunner {
         StepDecision.Run run = (StepDecision.Run) decision;
         fingerprint = run.fingerprint();
         note = run.cause();
+        if (session == null) {
+          return unread(run, position, start, stored, lineage);
+        }
         listener.stepStarted(step, stored, position, total);
         progress.started(plan.pipeline(), step.name());
         // Opening a source may run Spark jobs (file checks, a quarantine): they belong to the step.
@@ -274,7 +332,9 @@ public final class PipelineRunner {
             .rows(outcome.rowsIn(), outcome.rowsOut(), outcome.rowsQuarantined()).expectations(outcome.expectations())
             .fingerprint(hash, fingerprint.parts()).note(note).build();
       } catch (Exception e) {
-        progress.finished();
+        if (progress != null) {
+          progress.finished();
+        }
         if (e instanceof LakemillException l && l.kind() == LakemillException.Kind.DAMAGED_STATE) {
           throw l;
         }
@@ -314,6 +374,20 @@ public final class PipelineRunner {
       return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.SKIPPED).started(start)
           .ended(Instant.now()).inputs(inputs).output(produced(step), version)
           .fingerprint(hash, skip.fingerprint().parts()).note(skip.reason()).build();
+    }
+
+    /**
+     * A view in a run where no step runs (hence none reads it): there is nothing to compute, so no Spark; its
+     * record is that of a view that ran, and later steps of the run see it as such.
+     */
+    private StepRecord unread(StepDecision.Run run, int position, Instant start, List<InputVersion> inputs,
+        List<InputVersion> lineage) {
+      StepPlan step = run.step();
+      String hash = run.fingerprint().hash();
+      produced.put(step.name(), RunPlanner.output(step, -1, runId, hash, lineage));
+      return StepRecord.builder(runId, plan.pipeline(), step.name(), position, StepStatus.SUCCEEDED).started(start)
+          .ended(Instant.now()).inputs(inputs).output(StepOutput.NONE, -1)
+          .fingerprint(hash, run.fingerprint().parts()).note(run.cause()).build();
     }
 
     /** A failure caused by a bad record of a csv or json source, explained; else {@code e} itself. */

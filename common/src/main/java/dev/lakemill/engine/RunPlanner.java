@@ -11,10 +11,7 @@ import dev.lakemill.plan.SourcePlan;
 import dev.lakemill.plan.StepPlan;
 import dev.lakemill.plan.TrainStepPlan;
 import dev.lakemill.plan.ValidateStepPlan;
-import dev.lakemill.registry.ModelRegistry;
 import dev.lakemill.registry.ModelVersion;
-import dev.lakemill.sources.SourceReader;
-import dev.lakemill.sources.SourceStamps;
 import dev.lakemill.spec.WriteMode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,17 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Turns a compiled plan and the ledger's state into an {@link ExecutionPlan}, in one pass in
  * execution order: each step's inputs at their exact versions (sources from their Delta logs and
  * file stamps, steps outside the run as the ledger recorded them, steps of the run as decided just
  * before), its model, its fingerprint, and run or skip with the reason. Reads metadata only: the
- * ledger, the registry, Delta logs and file listings; no data.
+ * ledger, the registry, Delta logs and file listings, all through {@link DecisionReads}; no data, no Spark.
  */
 final class RunPlanner {
-  private final SparkSession session;
+  private final DecisionReads reads;
   private final PipelinePlan plan;
   private final String runId;
   private final StepCache cache;
@@ -42,8 +38,8 @@ final class RunPlanner {
   /** The steps of this run decided so far. */
   private final Set<String> decided = new java.util.HashSet<>();
 
-  RunPlanner(SparkSession session, PipelinePlan plan, String runId, StepCache cache) {
-    this.session = session;
+  RunPlanner(DecisionReads reads, PipelinePlan plan, String runId, StepCache cache) {
+    this.reads = reads;
     this.plan = plan;
     this.runId = runId;
     this.cache = cache;
@@ -160,12 +156,11 @@ final class RunPlanner {
     Optional<SourcePlan> source = plan.source(name);
     StepInput input;
     if (source.isPresent()) {
-      String fingerprint = SourceStamps.fingerprint(session, source.get());
-      input = new StepInput.Source(source.get(), SourceReader.version(session, source.get()), fingerprint);
+      String fingerprint = reads.sourceStamp(source.get());
+      input = new StepInput.Source(source.get(), reads.sourceVersion(source.get()), fingerprint);
     } else {
       StepPlan upstream = plan.step(name).orElseThrow();
-      Optional<RunLedger.Recorded> recorded = new RunLedger(session, plan.ledgerLocation())
-          .lastSucceeded(plan.pipeline(), name, runId);
+      Optional<RunLedger.Recorded> recorded = reads.lastSucceeded(plan.pipeline(), name, runId);
       if (upstream.output() == null) {
         // A train or validate step outside this invocation: its model version, if it ever ran.
         long version = recorded.map(RunLedger.Recorded::outputVersion).orElse(-1L);
@@ -199,13 +194,9 @@ final class RunPlanner {
    */
   private Optional<ModelVersion> scoredModel(StepPlan step) {
     if (step instanceof ScoreStepPlan score) {
-      return Optional.of(registry().resolve(score.model()));
+      return Optional.of(reads.registry().resolve(score.model()));
     }
-    return step instanceof DriftStepPlan drift && drift.model() != null ? Optional.of(registry().resolve(drift.model()))
-        : Optional.empty();
-  }
-
-  private ModelRegistry registry() {
-    return new ModelRegistry(session, plan.ledgerLocation());
+    return step instanceof DriftStepPlan drift && drift.model() != null
+        ? Optional.of(reads.registry().resolve(drift.model())) : Optional.empty();
   }
 }

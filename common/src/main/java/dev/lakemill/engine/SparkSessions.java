@@ -27,7 +27,7 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   /**
-   * How many times this JVM asked for a session ({@link #create}, {@link #createLocal}): what shows that a
+   * How many times this JVM asked for a session ({@link #create}): what shows that a
    * metadata command (history, models, plan, a run with nothing to do) needed no Spark.
    */
   public static int requests() {
@@ -64,25 +64,7 @@ public final class SparkSessions {
     return started(builder);
   }
 
-  /**
-   * A one-core local session for commands that only read Delta logs and small ledger tables
-   * ({@code plan}): the environment's settings, but never a cluster.
-   */
-  public static SparkSession createLocal(Environment env, String appName) {
-    SparkSession.Builder builder = SparkSession.builder().appName(appName);
-    env.sparkConf().forEach(builder::config);
-    builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .config(SqlStepRunner.VARIABLE_SUBSTITUTE, "false")
-        .config(SqlStepRunner.MARKERS_BOUND_BY_ANALYZER, "true");
-    return started(builder);
-  }
-
-  /** Stops {@code spark} if {@link #create} or {@link #createLocal} started it, and leaves it running otherwise. */
+  /** Stops {@code spark} if {@link #create} started it, and leaves it running otherwise. */
   public static void stop(SparkSession spark) {
     if (STARTED.remove(spark)) {
       spark.stop();

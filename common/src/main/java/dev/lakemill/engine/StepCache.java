@@ -1,15 +1,11 @@
 package dev.lakemill.engine;
 
-import dev.lakemill.delta.DeltaIO;
-import dev.lakemill.delta.DeltaLogFiles;
 import dev.lakemill.ledger.RunLedger.Recorded;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.plan.StepPlan;
 import dev.lakemill.plan.TrainStepPlan;
-import dev.lakemill.registry.ModelRegistry;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Decides whether a step runs or reuses its recorded output. A step is up to date when the latest
@@ -29,13 +25,13 @@ final class StepCache {
     }
   }
 
-  private final SparkSession session;
+  private final DecisionReads reads;
   private final PipelinePlan plan;
   private final Supplier<Map<String, Recorded>> latest;
   private final RunOptions options;
 
-  StepCache(SparkSession session, PipelinePlan plan, Supplier<Map<String, Recorded>> latest, RunOptions options) {
-    this.session = session;
+  StepCache(DecisionReads reads, PipelinePlan plan, Supplier<Map<String, Recorded>> latest, RunOptions options) {
+    this.reads = reads;
     this.plan = plan;
     this.latest = latest;
     this.options = options;
@@ -63,12 +59,12 @@ final class StepCache {
     if (!before.fingerprint().equals(fingerprint.hash())) {
       return Decision.run(fingerprint.changesSince(before.fingerprintParts(), name -> plan.source(name).isPresent()));
     }
-    if (step.output() != null && !DeltaLogFiles.sameDataSince(session, step.output().location(), before.outputVersion())) {
-      long now = DeltaIO.latestVersion(session, step.output().location());
+    if (step.output() != null && !reads.sameDataSince(step.output().location(), before.outputVersion())) {
+      long now = reads.latestVersion(step.output().location());
       return Decision.run(now < 0 ? "output " + step.output().name() + " is gone"
           : "output " + step.output().name() + " was written since v" + before.outputVersion() + " (now v" + now + ")");
     }
-    if (step instanceof TrainStepPlan train && new ModelRegistry(session, plan.ledgerLocation())
+    if (step instanceof TrainStepPlan train && reads.registry()
         .version(train.modelName(), (int) before.outputVersion()).isEmpty()) {
       return Decision.run("model " + train.modelName() + "@v" + before.outputVersion() + " no longer exists");
     }

@@ -29,7 +29,8 @@ public final class LedgerReader {
     this(KernelTables.of(env), location);
   }
 
-  LedgerReader(KernelTables tables, String location) {
+  /** Reads with {@code tables} (e.g. a running session's Hadoop settings). */
+  public LedgerReader(KernelTables tables, String location) {
     this.tables = tables;
     this.location = location;
   }
@@ -107,6 +108,55 @@ public final class LedgerReader {
     return latest;
   }
 
+  /**
+   * The latest successful (or skipped) record of {@code step} of {@code pipeline}: within {@code runId} when it
+   * recorded one, otherwise across all runs of the pipeline; without Spark.
+   */
+  public Optional<RunLedger.Recorded> lastSucceeded(String pipeline, String step, String runId) {
+    Comparator<Map<String, Object>> newestFirst = Comparator
+        .comparing((Map<String, Object> r) -> runId.equals(r.get("run_id")) ? 0 : 1)
+        .thenComparing(r -> (Timestamp) r.get("ended_at"), Comparator.nullsLast(Comparator.reverseOrder()));
+    return tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation())).map(KernelTables.Rows::rows)
+        .orElse(List.of()).stream()
+        .filter(r -> pipeline.equals(r.get("pipeline")) && step.equals(r.get("step")) && DONE.contains(r.get("status")))
+        .min(newestFirst).map(LedgerReader::recorded);
+  }
+
+  /**
+   * The run {@code runId} of {@code pipeline}, or its latest run when {@code runId} is null, with the steps its
+   * invocations selected minus those that succeeded (or were up to date) under that id; empty when the ledger
+   * has no such run. What {@code run --resume} reruns.
+   */
+  @SuppressWarnings("unchecked")
+  public Optional<RunLedger.Resumable> resumable(String pipeline, String runId) {
+    Optional<KernelTables.Rows> runs = tables.rows(runsLocation(), RUN_COLUMNS, damaged(runsLocation()));
+    if (runs.isEmpty()) {
+      if (tables.latest(stepsLocation(), damaged(stepsLocation())).isPresent()) {
+        throw LedgerErrors.runsMissing(runsLocation(), stepsLocation());
+      }
+      return Optional.empty();
+    }
+    Comparator<Map<String, Object>> byStart = Comparator.comparing(r -> (Timestamp) r.get("started_at"),
+        Comparator.nullsFirst(Comparator.naturalOrder()));
+    List<Map<String, Object>> ofPipeline = runs.get().rows().stream()
+        .filter(r -> pipeline.equals(r.get("pipeline"))).sorted(byStart).toList();
+    Optional<Map<String, Object>> latest = ofPipeline.stream()
+        .filter(r -> runId == null || runId.equals(r.get("run_id"))).reduce((a, b) -> b);
+    if (latest.isEmpty()) {
+      return Optional.empty();
+    }
+    String id = (String) latest.get().get("run_id");
+    Set<String> selected = new java.util.LinkedHashSet<>();
+    ofPipeline.stream().filter(r -> id.equals(r.get("run_id")))
+        .forEach(r -> selected.addAll((List<String>) r.get("steps")));
+    tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation())).map(KernelTables.Rows::rows)
+        .orElse(List.of()).stream()
+        .filter(r -> pipeline.equals(r.get("pipeline")) && id.equals(r.get("run_id")) && DONE.contains(r.get("status")))
+        .forEach(r -> selected.remove((String) r.get("step")));
+    return Optional.of(new RunLedger.Resumable(id, RunStatus.parse((String) latest.get().get("status")),
+        List.copyOf(selected)));
+  }
+
   private static final Set<String> DONE = Set.of(StepStatus.SUCCEEDED.text(), StepStatus.SKIPPED.text());
   private static final java.util.regex.Pattern REUSED = java.util.regex.Pattern.compile("^up to date \\(run (.*)\\)$");
 
@@ -123,7 +173,7 @@ public final class LedgerReader {
     }
     List<dev.lakemill.delta.InputVersion> inputs = ((List<Map<String, Object>>) r.get("inputs")).stream()
         .map(i -> new dev.lakemill.delta.InputVersion((String) i.get("name"), (String) i.get("location"),
-            (Long) i.get("version")))
+            (Long) i.get("version"), i.get("written_by") == null ? "" : (String) i.get("written_by")))
         .toList();
     Map<String, String> parts = (Map<String, String>) r.get("fingerprint_parts");
     return new RunLedger.Recorded(runId, (Long) r.get("output_version"), (String) r.get("fingerprint"), inputs,

@@ -71,7 +71,6 @@ public final class RunLedger {
       .add("fingerprint", DataTypes.StringType).add("error", DataTypes.StringType)
       .add("note", DataTypes.StringType)
       .add("fingerprint_parts", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
-  private static final String DONE = "status IN ('" + StepStatus.SUCCEEDED.text() + "', '" + StepStatus.SKIPPED.text() + "')";
 
   private final SparkSession spark;
   private final String location;
@@ -130,6 +129,78 @@ public final class RunLedger {
   }
 
   /**
+   * {@link #record} without Spark: the two appends through Delta Kernel's transaction API (the steps, then
+   * the run). What a run in which no step ran writes. Returns false, having written nothing, when Kernel
+   * cannot append as Spark would: a ledger table does not exist yet or lacks a column (an older lakemill's
+   * ledger, which Spark's {@code mergeSchema} widens); the caller then records through Spark.
+   */
+  public static boolean recordWithoutSpark(KernelTables tables, String location, RunRecord run, List<StepRecord> steps) {
+    String stepsAt = location + "/steps";
+    String runsAt = location + "/runs";
+    List<Map<String, Object>> stepRows = steps.stream().map(RunLedger::stepRow).toList();
+    Optional<KernelTables.Append> stepsAppend = stepRows.isEmpty() ? Optional.empty()
+        : tables.prepareAppend(stepsAt, stepRows, (latest, cause) -> LedgerErrors.damaged(stepsAt, latest, cause));
+    Optional<KernelTables.Append> runsAppend = tables.prepareAppend(runsAt, List.of(runRow(run)),
+        (latest, cause) -> LedgerErrors.damaged(runsAt, latest, cause));
+    if (runsAppend.isEmpty() || !stepRows.isEmpty() && stepsAppend.isEmpty()) {
+      return false;
+    }
+    stepsAppend.ifPresent(KernelTables.Append::commit);
+    runsAppend.get().commit();
+    return true;
+  }
+
+  private static Map<String, Object> stepRow(StepRecord s) {
+    Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("run_id", s.runId());
+    row.put("pipeline", s.pipeline());
+    row.put("step", s.step());
+    row.put("position", s.position());
+    row.put("status", s.status().text());
+    row.put("started_at", ts(s.startedAt()));
+    row.put("ended_at", ts(s.endedAt()));
+    row.put("duration_ms", s.durationMillis());
+    row.put("inputs", s.inputs().stream().<Object>map(i -> fields("name", i.name(), "location", i.location(),
+        "version", i.version(), "written_by", i.writtenBy())).toList());
+    row.put("output_table", s.outputTable());
+    row.put("output_version", s.outputVersion());
+    row.put("rows_in", s.rowsIn());
+    row.put("rows_out", s.rowsOut());
+    row.put("rows_quarantined", s.rowsQuarantined());
+    row.put("expectations", s.expectations().stream().<Object>map(e -> fields("name", e.name(),
+        "on_violation", e.onViolation(), "violations", e.violations())).toList());
+    row.put("fingerprint", s.fingerprint());
+    row.put("error", s.error());
+    row.put("note", s.note());
+    row.put("fingerprint_parts", s.fingerprintParts());
+    return row;
+  }
+
+  /** A struct's values by field name (nulls kept). */
+  private static Map<String, Object> fields(Object... namesAndValues) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      out.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> runRow(RunRecord run) {
+    Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("run_id", run.runId());
+    row.put("pipeline", run.pipeline());
+    row.put("pipeline_file", run.pipelineFile());
+    row.put("params", run.params());
+    row.put("steps", run.steps());
+    row.put("started_at", ts(run.startedAt()));
+    row.put("ended_at", ts(run.endedAt()));
+    row.put("status", run.status().text());
+    row.put("lakemill_version", run.lakemillVersion());
+    row.put("error", run.error());
+    return row;
+  }
+
+  /**
    * Appends are blind and never conflict, except while two processes create the table at once (the
    * first runs of two pipelines in a new lakehouse): the loser retries as an append to the new table.
    * mergeSchema: ledgers written by earlier lakemill versions gain the newer columns on their next append.
@@ -146,28 +217,6 @@ public final class RunLedger {
         }
       }
     }
-  }
-
-  /**
-   * The output version and fingerprint of the latest successful run of {@code step}: within
-   * {@code runId} when it recorded one, otherwise across all runs of the pipeline.
-   */
-  public Optional<Recorded> lastSucceeded(String pipeline, String step, String runId) {
-    if (!exists(stepsLocation())) {
-      return Optional.empty();
-    }
-    Dataset<Row> all = steps();
-    String note = has(all, "note") ? "note" : "CAST(NULL AS STRING) AS note";
-    Dataset<Row> succeeded = all
-        .where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
-            .and(org.apache.spark.sql.functions.col("step").equalTo(step))
-            .and(org.apache.spark.sql.functions.expr(DONE)))
-        .selectExpr("run_id", "output_version", "fingerprint", "inputs", "ended_at",
-            "CASE WHEN run_id = '" + runId.replace("'", "") + "' THEN 0 ELSE 1 END AS other_run", "status", note)
-        .orderBy(org.apache.spark.sql.functions.col("other_run"), org.apache.spark.sql.functions.col("ended_at").desc());
-    List<Row> rows = reading(stepsLocation(), () -> succeeded.limit(1).collectAsList());
-    return rows.stream().findFirst().map(r -> new Recorded(writer(r.getString(0), r.getString(6), r.getString(7)),
-        r.getLong(1), r.getString(2), inputs(r.getList(3))));
   }
 
   /**
@@ -193,41 +242,10 @@ public final class RunLedger {
    * empty when the ledger has no such run.
    */
   public Optional<Resumable> resumable(String pipeline, String runId) {
-    if (!exists()) {
-      return Optional.empty();
-    }
-    List<Row> latest = runs(runs -> (runId == null ? runs : runs.where(org.apache.spark.sql.functions.col("run_id")
-            .equalTo(runId))).where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline))
-        .orderBy(org.apache.spark.sql.functions.col("started_at").desc()).select("run_id", "status").limit(1));
-    if (latest.isEmpty()) {
-      return Optional.empty();
-    }
-    String id = latest.get(0).getString(0);
-    java.util.Set<String> selected = new java.util.LinkedHashSet<>();
-    runs(runs -> runs.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
-            .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)))
-        .orderBy("started_at").select("steps")).forEach(r -> selected.addAll(r.<String>getList(0)));
-    steps(steps -> steps.where(org.apache.spark.sql.functions.col("pipeline").equalTo(pipeline)
-            .and(org.apache.spark.sql.functions.col("run_id").equalTo(id)).and(org.apache.spark.sql.functions.expr(DONE)))
-        .select("step")).forEach(r -> selected.remove(r.getString(0)));
-    return Optional.of(new Resumable(id, RunStatus.parse(latest.get(0).getString(1)), List.copyOf(selected)));
+    // Read through Delta Kernel with the session's Hadoop settings: no Spark job.
+    return new LedgerReader(KernelTables.of(spark.sessionState().newHadoopConf()), location).resumable(pipeline, runId);
   }
 
-  /** The run that wrote a done record's output: a skipped record's note names it ("up to date (run R)"). */
-  private static String writer(String runId, String status, String note) {
-    String prefix = "up to date (run ";
-    return StepStatus.SKIPPED.text().equals(status) && note != null && note.startsWith(prefix) && note.endsWith(")")
-        ? note.substring(prefix.length(), note.length() - 1) : runId;
-  }
-
-  private static boolean has(Dataset<Row> table, String column) {
-    return java.util.Arrays.asList(table.columns()).contains(column);
-  }
-
-  private static List<InputVersion> inputs(List<Row> rows) {
-    return rows.stream().map(i -> new InputVersion(i.getString(0), i.getString(1), i.getLong(2),
-        i.size() > 3 && !i.isNullAt(3) ? i.getString(3) : "")).toList();
-  }
 
   /**
    * Loads the ledger tables' Delta state in the background, so that {@link #record} at the end of a

@@ -8,6 +8,7 @@ import dev.lakemill.delta.InputVersion;
 import dev.lakemill.delta.KernelTables;
 import dev.lakemill.error.LakemillException;
 import dev.lakemill.faults.FaultPoints;
+import dev.lakemill.fs.HadoopConf;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.spec.ModelRef;
 import io.delta.exceptions.DeltaConcurrentModificationException;
@@ -104,8 +105,13 @@ public final class ModelRegistry {
    * ({@code lakemill models list|show|history|as-of}). Its writes are programming errors.
    */
   public ModelRegistry(Environment env, String location) {
+    this(HadoopConf.of(env), location);
+  }
+
+  /** A registry that only reads, through Delta Kernel with {@code hadoop}: no SparkSession. */
+  public ModelRegistry(org.apache.hadoop.conf.Configuration hadoop, String location) {
     this.spark = null;
-    this.kernel = KernelTables.of(env);
+    this.kernel = KernelTables.of(hadoop);
     this.location = location;
   }
 

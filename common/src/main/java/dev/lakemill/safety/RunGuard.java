@@ -76,10 +76,28 @@ public final class RunGuard implements AutoCloseable {
    * @return the signal to pass to {@link dev.lakemill.engine.PipelineRunner#stopOn}
    */
   public StopSignal start(SparkSession spark) {
-    stop.attach(spark.sparkContext());
+    attach(spark);
+    return start(() -> spark);
+  }
+
+  /**
+   * Before Spark is up: lets the stop signal check the lease before each commit (fencing), and records the
+   * runs found abandoned, asking {@code spark} for a session only when there are some. Call {@link #attach}
+   * once a session is started.
+   *
+   * @return the signal to pass to {@link dev.lakemill.engine.PipelineRunner#stopOn}
+   */
+  public StopSignal start(java.util.function.Supplier<SparkSession> spark) {
     stop.fencedBy(lease);
-    new AbandonedRuns(spark, plan.ledgerLocation()).recordAll(lease, out);
+    if (!lease.abandoned().isEmpty()) {
+      new AbandonedRuns(spark.get(), plan.ledgerLocation()).recordAll(lease, out);
+    }
     return stop;
+  }
+
+  /** Lets the stop signal cancel the step jobs of {@code spark}'s context. */
+  public void attach(SparkSession spark) {
+    stop.attach(spark.sparkContext());
   }
 
   /**

@@ -20,6 +20,17 @@ final class SourceErrors {
         + timestamp + "; use a later timestamp-as-of or a version-as-of");
   }
 
+  static LakemillException unreadable(String source, String location, Throwable cause) {
+    return failed("Source '" + source + "': Delta cannot read the table at " + location + " (" + firstLine(cause)
+        + "). Nothing was written. Repair the table (DESCRIBE HISTORY delta.`" + location + "` lists its versions)"
+        + " or pin a readable version-as-of", cause);
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.strip().lines().findFirst().orElse(m);
+  }
+
   static LakemillException missingSource(String source, String location) {
     return failed("Source '" + source + "': " + location + " does not exist. Nothing was written."
         + " Fix the path (a relative path starts at the pipeline file's folder) or create the file");

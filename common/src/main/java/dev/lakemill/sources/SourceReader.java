@@ -1,8 +1,10 @@
 package dev.lakemill.sources;
 
 import dev.lakemill.delta.DeltaIO;
+import dev.lakemill.delta.KernelTables;
 import dev.lakemill.plan.SourcePlan;
 import dev.lakemill.spec.SourceFormat;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,13 +36,14 @@ public final class SourceReader {
 
   /**
    * The Delta version a source reads: its pinned version, the version current at its timestamp, or the
-   * latest; -1 for other formats. Cheap: reads the Delta log's listing, no data.
+   * latest; -1 for other formats. Cheap and without Spark: the latest version is a listing of the Delta
+   * log, a timestamp is resolved by Delta Kernel from the commits' timestamps.
    */
-  public static long version(SparkSession spark, SourcePlan source) {
+  public static long version(KernelTables tables, SourcePlan source) {
     if (source.format() != SourceFormat.DELTA) {
       return -1;
     }
-    long latest = DeltaIO.latestVersion(spark, source.location());
+    long latest = DeltaIO.latestVersion(tables.hadoop(), source.location());
     if (latest < 0) {
       throw SourceErrors.noDeltaTable(source.name(), source.location());
     }
@@ -48,10 +51,33 @@ public final class SourceReader {
       return source.versionAsOf();
     }
     if (source.timestampAsOf() != null) {
-      return DeltaIO.versionAt(spark, source.location(), source.timestampAsOf())
-          .orElseThrow(() -> SourceErrors.noVersionAt(source.name(), source.location(), source.timestampAsOf()));
+      OptionalLong at = millis(source.timestampAsOf()).stream()
+          .mapToObj(ms -> tables.versionAt(source.location(), ms,
+              (newest, cause) -> SourceErrors.unreadable(source.name(), source.location(), cause)))
+          .findFirst().orElse(OptionalLong.empty());
+      return at.orElseThrow(() -> SourceErrors.noVersionAt(source.name(), source.location(), source.timestampAsOf()));
     }
     return latest;
+  }
+
+  /**
+   * A {@code timestamp-as-of} as epoch milliseconds, read as Spark casts a string to a timestamp: a date, a date
+   * and time ({@code T} or a space between), an optional offset or {@code Z}; in the JVM's time zone when it has no
+   * offset. Empty when it is none of these (no version is then at or before it).
+   */
+  static java.util.OptionalLong millis(String timestamp) {
+    String t = timestamp.strip().replace(' ', 'T');
+    try {
+      return java.util.OptionalLong.of(java.time.OffsetDateTime.parse(t).toInstant().toEpochMilli());
+    } catch (java.time.format.DateTimeParseException notOffset) {
+      try {
+        java.time.LocalDateTime local = t.contains("T") ? java.time.LocalDateTime.parse(t)
+            : java.time.LocalDate.parse(t).atStartOfDay();
+        return java.util.OptionalLong.of(local.atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli());
+      } catch (java.time.format.DateTimeParseException e) {
+        return java.util.OptionalLong.empty();
+      }
+    }
   }
 
   /** Opens the source; a Delta source at {@code version} (from {@link #version}). */

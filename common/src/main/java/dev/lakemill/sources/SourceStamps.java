@@ -9,12 +9,12 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * A source's own fingerprint: its declaration's hash; for file sources also every data file's path,
@@ -24,19 +24,20 @@ import org.apache.spark.sql.SparkSession;
 public final class SourceStamps {
   private SourceStamps() {}
 
-  public static String fingerprint(SparkSession spark, SourcePlan source) {
+  /** @param hadoop the Hadoop settings the files are listed with (the environment's, or a session's) */
+  public static String fingerprint(Configuration hadoop, SourcePlan source) {
     if (source.format() == SourceFormat.GENERATE || source.format() == SourceFormat.DELTA) {
       return source.configHash();
     }
-    return source.configHash() + ":" + PipelineCompiler.sha256(String.join("\n", files(spark, source.location())));
+    return source.configHash() + ":" + PipelineCompiler.sha256(String.join("\n", files(hadoop, source.location())));
   }
 
   /** {@code path size mtime} of every visible file under {@code location}, sorted; empty when it is missing. */
-  static List<String> files(SparkSession spark, String location) {
+  static List<String> files(Configuration hadoop, String location) {
     Path root = new Path(location);
     List<String> files = new ArrayList<>();
     try {
-      FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+      FileSystem fs = root.getFileSystem(hadoop);
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
       while (it.hasNext()) {
         FileStatus f = it.next();

@@ -85,6 +85,48 @@ class RetryAndStopTest extends SparkTestBase {
   }
 
   @Test
+  void aRetriedAppendFindsItsRunsCommitHoweverFarBackItIs() throws IOException {
+    PipelinePlan plan = plan();
+    Run first = lake.run(plan, "r1");
+    // 120 later commits that change no data (crafted commit files, cheaper than writes): r1's append is now
+    // more than 100 commits back, beyond the newest commits a tag search reads.
+    Path log = Path.of(lake.location("silver.log"), "_delta_log");
+    for (int v = 1; v <= 120; v++) {
+      Files.writeString(log.resolve(String.format("%020d.json", v)), "{\"commitInfo\":{\"timestamp\":"
+          + System.currentTimeMillis() + ",\"operation\":\"SET TBLPROPERTIES\",\"operationParameters\":{},"
+          + "\"isBlindAppend\":true}}\n");
+    }
+
+    Run retry = lake.run(plan, "r1", RunOptions.FORCE);
+
+    long adults = first.steps().get(0).rowsOut();
+    assertThat(retry.succeeded()).as(retry.result().run().error()).isTrue();
+    assertThat(retry.steps().get(0).outputVersion()).isZero();
+    assertThat(retry.steps().get(0).rowsOut()).isEqualTo(adults);
+    assertThat(retry.warnings()).containsExactly("step log: silver.log already has this run's append (v0, run r1); not"
+        + " appending it again. Use a new run id to append once more");
+    assertThat(log.resolve(String.format("%020d.json", 121))).doesNotExist();
+    assertThat(count("silver.log")).isEqualTo(adults);
+    assertThat(count("silver.copy")).isEqualTo(adults);
+
+    // Once the log's retention has removed that commit (a checkpoint at v120, the commit files before it gone),
+    // the version of the run's append is unknown: the step fails saying so, and nothing is appended.
+    io.delta.kernel.engine.Engine kernel = io.delta.kernel.defaults.engine.DefaultEngine.create(new Configuration());
+    io.delta.kernel.TableManager.loadSnapshot(lake.location("silver.log")).build(kernel).writeCheckpoint(kernel);
+    for (int v = 0; v < 120; v++) {
+      Files.delete(log.resolve(String.format("%020d.json", v)));
+    }
+    Run late = lake.run(plan, "r1", RunOptions.FORCE, "log");
+
+    assertThat(late.steps().get(0).status()).isEqualTo(StepStatus.FAILED);
+    assertThat(late.steps().get(0).error()).isEqualTo("Step 'log' failed: The table at " + lake.location("silver.log")
+        + " already has the append of 'lakemill pipeline=retry run=r1 step=log' (Delta skipped appending it again),"
+        + " but its commit is no longer in the Delta log (cleaned up by the log's retention), so the version it wrote"
+        + " is unknown. Nothing was appended. Rerun under a new run id to append once more");
+    assertThat(log.resolve(String.format("%020d.json", 121))).doesNotExist();
+  }
+
+  @Test
   void aStopRequestedDuringARunEndsItAfterTheCurrentStep() throws IOException {
     PipelinePlan plan = plan();
     StopSignal stop = StopSignal.none();

@@ -6,7 +6,6 @@ import dev.lakemill.compile.PlanRenderer;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.engine.PipelineRunner;
 import dev.lakemill.engine.RunOptions;
-import dev.lakemill.engine.SparkSessions;
 import dev.lakemill.engine.StepDecision;
 import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.RunLedger;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,8 +25,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code lakemill plan FILE}: the steps in execution order with inputs and outputs, and (text format)
- * whether {@code run} would run or skip each one and why. Without a ledger nothing starts Spark; with
- * one, a small local session reads the ledger, the registry and Delta logs (no data).
+ * whether {@code run} would run or skip each one and why. Starts no Spark: the ledger, the registry and the
+ * Delta logs are read through Delta Kernel, file sources' stamps are file listings (no data).
  */
 @Command(name = "plan", description = "Show the steps in execution order, and which ones a run would skip and why.")
 final class PlanCommand implements Callable<Integer> {
@@ -73,18 +71,13 @@ final class PlanCommand implements Callable<Integer> {
       return out.toString();
     }
     out.append("run would (ledger at ").append(plan.ledgerLocation()).append("):\n");
-    SparkSession spark = SparkSessions.createLocal(env, "lakemill plan " + plan.pipeline());
-    try {
-      Set<String> all = StepSelection.select(plan, List.of(), null);
-      for (StepDecision d : new PipelineRunner(spark).plan(plan, RunIds.generate(), all, runOptions).steps()) {
-        if (d instanceof StepDecision.Blocked blocked && blocked.upstream().isEmpty()) {
-          throw blocked.error();
-        }
-        out.append(String.format(Locale.ROOT, "  %-" + width + "s  %s  %s%n", d.step().name(), d.skip() ? "SKIP" : "RUN ",
-            d.skip() ? d.reason() + ", reuses v" + d.reusedVersion() : d.reason()));
+    Set<String> all = StepSelection.select(plan, List.of(), null);
+    for (StepDecision d : PipelineRunner.plan(env, plan, RunIds.generate(), all, runOptions).steps()) {
+      if (d instanceof StepDecision.Blocked blocked && blocked.upstream().isEmpty()) {
+        throw blocked.error();
       }
-    } finally {
-      SparkSessions.stop(spark);
+      out.append(String.format(Locale.ROOT, "  %-" + width + "s  %s  %s%n", d.step().name(), d.skip() ? "SKIP" : "RUN ",
+          d.skip() ? d.reason() + ", reuses v" + d.reusedVersion() : d.reason()));
     }
     return out.toString();
   }

@@ -9,6 +9,7 @@ import dev.lakemill.engine.StepProgress;
 import dev.lakemill.engine.RunOptions;
 import dev.lakemill.engine.RunResult;
 import dev.lakemill.engine.SparkSessions;
+import dev.lakemill.ledger.LedgerReader;
 import dev.lakemill.ledger.RunIds;
 import dev.lakemill.ledger.RunLedger;
 import dev.lakemill.ledger.StepRecord;
@@ -108,17 +109,25 @@ final class RunCommand implements Callable<Integer> {
     try (RunGuard guard = RunGuard.acquire(plan, id, selected, env,
         waitForLease ? LeaseSettings.OnBusy.WAIT : noWait ? LeaseSettings.OnBusy.FAIL : null, report::line)) {
       phases.end("lease");
-      SparkSession spark = SparkSessions.create(env, "lakemill " + plan.pipeline(), ui);
-      phases.end("Spark start");
-      try {
-        if (ui) {
-          report.line("Spark UI: " + (spark.sparkContext().uiWebUrl().isDefined()
-              ? spark.sparkContext().uiWebUrl().get() : "off (spark.ui.enabled = false in the environment's spark conf)"));
+      // Spark starts only when something needs it: a step that has to run, an abandoned run to record.
+      SparkSession[] started = {null};
+      java.util.function.Supplier<SparkSession> spark = () -> {
+        if (started[0] == null) {
+          started[0] = SparkSessions.create(env, "lakemill " + plan.pipeline(), ui);
+          guard.attach(started[0]);
+          if (ui) {
+            report.line("Spark UI: " + (started[0].sparkContext().uiWebUrl().isDefined()
+                ? started[0].sparkContext().uiWebUrl().get()
+                : "off (spark.ui.enabled = false in the environment's spark conf)"));
+          }
         }
-        PipelineRunner runner = new PipelineRunner(spark, trigger).stopOn(guard.start(spark));
+        return started[0];
+      };
+      try {
+        PipelineRunner runner = PipelineRunner.startingSparkWhenNeeded(env, spark, trigger).stopOn(guard.start(spark));
         phases.end("abandoned-run check");
         if (resume != null) {
-          Optional<RunLedger.Resumable> resumable = new RunLedger(spark, plan.ledgerLocation())
+          Optional<RunLedger.Resumable> resumable = new LedgerReader(env, plan.ledgerLocation())
               .resumable(plan.pipeline(), resume.isEmpty() ? null : resume);
           if (resumable.isEmpty()) {
             throw resume.isEmpty() ? CliErrors.nothingToResume(plan.ledgerLocation(), plan.pipeline())
@@ -147,8 +156,10 @@ final class RunCommand implements Callable<Integer> {
         phases.end("run (see below)");
         out.print(summary(result));
       } finally {
-        SparkSessions.stop(spark);
-        phases.end("Spark stop");
+        if (started[0] != null) {
+          SparkSessions.stop(started[0]);
+          phases.end("Spark stop");
+        }
       }
     }
     List<RunResult.Phase> profiled = profile ? profile(calledAt, phases.list(), result.phases()) : null;

@@ -240,9 +240,15 @@ class CliTest {
 
     Outcome fresh = lakemill(args("plan", base));
     Outcome first = lakemill(args("run", base, "--run-id", "c-1"));
-    Outcome second = lakemill(args("run", base, "--run-id", "c-2"));
+    int sessions = SparkSessions.requests();
+    Outcome second = lakemill(args("run", base, "--run-id", "c-2", "--profile"));
+    assertThat(SparkSessions.requests()).as("a run with nothing to do decides and records without Spark")
+        .isEqualTo(sessions);
     Outcome plan = lakemill(args("plan", base, "--force-steps", "by-region"));
+    assertThat(SparkSessions.requests()).as("plan reads through Delta Kernel and file listings").isEqualTo(sessions);
+    Outcome history = lakemill("history", "--conf", CONF, "--lakehouse", lake.toString(), "--limit", "1");
     Outcome nothing = lakemill(args("run", base, "--resume"));
+    assertThat(SparkSessions.requests()).as("--resume reads the ledger through Delta Kernel").isEqualTo(sessions);
     Outcome unknown = lakemill(args("run", base, "--resume", "nope"));
     Outcome mixed = lakemill(args("run", base, "--resume", "--steps", "prepare"));
     Outcome badForce = lakemill(args("run", base, "--force-steps", "by-regoin"));
@@ -253,6 +259,10 @@ class CliTest {
     assertThat(second.out())
         .containsPattern("\\[1/2\\] prepare +skipped +\\d+\\.\\ds  up to date \\(run c-1\\) -> silver.customers@v0\n")
         .containsPattern("\\[2/2\\] by-region +skipped +\\d+\\.\\ds  up to date \\(run c-1\\) -> gold.churn_by_region@v0\n");
+    assertThat(second.err()).contains("ledger write (Delta Kernel, no Spark)").doesNotContain("Spark start");
+    // The no-change run is in the ledger as any other run, written through Delta Kernel.
+    assertThat(history.out()).contains("churn-prep   succeeded c-2", "    prepare          skipped",
+        "    by-region        skipped");
     // The reason names the run that wrote v0 (c-1), not the later run that skipped (c-2).
     assertThat(plan.out()).endsWith("run would (ledger at " + lake + "/_lakemill):\n"
         + "  prepare    SKIP  up to date (run c-1), reuses v0\n"
