@@ -42,15 +42,18 @@ interface DecisionReads {
   /** The registry, for reads (model versions, aliases). */
   ModelRegistry registry();
 
-  /** Every read through Delta Kernel and Hadoop's {@code FileSystem} with {@code hadoop}: no SparkSession. */
-  static DecisionReads kernel(Configuration hadoop, PipelinePlan plan) {
+  /**
+   * Every read through Delta Kernel and Hadoop's {@code FileSystem} with {@code hadoop}: no SparkSession.
+   * {@code zone} is the session time zone a {@code timestamp-as-of} without an offset is read in.
+   */
+  static DecisionReads kernel(Configuration hadoop, PipelinePlan plan, java.time.ZoneId zone) {
     KernelTables tables = KernelTables.of(hadoop);
     LedgerReader ledger = new LedgerReader(tables, plan.ledgerLocation());
     ModelRegistry registry = new ModelRegistry(hadoop, plan.ledgerLocation());
     return new DecisionReads() {
       @Override
       public long sourceVersion(SourcePlan source) {
-        return SourceReader.version(tables, source);
+        return SourceReader.version(tables, source, zone);
       }
 
       @Override

@@ -67,6 +67,7 @@ import org.apache.spark.sql.SparkSession;
 public final class PipelineRunner {
   private final java.util.function.Supplier<SparkSession> spark;
   private final java.util.function.Supplier<org.apache.hadoop.conf.Configuration> hadoop;
+  private final java.util.function.Supplier<java.time.ZoneId> zone;
   private final DriftTrigger driftTrigger;
   private StopSignal stop = StopSignal.none();
 
@@ -77,14 +78,26 @@ public final class PipelineRunner {
 
   /** @param driftTrigger what drift steps' {@code on-drift { trigger-pipeline }} calls */
   public PipelineRunner(SparkSession spark, DriftTrigger driftTrigger) {
-    this(() -> spark, () -> spark.sessionState().newHadoopConf(), driftTrigger);
+    this(() -> spark, () -> spark.sessionState().newHadoopConf(),
+        () -> java.time.ZoneId.of(spark.sessionState().conf().sessionLocalTimeZone()), driftTrigger);
   }
 
   private PipelineRunner(java.util.function.Supplier<SparkSession> spark,
-      java.util.function.Supplier<org.apache.hadoop.conf.Configuration> hadoop, DriftTrigger driftTrigger) {
+      java.util.function.Supplier<org.apache.hadoop.conf.Configuration> hadoop,
+      java.util.function.Supplier<java.time.ZoneId> zone, DriftTrigger driftTrigger) {
     this.spark = spark;
     this.hadoop = hadoop;
+    this.zone = zone;
     this.driftTrigger = driftTrigger;
+  }
+
+  /**
+   * The time zone a run of {@code env} reads {@code timestamp-as-of} values in without starting Spark: its
+   * {@code spark.sql.session.timeZone}, else the JVM's, as Spark's own default.
+   */
+  static java.time.ZoneId sessionZone(Environment env) {
+    String zone = env.sparkConf().get("spark.sql.session.timeZone");
+    return zone == null || zone.isBlank() ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(zone.strip());
   }
 
   /**
@@ -93,7 +106,7 @@ public final class PipelineRunner {
    */
   public static PipelineRunner startingSparkWhenNeeded(Environment env, java.util.function.Supplier<SparkSession> spark,
       DriftTrigger driftTrigger) {
-    return new PipelineRunner(spark, () -> HadoopConf.of(env), driftTrigger);
+    return new PipelineRunner(spark, () -> HadoopConf.of(env), () -> sessionZone(env), driftTrigger);
   }
 
   /** Once {@code stop} is requested, the running step fails saying so and no further step runs. */
@@ -119,7 +132,7 @@ public final class PipelineRunner {
     RunResult.Phases phases = new RunResult.Phases();
     Instant started = Instant.now();
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
-    DecisionReads reads = DecisionReads.kernel(hadoop.get(), plan);
+    DecisionReads reads = DecisionReads.kernel(hadoop.get(), plan, zone.get());
     StepCache cache = cache(reads, plan, options);
     cache.load();
     phases.end("ledger query (latest done steps)");
@@ -204,7 +217,7 @@ public final class PipelineRunner {
    * {@link #run} would execute. Reads the ledger, the registry and Delta logs only.
    */
   public ExecutionPlan plan(PipelinePlan plan, String runId, Set<String> selected, RunOptions options) {
-    return plan(hadoop.get(), plan, runId, selected, options);
+    return plan(hadoop.get(), zone.get(), plan, runId, selected, options);
   }
 
   /**
@@ -213,12 +226,12 @@ public final class PipelineRunner {
    */
   public static ExecutionPlan plan(Environment env, PipelinePlan plan, String runId, Set<String> selected,
       RunOptions options) {
-    return plan(HadoopConf.of(env), plan, runId, selected, options);
+    return plan(HadoopConf.of(env), sessionZone(env), plan, runId, selected, options);
   }
 
-  private static ExecutionPlan plan(org.apache.hadoop.conf.Configuration hadoop, PipelinePlan plan, String runId,
-      Set<String> selected, RunOptions options) {
-    DecisionReads reads = DecisionReads.kernel(hadoop, plan);
+  private static ExecutionPlan plan(org.apache.hadoop.conf.Configuration hadoop, java.time.ZoneId zone,
+      PipelinePlan plan, String runId, Set<String> selected, RunOptions options) {
+    DecisionReads reads = DecisionReads.kernel(hadoop, plan, zone);
     StepCache cache = cache(reads, plan, options);
     cache.load();
     return new RunPlanner(reads, plan, runId, cache).plan(StepSelection.withViewInputs(plan, selected));

@@ -38,8 +38,10 @@ public final class SourceReader {
    * The Delta version a source reads: its pinned version, the version current at its timestamp, or the
    * latest; -1 for other formats. Cheap and without Spark: the latest version is a listing of the Delta
    * log, a timestamp is resolved by Delta Kernel from the commits' timestamps.
+   *
+   * @param zone the run's time zone ({@code spark.sql.session.timeZone}), for a timestamp without an offset
    */
-  public static long version(KernelTables tables, SourcePlan source) {
+  public static long version(KernelTables tables, SourcePlan source, java.time.ZoneId zone) {
     if (source.format() != SourceFormat.DELTA) {
       return -1;
     }
@@ -51,7 +53,7 @@ public final class SourceReader {
       return source.versionAsOf();
     }
     if (source.timestampAsOf() != null) {
-      OptionalLong at = millis(source.timestampAsOf()).stream()
+      OptionalLong at = millis(source.timestampAsOf(), zone).stream()
           .mapToObj(ms -> tables.versionAt(source.location(), ms,
               (newest, cause) -> SourceErrors.unreadable(source.name(), source.location(), cause)))
           .findFirst().orElse(OptionalLong.empty());
@@ -62,10 +64,10 @@ public final class SourceReader {
 
   /**
    * A {@code timestamp-as-of} as epoch milliseconds, read as Spark casts a string to a timestamp: a date, a date
-   * and time ({@code T} or a space between), an optional offset or {@code Z}; in the JVM's time zone when it has no
-   * offset. Empty when it is none of these (no version is then at or before it).
+   * and time ({@code T} or a space between), an optional offset or {@code Z}; in {@code zone} (the session time
+   * zone Spark would use) when it has no offset. Empty when it is none of these (no version is then at or before it).
    */
-  static java.util.OptionalLong millis(String timestamp) {
+  static java.util.OptionalLong millis(String timestamp, java.time.ZoneId zone) {
     String t = timestamp.strip().replace(' ', 'T');
     try {
       return java.util.OptionalLong.of(java.time.OffsetDateTime.parse(t).toInstant().toEpochMilli());
@@ -73,7 +75,7 @@ public final class SourceReader {
       try {
         java.time.LocalDateTime local = t.contains("T") ? java.time.LocalDateTime.parse(t)
             : java.time.LocalDate.parse(t).atStartOfDay();
-        return java.util.OptionalLong.of(local.atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli());
+        return java.util.OptionalLong.of(local.atZone(zone).toInstant().toEpochMilli());
       } catch (java.time.format.DateTimeParseException e) {
         return java.util.OptionalLong.empty();
       }
