@@ -92,21 +92,12 @@ public final class PipelineRunner {
   }
 
   /**
-   * The time zone a run of {@code env} reads {@code timestamp-as-of} values in without starting Spark: its
-   * {@code spark.sql.session.timeZone}, else the JVM's, as Spark's own default.
-   */
-  static java.time.ZoneId sessionZone(Environment env) {
-    String zone = env.sparkConf().get("spark.sql.session.timeZone");
-    return zone == null || zone.isBlank() ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(zone.strip());
-  }
-
-  /**
    * A runner that asks {@code spark} for its session only when a run has a step to run (each run asks
    * again; the supplier returns the same session): deciding reads with the environment's Hadoop settings.
    */
   public static PipelineRunner startingSparkWhenNeeded(Environment env, java.util.function.Supplier<SparkSession> spark,
       DriftTrigger driftTrigger) {
-    return new PipelineRunner(spark, () -> HadoopConf.of(env), () -> sessionZone(env), driftTrigger);
+    return new PipelineRunner(spark, () -> HadoopConf.of(env), env::sessionTimeZone, driftTrigger);
   }
 
   /** Once {@code stop} is requested, the running step fails saying so and no further step runs. */
@@ -226,7 +217,7 @@ public final class PipelineRunner {
    */
   public static ExecutionPlan plan(Environment env, PipelinePlan plan, String runId, Set<String> selected,
       RunOptions options) {
-    return plan(HadoopConf.of(env), sessionZone(env), plan, runId, selected, options);
+    return plan(HadoopConf.of(env), env.sessionTimeZone(), plan, runId, selected, options);
   }
 
   private static ExecutionPlan plan(org.apache.hadoop.conf.Configuration hadoop, java.time.ZoneId zone,

@@ -9,7 +9,6 @@ import dev.lakemill.settings.Environment;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,18 +95,9 @@ public final class RunLedger {
    * tables are independent.
    */
   public void record(RunRecord run, List<StepRecord> steps) {
-    List<Row> stepRows = new ArrayList<>();
-    for (StepRecord s : steps) {
-      stepRows.add(RowFactory.create(s.runId(), s.pipeline(), s.step(), s.position(), s.status().text(),
-          ts(s.startedAt()), ts(s.endedAt()), s.durationMillis(),
-          scala(s.inputs().stream().map(i -> RowFactory.create(i.name(), i.location(), i.version(), i.writtenBy())).toList()),
-          s.outputTable(), s.outputVersion(), s.rowsIn(), s.rowsOut(), s.rowsQuarantined(),
-          scala(s.expectations().stream().map(e -> RowFactory.create(e.name(), e.onViolation(), e.violations())).toList()),
-          s.fingerprint(), s.error(), s.note(), scala.jdk.javaapi.CollectionConverters.asScala(s.fingerprintParts())));
-    }
-    Row runRow = RowFactory.create(run.runId(), run.pipeline(), run.pipelineFile(),
-        scala.jdk.javaapi.CollectionConverters.asScala(run.params()), scala(run.steps()),
-        ts(run.startedAt()), ts(run.endedAt()), run.status().text(), run.lakemillVersion(), run.error());
+    // One row builder for both writes (this one and recordWithoutSpark's): values by column name.
+    List<Row> stepRows = steps.stream().map(s -> sparkRow(STEPS, stepRow(s))).toList();
+    Row runsRow = sparkRow(RUNS, runRow(run));
     // The ledger's tables are small and read whole: file statistics for data skipping only cost time.
     String collectStats = spark.conf().get(COLLECT_STATS, null);
     spark.conf().set(COLLECT_STATS, "false");
@@ -115,7 +105,7 @@ public final class RunLedger {
       CompletableFuture<Void> stepsWritten = stepRows.isEmpty()
           ? CompletableFuture.completedFuture(null)
           : CompletableFuture.runAsync(() -> append(stepRows, STEPS, stepsLocation()));
-      append(List.of(runRow), RUNS, runsLocation());
+      append(List.of(runsRow), RUNS, runsLocation());
       stepsWritten.join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
@@ -198,6 +188,33 @@ public final class RunLedger {
     row.put("lakemill_version", run.lakemillVersion());
     row.put("error", run.error());
     return row;
+  }
+
+  /** A row given by column name (as {@link #stepRow}/{@link #runRow} build it) as Spark's row of {@code type}. */
+  private static Row sparkRow(StructType type, Map<String, Object> values) {
+    org.apache.spark.sql.types.StructField[] fields = type.fields();
+    Object[] out = new Object[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      out[i] = sparkValue(fields[i].dataType(), values.get(fields[i].name()));
+    }
+    return RowFactory.create(out);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object sparkValue(org.apache.spark.sql.types.DataType type, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (type instanceof StructType struct) {
+      return sparkRow(struct, (Map<String, Object>) value);
+    }
+    if (type instanceof org.apache.spark.sql.types.ArrayType array) {
+      return scala(((List<Object>) value).stream().map(e -> sparkValue(array.elementType(), e)).toList());
+    }
+    if (value instanceof Map<?, ?> map) {
+      return scala.jdk.javaapi.CollectionConverters.asScala(map);
+    }
+    return value;
   }
 
   /**

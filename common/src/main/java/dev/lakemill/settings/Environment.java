@@ -32,6 +32,15 @@ public record Environment(String name, String lakehouseRoot, String sparkMaster,
     return new Environment("local", lakehouseRoot, "local[*]", Map.of());
   }
 
+  /**
+   * The session time zone Spark would use ({@code spark.sql.session.timeZone}, else the JVM's): how a run reads
+   * a {@code timestamp-as-of} without an offset before (or without) starting Spark.
+   */
+  public java.time.ZoneId sessionTimeZone() {
+    String zone = sparkConf.get("spark.sql.session.timeZone");
+    return zone == null || zone.isBlank() ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(zone.strip());
+  }
+
   public Environment withLakehouseRoot(String root) {
     return new Environment(name, root, sparkMaster, sparkConf, dags, lease);
   }

@@ -77,4 +77,15 @@ class EnvironmentLoaderTest {
         .hasMessageEndingWith("Fix the environment config (keys: lakemill.lakehouse-root, lakemill.spark.master,"
             + " lakemill.spark.conf, lakemill.dags, lakemill.lease, lakemill.airflow)");
   }
+
+  @Test
+  void theSessionTimeZoneIsTheSparkSettingElseTheJvms() {
+    Environment utc = new Environment("local", "/tmp/lh", "local[1]", java.util.Map.of("spark.sql.session.timeZone", "UTC"));
+    Environment offset = new Environment("local", "/tmp/lh", "local[1]",
+        java.util.Map.of("spark.sql.session.timeZone", " +01:00 "));
+
+    assertThat(utc.sessionTimeZone()).isEqualTo(java.time.ZoneId.of("UTC"));
+    assertThat(offset.sessionTimeZone()).isEqualTo(java.time.ZoneOffset.ofHours(1));
+    assertThat(Environment.local("/tmp/lh").sessionTimeZone()).isEqualTo(java.time.ZoneId.systemDefault());
+  }
 }
