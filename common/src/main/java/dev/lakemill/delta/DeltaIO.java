@@ -5,6 +5,7 @@ import dev.lakemill.faults.FaultPoints;
 import dev.lakemill.plan.TablePlan;
 import dev.lakemill.spec.WriteMode;
 import io.delta.tables.DeltaTable;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -118,14 +119,17 @@ public final class DeltaIO {
   /**
    * Writes {@code data} to {@code table} in its mode, as one Delta commit, and finds that commit by
    * {@code tag}, which the session sets as the commit's user metadata (see {@link #tagCommits}).
-   * An append happens at most once per run and step, by Delta's own idempotent write: the append carries the
-   * transaction id {@code txnAppId} = the tag's key (pipeline, run, step) at {@code txnVersion} 0, so Delta
-   * skips a second append of the same run and step (e.g. a retry under the same run id after a kill); the
+   * An append or a merge happens at most once per run and step, by Delta's own idempotent write: the write
+   * carries the transaction id {@code txnAppId} = the tag's key (pipeline, run, step) at {@code txnVersion} 0
+   * (an append as writer options, a merge through the session settings Delta's DML commands read), so Delta
+   * skips a second one of the same run and step (e.g. a retry under the same run id after a kill); the
    * earlier commit is then returned, {@link Written#reused} set, and nothing is written.
    */
   public static Written write(SparkSession spark, Dataset<Row> data, TablePlan table, String tag) {
+    Instant started = Instant.now();
     WriteMode mode = table.mode();
-    boolean once = mode == WriteMode.APPEND && CommitTag.parse(tag).isPresent();
+    boolean once = (mode == WriteMode.APPEND || mode == WriteMode.MERGE) && CommitTag.parse(tag).isPresent();
+    String appId = once ? CommitTag.keyOf(tag) : null;
     long before = once ? latestVersion(spark, table.location()) : -1;
     data = FaultPoints.duringWrite(table.name(), data);
     if (mode == WriteMode.MERGE && exists(spark, table.location())) {
@@ -133,12 +137,25 @@ public final class DeltaIO {
           .map(k -> "t.`" + k + "` <=> s.`" + k + "`")
           .collect(Collectors.joining(" AND "));
       beforeCommit(spark, table.location());
-      DeltaTable.forPath(spark, table.location()).as("t")
-          .merge(data.as("s"), condition)
-          .whenMatched().updateAll()
-          .whenNotMatched().insertAll()
-          .execute();
-      return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
+      if (once) {
+        spark.conf().set(DML_TXN_APP_ID, appId);
+        spark.conf().set(DML_TXN_VERSION, "0");
+      }
+      try {
+        DeltaTable.forPath(spark, table.location()).as("t")
+            .merge(data.as("s"), condition)
+            .whenMatched().updateAll()
+            .whenNotMatched().insertAll()
+            .execute();
+      } finally {
+        if (once) {
+          spark.conf().unset(DML_TXN_APP_ID);
+          spark.conf().unset(DML_TXN_VERSION);
+        }
+      }
+      return once && latestVersion(spark, table.location()) <= before
+          ? earlierCommit(spark, table, appId)
+          : DeltaLogFiles.taggedCommit(spark, table.location(), tag, started);
     }
     DataFrameWriter<Row> writer = data.write().format("delta");
     if (!table.partitionBy().isEmpty()) {
@@ -150,20 +167,23 @@ public final class DeltaIO {
       default -> writer = writer.mode("append");
     }
     if (once) {
-      writer = writer.option(TXN_APP_ID, CommitTag.keyOf(tag)).option(TXN_VERSION, 0L);
+      writer = writer.option(TXN_APP_ID, appId).option(TXN_VERSION, 0L);
     }
     beforeCommit(spark, table.location());
     writer.save(table.location());
-    if (once && latestVersion(spark, table.location()) <= before) {
-      // Delta skipped the append: this run's commit carries its transaction id, however far back it is.
-      String appId = CommitTag.keyOf(tag);
-      KernelTables.Commit earlier = KernelTables.of(spark.sessionState().newHadoopConf())
-          .transactionCommit(table.location(), appId, (latest, cause) -> TableErrors.appendNotFound(table.location(),
-              appId, cause))
-          .orElseThrow(() -> TableErrors.appendNotFound(table.location(), appId, null));
-      return new Written(earlier.version(), earlier.rows(), true);
-    }
-    return DeltaLogFiles.taggedCommit(spark, table.location(), tag);
+    return once && latestVersion(spark, table.location()) <= before
+        ? earlierCommit(spark, table, appId)
+        : DeltaLogFiles.taggedCommit(spark, table.location(), tag, started);
+  }
+
+  /** Delta skipped the write: this run's commit carries its transaction id, however far back it is. */
+  private static Written earlierCommit(SparkSession spark, TablePlan table, String appId) {
+    String what = table.mode() == WriteMode.MERGE ? "merge" : "append";
+    KernelTables.Commit earlier = KernelTables.of(spark.sessionState().newHadoopConf())
+        .transactionCommit(table.location(), appId, (latest, cause) -> TableErrors.writeNotFound(table.location(),
+            what, appId, cause))
+        .orElseThrow(() -> TableErrors.writeNotFound(table.location(), what, appId, null));
+    return new Written(earlier.version(), earlier.rows(), true);
   }
 
   /**
@@ -185,6 +205,10 @@ public final class DeltaIO {
   /** Delta's writer options of an idempotent write: the application id and its monotonic version. */
   static final String TXN_APP_ID = "txnAppId";
   static final String TXN_VERSION = "txnVersion";
+
+  /** The same for Delta's DML commands (MERGE), as session settings. */
+  static final String DML_TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
+  static final String DML_TXN_VERSION = "spark.databricks.delta.write.txnVersion";
 
   /** Delta's switch for not recording commits without file changes (default true). */
   private static final String RECORD_EMPTY_COMMITS = "spark.databricks.delta.skipRecordingEmptyCommits";

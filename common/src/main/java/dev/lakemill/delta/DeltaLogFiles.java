@@ -6,6 +6,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,15 +17,20 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * What lakemill reads of a Delta log without a Spark job: the versions that have a commit file (a listing),
- * the commit a step made (by its tag among the newest commits), whether rows changed since a version, a
+ * the commit a step made (by its tag, among the commits since the write or run started), whether rows changed since a version, a
  * commit's time and the files it added or removed. Commits are read through Delta Kernel's JSON handler
- * ({@link KernelTables#commit}); a retried append's commit is found by its transaction id instead
+ * ({@link KernelTables#commit}); a retried append's or merge's commit is found by its transaction id instead
  * ({@link KernelTables#transactionCommit}), however far back.
  */
 public final class DeltaLogFiles {
   /** Delta's session setting for the user metadata recorded in each commit. */
   static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
-  private static final int SEARCH_DEPTH = 100;
+  /**
+   * How much earlier than the moment a search starts from a commit may be stamped and still be searched: a
+   * commit's time is its writer's clock (or the storage's file time), which may lag the clock that started the
+   * search.
+   */
+  private static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(10);
 
   private DeltaLogFiles() {}
 
@@ -99,22 +105,30 @@ public final class DeltaLogFiles {
   }
 
   /**
-   * The newest commit tagged like {@code tag}: same user metadata, or for step tags the same key
-   * (pipeline, run and step; see {@link CommitTag#keyOf}).
+   * The newest commit tagged like {@code tag} (same user metadata, or for step tags the same key: pipeline, run
+   * and step; see {@link CommitTag#keyOf}) among the commits made since {@code since}: the write that tagged it
+   * started then.
    */
-  public static DeltaIO.Written taggedCommit(SparkSession spark, String location, String tag) {
-    return findTagged(spark, location, tag).map(Tagged::written).orElseThrow(() -> new IllegalStateException(
-        "Cannot find the commit tagged '" + tag + "' among the last " + SEARCH_DEPTH + " commits of " + location));
+  public static DeltaIO.Written taggedCommit(SparkSession spark, String location, String tag, Instant since) {
+    return findTagged(spark, location, tag, since).map(Tagged::written).orElseThrow(() -> new IllegalStateException(
+        "Cannot find the commit tagged '" + tag + "' among the commits of " + location + " since " + since));
   }
 
-  /** Like {@link #taggedCommit}, empty when no recent commit has the tag (or there is no table). */
-  public static java.util.Optional<Tagged> findTagged(SparkSession spark, String location, String tag) {
+  /**
+   * Like {@link #taggedCommit}, empty when no commit since {@code since} has the tag (or there is no table). The
+   * log is read from the newest commit back, through every commit stamped since {@code since} (less a
+   * {@link #CLOCK_SKEW}), however many there are, and no further: a run's commits are never older than its start.
+   */
+  public static java.util.Optional<Tagged> findTagged(SparkSession spark, String location, String tag, Instant since) {
     String key = CommitTag.keyOf(tag);
+    long oldest = since.minus(CLOCK_SKEW).toEpochMilli();
     KernelTables kernel = KernelTables.of(spark.sessionState().newHadoopConf());
-    List<Long> versions = commitVersions(spark, location);
-    for (long version : versions.subList(0, Math.min(SEARCH_DEPTH, versions.size()))) {
+    for (long version : commitVersions(spark, location)) {
       java.util.Optional<KernelTables.Commit> commit = kernel.commit(location, version);
-      String metadata = commit.map(KernelTables.Commit::userMetadata).orElse(null);
+      if (commit.isEmpty() || commit.get().timestamp() < oldest) {
+        break;
+      }
+      String metadata = commit.get().userMetadata();
       if (metadata != null && key.equals(CommitTag.keyOf(metadata))) {
         return java.util.Optional.of(new Tagged(version, commit.get().rows(), commit.get().timestamp(), metadata));
       }

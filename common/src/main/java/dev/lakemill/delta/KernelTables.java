@@ -61,6 +61,17 @@ import org.apache.hadoop.fs.Path;
 public final class KernelTables {
   private final Engine engine;
   private final Configuration hadoop;
+  /**
+   * The rows last read of each table and column list, with their snapshot's version: a snapshot never changes,
+   * so a second read of the same version (deciding a run reads the ledger and the registry more than once) is
+   * answered from here. One entry per table and columns, replaced when the table moves on.
+   */
+  private final Map<String, Rows> lastRead = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The latest snapshot last loaded of each table, reused while a listing of its log shows the same newest
+   * commit file (name, size and time: a table deleted and written again at the same version does not match).
+   */
+  private final Map<String, Known> latestKnown = new java.util.concurrent.ConcurrentHashMap<>();
 
   private KernelTables(Configuration hadoop) {
     this.hadoop = hadoop;
@@ -89,7 +100,45 @@ public final class KernelTables {
    * {@code damaged} when a folder remains without a readable log or Kernel cannot read the log.
    */
   public Optional<Snapshot> latest(String location, DeltaIO.Damaged damaged) {
-    return snapshot(location, OptionalLong.empty(), damaged);
+    Known known = latestKnown.get(location);
+    if (known != null && known.commit().equals(newestCommitFile(location))) {
+      return Optional.of(known.snapshot());
+    }
+    Optional<Snapshot> latest = snapshot(location, OptionalLong.empty(), damaged);
+    latest.ifPresent(s -> {
+      Optional<CommitFile> newest = newestCommitFile(location);
+      if (newest.isPresent() && newest.get().name().equals(String.format("%020d.json", s.getVersion()))) {
+        latestKnown.put(location, new Known(newest, s));
+      }
+    });
+    return latest;
+  }
+
+  /** A table's latest snapshot, known to be latest while its newest commit file is {@code commit}. */
+  private record Known(Optional<CommitFile> commit, Snapshot snapshot) {}
+
+  private record CommitFile(String name, long size, long modified) {}
+
+  /**
+   * The newest commit file of {@code location}'s log (its path, size and modification time), by one listing;
+   * empty when there is none or the log cannot be listed (the caller then loads the snapshot, which reports why).
+   */
+  private Optional<CommitFile> newestCommitFile(String location) {
+    Path log = new Path(location, "_delta_log");
+    try {
+      org.apache.hadoop.fs.FileStatus newest = null;
+      for (org.apache.hadoop.fs.FileStatus status : log.getFileSystem(hadoop).listStatus(log)) {
+        String name = status.getPath().getName();
+        if (name.length() == 25 && name.endsWith(".json") && name.chars().limit(20).allMatch(Character::isDigit)
+            && (newest == null || name.compareTo(newest.getPath().getName()) > 0)) {
+          newest = status;
+        }
+      }
+      return newest == null ? Optional.empty()
+          : Optional.of(new CommitFile(newest.getPath().getName(), newest.getLen(), newest.getModificationTime()));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** Like {@link #latest}, at {@code version} when one is given. */
@@ -258,6 +307,17 @@ public final class KernelTables {
 
   /** Every row of {@code snapshot}, projected on {@code columns} as {@link #rows(String, List, DeltaIO.Damaged)}. */
   public Rows rows(Snapshot snapshot, List<String> columns, DeltaIO.Damaged damaged) {
+    String key = snapshot.getPath() + "\n" + columns;
+    Rows known = lastRead.get(key);
+    if (known != null && known.version() == snapshot.getVersion()) {
+      return known;
+    }
+    Rows read = read(snapshot, columns, damaged);
+    lastRead.put(key, read);
+    return read;
+  }
+
+  private Rows read(Snapshot snapshot, List<String> columns, DeltaIO.Damaged damaged) {
     StructType schema = snapshot.getSchema();
     List<StructField> fields = new ArrayList<>();
     for (String c : columns) {
@@ -309,7 +369,7 @@ public final class KernelTables {
         int at = schema.indexOf(c);
         row.put(c, at < 0 ? null : value(data.getColumnVector(at), i));
       }
-      out.add(row);
+      out.add(java.util.Collections.unmodifiableMap(row)); // shared by later reads of the same version
     }
   }
 

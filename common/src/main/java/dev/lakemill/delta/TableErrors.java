@@ -40,14 +40,18 @@ public final class TableErrors {
   }
 
   /**
-   * A retried append that Delta skipped (the table's state holds the run's transaction id) whose commit cannot be
-   * found: its commit file was cleaned up by the log's retention, or the log cannot be read.
+   * A retried append or merge ({@code what}) that Delta skipped (the table's state holds the run's transaction
+   * id) whose commit cannot be found: its commit file was cleaned up by the log's retention, or the log cannot be
+   * read.
    */
-  public static LakemillException appendNotFound(String location, String appId, Throwable cause) {
+  public static LakemillException writeNotFound(String location, String what, String appId, Throwable cause) {
+    String verb = what.equals("merge") ? "merging" : "appending";
+    String done = what.equals("merge") ? "merged" : "appended";
     return new LakemillException(LakemillException.Kind.RUN_FAILED, "The table at " + location + " already has the"
-        + " append of '" + appId + "' (Delta skipped appending it again), but its commit is no longer in the Delta log"
-        + (cause == null ? " (cleaned up by the log's retention)" : " (" + firstLine(cause) + ")") + ", so the"
-        + " version it wrote is unknown. Nothing was appended. Rerun under a new run id to append once more", cause);
+        + " " + what + " of '" + appId + "' (Delta skipped " + verb + " it again), but its commit is no longer in the"
+        + " Delta log" + (cause == null ? " (cleaned up by the log's retention)" : " (" + firstLine(cause) + ")")
+        + ", so the version it wrote is unknown. Nothing was " + done + ". Rerun under a new run id to " + what
+        + " once more", cause);
   }
 
   private static String messages(Throwable e) {

@@ -47,9 +47,14 @@ interface DecisionReads {
    * {@code zone} is the session time zone a {@code timestamp-as-of} without an offset is read in.
    */
   static DecisionReads kernel(Configuration hadoop, PipelinePlan plan, java.time.ZoneId zone) {
-    KernelTables tables = KernelTables.of(hadoop);
+    return kernel(KernelTables.of(hadoop), plan, zone);
+  }
+
+  /** Like {@link #kernel(Configuration, PipelinePlan, java.time.ZoneId)}, with what {@code tables} read already. */
+  static DecisionReads kernel(KernelTables tables, PipelinePlan plan, java.time.ZoneId zone) {
+    Configuration hadoop = tables.hadoop();
     LedgerReader ledger = new LedgerReader(tables, plan.ledgerLocation());
-    ModelRegistry registry = new ModelRegistry(hadoop, plan.ledgerLocation());
+    ModelRegistry registry = new ModelRegistry(tables, plan.ledgerLocation());
     return new DecisionReads() {
       @Override
       public long sourceVersion(SourcePlan source) {

@@ -42,6 +42,7 @@ import dev.lakemill.safety.StopSignal;
 import dev.lakemill.sources.RecordCheck;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.sources.SourceReader;
+import dev.lakemill.spec.WriteMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +71,7 @@ public final class PipelineRunner {
   private final java.util.function.Supplier<java.time.ZoneId> zone;
   private final DriftTrigger driftTrigger;
   private StopSignal stop = StopSignal.none();
+  private LedgerPrefetch prefetched;
 
   /** A runner whose drift steps only record the pipelines they would trigger. */
   public PipelineRunner(SparkSession spark) {
@@ -100,6 +102,15 @@ public final class PipelineRunner {
     return new PipelineRunner(spark, () -> HadoopConf.of(env), env::sessionTimeZone, driftTrigger);
   }
 
+  /**
+   * Decides the next run with what {@code read} read of the ledger and the registry (in the background, while
+   * the pipeline compiled), re-reading only tables that moved on since.
+   */
+  public PipelineRunner deciding(LedgerPrefetch read) {
+    this.prefetched = read;
+    return this;
+  }
+
   /** Once {@code stop} is requested, the running step fails saying so and no further step runs. */
   public PipelineRunner stopOn(StopSignal stop) {
     this.stop = stop;
@@ -123,7 +134,8 @@ public final class PipelineRunner {
     RunResult.Phases phases = new RunResult.Phases();
     Instant started = Instant.now();
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
-    DecisionReads reads = DecisionReads.kernel(hadoop.get(), plan, zone.get());
+    DecisionReads reads = prefetched != null ? DecisionReads.kernel(prefetched.tables(), plan, zone.get())
+        : DecisionReads.kernel(hadoop.get(), plan, zone.get());
     StepCache cache = cache(reads, plan, options);
     cache.load();
     phases.end("ledger query (latest done steps)");
@@ -208,7 +220,7 @@ public final class PipelineRunner {
    * {@link #run} would execute. Reads the ledger, the registry and Delta logs only.
    */
   public ExecutionPlan plan(PipelinePlan plan, String runId, Set<String> selected, RunOptions options) {
-    return plan(hadoop.get(), zone.get(), plan, runId, selected, options);
+    return plan(DecisionReads.kernel(hadoop.get(), plan, zone.get()), plan, runId, selected, options);
   }
 
   /**
@@ -217,12 +229,17 @@ public final class PipelineRunner {
    */
   public static ExecutionPlan plan(Environment env, PipelinePlan plan, String runId, Set<String> selected,
       RunOptions options) {
-    return plan(HadoopConf.of(env), env.sessionTimeZone(), plan, runId, selected, options);
+    return plan(DecisionReads.kernel(HadoopConf.of(env), plan, env.sessionTimeZone()), plan, runId, selected, options);
   }
 
-  private static ExecutionPlan plan(org.apache.hadoop.conf.Configuration hadoop, java.time.ZoneId zone,
-      PipelinePlan plan, String runId, Set<String> selected, RunOptions options) {
-    DecisionReads reads = DecisionReads.kernel(hadoop, plan, zone);
+  /** Like {@link #plan(Environment, PipelinePlan, String, Set, RunOptions)}, with what {@code read} read already. */
+  public static ExecutionPlan plan(Environment env, LedgerPrefetch read, PipelinePlan plan, String runId,
+      Set<String> selected, RunOptions options) {
+    return plan(DecisionReads.kernel(read.tables(), plan, env.sessionTimeZone()), plan, runId, selected, options);
+  }
+
+  private static ExecutionPlan plan(DecisionReads reads, PipelinePlan plan, String runId, Set<String> selected,
+      RunOptions options) {
     StepCache cache = cache(reads, plan, options);
     cache.load();
     return new RunPlanner(reads, plan, runId, cache).plan(StepSelection.withViewInputs(plan, selected));
@@ -525,7 +542,8 @@ public final class PipelineRunner {
 
     private void reportReuse(StepPlan step, DeltaIO.Written written) {
       if (written.reused()) {
-        listener.warning(RunErrors.appendReused(step.name(), step.output().name(), runId, written.version()));
+        listener.warning(RunErrors.writeReused(step.name(), step.output().name(),
+            step.output().mode() == WriteMode.MERGE ? "merge" : "append", runId, written.version()));
       }
     }
 

@@ -109,6 +109,15 @@ public final class LedgerReader {
   }
 
   /**
+   * Reads the tables deciding a run reads (the runs table's latest snapshot, every step record), so that the
+   * next reads of the same versions through the same {@link KernelTables} are answered from memory.
+   */
+  public void prefetch() {
+    tables.latest(runsLocation(), damaged(runsLocation()));
+    tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation()));
+  }
+
+  /**
    * The latest successful (or skipped) record of {@code step} of {@code pipeline}: within {@code runId} when it
    * recorded one, otherwise across all runs of the pipeline; without Spark.
    */

@@ -110,9 +110,23 @@ public final class ModelRegistry {
 
   /** A registry that only reads, through Delta Kernel with {@code hadoop}: no SparkSession. */
   public ModelRegistry(org.apache.hadoop.conf.Configuration hadoop, String location) {
+    this(KernelTables.of(hadoop), location);
+  }
+
+  /** A registry that only reads, with {@code kernel} (and what it has read already). */
+  public ModelRegistry(KernelTables kernel, String location) {
     this.spark = null;
-    this.kernel = KernelTables.of(hadoop);
+    this.kernel = kernel;
     this.location = location;
+  }
+
+  /**
+   * Reads the tables resolving a model reads (versions, alias events), so that the next reads of the same
+   * versions through the same {@link KernelTables} are answered from memory.
+   */
+  public void prefetch() {
+    rows(modelsLocation(), MODEL_COLUMNS);
+    rows(eventsLocation(), EVENT_COLUMNS);
   }
 
   public String modelsLocation() {

@@ -78,7 +78,7 @@ public final class AbandonedRuns {
 
   private StepRecord table(LeaseHolder run, LeasedStep step, int position) {
     String key = new CommitTag(run.pipeline(), run.runId(), step.name(), "", List.of()).key();
-    Optional<DeltaLogFiles.Tagged> commit = DeltaLogFiles.findTagged(spark, step.location(), key);
+    Optional<DeltaLogFiles.Tagged> commit = DeltaLogFiles.findTagged(spark, step.location(), key, run.started());
     if (commit.isEmpty()) {
       deleteQuarantined(run, step, key);
       return notRun(run, step, position);
@@ -102,7 +102,7 @@ public final class AbandonedRuns {
     ModelVersion v = version.get();
     // The holdout commit carries the step's tag, hence its direct inputs.
     String key = new CommitTag(run.pipeline(), run.runId(), step.name(), "", List.of()).key();
-    List<InputVersion> inputs = DeltaLogFiles.findTagged(spark, v.holdoutLocation(), key)
+    List<InputVersion> inputs = DeltaLogFiles.findTagged(spark, v.holdoutLocation(), key, run.started())
         .flatMap(c -> CommitTag.parse(c.userMetadata())).map(CommitTag::inputs).orElse(v.lineage());
     return StepRecord.builder(run.runId(), run.pipeline(), step.name(), position, StepStatus.SUCCEEDED)
         .ended(v.createdAt()).inputs(inputs).output(new StepOutput.Model(step.model()), v.version())
@@ -121,7 +121,7 @@ public final class AbandonedRuns {
 
   private void deleteQuarantined(LeaseHolder run, LeasedStep step, String key) {
     String quarantine = step.location() + "_quarantine";
-    if (DeltaLogFiles.findTagged(spark, quarantine, key).isPresent()) {
+    if (DeltaLogFiles.findTagged(spark, quarantine, key, run.started()).isPresent()) {
       DeltaTable.forPath(spark, quarantine).delete(col(DeltaIO.QUARANTINE_RUN_ID).equalTo(run.runId()));
     }
   }

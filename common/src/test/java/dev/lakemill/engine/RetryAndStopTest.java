@@ -85,11 +85,44 @@ class RetryAndStopTest extends SparkTestBase {
   }
 
   @Test
+  void aMergeRetriedUnderTheSameRunIdIsCommittedOnce() throws IOException {
+    PipelinePlan plan = lake.plan("upsert", """
+        pipeline { name = upsert }
+        sources { people { format = generate, generator = churn-customers, rows = 200, seed = 4 } }
+        steps {
+          totals {
+            type = sql
+            sql = "SELECT region, count(*) AS customers FROM people GROUP BY region"
+            output { table = silver.totals, mode = merge, merge-keys = [region] }
+          }
+        }
+        """, Map.of());
+    lake.run(plan, "m0");
+    Run first = lake.run(plan, "m1", RunOptions.FORCE);
+    assertThat(first.steps().get(0).outputVersion()).isEqualTo(1);
+
+    Run retry = lake.run(plan, "m1", RunOptions.FORCE);
+
+    assertThat(retry.succeeded()).as(retry.result().run().error()).isTrue();
+    assertThat(retry.steps().get(0).outputVersion()).isEqualTo(1);
+    assertThat(retry.warnings()).containsExactly("step totals: silver.totals already has this run's merge (v1, run m1);"
+        + " not merging it again. Use a new run id to merge once more");
+    // Delta's DML idempotence (the session's txnAppId) skipped the merge: nothing was committed.
+    Path log = Path.of(lake.location("silver.totals"), "_delta_log");
+    assertThat(Files.readString(log.resolve("00000000000000000001.json")))
+        .contains("{\"txn\":{\"appId\":\"lakemill pipeline=upsert run=m1 step=totals\",\"version\":0");
+    assertThat(log.resolve("00000000000000000002.json")).doesNotExist();
+    // The session no longer carries the id: the next run's merge commits.
+    assertThat(lake.spark().conf().getOption("spark.databricks.delta.write.txnAppId").isDefined()).isFalse();
+    assertThat(lake.run(plan, "m2", RunOptions.FORCE).steps().get(0).outputVersion()).isEqualTo(2);
+  }
+
+  @Test
   void aRetriedAppendFindsItsRunsCommitHoweverFarBackItIs() throws IOException {
     PipelinePlan plan = plan();
     Run first = lake.run(plan, "r1");
     // 120 later commits that change no data (crafted commit files, cheaper than writes): r1's append is now
-    // more than 100 commits back, beyond the newest commits a tag search reads.
+    // 120 commits back, and found by its transaction id, not by a search of the newest commits.
     Path log = Path.of(lake.location("silver.log"), "_delta_log");
     for (int v = 1; v <= 120; v++) {
       Files.writeString(log.resolve(String.format("%020d.json", v)), "{\"commitInfo\":{\"timestamp\":"

@@ -4,6 +4,7 @@ import dev.lakemill.check.Checks;
 import dev.lakemill.compile.Compiler;
 import dev.lakemill.compile.PlanRenderer;
 import dev.lakemill.compile.StepSelection;
+import dev.lakemill.engine.LedgerPrefetch;
 import dev.lakemill.engine.PipelineRunner;
 import dev.lakemill.engine.RunOptions;
 import dev.lakemill.engine.StepDecision;
@@ -52,18 +53,20 @@ final class PlanCommand implements Callable<Integer> {
         .findFirst().orElseThrow(() -> CliErrors.unknownFormat(format));
     Compiler compiler = Checks.compiler();
     Environment env = options.environment();
+    // The text format says what a run would do, which reads the ledger: read it while the file compiles.
+    LedgerPrefetch ledger = f == PlanRenderer.Format.TEXT ? LedgerPrefetch.start(env) : null;
     var spec = compiler.validate(file, options.params, PipelineOptions.files(env));
     PipelinePlan plan = compiler.compile(spec, env);
     RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
     System.out.print(PlanRenderer.render(plan, f));
     if (f == PlanRenderer.Format.TEXT) {
-      System.out.print(status(plan, env, runOptions));
+      System.out.print(status(plan, env, ledger, runOptions));
     }
     return Lakemill.OK;
   }
 
   /** RUN or SKIP per step, with the reason. */
-  static String status(PipelinePlan plan, Environment env, RunOptions runOptions) {
+  private static String status(PipelinePlan plan, Environment env, LedgerPrefetch ledger, RunOptions runOptions) {
     int width = plan.steps().stream().mapToInt(s -> s.name().length()).max().orElse(4);
     StringBuilder out = new StringBuilder();
     if (!RunLedger.hasSteps(env, plan.ledgerLocation())) {
@@ -72,7 +75,7 @@ final class PlanCommand implements Callable<Integer> {
     }
     out.append("run would (ledger at ").append(plan.ledgerLocation()).append("):\n");
     Set<String> all = StepSelection.select(plan, List.of(), null);
-    for (StepDecision d : PipelineRunner.plan(env, plan, RunIds.generate(), all, runOptions).steps()) {
+    for (StepDecision d : PipelineRunner.plan(env, ledger, plan, RunIds.generate(), all, runOptions).steps()) {
       if (d instanceof StepDecision.Blocked blocked && blocked.upstream().isEmpty()) {
         throw blocked.error();
       }

@@ -4,6 +4,7 @@ import dev.lakemill.airflow.rest.AirflowDriftTrigger;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
 import dev.lakemill.drift.DriftTrigger;
+import dev.lakemill.engine.LedgerPrefetch;
 import dev.lakemill.engine.PipelineRunner;
 import dev.lakemill.engine.StepProgress;
 import dev.lakemill.engine.RunOptions;
@@ -93,6 +94,8 @@ final class RunCommand implements Callable<Integer> {
     boolean json = format.json();
     StepProgress.configuredPeriod();
     Environment env = options.environment();
+    // Deciding which steps run reads the ledger: read it while the file compiles.
+    LedgerPrefetch ledger = LedgerPrefetch.start(env);
     PipelinePlan plan = Checks.compiler().compile(file, options.params, env, PipelineOptions.files(env));
     Set<String> selected = StepSelection.select(plan, steps, from);
     RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
@@ -124,7 +127,8 @@ final class RunCommand implements Callable<Integer> {
         return started[0];
       };
       try {
-        PipelineRunner runner = PipelineRunner.startingSparkWhenNeeded(env, spark, trigger).stopOn(guard.start(spark));
+        PipelineRunner runner = PipelineRunner.startingSparkWhenNeeded(env, spark, trigger).stopOn(guard.start(spark))
+            .deciding(ledger);
         phases.end("abandoned-run check");
         if (resume != null) {
           Optional<RunLedger.Resumable> resumable = new LedgerReader(env, plan.ledgerLocation())

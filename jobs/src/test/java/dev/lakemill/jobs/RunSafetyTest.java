@@ -207,7 +207,8 @@ class RunSafetyTest {
 
   /**
    * Kill 3: after every step committed, before the ledger; then a forced retry of two steps under the same
-   * run id (without --force the step cache would skip both: their commits were recovered as succeeded).
+   * run id (without --force the step cache would skip both: their commits were recovered as succeeded). Delta
+   * skips both writes: the merge and the append each carry the run's transaction id.
    */
   private String killAfterTheLastCommitThenRetryUnderTheSameRunId(Path retry) throws Exception {
     ChildJvm a2 = lakemill(retry, "committed:log", "safety");
@@ -219,11 +220,13 @@ class RunSafetyTest {
 
     assertThat(b2.await()).as(b2.output()).isZero();
     assertThat(b2.stdout()).contains("recorded run " + a2Id + " as abandoned", "  warning: step log: gold.log already"
-        + " has this run's append (v0, run " + a2Id + "); not appending it again. Use a new run id to append once more");
+        + " has this run's append (v0, run " + a2Id + "); not appending it again. Use a new run id to append once more",
+        "  warning: step totals: gold.totals already has this run's merge (v0, run " + a2Id + "); not merging it again."
+        + " Use a new run id to merge once more");
     assertThat(runStatuses(retry)).containsExactly(a2Id + " abandoned", a2Id + " succeeded");
     assertThat(runError(retry, a2Id)).isEqualTo(abandonedError(retry, a2Id, a2.pid(), 4));
     assertThat(stepStatuses(retry, a2Id)).containsExactlyInAnyOrder("events succeeded v0", "features not-run",
-        "train succeeded v1", "totals succeeded v0", "log succeeded v0", "totals succeeded v1", "log succeeded v0");
+        "train succeeded v1", "totals succeeded v0", "log succeeded v0", "totals succeeded v0", "log succeeded v0");
     return a2Id;
   }
 

@@ -103,6 +103,7 @@ public final class DriftHistory {
    * @return the version written and its row count
    */
   public static DeltaIO.Written write(SparkSession spark, String location, Run run, List<Row> rows, String tag) {
+    java.time.Instant started = java.time.Instant.now();
     Dataset<Row> data = spark.createDataFrame(rows, SCHEMA);
     if (!present(spark, location)) {
       data.write().format("delta").mode("errorifexists").save(location);
@@ -112,7 +113,7 @@ public final class DriftHistory {
               + " AND run_date = DATE '" + run.runDate() + "'")
           .save(location);
     }
-    DeltaIO.Written written = DeltaLogFiles.taggedCommit(spark, location, tag);
+    DeltaIO.Written written = DeltaLogFiles.taggedCommit(spark, location, tag, started);
     return new DeltaIO.Written(written.version(), rows.size());
   }
 

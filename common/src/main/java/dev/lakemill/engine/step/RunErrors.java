@@ -104,10 +104,11 @@ public final class RunErrors {
     return new LakemillException(LakemillException.Kind.RUN_FAILED, message);
   }
 
-  /** Not an error: the warning when a retried append finds its run's commit already in the table. */
-  public static String appendReused(String step, String table, String runId, long version) {
-    return "step " + step + ": " + table + " already has this run's append (v" + version + ", run " + runId
-        + "); not appending it again. Use a new run id to append once more";
+  /** Not an error: the warning when a retried append or merge ({@code what}) finds its run's commit in the table. */
+  public static String writeReused(String step, String table, String what, String runId, long version) {
+    String verb = what.equals("merge") ? "merging" : "appending";
+    return "step " + step + ": " + table + " already has this run's " + what + " (v" + version + ", run " + runId
+        + "); not " + verb + " it again. Use a new run id to " + what + " once more";
   }
 
   private static String firstLines(String text) {
