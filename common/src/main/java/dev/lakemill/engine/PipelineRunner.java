@@ -162,37 +162,41 @@ public final class PipelineRunner {
     String error = "";
     LakemillException damaged = null;
     int position = 0;
-    for (StepDecision decision : decided.steps()) {
-      StepPlan step = decision.step();
-      position++;
-      if (error.isEmpty() && stop.requested()) {
-        error = stop.stoppedBefore(step.name());
+    try {
+      for (StepDecision decision : decided.steps()) {
+        StepPlan step = decision.step();
+        position++;
+        if (error.isEmpty() && stop.requested()) {
+          error = stop.stoppedBefore(step.name());
+        }
+        if (!error.isEmpty()) {
+          records.add(notRun(plan, runId, step, position));
+          continue;
+        }
+        StepRecord record;
+        try {
+          record = stop.explain(execution.execute(decision, position));
+        } catch (LakemillException e) {
+          // Damaged state (the registry, a lakehouse table) is not this step's fault: record the run, then report it.
+          damaged = e;
+          error = e.getMessage();
+          records.add(notRun(plan, runId, step, position));
+          continue;
+        }
+        records.add(record);
+        phases.end("step " + step.name() + " (" + record.status() + ")");
+        listener.stepFinished(record, position, toRun.size());
+        if (record.status() == StepStatus.FAILED) {
+          error = record.error();
+        } else {
+          FaultPoints.at("committed:" + step.name());
+        }
       }
-      if (!error.isEmpty()) {
-        records.add(notRun(plan, runId, step, position));
-        continue;
+    } finally {
+      // Also when a step throws what no step handles (a bug): the heartbeat thread and listener go with the run.
+      if (progress != null) {
+        progress.close();
       }
-      StepRecord record;
-      try {
-        record = stop.explain(execution.execute(decision, position));
-      } catch (LakemillException e) {
-        // Damaged state (the registry, a lakehouse table) is not this step's fault: record the run, then report it.
-        damaged = e;
-        error = e.getMessage();
-        records.add(notRun(plan, runId, step, position));
-        continue;
-      }
-      records.add(record);
-      phases.end("step " + step.name() + " (" + record.status() + ")");
-      listener.stepFinished(record, position, toRun.size());
-      if (record.status() == StepStatus.FAILED) {
-        error = record.error();
-      } else {
-        FaultPoints.at("committed:" + step.name());
-      }
-    }
-    if (progress != null) {
-      progress.close();
     }
     execution.releaseSources();
     RunRecord run = new RunRecord(runId, plan.pipeline(), plan.file(), plan.params(), List.copyOf(toRun), started,
