@@ -133,56 +133,60 @@ public final class DeltaIO {
     long before = once ? latestVersion(spark, table.location()) : -1;
     data = FaultPoints.duringWrite(table.name(), data);
     if (mode == WriteMode.MERGE && exists(spark, table.location())) {
-      String condition = table.mergeKeys().stream()
-          .map(k -> "t.`" + k + "` <=> s.`" + k + "`")
-          .collect(Collectors.joining(" AND "));
-      beforeCommit(spark, table.location());
+      merge(spark, data, table, appId);
+    } else {
+      DataFrameWriter<Row> writer = data.write().format("delta");
+      if (!table.partitionBy().isEmpty()) {
+        writer = writer.partitionBy(table.partitionBy().toArray(String[]::new));
+      }
+      switch (mode) {
+        case OVERWRITE -> writer = writer.mode("overwrite").option("overwriteSchema", "true");
+        case REPLACE_PARTITIONS -> writer = writer.mode("overwrite").option("partitionOverwriteMode", "dynamic");
+        default -> writer = writer.mode("append");
+      }
       if (once) {
-        spark.conf().set(DML_TXN_APP_ID, appId);
-        spark.conf().set(DML_TXN_VERSION, "0");
+        writer = writer.option(TXN_APP_ID, appId).option(TXN_VERSION, 0L);
       }
-      try {
-        DeltaTable.forPath(spark, table.location()).as("t")
-            .merge(data.as("s"), condition)
-            .whenMatched().updateAll()
-            .whenNotMatched().insertAll()
-            .execute();
-      } finally {
-        if (once) {
-          spark.conf().unset(DML_TXN_APP_ID);
-          spark.conf().unset(DML_TXN_VERSION);
-        }
-      }
-      return once && latestVersion(spark, table.location()) <= before
-          ? earlierCommit(spark, table, appId)
-          : DeltaLogFiles.taggedCommit(spark, table.location(), tag, started);
+      beforeCommit(spark, table.location());
+      writer.save(table.location());
     }
-    DataFrameWriter<Row> writer = data.write().format("delta");
-    if (!table.partitionBy().isEmpty()) {
-      writer = writer.partitionBy(table.partitionBy().toArray(String[]::new));
-    }
-    switch (mode) {
-      case OVERWRITE -> writer = writer.mode("overwrite").option("overwriteSchema", "true");
-      case REPLACE_PARTITIONS -> writer = writer.mode("overwrite").option("partitionOverwriteMode", "dynamic");
-      default -> writer = writer.mode("append");
-    }
-    if (once) {
-      writer = writer.option(TXN_APP_ID, appId).option(TXN_VERSION, 0L);
-    }
-    beforeCommit(spark, table.location());
-    writer.save(table.location());
     return once && latestVersion(spark, table.location()) <= before
         ? earlierCommit(spark, table, appId)
         : DeltaLogFiles.taggedCommit(spark, table.location(), tag, started);
   }
 
+  /**
+   * Upserts {@code data} into the existing table by its merge keys; with {@code appId} (null: none) as Delta's DML
+   * transaction id, set in the session for this one command.
+   */
+  private static void merge(SparkSession spark, Dataset<Row> data, TablePlan table, String appId) {
+    String condition = table.mergeKeys().stream()
+        .map(k -> "t.`" + k + "` <=> s.`" + k + "`")
+        .collect(Collectors.joining(" AND "));
+    beforeCommit(spark, table.location());
+    if (appId != null) {
+      spark.conf().set(DML_TXN_APP_ID, appId);
+      spark.conf().set(DML_TXN_VERSION, "0");
+    }
+    try {
+      DeltaTable.forPath(spark, table.location()).as("t")
+          .merge(data.as("s"), condition)
+          .whenMatched().updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
+    } finally {
+      if (appId != null) {
+        spark.conf().unset(DML_TXN_APP_ID);
+        spark.conf().unset(DML_TXN_VERSION);
+      }
+    }
+  }
+
   /** Delta skipped the write: this run's commit carries its transaction id, however far back it is. */
   private static Written earlierCommit(SparkSession spark, TablePlan table, String appId) {
-    String what = table.mode() == WriteMode.MERGE ? "merge" : "append";
     KernelTables.Commit earlier = KernelTables.of(spark.sessionState().newHadoopConf())
-        .transactionCommit(table.location(), appId, (latest, cause) -> TableErrors.writeNotFound(table.location(),
-            what, appId, cause))
-        .orElseThrow(() -> TableErrors.writeNotFound(table.location(), what, appId, null));
+        .transactionCommit(table.location(), appId, (latest, cause) -> TableErrors.writeNotFound(table, appId, cause))
+        .orElseThrow(() -> TableErrors.writeNotFound(table, appId, null));
     return new Written(earlier.version(), earlier.rows(), true);
   }
 

@@ -72,6 +72,11 @@ public final class DeltaLogFiles {
     return folder.getFileSystem(HadoopConf.of(env)).exists(folder);
   }
 
+  /** Whether {@code name} is a commit file's name in a Delta log: twenty digits, then {@code .json}. */
+  static boolean isCommitFile(String name) {
+    return name.length() == 25 && name.endsWith(".json") && name.chars().limit(20).allMatch(Character::isDigit);
+  }
+
   /** Versions that have a commit file, newest first; empty when there is no Delta log. */
   static List<Long> commitVersions(SparkSession spark, String location) {
     return commitVersions(spark.sessionState().newHadoopConf(), location);
@@ -84,7 +89,7 @@ public final class DeltaLogFiles {
       List<Long> versions = new ArrayList<>();
       for (FileStatus status : fs.listStatus(log)) {
         String name = status.getPath().getName();
-        if (name.length() == 25 && name.endsWith(".json") && name.chars().limit(20).allMatch(Character::isDigit)) {
+        if (isCommitFile(name)) {
           versions.add(Long.parseLong(name.substring(0, 20)));
         }
       }

@@ -100,44 +100,30 @@ public final class KernelTables {
    * {@code damaged} when a folder remains without a readable log or Kernel cannot read the log.
    */
   public Optional<Snapshot> latest(String location, DeltaIO.Damaged damaged) {
+    CommitFile newest = listedNewest(location);
     Known known = latestKnown.get(location);
-    if (known != null && known.commit().equals(newestCommitFile(location))) {
+    if (known != null && known.commit().equals(newest)) {
       return Optional.of(known.snapshot());
     }
     Optional<Snapshot> latest = snapshot(location, OptionalLong.empty(), damaged);
-    latest.ifPresent(s -> {
-      Optional<CommitFile> newest = newestCommitFile(location);
-      if (newest.isPresent() && newest.get().name().equals(String.format("%020d.json", s.getVersion()))) {
-        latestKnown.put(location, new Known(newest, s));
-      }
-    });
+    if (newest != null && latest.isPresent() && latest.get().getVersion() == newest.version()) {
+      latestKnown.put(location, new Known(newest, latest.get()));
+    }
     return latest;
   }
 
   /** A table's latest snapshot, known to be latest while its newest commit file is {@code commit}. */
-  private record Known(Optional<CommitFile> commit, Snapshot snapshot) {}
+  private record Known(CommitFile commit, Snapshot snapshot) {}
 
-  private record CommitFile(String name, long size, long modified) {}
+  /** A commit file as a listing shows it. */
+  private record CommitFile(long version, long size, long modified) {}
 
-  /**
-   * The newest commit file of {@code location}'s log (its path, size and modification time), by one listing;
-   * empty when there is none or the log cannot be listed (the caller then loads the snapshot, which reports why).
-   */
-  private Optional<CommitFile> newestCommitFile(String location) {
-    Path log = new Path(location, "_delta_log");
+  /** {@link #newestCommitFile}, null when there is none or the log cannot be listed (loading the snapshot says why). */
+  private CommitFile listedNewest(String location) {
     try {
-      org.apache.hadoop.fs.FileStatus newest = null;
-      for (org.apache.hadoop.fs.FileStatus status : log.getFileSystem(hadoop).listStatus(log)) {
-        String name = status.getPath().getName();
-        if (name.length() == 25 && name.endsWith(".json") && name.chars().limit(20).allMatch(Character::isDigit)
-            && (newest == null || name.compareTo(newest.getPath().getName()) > 0)) {
-          newest = status;
-        }
-      }
-      return newest == null ? Optional.empty()
-          : Optional.of(new CommitFile(newest.getPath().getName(), newest.getLen(), newest.getModificationTime()));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
+      return newestCommitFile(location);
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
@@ -685,19 +671,32 @@ public final class KernelTables {
 
   /** The newest version that has a commit file in the log folder, -1 when none. */
   private long newestCommit(String location) {
+    CommitFile newest = newestCommitFile(location);
+    return newest == null ? -1 : newest.version();
+  }
+
+  /** The newest commit file of {@code location}'s log by one listing, null when there is none. */
+  private CommitFile newestCommitFile(String location) {
     Path log = new Path(location, "_delta_log");
     try {
       FileSystem fs = log.getFileSystem(hadoop);
       if (!fs.exists(log)) {
-        return -1;
+        return null;
       }
-      return java.util.Arrays.stream(fs.listStatus(log)).map(s -> s.getPath().getName())
-          .filter(n -> n.matches("\\d{20}\\.json")).map(n -> Long.parseLong(n.substring(0, 20)))
-          .max(Comparator.naturalOrder()).orElse(-1L);
+      CommitFile newest = null;
+      for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(log)) {
+        String name = status.getPath().getName();
+        long version = DeltaLogFiles.isCommitFile(name) ? Long.parseLong(name.substring(0, 20)) : -1;
+        if (version >= 0 && (newest == null || version > newest.version())) {
+          newest = new CommitFile(version, status.getLen(), status.getModificationTime());
+        }
+      }
+      return newest;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the Delta log " + log, e);
     }
   }
+
 
   /** As {@link DeltaLogFiles#remainsWithoutLog}, with this reader's Hadoop configuration. */
   private Optional<String> remainsWithoutLog(String location) {

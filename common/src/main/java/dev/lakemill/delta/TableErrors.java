@@ -1,6 +1,8 @@
 package dev.lakemill.delta;
 
 import dev.lakemill.error.LakemillException;
+import dev.lakemill.plan.TablePlan;
+import dev.lakemill.spec.WriteMode;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,15 +42,17 @@ public final class TableErrors {
   }
 
   /**
-   * A retried append or merge ({@code what}) that Delta skipped (the table's state holds the run's transaction
-   * id) whose commit cannot be found: its commit file was cleaned up by the log's retention, or the log cannot be
-   * read.
+   * A retried append or merge into {@code table} (by its mode) that Delta skipped (the table's state holds the
+   * run's transaction id) whose commit cannot be found: its commit file was cleaned up by the log's retention, or
+   * the log cannot be read.
    */
-  public static LakemillException writeNotFound(String location, String what, String appId, Throwable cause) {
-    String verb = what.equals("merge") ? "merging" : "appending";
-    String done = what.equals("merge") ? "merged" : "appended";
-    return new LakemillException(LakemillException.Kind.RUN_FAILED, "The table at " + location + " already has the"
-        + " " + what + " of '" + appId + "' (Delta skipped " + verb + " it again), but its commit is no longer in the"
+  public static LakemillException writeNotFound(TablePlan table, String appId, Throwable cause) {
+    boolean merge = table.mode() == WriteMode.MERGE;
+    String what = merge ? "merge" : "append";
+    String verb = merge ? "merging" : "appending";
+    String done = merge ? "merged" : "appended";
+    return new LakemillException(LakemillException.Kind.RUN_FAILED, "The table at " + table.location()
+        + " already has the " + what + " of '" + appId + "' (Delta skipped " + verb + " it again), but its commit is no longer in the"
         + " Delta log" + (cause == null ? " (cleaned up by the log's retention)" : " (" + firstLine(cause) + ")")
         + ", so the version it wrote is unknown. Nothing was " + done + ". Rerun under a new run id to " + what
         + " once more", cause);

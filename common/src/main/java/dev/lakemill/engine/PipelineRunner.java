@@ -42,7 +42,6 @@ import dev.lakemill.safety.StopSignal;
 import dev.lakemill.sources.RecordCheck;
 import dev.lakemill.settings.Environment;
 import dev.lakemill.sources.SourceReader;
-import dev.lakemill.spec.WriteMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -229,14 +228,9 @@ public final class PipelineRunner {
 
   /**
    * {@link #plan(PipelinePlan, String, Set, RunOptions)} without a SparkSession ({@code lakemill plan}): every
-   * read goes through Delta Kernel and Hadoop file listings with the environment's Hadoop settings.
+   * read goes through Delta Kernel and Hadoop file listings with the environment's Hadoop settings, starting
+   * from what {@code read} read already.
    */
-  public static ExecutionPlan plan(Environment env, PipelinePlan plan, String runId, Set<String> selected,
-      RunOptions options) {
-    return plan(DecisionReads.kernel(HadoopConf.of(env), plan, env.sessionTimeZone()), plan, runId, selected, options);
-  }
-
-  /** Like {@link #plan(Environment, PipelinePlan, String, Set, RunOptions)}, with what {@code read} read already. */
   public static ExecutionPlan plan(Environment env, LedgerPrefetch read, PipelinePlan plan, String runId,
       Set<String> selected, RunOptions options) {
     return plan(DecisionReads.kernel(read.tables(), plan, env.sessionTimeZone()), plan, runId, selected, options);
@@ -546,8 +540,7 @@ public final class PipelineRunner {
 
     private void reportReuse(StepPlan step, DeltaIO.Written written) {
       if (written.reused()) {
-        listener.warning(RunErrors.writeReused(step.name(), step.output().name(),
-            step.output().mode() == WriteMode.MERGE ? "merge" : "append", runId, written.version()));
+        listener.warning(RunErrors.writeReused(step.name(), step.output(), runId, written.version()));
       }
     }
 

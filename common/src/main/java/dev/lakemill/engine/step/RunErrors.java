@@ -1,7 +1,9 @@
 package dev.lakemill.engine.step;
 
 import dev.lakemill.error.LakemillException;
+import dev.lakemill.plan.TablePlan;
 import dev.lakemill.spec.SourceLocation;
+import dev.lakemill.spec.WriteMode;
 import java.util.List;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.AnalysisException;
@@ -104,11 +106,13 @@ public final class RunErrors {
     return new LakemillException(LakemillException.Kind.RUN_FAILED, message);
   }
 
-  /** Not an error: the warning when a retried append or merge ({@code what}) finds its run's commit in the table. */
-  public static String writeReused(String step, String table, String what, String runId, long version) {
-    String verb = what.equals("merge") ? "merging" : "appending";
-    return "step " + step + ": " + table + " already has this run's " + what + " (v" + version + ", run " + runId
-        + "); not " + verb + " it again. Use a new run id to " + what + " once more";
+  /** Not an error: the warning when a retried append or merge into {@code output} finds its run's commit there. */
+  public static String writeReused(String step, TablePlan output, String runId, long version) {
+    boolean merge = output.mode() == WriteMode.MERGE;
+    String what = merge ? "merge" : "append";
+    return "step " + step + ": " + output.name() + " already has this run's " + what + " (v" + version + ", run "
+        + runId + "); not " + (merge ? "merging" : "appending") + " it again. Use a new run id to " + what
+        + " once more";
   }
 
   private static String firstLines(String text) {

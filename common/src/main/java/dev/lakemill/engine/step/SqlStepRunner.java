@@ -16,7 +16,6 @@ import dev.lakemill.ledger.ExpectationCount;
 import dev.lakemill.plan.ExpectationPlan;
 import dev.lakemill.plan.SqlStepPlan;
 import dev.lakemill.spec.OnViolation;
-import dev.lakemill.spec.WriteMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -142,8 +141,7 @@ public final class SqlStepRunner {
 
   private void reportReuse(SqlStepPlan step, DeltaIO.Written written) {
     if (written.reused()) {
-      warnings.accept(RunErrors.writeReused(step.name(), step.output().name(),
-            step.output().mode() == WriteMode.MERGE ? "merge" : "append", runId, written.version()));
+      warnings.accept(RunErrors.writeReused(step.name(), step.output(), runId, written.version()));
     }
   }
 
