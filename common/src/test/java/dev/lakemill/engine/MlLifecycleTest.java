@@ -76,7 +76,7 @@ class MlLifecycleTest extends SparkTestBase {
       """;
 
   private static final String GOOD = """
-      estimator { type = LogisticRegression, params { maxIter = 25 } }
+      estimator { type = LogisticRegression, params { maxIter = 10 } }
           tuning {
             method = train-validation-split
             train-ratio = 0.75
@@ -119,7 +119,7 @@ class MlLifecycleTest extends SparkTestBase {
         "weightedRecall", "logLoss");
     assertThat(v1.metrics().get("areaUnderROC")).isGreaterThan(0.75);
     assertThat(v1.tuning()).hasSize(2);
-    assertThat(v1.params()).containsKey("regParam").containsEntry("maxIter", "25");
+    assertThat(v1.params()).containsKey("regParam").containsEntry("maxIter", "10");
     assertThat(v1.featureColumns()).containsExactly("tenure_months", "plan", "region", "age", "support_calls");
     assertThat(v1.lineage()).extracting(InputVersion::name).containsExactly("features", "prepare", "customers");
     assertThat(v1.dataVersion()).isEqualTo(new InputVersion("prepare", lakehouse.resolve("silver/customers").toString(), 0));

@@ -115,7 +115,7 @@ class LocalClusterIT {
     String churn = Files.readString(ROOT.resolve("pipeline-defs/churn.conf"));
     String gbt = churn.substring(churn.indexOf("    estimator {"), churn.indexOf("    register-as = churn"));
     String light = churn.replace(gbt, """
-            estimator { type = LogisticRegression, params { maxIter = 20 } }
+            estimator { type = LogisticRegression, params { maxIter = 10 } }
             tuning { method = train-validation-split, train-ratio = 0.75, metric = areaUnderROC, grid { regParam = [0.0, 0.01] } }
         """).replace("path = data/plans.csv", "path = \"" + ROOT.resolve("pipeline-defs/data/plans.csv") + "\"");
     assertThat(light).doesNotContain("GBTClassifier").contains("LogisticRegression");

@@ -40,11 +40,11 @@ class RunSafetyTest {
       lakemill {
         lakehouse-root = ./lakehouse
         spark {
-          master = "local[2]"
+          master = "local[1]"
           conf {
             spark.sql.session.timeZone = UTC
-            spark.sql.shuffle.partitions = 2
-            spark.databricks.delta.snapshotPartitions = 2
+            spark.sql.shuffle.partitions = 1
+            spark.databricks.delta.snapshotPartitions = 1
             # Several files per write task, so a write killed midway leaves complete files uncommitted.
             spark.sql.files.maxRecordsPerFile = 50
           }
