@@ -26,10 +26,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@link RunSafetyTest} and {@link RunSafetyKillTest} share: runs in their own JVMs (the CLI's main,
- * as Airflow starts it), and the test JVM reading what they left behind. Pause points
+ * What {@link RunSafetyTest} and {@link ConcurrentRunsTest} share: runs in their own JVMs (the CLI's
+ * main, as Airflow starts it), and the test JVM reading what they left behind. Pause points
  * ({@code lakemill.fault.pauseAt}) make each kill land at a known moment; nothing here asserts on
- * durations. Two classes rather than one, so that surefire's two forks share the child JVMs' work.
+ * durations. Two classes rather than one, so that surefire's two forks share the child JVMs' work:
+ * in reverse alphabetical order RunSafetyTest, the longest class, starts first and ConcurrentRunsTest
+ * late, so the two seldom run their child JVMs at the same time (side by side, both took longer than
+ * one class had).
  */
 abstract class ChildRunsTestBase {
   static final Pattern RUN_ID = Pattern.compile("lakemill run \\S+: run (\\S+),");

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Test main for RunSafetyTest: registers a prepared model version N times under one run id, after
+ * Test main for ConcurrentRunsTest: registers a prepared model version N times under one run id, after
  * every party has written its file into a barrier folder, so that processes register concurrently.
  * Arguments: ledger folder, run id, registrations, barrier folder, parties. Prints "registered vN".
  */
