@@ -43,8 +43,7 @@ public final class NioLocalFileSystem extends LocalFileSystem {
 
     @Override
     public FileStatus getFileLinkStatus(Path f) throws IOException {
-      FileStatus status = getFileStatus(f);
-      return Files.isSymbolicLink(pathToFile(f).toPath()) ? super.getFileLinkStatus(f) : status;
+      return Files.isSymbolicLink(pathToFile(f).toPath()) ? super.getFileLinkStatus(f) : getFileStatus(f);
     }
 
     private static Set<PosixFilePermission> posix(FsPermission permission) {

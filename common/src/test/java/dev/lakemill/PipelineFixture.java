@@ -41,17 +41,20 @@ public final class PipelineFixture {
   }
 
   /**
-   * A local session with Delta on {@code cores} cores, as many shuffle and Delta snapshot partitions,
-   * UTC, loopback host, no UI and Spark logs at WARN.
+   * A local session with Delta on one core, one shuffle and Delta snapshot partition, UTC, loopback
+   * host, no UI and Spark logs at WARN. One core: the suite's two forks already keep both of the
+   * machine's cores busy, and on tiny tables a second task per stage and shuffle partition is only
+   * overhead (MlLifecycleTest, StepCacheTest and DriftStepTest side by side: 519 CPU-s on two cores
+   * each, 489 on one).
    */
-  public static SparkSession localSpark(String appName, int cores) {
+  public static SparkSession localSpark(String appName) {
     SparkSession session = SparkSession.builder()
-        .master("local[" + cores + "]")
+        .master("local[1]")
         .appName(appName)
         .config("spark.driver.host", InetAddress.getLoopbackAddress().getHostAddress())
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", String.valueOf(cores))
-        .config("spark.databricks.delta.snapshotPartitions", String.valueOf(cores))
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.databricks.delta.snapshotPartitions", "1")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")

@@ -18,14 +18,9 @@ public abstract class SparkTestBase {
   /** Plans, runs and tables in {@link #lakehouse}. */
   protected PipelineFixture lake;
 
-  /**
-   * One core: the suite's two forks already keep both of the machine's cores busy, and on tiny tables a
-   * second task per stage and shuffle partition is only overhead (MlLifecycleTest, StepCacheTest and
-   * DriftStepTest side by side: 519 CPU-s on two cores each, 489 on one).
-   */
   @BeforeAll
   static void startSpark() {
-    spark = PipelineFixture.localSpark("lakemill-test", 1);
+    spark = PipelineFixture.localSpark("lakemill-test");
   }
 
   @AfterAll

@@ -49,7 +49,7 @@ class BackfillCommandTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = PipelineFixture.localSpark("BackfillCommandTest", 1);
+    spark = PipelineFixture.localSpark("BackfillCommandTest");
   }
 
   @AfterAll

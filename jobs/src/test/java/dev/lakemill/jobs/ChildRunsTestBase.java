@@ -115,7 +115,7 @@ abstract class ChildRunsTestBase {
     Files.writeString(root.resolve("tiny.conf"), TINY);
     Files.writeString(root.resolve("other.conf"), OTHER);
     host = InetAddress.getLocalHost().getHostName();
-    spark = PipelineFixture.localSpark("RunSafetyTest reader", 1);
+    spark = PipelineFixture.localSpark("RunSafetyTest reader");
   }
 
   @AfterAll

@@ -31,7 +31,7 @@ class CliTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = PipelineFixture.localSpark("CliTest", 1);
+    spark = PipelineFixture.localSpark("CliTest");
   }
 
   @AfterAll

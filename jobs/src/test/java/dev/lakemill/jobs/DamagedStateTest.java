@@ -69,7 +69,7 @@ class DamagedStateTest {
         sources { customers { format = generate, generator = churn-customers, rows = 20 } }
         steps { s { type = sql, sql = "SELECT * FROM customers", output = silver.s } }
         """);
-    spark = PipelineFixture.localSpark("seed", 1);
+    spark = PipelineFixture.localSpark("seed");
     String table = lake.resolve("silver/s").toString();
     spark.range(3).toDF("id").write().format("delta").save(table);
     {

@@ -134,7 +134,7 @@ class DocsExamplesTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = PipelineFixture.localSpark("docs", 1);
+    spark = PipelineFixture.localSpark("docs");
   }
 
   @AfterAll

@@ -44,7 +44,7 @@ class DriftCommandTest {
 
   @BeforeAll
   static void seed() {
-    SparkSession spark = PipelineFixture.localSpark("seed", 1);
+    SparkSession spark = PipelineFixture.localSpark("seed");
     try {
       List<Row> rows = new ArrayList<>();
       String[] actions = {"", "waiting: 1 of 2 drifted runs in a row",

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalClusterIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern RUN_ID = Pattern.compile("lakemill run \\S+: run (\\S+),");
+  /** The client compiler alone, for the submit's short-lived driver and executors ({@link #submit}). */
+  private static final String CLIENT_COMPILER = "-XX:TieredStopAtLevel=1";
 
   private static Path clusterDir;
   private static String masterUrl;
@@ -132,7 +134,7 @@ class LocalClusterIT {
   private Result submit(String pipeline, String... params) throws IOException {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/submit").toString(),
         "--master", masterUrl, "--executor-memory", "1g", "--conf", "spark.sql.shuffle.partitions=4",
-        "--conf", "spark.executor.extraJavaOptions=-XX:TieredStopAtLevel=1",
+        "--conf", "spark.executor.extraJavaOptions=" + CLIENT_COMPILER,
         "run", ROOT.resolve("pipeline-defs").resolve(pipeline).toString(), "--env", "cluster",
         "--conf", ROOT.resolve("conf").toString(), "--lakehouse", lakehouse.toString()));
     for (String p : params) {
@@ -140,7 +142,7 @@ class LocalClusterIT {
       command.add(p);
     }
     return exec(command, Map.of("LAKEMILL_APP_JAR", ROOT.resolve("jobs/target/lakemill-jobs-app.jar").toString(),
-        "LAKEMILL_DRIVER_JAVA_OPTS", "-Xmx2g -XX:TieredStopAtLevel=1"));
+        "LAKEMILL_DRIVER_JAVA_OPTS", "-Xmx2g " + CLIENT_COMPILER));
   }
 
   private static long executorTasks() throws IOException {
@@ -177,7 +179,7 @@ class LocalClusterIT {
   /** A small local session in the test JVM, for reading what the cluster wrote. */
   private static SparkSession local() {
     if (spark == null) {
-      spark = PipelineFixture.localSpark("LocalClusterIT reader", 1);
+      spark = PipelineFixture.localSpark("LocalClusterIT reader");
     }
     return spark;
   }

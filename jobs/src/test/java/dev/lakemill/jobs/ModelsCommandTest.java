@@ -61,7 +61,7 @@ class ModelsCommandTest {
 
   @BeforeAll
   static void startSparkAndSeed() {
-    spark = PipelineFixture.localSpark("lakemill-test", 1);
+    spark = PipelineFixture.localSpark("lakemill-test");
     seeded = registry(shared);
     for (int i = 1; i <= 3; i++) {
       seeded.register(draft("churn", "r" + i, 0.70 + i / 20.0));

@@ -24,7 +24,7 @@ public final class RegisterMain {
     int registrations = Integer.parseInt(args[2]);
     Path barrier = Path.of(args[3]);
     int parties = Integer.parseInt(args[4]);
-    SparkSession spark = PipelineFixture.localSpark("register " + runId, 1);
+    SparkSession spark = PipelineFixture.localSpark("register " + runId);
     try {
       ModelRegistry registry = new ModelRegistry(spark, ledger);
       ModelVersion draft = new ModelVersion("shared", 0, runId, "p", "train", null,
