@@ -115,6 +115,28 @@ class ExitCodesTest {
     assertThat(Stream.of(usage, limit, spaceInKey, colonInKey, emptyKey, format).map(Outcome::err)).noneMatch(e -> e.contains("\tat "));
   }
 
+  /** Every usage error ends with "See 'lakemill X --help'", so every command and subcommand answers --help. */
+  @Test
+  void everyCommandAnswersHelpWithItsUsageAndExit0() {
+    List<String> commands = new java.util.ArrayList<>();
+    collect(Lakemill.commandLine(Map.of()), commands);
+    assertThat(commands).contains("lakemill run", "lakemill validate", "lakemill plan", "lakemill dags generate",
+        "lakemill models list", "lakemill airflow trigger").hasSizeGreaterThan(30);
+
+    for (String command : commands) {
+      String[] args = (command.substring("lakemill".length()).trim() + " --help").trim().split(" ");
+      Outcome help = lakemill(args);
+      assertThat(help.exit()).as(command + ": " + help.err()).isZero();
+      assertThat(help.out()).as(command).startsWith("Usage: " + command + " ").contains("-h, --help");
+      assertThat(help.err()).as(command).isEmpty();
+    }
+  }
+
+  private static void collect(CommandLine cli, List<String> into) {
+    into.add(cli.getCommandSpec().qualifiedName());
+    cli.getSubcommands().values().forEach(sub -> collect(sub, into));
+  }
+
   @Test
   void badOptionValuesAndDeepNestingExit2WithAMessage() throws IOException {
     Path deep = Files.writeString(dir.resolve("deep.conf"), "pipeline { name = deep }\nx = "
