@@ -433,6 +433,24 @@ public final class KernelTables {
     public long commit() {
       return KernelTables.this.commit(latest, txn, data);
     }
+
+    /** How many data files the table has before this append: its snapshot's files, read from its log. */
+    public int tableFiles() {
+      int files = 0;
+      try (CloseableIterator<FilteredColumnarBatch> batches = latest.getScanBuilder().build().getScanFiles(engine)) {
+        while (batches.hasNext()) {
+          try (CloseableIterator<Row> rows = batches.next().getRows()) {
+            while (rows.hasNext()) {
+              rows.next();
+              files++;
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return files;
+    }
   }
 
   /**

@@ -210,7 +210,7 @@ public final class PipelineRunner {
       phases.end("ledger write (Delta Kernel, no Spark)");
     } else {
       new RunLedger(spark.get().newSession(), plan.ledgerLocation()).record(run, records);
-      phases.end("ledger write (Spark: the ledger's tables are missing or from an older lakemill)");
+      phases.end("ledger write (Spark: the ledger's tables are missing, from an older lakemill or due for compaction)");
     }
     if (damaged != null) {
       throw damaged;

@@ -102,11 +102,14 @@ public final class RunLedger {
     String collectStats = spark.conf().get(COLLECT_STATS, null);
     spark.conf().set(COLLECT_STATS, "false");
     try {
-      CompletableFuture<Void> stepsWritten = stepRows.isEmpty()
-          ? CompletableFuture.completedFuture(null)
-          : CompletableFuture.runAsync(() -> append(stepRows, STEPS, stepsLocation()));
-      append(List.of(runsRow), RUNS, runsLocation());
-      stepsWritten.join();
+      // Compacted every COMPACT_AT_FILES runs: deciding every run reads both tables whole.
+      DeltaIO.compacting(spark, () -> {
+        CompletableFuture<Void> stepsWritten = stepRows.isEmpty()
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(() -> append(stepRows, STEPS, stepsLocation()));
+        append(List.of(runsRow), RUNS, runsLocation());
+        return stepsWritten.join();
+      });
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     } finally {
@@ -122,7 +125,8 @@ public final class RunLedger {
    * {@link #record} without Spark: the two appends through Delta Kernel's transaction API (the steps, then
    * the run). What a run in which no step ran writes. Returns false, having written nothing, when Kernel
    * cannot append as Spark would: a ledger table does not exist yet or lacks a column (an older lakemill's
-   * ledger, which Spark's {@code mergeSchema} widens); the caller then records through Spark.
+   * ledger, which Spark's {@code mergeSchema} widens), or holds {@link DeltaIO#COMPACT_AT_FILES} files and is
+   * due for compaction; the caller then records through Spark.
    */
   public static boolean recordWithoutSpark(KernelTables tables, String location, RunRecord run, List<StepRecord> steps) {
     String stepsAt = location + "/steps";
@@ -133,6 +137,11 @@ public final class RunLedger {
     Optional<KernelTables.Append> runsAppend = tables.prepareAppend(runsAt, List.of(runRow(run)),
         (latest, cause) -> LedgerErrors.damaged(runsAt, latest, cause));
     if (runsAppend.isEmpty() || !stepRows.isEmpty() && stepsAppend.isEmpty()) {
+      return false;
+    }
+    // Kernel cannot compact: a table due for it is written through Spark, which does (DeltaIO.compacting).
+    if (runsAppend.get().tableFiles() >= DeltaIO.COMPACT_AT_FILES
+        || stepsAppend.isPresent() && stepsAppend.get().tableFiles() >= DeltaIO.COMPACT_AT_FILES) {
       return false;
     }
     stepsAppend.ifPresent(KernelTables.Append::commit);

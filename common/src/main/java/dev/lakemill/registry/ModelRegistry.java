@@ -176,17 +176,19 @@ public final class ModelRegistry {
       ModelVersion v = draft.withVersion(nextVersion(draft.name()), Instant.now());
       Dataset<Row> row = spark.createDataFrame(List.of(toRow(v)), MODELS);
       try {
-        long inserted = 1;
-        if (!createdNow()) {
-          row.write().format("delta").mode("errorifexists").save(modelsLocation());
-        } else {
+        // Compacted every COMPACT_AT_FILES registrations: every registry read opens the table whole.
+        long inserted = DeltaIO.compacting(spark, () -> {
+          if (!createdNow()) {
+            row.write().format("delta").mode("errorifexists").save(modelsLocation());
+            return 1L;
+          }
           Row metrics = DeltaTable.forPath(spark, modelsLocation()).as("t")
               .merge(row.as("s"), "t.name = s.name AND t.version = s.version")
               .withSchemaEvolution()
               .whenNotMatched().insertAll()
               .execute().head();
-          inserted = metrics.<Long>getAs("num_inserted_rows");
-        }
+          return metrics.<Long>getAs("num_inserted_rows");
+        });
         if (inserted == 0) {
           // Another registration committed this number after we picked it: take the next one.
           sleepQuietly(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
@@ -262,7 +264,10 @@ public final class ModelRegistry {
   }
 
   private void append(Row row, StructType schema, String where) {
-    spark.createDataFrame(List.of(row), schema).write().format("delta").mode("append").save(where);
+    DeltaIO.compacting(spark, () -> {
+      spark.createDataFrame(List.of(row), schema).write().format("delta").mode("append").save(where);
+      return null;
+    });
   }
 
   /** Registered model names, sorted. */

@@ -110,6 +110,44 @@ class StepCacheTest extends SparkTestBase {
         "totals skipped: up to date (run run-1)");
   }
 
+  /**
+   * Every run adds a file to each ledger table and deciding a run reads both whole, so a table that reaches
+   * DeltaIO.COMPACT_AT_FILES files is compacted by the next ledger write, through Spark even when nothing ran.
+   */
+  @Test
+  void theLedgersTablesAreCompactedOnceTheyHoldTwentyFiles() {
+    run("run-1", RunOptions.DEFAULT);
+    List<String> tables = List.of(lakehouse.resolve("_lakemill/runs").toString(),
+        lakehouse.resolve("_lakemill/steps").toString());
+    // Nineteen more files in each table, as nineteen runs of another pipeline would leave.
+    for (String t : tables) {
+      spark.read().format("delta").load(t).limit(1).withColumn("pipeline", org.apache.spark.sql.functions.lit("other"))
+          .crossJoin(spark.range(19)).drop("id").repartition(19).write().format("delta").mode("append").save(t);
+      assertThat(files(t)).isEqualTo(20);
+    }
+
+    Run second = run("run-2", RunOptions.DEFAULT);
+
+    assertThat(statuses(second)).containsExactly("joined skipped: up to date (run run-1)",
+        "totals skipped: up to date (run run-1)");
+    assertThat(second.result().phases()).extracting(RunResult.Phase::name)
+        .contains("ledger write (Spark: the ledger's tables are missing, from an older lakemill or due for compaction)");
+    for (String t : tables) {
+      assertThat(files(t)).as(t).isEqualTo(1);
+      assertThat(io.delta.tables.DeltaTable.forPath(spark, t).history(1).selectExpr("operation", "operationParameters['auto']")
+          .collectAsList().toString()).isEqualTo("[[OPTIMIZE,true]]");
+    }
+    assertThat(sql("SELECT count(*) FROM delta.`%s` WHERE pipeline = 'cache'", tables.get(0)).toString()).isEqualTo("[[2]]");
+    assertThat(sql("SELECT count(*) FROM delta.`%s` WHERE pipeline = 'cache'", tables.get(1)).toString()).isEqualTo("[[4]]");
+    // Compacted, the next run with nothing to do writes through Delta Kernel again.
+    assertThat(run("run-3", RunOptions.DEFAULT).result().phases()).extracting(RunResult.Phase::name)
+        .contains("ledger write (Delta Kernel, no Spark)");
+  }
+
+  private long files(String table) {
+    return spark.sql("DESCRIBE DETAIL delta.`" + table + "`").first().<Long>getAs("numFiles");
+  }
+
   @Test
   void aMovedDeltaInputRunsItsReadersAndSaysFromWhichVersionToWhich() {
     run("run-1", RunOptions.DEFAULT);

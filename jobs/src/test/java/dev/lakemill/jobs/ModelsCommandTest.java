@@ -22,9 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -38,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code lakemill models} on a registry seeded once with synthetic versions and events: what each
  * subcommand prints and records, and every user error. Tests that move aliases work on a copy of the
- * seeded versions, so only the seed and the concurrency test register (a Delta MERGE of seconds
- * each). The last test goes through the real command line, after the shared session is stopped (the
+ * seeded versions, so only the seed registers (a Delta MERGE of seconds each; concurrent registrations
+ * are ConcurrentRunsTest's, from two processes as two Airflow tasks would). The last test goes through the real command line, after the shared session is stopped (the
  * command stops the session it gets).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -364,37 +361,30 @@ class ModelsCommandTest {
     assertThatThrownBy(call).isInstanceOf(LakemillException.class).hasMessage(message);
   }
 
-  /** Exercises ModelRegistry.register's MERGE-based allocation: versions must be unique and gap-free. */
+  /**
+   * Every registration and alias move adds a file to a registry table, and every registry read opens the table
+   * whole: a write to a table holding DeltaIO.COMPACT_AT_FILES files compacts it into one.
+   */
   @Test
-  void concurrentRegistrationsGetDistinctGapFreeVersions() throws Exception {
-    ModelRegistry registry = registry(dir);
-    Map<String, Integer> returned = new java.util.concurrent.ConcurrentSkipListMap<>();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 2; t++) {
-        int thread = t;
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 3; i++) {
-            String runId = "t" + thread + "-" + i;
-            returned.put(runId, registry.register(draft("churn", runId, 0.8)).version());
-          }
-          return null;
-        }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+  void registryTablesAreCompactedOnceTheyHoldTwentyFiles() throws IOException {
+    ModelRegistry registry = seededVersionsIn(dir);
+    registry.recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "champion", 1, T1, "r1", "first"));
+    // Nineteen more events, one file each, as nineteen alias moves would leave (here in one commit).
+    spark.read().format("delta").load(registry.eventsLocation()).crossJoin(spark.range(19)).drop("id").repartition(19)
+        .write().format("delta").mode("append").save(registry.eventsLocation());
+    assertThat(files(registry.eventsLocation())).isEqualTo(20);
 
-    String stored = registry.versions("churn").stream().map(v -> "v" + v.version() + "=" + v.runId())
-        .collect(java.util.stream.Collectors.joining(", "));
-    assertThat(returned.values()).as("register() returned %s; the models table holds %s", returned, stored)
-        .containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
-    assertThat(registry.versions("churn")).extracting(ModelVersion::version).containsExactly(1, 2, 3, 4, 5, 6);
-    assertThat(registry.versions("churn")).allSatisfy(v -> assertThat(returned).containsEntry(v.runId(), v.version()));
+    registry.recordEvent(new AliasEvent("churn", AliasAction.PROMOTE, "champion", 2, T2, "r2", "second"));
+
+    assertThat(files(registry.eventsLocation())).isEqualTo(1);
+    assertThat(io.delta.tables.DeltaTable.forPath(spark, registry.eventsLocation()).history(1)
+        .selectExpr("operation", "operationParameters['auto']").collectAsList().toString()).isEqualTo("[[OPTIMIZE,true]]");
+    assertThat(spark.read().format("delta").load(registry.eventsLocation()).count()).isEqualTo(21);
+    assertThat(registry.aliasesAt("churn", null)).containsEntry("champion", 2);
+  }
+
+  private static long files(String table) {
+    return spark.sql("DESCRIBE DETAIL delta.`" + table + "`").first().<Long>getAs("numFiles");
   }
 
   /** Last: each command stops the session it gets, so the shared one is stopped first. */
