@@ -97,6 +97,13 @@ class ConcurrentRunsTest extends ChildRunsTestBase {
     assertThat(versions).extracting(r -> r.getInt(0)).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(versions).extracting(r -> r.getString(1)).filteredOn("p1"::equals).hasSize(3);
     assertThat(versions).extracting(r -> r.getString(1)).filteredOn("p2"::equals).hasSize(3);
+    // What register() returned to each process is what the models table holds for it.
+    for (int i = 0; i < 2; i++) {
+      String runId = "p" + (i + 1);
+      List<String> returned = children.get(i).stdout().lines().filter(l -> l.startsWith("registered v")).toList();
+      assertThat(returned).as(runId).containsExactlyElementsOf(versions.stream().filter(r -> r.getString(1).equals(runId))
+          .map(r -> "registered v" + r.getInt(0)).toList());
+    }
   }
 
   @Test
