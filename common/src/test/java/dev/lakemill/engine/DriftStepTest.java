@@ -480,6 +480,27 @@ class DriftStepTest extends SparkTestBase {
         "large-drift", null, 1, null)).extracting(HistoryEntry::model).containsOnly(DriftHistory.NO_MODEL);
     assertThat(run.steps()).filteredOn(s -> s.step().endsWith("-drift")).allSatisfy(s ->
         assertThat(s.inputs()).extracting(InputVersion::name).noneMatch(n -> n.startsWith("model ")));
+
+    // A history that holds a file per night is compacted by the night that finds 20 (DeltaIO.compacting).
+    String history = lakehouse.resolve("monitoring/small_drift").toString();
+    Dataset<Row> night = spark.read().format("delta").load(history);
+    spark.conf().set("spark.sql.files.maxRecordsPerFile", night.count());
+    try {
+      night.crossJoin(spark.range(1, 20)).withColumn("run_date", org.apache.spark.sql.functions.expr("date_sub(run_date,"
+          + " CAST(id AS INT))")).drop("id").coalesce(1).sortWithinPartitions("run_date").write().format("delta")
+          .mode("append").save(history);
+    } finally {
+      spark.conf().unset("spark.sql.files.maxRecordsPerFile");
+    }
+    assertThat(spark.sql("DESCRIBE DETAIL delta.`" + history + "`").first().<Long>getAs("numFiles")).isEqualTo(20);
+
+    Run next = lake.run(lake.plan("raw-feed", WITHOUT_MODEL, Map.of("run-date", "2026-11-06")), "raw-2");
+
+    assertThat(next.succeeded()).as(next.run().error()).isTrue();
+    assertThat(spark.sql("DESCRIBE DETAIL delta.`" + history + "`").first().<Long>getAs("numFiles")).isEqualTo(1);
+    assertThat(io.delta.tables.DeltaTable.forPath(spark, history).history(1)
+        .selectExpr("operation", "operationParameters['auto']").collectAsList().toString()).isEqualTo("[[OPTIMIZE,true]]");
+    assertThat(lake.table("monitoring.small_drift").select("run_date").distinct().count()).isEqualTo(21);
   }
 
   /**

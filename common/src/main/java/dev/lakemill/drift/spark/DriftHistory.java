@@ -105,14 +105,18 @@ public final class DriftHistory {
   public static DeltaIO.Written write(SparkSession spark, String location, Run run, List<Row> rows, String tag) {
     java.time.Instant started = java.time.Instant.now();
     Dataset<Row> data = spark.createDataFrame(rows, SCHEMA);
-    if (!present(spark, location)) {
-      data.write().format("delta").mode("errorifexists").save(location);
-    } else {
-      data.write().format("delta").mode("overwrite")
-          .option("replaceWhere", "pipeline = " + literal(run.pipeline()) + " AND step = " + literal(run.step())
-              + " AND run_date = DATE '" + run.runDate() + "'")
-          .save(location);
-    }
+    // Each night adds a file and each night's drift step reads the history: compacted every COMPACT_AT_FILES.
+    DeltaIO.compacting(spark, () -> {
+      if (!present(spark, location)) {
+        data.write().format("delta").mode("errorifexists").save(location);
+      } else {
+        data.write().format("delta").mode("overwrite")
+            .option("replaceWhere", "pipeline = " + literal(run.pipeline()) + " AND step = " + literal(run.step())
+                + " AND run_date = DATE '" + run.runDate() + "'")
+            .save(location);
+      }
+      return null;
+    });
     DeltaIO.Written written = DeltaLogFiles.taggedCommit(spark, location, tag, started);
     return new DeltaIO.Written(written.version(), rows.size());
   }
