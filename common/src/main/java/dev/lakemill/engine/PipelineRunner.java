@@ -415,8 +415,16 @@ public final class PipelineRunner {
           .<Throwable>map(o -> o.records().explain(e)).orElse(e);
     }
 
+    /**
+     * Releases the sources and drops the run's temporary views: Spark keeps a run's session reachable after it,
+     * and each view holds its query plan, so a backfill of many dates in one JVM grew by megabytes per date
+     * (docs/BENCHMARKS.md, memory of a long backfill).
+     */
     void releaseSources() {
       sources.values().forEach(SourceReader.Opened::release);
+      if (session != null) {
+        session.sessionState().catalog().clearTempTables();
+      }
     }
 
     /** Runs one step of each type inside the run's session, with its commits tagged. */
