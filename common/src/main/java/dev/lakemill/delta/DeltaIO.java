@@ -71,6 +71,7 @@ public final class DeltaIO {
   public static final int COMPACT_AT_FILES = 20;
   private static final String AUTO_COMPACT = "spark.databricks.delta.autoCompact.enabled";
   private static final String AUTO_COMPACT_MIN_FILES = "spark.databricks.delta.autoCompact.minNumFiles";
+  private static final String HOOK_THROWS = "spark.databricks.delta.postCommitHook.throwOnError";
 
   /**
    * Runs {@code write}, a write to one of lakemill's own tables, with Delta's auto compaction on in {@code
@@ -86,13 +87,19 @@ public final class DeltaIO {
   public static <T> T compacting(SparkSession spark, Supplier<T> write) {
     String enabled = spark.conf().get(AUTO_COMPACT, null);
     String minFiles = spark.conf().get(AUTO_COMPACT_MIN_FILES, null);
+    String hookThrows = spark.conf().get(HOOK_THROWS, null);
     spark.conf().set(AUTO_COMPACT, "true");
     spark.conf().set(AUTO_COMPACT_MIN_FILES, String.valueOf(COMPACT_AT_FILES));
+    // The compaction runs after the write has committed: if it fails (two processes compacting one table at
+    // once conflict), Delta logs it and the write still returns, rather than throwing for a committed write
+    // (the registry would take that for a conflict and register again). The next write compacts.
+    spark.conf().set(HOOK_THROWS, "false");
     try {
       return write.get();
     } finally {
       restore(spark, AUTO_COMPACT, enabled);
       restore(spark, AUTO_COMPACT_MIN_FILES, minFiles);
+      restore(spark, HOOK_THROWS, hookThrows);
     }
   }
 
