@@ -85,29 +85,33 @@ public final class DeltaIO {
    * returns.
    */
   public static <T> T compacting(SparkSession spark, Supplier<T> write) {
-    String enabled = spark.conf().get(AUTO_COMPACT, null);
-    String minFiles = spark.conf().get(AUTO_COMPACT_MIN_FILES, null);
-    String hookThrows = spark.conf().get(HOOK_THROWS, null);
-    spark.conf().set(AUTO_COMPACT, "true");
-    spark.conf().set(AUTO_COMPACT_MIN_FILES, String.valueOf(COMPACT_AT_FILES));
     // The compaction runs after the write has committed: if it fails (two processes compacting one table at
     // once conflict), Delta logs it and the write still returns, rather than throwing for a committed write
     // (the registry would take that for a conflict and register again). The next write compacts.
-    spark.conf().set(HOOK_THROWS, "false");
-    try {
-      return write.get();
-    } finally {
-      restore(spark, AUTO_COMPACT, enabled);
-      restore(spark, AUTO_COMPACT_MIN_FILES, minFiles);
-      restore(spark, HOOK_THROWS, hookThrows);
-    }
+    return withSettings(spark, Map.of(AUTO_COMPACT, "true", AUTO_COMPACT_MIN_FILES, String.valueOf(COMPACT_AT_FILES),
+        HOOK_THROWS, "false"), write);
   }
 
-  private static void restore(SparkSession spark, String key, String value) {
-    if (value == null) {
-      spark.conf().unset(key);
-    } else {
+  /**
+   * Runs {@code body} with {@code settings} in {@code spark}'s session, then puts back what the session had
+   * (or unsets what it did not have).
+   */
+  public static <T> T withSettings(SparkSession spark, Map<String, String> settings, Supplier<T> body) {
+    Map<String, String> before = new java.util.HashMap<>();
+    settings.forEach((key, value) -> {
+      before.put(key, spark.conf().get(key, null));
       spark.conf().set(key, value);
+    });
+    try {
+      return body.get();
+    } finally {
+      before.forEach((key, value) -> {
+        if (value == null) {
+          spark.conf().unset(key);
+        } else {
+          spark.conf().set(key, value);
+        }
+      });
     }
   }
 

@@ -99,25 +99,17 @@ public final class RunLedger {
     List<Row> stepRows = steps.stream().map(s -> sparkRow(STEPS, stepRow(s))).toList();
     Row runsRow = sparkRow(RUNS, runRow(run));
     // The ledger's tables are small and read whole: file statistics for data skipping only cost time.
-    String collectStats = spark.conf().get(COLLECT_STATS, null);
-    spark.conf().set(COLLECT_STATS, "false");
+    // Compacted every COMPACT_AT_FILES runs: deciding every run reads both tables whole.
     try {
-      // Compacted every COMPACT_AT_FILES runs: deciding every run reads both tables whole.
-      DeltaIO.compacting(spark, () -> {
+      DeltaIO.withSettings(spark, Map.of(COLLECT_STATS, "false"), () -> DeltaIO.compacting(spark, () -> {
         CompletableFuture<Void> stepsWritten = stepRows.isEmpty()
             ? CompletableFuture.completedFuture(null)
             : CompletableFuture.runAsync(() -> append(stepRows, STEPS, stepsLocation()));
         append(List.of(runsRow), RUNS, runsLocation());
         return stepsWritten.join();
-      });
+      }));
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
-    } finally {
-      if (collectStats == null) {
-        spark.conf().unset(COLLECT_STATS);
-      } else {
-        spark.conf().set(COLLECT_STATS, collectStats);
-      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.lakemill.ops;
 
 import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.delta.DeltaIO;
 import dev.lakemill.delta.DeltaLogFiles;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.registry.LineagePins;
@@ -89,13 +90,12 @@ public final class Vacuum {
         pinnedFiles.addAll(pins.files(pin));
       }
     }
-    String check = spark.conf().get(RETENTION_CHECK, "true");
-    String listing = spark.conf().get(LISTING_PARALLELISM, null);
+    Map<String, String> settings = new java.util.HashMap<>();
     if (retainHours < DEFAULT_RETAIN_HOURS) {
-      spark.conf().set(RETENTION_CHECK, "false");
+      settings.put(RETENTION_CHECK, "false");
     }
-    spark.conf().set(LISTING_PARALLELISM, String.valueOf(Math.max(8, 4 * spark.sparkContext().defaultParallelism())));
-    try {
+    settings.put(LISTING_PARALLELISM, String.valueOf(Math.max(8, 4 * spark.sparkContext().defaultParallelism())));
+    DeltaIO.withSettings(spark, settings, () -> {
       for (String table : tables) {
         Protection p = protections.get(table);
         long hours = retainHours;
@@ -119,14 +119,8 @@ public final class Vacuum {
         out.add(new Outcome(table, hours, remove.size(), p == null ? -1 : p.oldest(),
             p == null ? List.of() : p.reasons(), kept, false));
       }
-    } finally {
-      spark.conf().set(RETENTION_CHECK, check);
-      if (listing == null) {
-        spark.conf().unset(LISTING_PARALLELISM);
-      } else {
-        spark.conf().set(LISTING_PARALLELISM, listing);
-      }
-    }
+      return null;
+    });
     return out;
   }
 

@@ -38,7 +38,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "airflow",
-    mixinStandardHelpOptions = true,
     description = "Check, trigger, follow, pause and unpause Airflow DAGs through Airflow's REST API.",
     subcommands = {AirflowCommand.Health.class, AirflowCommand.Trigger.class, AirflowCommand.Status.class,
         AirflowCommand.Wait.class, AirflowCommand.Backfill.class, AirflowCommand.Pause.class,
@@ -143,7 +142,7 @@ final class AirflowCommand {
     }
   }
 
-  @Command(name = "health", mixinStandardHelpOptions = true,
+  @Command(name = "health",
       description = "Show the health of Airflow's components; exit code 1 unless the database and scheduler are healthy.")
   static final class Health extends Subcommand {
     @Override
@@ -164,7 +163,7 @@ final class AirflowCommand {
     }
   }
 
-  @Command(name = "trigger", mixinStandardHelpOptions = true,
+  @Command(name = "trigger",
       description = "Trigger a run with its own run id; a paused DAG is an error unless --unpause.")
   static final class Trigger extends WaitingSubcommand {
     @Option(names = "--conf-json", paramLabel = "JSON", description = "The run's conf as a JSON object, e.g. '{\"rows\": 2000}'.")
@@ -214,7 +213,7 @@ final class AirflowCommand {
     return conf;
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true,
+  @Command(name = "status",
       description = "Show a run and its task states; exit code 1 if the run failed.")
   static final class Status extends DagSubcommand {
     @Parameters(index = "1", paramLabel = "RUN_ID", description = "The run id, as printed by trigger.")
@@ -243,7 +242,7 @@ final class AirflowCommand {
     }
   }
 
-  @Command(name = "wait", mixinStandardHelpOptions = true,
+  @Command(name = "wait",
       description = "Wait until a run ends; exit code 1 if it fails or does not end within --timeout.")
   static final class Wait extends WaitingSubcommand {
     @Parameters(index = "1", paramLabel = "RUN_ID", description = "The run id, as printed by trigger.")
@@ -256,7 +255,7 @@ final class AirflowCommand {
     }
   }
 
-  @Command(name = "backfill", mixinStandardHelpOptions = true,
+  @Command(name = "backfill",
       description = "Airflow 3: create a backfill of the logical dates --from to --to (both included) and follow it;"
           + " exit code 1 if a run fails. Airflow 2: print the airflow dags backfill command to run (exit code 2).")
   static final class Backfill extends WaitingSubcommand {
@@ -329,7 +328,7 @@ final class AirflowCommand {
     }
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a DAG: the scheduler starts none of its runs.")
+  @Command(name = "pause", description = "Pause a DAG: the scheduler starts none of its runs.")
   static final class Pause extends DagSubcommand {
     @Override
     int run(AirflowClient client, PrintStream out) {
@@ -338,7 +337,7 @@ final class AirflowCommand {
     }
   }
 
-  @Command(name = "unpause", mixinStandardHelpOptions = true, description = "Unpause a DAG (new DAG files start paused).")
+  @Command(name = "unpause", description = "Unpause a DAG (new DAG files start paused).")
   static final class Unpause extends DagSubcommand {
     @Override
     int run(AirflowClient client, PrintStream out) {
@@ -347,7 +346,7 @@ final class AirflowCommand {
     }
   }
 
-  @Command(name = "import-errors", mixinStandardHelpOptions = true,
+  @Command(name = "import-errors",
       description = "List DAG files Airflow could not parse; exit code 1 if there are any.")
   static final class ImportErrors extends Subcommand {
     @Override

@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
  * date are skipped; the first failed date stops the backfill (exit 1); {@code --resume} continues from the
  * first date not yet succeeded.
  */
-@Command(name = "backfill", mixinStandardHelpOptions = true, description = "Run a pipeline once per date of a range, in order, in one SparkSession.")
+@Command(name = "backfill", description = "Run a pipeline once per date of a range, in order, in one SparkSession.")
 final class BackfillCommand implements Callable<Integer> {
   /** The most dates one backfill runs: ten years of days. */
   static final int MAX_DATES = 3660;

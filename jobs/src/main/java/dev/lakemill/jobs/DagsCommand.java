@@ -33,14 +33,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakemill dags ...}: Airflow DAG files for pipelines. */
-@Command(name = "dags", mixinStandardHelpOptions = true, description = "Airflow DAGs for pipelines.", subcommands = DagsCommand.Generate.class)
+@Command(name = "dags", description = "Airflow DAGs for pipelines.", subcommands = DagsCommand.Generate.class)
 final class DagsCommand {
   /**
    * {@code lakemill dags generate DIR_OR_FILES... --out DIR}: validates every pipeline first and
    * writes nothing unless all are valid, so a deployment is never half updated. Each file is written
    * to a temporary {@code .tmp} file (which Airflow does not parse) and moved into place.
    */
-  @Command(name = "generate", mixinStandardHelpOptions = true, description = "Write one Airflow DAG file per pipeline file; nothing when any is invalid.")
+  @Command(name = "generate", description = "Write one Airflow DAG file per pipeline file; nothing when any is invalid.")
   static final class Generate implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR_OR_FILE",
         description = "Pipeline files, or folders whose *.conf files are pipeline files.")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code lakemill doctor}: checks the lakehouse and prints what it found and how to fix each. */
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check the lakehouse: ledger, registry and other tables readable, leases,"
+@Command(name = "doctor", description = "Check the lakehouse: ledger, registry and other tables readable, leases,"
     + " rows of unfinished runs, model data within log retention. Exit 0 when nothing is damaged, 3 when a table"
     + " is damaged.")
 final class DoctorCommand implements Callable<Integer> {

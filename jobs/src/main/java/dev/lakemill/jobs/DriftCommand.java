@@ -18,10 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakemill drift}: what drift steps recorded. */
-@Command(name = "drift", mixinStandardHelpOptions = true, description = "Inspect the history of drift steps.",
+@Command(name = "drift", description = "Inspect the history of drift steps.",
     subcommands = {DriftCommand.History.class})
 final class DriftCommand {
-  @Command(name = "history", mixinStandardHelpOptions = true,
+  @Command(name = "history",
       description = "The drift trend per run date of a pipeline's drift steps: dataset verdict, drifted share,"
           + " on-drift action, and each column's value (* drifted).")
   static final class History implements Callable<Integer> {

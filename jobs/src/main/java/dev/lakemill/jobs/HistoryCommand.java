@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lakemill history}: recent runs and their steps, from the ledger. */
-@Command(name = "history", mixinStandardHelpOptions = true, description = "Show recent runs and their steps from the run ledger.")
+@Command(name = "history", description = "Show recent runs and their steps from the run ledger.")
 final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--pipeline", description = "Only runs of this pipeline.")
   String pipeline;

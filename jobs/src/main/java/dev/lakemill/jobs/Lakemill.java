@@ -22,6 +22,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(
     name = "lakemill",
+    // Inherited: every command and subcommand answers -h/--help and -V/--version, as usage errors promise.
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = Lakemill.Version.class,
     description = "Declarative batch pipelines on Apache Spark and Delta Lake.",

@@ -19,7 +19,6 @@ import picocli.CommandLine.Parameters;
 /** {@code lakemill models}: inspect the model registry, and move aliases and archive versions by hand. */
 @Command(
     name = "models",
-    mixinStandardHelpOptions = true,
     description = "List, inspect, promote, roll back and archive registered models.",
     subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class, ModelsCommand.History.class,
         ModelsCommand.Promote.class, ModelsCommand.Rollback.class, ModelsCommand.AsOf.class,
@@ -99,7 +98,7 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
+  @Command(name = "list",
       description = "One line per model: versions, latest, aliases now, archived versions.")
   static final class ListModels extends ReadSubcommand {
     @Override
@@ -108,7 +107,7 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
+  @Command(name = "show",
       description = "Everything recorded about one model version, its aliases and validations.")
   static final class Show extends ReadSubcommand {
     @Parameters(paramLabel = "MODEL", description = "NAME (its latest version), NAME@vN or NAME@ALIAS.")
@@ -120,7 +119,7 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "history", mixinStandardHelpOptions = true,
+  @Command(name = "history",
       description = "A model's versions and alias/archive events in time order.")
   static final class History extends ReadSubcommand {
     @Parameters(paramLabel = "NAME", description = "Model name.")
@@ -132,7 +131,7 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "promote", mixinStandardHelpOptions = true,
+  @Command(name = "promote",
       description = "Point an alias at a version (archived versions cannot be promoted); with Airflow configured,"
           + " post an asset event for lakemill://model/NAME@ALIAS (a failure to post is a warning).")
   static final class Promote extends AliasSubcommand {
@@ -151,7 +150,7 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "rollback", mixinStandardHelpOptions = true,
+  @Command(name = "rollback",
       description = "Move an alias back to the version it pointed to before; posts an asset event as promote does.")
   static final class Rollback extends AliasSubcommand {
     @Parameters(paramLabel = "NAME", description = "Model name.")
@@ -169,7 +168,7 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "as-of", mixinStandardHelpOptions = true,
+  @Command(name = "as-of",
       description = "The version an alias pointed to at an instant; exit code 1 if none.")
   static final class AsOf extends ReadSubcommand {
     @Parameters(paramLabel = "NAME", description = "Model name.")
@@ -205,7 +204,7 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "archive", mixinStandardHelpOptions = true,
+  @Command(name = "archive",
       description = "Archive a version: it cannot be promoted, and vacuum no longer protects its files.")
   static final class Archive extends Subcommand {
     @Parameters(paramLabel = "MODEL@vN", description = "The version to archive, e.g. churn@v1.")
@@ -220,7 +219,7 @@ final class ModelsCommand {
     }
   }
 
-  @Command(name = "unarchive", mixinStandardHelpOptions = true,
+  @Command(name = "unarchive",
       description = "Undo archive: the version can be promoted and its files are protected.")
   static final class Unarchive extends Subcommand {
     @Parameters(paramLabel = "MODEL@vN", description = "The version to unarchive, e.g. churn@v1.")

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
  * whether {@code run} would run or skip each one and why. Starts no Spark: the ledger, the registry and the
  * Delta logs are read through Delta Kernel, file sources' stamps are file listings (no data).
  */
-@Command(name = "plan", mixinStandardHelpOptions = true, description = "Show the steps in execution order, and which ones a run would skip and why.")
+@Command(name = "plan", description = "Show the steps in execution order, and which ones a run would skip and why.")
 final class PlanCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Pipeline file: a local path or a Hadoop URI (hdfs://, s3a://,"
       + " abfss://, file:).")

@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakemill reproduce churn@v3}: retrains a version from its recorded inputs and config. */
-@Command(name = "reproduce", mixinStandardHelpOptions = true, description = "Retrain a registered model version from the exact input versions and"
+@Command(name = "reproduce", description = "Retrain a registered model version from the exact input versions and"
     + " config recorded for it, and compare its holdout metrics with the original's.")
 final class ReproduceCommand implements Callable<Integer> {
   /** Metrics of a deterministic estimator retrained with the same seed agree to this. */

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakemill run FILE}: validate, compile, then run in one SparkSession. */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Validate, compile and run a pipeline.")
+@Command(name = "run", description = "Validate, compile and run a pipeline.")
 final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Pipeline file: a local path or a Hadoop URI (hdfs://, s3a://,"
       + " abfss://, file:).")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lakemill vacuum}: Delta VACUUM over the lakehouse, keeping what registered models need. */
-@Command(name = "vacuum", mixinStandardHelpOptions = true, description = "Remove Delta data files that no table version within the retention needs,"
+@Command(name = "vacuum", description = "Remove Delta data files that no table version within the retention needs,"
     + " except those that a registered, not archived, model version's lineage or holdout needs.")
 final class VacuumCommand implements Callable<Integer> {
   @Option(names = "--retain-hours", defaultValue = "168",

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakemill validate FILE...}: every problem of every file, without starting Spark. */
-@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check pipeline files without starting Spark; print every problem.")
+@Command(name = "validate", description = "Check pipeline files without starting Spark; print every problem.")
 final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Pipeline files: local paths or Hadoop URIs"
       + " (hdfs://, s3a://, abfss://, file:), read with Hadoop's default settings and $HADOOP_CONF_DIR.")
