@@ -58,10 +58,10 @@ import org.apache.spark.sql.SparkSession;
  * Runs a {@link PipelinePlan} in one SparkSession, in two phases: {@link RunPlanner} decides every
  * step first (an {@link ExecutionPlan}: inputs at exact versions, fingerprint, run or skip and why),
  * without Spark (through {@link DecisionReads}), then the decisions are executed in order. The session
- * is asked for only when a step has to run: a run whose steps are all up to date starts no Spark and
- * records itself in the ledger through Delta Kernel ({@link RunLedger#recordWithoutSpark}). Sources and step results become temporary views named
- * after them, each step's Spark jobs are labelled with its name, and the ledger gets the run at the
- * end. Steps outside the selection that a selected step reads are read at the version the ledger
+ * is asked for only when a step has to run: a run whose steps are all up to date starts no Spark. Sources
+ * and step results become temporary views named after them, each step's Spark jobs are labelled with its
+ * name, and the ledger gets the run at the end, through Delta Kernel ({@link RunLedger#recordWithoutSpark})
+ * whether Spark ran or not. Steps outside the selection that a selected step reads are read at the version the ledger
  * recorded for the same run id, else at the latest successful run's version.
  */
 public final class PipelineRunner {
@@ -145,13 +145,9 @@ public final class PipelineRunner {
     boolean sparkNeeded = decided.steps().stream().anyMatch(d -> !d.step().isView()
         && (d instanceof StepDecision.Run || d instanceof StepDecision.AfterUpstream));
     SparkSession session = null;
-    RunLedger ledger = null;
-    CompletableFuture<Void> ledgerReady = CompletableFuture.completedFuture(null);
     StepProgress progress = null;
     if (sparkNeeded) {
       session = spark.get().newSession();
-      ledger = new RunLedger(session, plan.ledgerLocation());
-      ledgerReady = ledger.prefetch();
       progress = StepProgress.start(session.sparkContext(), listener);
       phases.end("Spark start");
     }
@@ -202,14 +198,12 @@ public final class PipelineRunner {
         Instant.now(), error.isEmpty() ? RunStatus.SUCCEEDED : RunStatus.FAILED, LakemillVersion.get(), error);
     phases.end("release sources");
     long ledgerStart = System.nanoTime();
-    if (ledger != null) {
-      ledgerReady.join();
-      ledger.record(run, records);
-      phases.end("ledger write");
-    } else if (RunLedger.recordWithoutSpark(KernelTables.of(hadoop.get()), plan.ledgerLocation(), run, records)) {
-      phases.end("ledger write (Delta Kernel, no Spark)");
+    // Two one-row appends: through Kernel they cost a fraction of a second; through Spark, 3 to 4 s at the
+    // end of a run (planning, a job per table, the commit), so Spark only where Kernel cannot append.
+    if (RunLedger.recordWithoutSpark(KernelTables.of(hadoop.get()), plan.ledgerLocation(), run, records)) {
+      phases.end("ledger write (Delta Kernel)");
     } else {
-      new RunLedger(spark.get().newSession(), plan.ledgerLocation()).record(run, records);
+      new RunLedger(session != null ? session : spark.get().newSession(), plan.ledgerLocation()).record(run, records);
       phases.end("ledger write (Spark: the ledger's tables are missing, from an older lakemill or due for compaction)");
     }
     if (damaged != null) {

@@ -139,9 +139,36 @@ class StepCacheTest extends SparkTestBase {
     }
     assertThat(sql("SELECT count(*) FROM delta.`%s` WHERE pipeline = 'cache'", tables.get(0)).toString()).isEqualTo("[[2]]");
     assertThat(sql("SELECT count(*) FROM delta.`%s` WHERE pipeline = 'cache'", tables.get(1)).toString()).isEqualTo("[[4]]");
-    // Compacted, the next run with nothing to do writes through Delta Kernel again.
+    // Compacted, the next run with nothing to do writes through Delta Kernel again, and so does one whose
+    // steps ran.
     assertThat(run("run-3", RunOptions.DEFAULT).result().phases()).extracting(RunResult.Phase::name)
-        .contains("ledger write (Delta Kernel, no Spark)");
+        .contains("ledger write (Delta Kernel)").doesNotContain("Spark start");
+    Run forced = run("run-4", RunOptions.FORCE);
+    assertThat(statuses(forced)).containsExactly("joined succeeded: forced (--force)", "totals succeeded: forced (--force)");
+    assertThat(forced.result().phases()).extracting(RunResult.Phase::name)
+        .contains("Spark start", "ledger write (Delta Kernel)");
+    assertThat(sql("SELECT run_id, status FROM delta.`%s` WHERE pipeline = 'cache' ORDER BY started_at", tables.get(0))
+        .toString()).isEqualTo("[[run-1,succeeded], [run-2,succeeded], [run-3,succeeded], [run-4,succeeded]]");
+  }
+
+  /**
+   * Every run ends with Kernel appends to the shared ledger, so two runs (of two pipelines) that end at the
+   * same moment prepare their appends from the same table version: the second commit finds the version
+   * taken, and Kernel commits it as the next one, since neither append reads what the other wrote.
+   */
+  @Test
+  void twoKernelAppendsPreparedFromTheSameVersionBothLand() {
+    String table = lakehouse.resolve("_lakemill/shared").toString();
+    spark.sql("SELECT CAST(1 AS BIGINT) AS id, 'first' AS run").write().format("delta").save(table);
+    dev.lakemill.delta.KernelTables kernel = dev.lakemill.delta.KernelTables.of(spark.sessionState().newHadoopConf());
+    DeltaIO.Damaged damaged = (latest, cause) -> dev.lakemill.delta.TableErrors.damaged("table", table, latest, cause);
+    var a = kernel.prepareAppend(table, List.of(Map.of("id", 2L, "run", "a")), damaged).orElseThrow();
+    var b = kernel.prepareAppend(table, List.of(Map.of("id", 3L, "run", "b")), damaged).orElseThrow();
+
+    assertThat(a.commit()).isEqualTo(1);
+    assertThat(b.commit()).isEqualTo(2);
+    assertThat(sql("SELECT id, run FROM delta.`%s` ORDER BY id", table).toString())
+        .isEqualTo("[[1,first], [2,a], [3,b]]");
   }
 
   private long files(String table) {

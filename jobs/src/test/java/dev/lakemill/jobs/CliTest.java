@@ -216,7 +216,7 @@ class CliTest {
     assertThat(byRegion.get("rows_out").asLong()).isEqualTo(5);
     assertThat(byRegion.get("inputs").get(0).get("version").asLong()).isZero();
     assertThat(json.get("profile")).extracting(p -> p.get("phase").asText()).contains("lease", "Spark start",
-        "abandoned-run check", "ledger query (latest done steps)", "step by-region (succeeded)", "ledger write",
+        "abandoned-run check", "ledger query (latest done steps)", "step by-region (succeeded)", "ledger write (Delta Kernel)",
         "Spark stop");
     assertThat(second.err()).contains("lakemill run churn-prep: run cli-2, 1 step(s)", "[1/1] by-region      started",
         "\nprofile (wall clock)\nphase ");
@@ -259,7 +259,7 @@ class CliTest {
     assertThat(second.out())
         .containsPattern("\\[1/2\\] prepare +skipped +\\d+\\.\\ds  up to date \\(run c-1\\) -> silver.customers@v0\n")
         .containsPattern("\\[2/2\\] by-region +skipped +\\d+\\.\\ds  up to date \\(run c-1\\) -> gold.churn_by_region@v0\n");
-    assertThat(second.err()).contains("ledger write (Delta Kernel, no Spark)").doesNotContain("Spark start");
+    assertThat(second.err()).contains("ledger write (Delta Kernel)").doesNotContain("Spark start");
     // The no-change run is in the ledger as any other run, written through Delta Kernel.
     assertThat(history.out()).contains("churn-prep   succeeded c-2", "    prepare          skipped",
         "    by-region        skipped");
