@@ -417,25 +417,53 @@ public final class KernelTables {
     throw new IllegalStateException("Cannot read a Delta column of type " + type);
   }
 
-  /** An append {@link #prepareAppend} checked: {@link #commit} writes it as one commit. */
+  /**
+   * An append {@link #prepareAppend} checked, or a table's creation with its first rows
+   * ({@link #prepareCreate}): {@link #commit} writes it as one commit.
+   */
   public final class Append {
-    private final Snapshot latest;
+    private final String location;
+    private final Snapshot latest; // null: the commit creates the table
+    private final StructType schema;
     private final io.delta.kernel.Transaction txn;
     private final List<Row> data;
+    private final List<Map<String, Object>> rows;
 
-    private Append(Snapshot latest, io.delta.kernel.Transaction txn, List<Row> data) {
+    private Append(String location, Snapshot latest, StructType schema, io.delta.kernel.Transaction txn, List<Row> data,
+        List<Map<String, Object>> rows) {
+      this.location = location;
       this.latest = latest;
+      this.schema = schema;
       this.txn = txn;
       this.data = data;
+      this.rows = rows;
     }
 
-    /** Writes the rows' parquet file and commits it; returns the version committed. */
+    /**
+     * Writes the rows' parquet file and commits it; returns the version committed. A creation that finds
+     * the table created meanwhile (another run's first ledger write at the same moment) appends instead.
+     */
     public long commit() {
-      return KernelTables.this.commit(latest, txn, data);
+      try {
+        return KernelTables.this.commit(location, schema, txn, data);
+      } catch (io.delta.kernel.exceptions.ConcurrentWriteException
+          | io.delta.kernel.exceptions.TableAlreadyExistsException created) {
+        if (latest != null) {
+          throw created;
+        }
+        latestKnown.remove(location);
+        return prepareAppend(location, rows, (v, cause) -> TableErrors.damaged("table", location, v, cause))
+            .orElseThrow(() -> new IllegalStateException("Cannot append to " + location + ", created meanwhile with"
+                + " another schema", created))
+            .commit();
+      }
     }
 
     /** How many data files the table has before this append: its snapshot's files, read from its log. */
     public int tableFiles() {
+      if (latest == null) {
+        return 0;
+      }
       int files = 0;
       try (CloseableIterator<FilteredColumnarBatch> batches = latest.getScanBuilder().build().getScanFiles(engine)) {
         while (batches.hasNext()) {
@@ -480,11 +508,32 @@ public final class KernelTables {
     } catch (io.delta.kernel.exceptions.KernelException unsupported) {
       return Optional.empty(); // a table feature Kernel cannot write (e.g. deletion vectors enabled by hand)
     }
-    return Optional.of(new Append(latest.get(), txn, data));
+    return Optional.of(new Append(location, latest.get(), schema, txn, data, rows));
   }
 
-  private long commit(Snapshot latest, io.delta.kernel.Transaction txn, List<Row> data) {
-    StructType schema = latest.getSchema();
+  /**
+   * Prepares creating the table at {@code location}, where none exists yet, with its first {@code rows}
+   * in one commit: what Spark's first append to the path writes (every column nullable, no partitions).
+   *
+   * @param sparkSchemaJson the schema as Spark's {@code StructType.json()} gives it, which is also the
+   *     form the Delta log stores it in
+   */
+  public Append prepareCreate(String location, String sparkSchemaJson, List<Map<String, Object>> rows) {
+    StructType schema = io.delta.kernel.internal.types.DataTypeJsonSerDe.deserializeStructType(sparkSchemaJson);
+    List<Row> data = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      Row r = row(schema, row);
+      if (r == null) {
+        throw new IllegalArgumentException("A row for " + location + " has columns its schema lacks: " + row.keySet());
+      }
+      data.add(r);
+    }
+    io.delta.kernel.Transaction txn = TableManager.buildCreateTableTransaction(location, schema, "lakemill")
+        .build(engine);
+    return new Append(location, null, schema, txn, data, rows);
+  }
+
+  private long commit(String location, StructType schema, io.delta.kernel.Transaction txn, List<Row> data) {
     try {
       Row state = txn.getTransactionState(engine);
       io.delta.kernel.DataWriteContext context = io.delta.kernel.Transaction.getWriteContext(engine, state, Map.of());
@@ -510,7 +559,7 @@ public final class KernelTables {
       }
       return result.getVersion();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot append to the Delta table " + latest.getPath(), e);
+      throw new UncheckedIOException("Cannot append to the Delta table " + location, e);
     }
   }
 

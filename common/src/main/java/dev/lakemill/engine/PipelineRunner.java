@@ -204,7 +204,7 @@ public final class PipelineRunner {
       phases.end("ledger write (Delta Kernel)");
     } else {
       new RunLedger(session != null ? session : spark.get().newSession(), plan.ledgerLocation()).record(run, records);
-      phases.end("ledger write (Spark: the ledger's tables are missing, from an older lakemill or due for compaction)");
+      phases.end("ledger write (Spark: the ledger's tables are from an older lakemill or due for compaction)");
     }
     if (damaged != null) {
       throw damaged;

@@ -116,9 +116,10 @@ public final class RunLedger {
   /**
    * {@link #record} without Spark: the two appends through Delta Kernel's transaction API (the steps, then
    * the run). What every run writes, whether Spark ran its steps or not: two one-row appends that cost a
-   * fraction of a second this way and 3 to 4 s through Spark. Returns false, having written nothing, when Kernel
-   * cannot append as Spark would: a ledger table does not exist yet or lacks a column (an older lakemill's
-   * ledger, which Spark's {@code mergeSchema} widens), or holds {@link DeltaIO#COMPACT_AT_FILES} files and is
+   * fraction of a second this way and 3 to 4 s through Spark. A ledger table that does not exist yet is created
+   * by its first append, as Spark's would be. Returns false, having written nothing, when Kernel cannot
+   * append as Spark would: a ledger table lacks a column (an older lakemill's ledger, which Spark's
+   * {@code mergeSchema} widens), or holds {@link DeltaIO#COMPACT_AT_FILES} files and is
    * due for compaction; the caller then records through Spark.
    */
   public static boolean recordWithoutSpark(KernelTables tables, String location, RunRecord run, List<StepRecord> steps) {
@@ -126,9 +127,8 @@ public final class RunLedger {
     String runsAt = location + "/runs";
     List<Map<String, Object>> stepRows = steps.stream().map(RunLedger::stepRow).toList();
     Optional<KernelTables.Append> stepsAppend = stepRows.isEmpty() ? Optional.empty()
-        : tables.prepareAppend(stepsAt, stepRows, (latest, cause) -> LedgerErrors.damaged(stepsAt, latest, cause));
-    Optional<KernelTables.Append> runsAppend = tables.prepareAppend(runsAt, List.of(runRow(run)),
-        (latest, cause) -> LedgerErrors.damaged(runsAt, latest, cause));
+        : appendOrCreate(tables, stepsAt, STEPS, stepRows);
+    Optional<KernelTables.Append> runsAppend = appendOrCreate(tables, runsAt, RUNS, List.of(runRow(run)));
     if (runsAppend.isEmpty() || !stepRows.isEmpty() && stepsAppend.isEmpty()) {
       return false;
     }
@@ -140,6 +140,16 @@ public final class RunLedger {
     stepsAppend.ifPresent(KernelTables.Append::commit);
     runsAppend.get().commit();
     return true;
+  }
+
+  /** Kernel's append to {@code location}, or the table's creation when there is none yet; empty where only Spark can. */
+  private static Optional<KernelTables.Append> appendOrCreate(KernelTables tables, String location, StructType schema,
+      List<Map<String, Object>> rows) {
+    DeltaIO.Damaged damaged = (latest, cause) -> LedgerErrors.damaged(location, latest, cause);
+    if (tables.latest(location, damaged).isEmpty()) {
+      return Optional.of(tables.prepareCreate(location, schema.json(), rows));
+    }
+    return tables.prepareAppend(location, rows, damaged);
   }
 
   private static Map<String, Object> stepRow(StepRecord s) {
