@@ -31,8 +31,8 @@ final class ValidateCommand implements Callable<Integer> {
     for (String file : files) {
       try {
         PipelineSpec spec = compiler.validate(file, params, readable);
-        System.out.println(file + ": OK (pipeline " + spec.info().name() + ", " + spec.sources().size()
-            + " sources, " + spec.steps().size() + " steps)");
+        System.out.println(file + ": OK (pipeline " + spec.info().name() + ", " + count(spec.sources().size(), "source")
+            + ", " + count(spec.steps().size(), "step") + ")");
       } catch (PipelineConfigException e) {
         invalid++;
         System.err.println(dev.lakemill.error.Escapes.controls(e.getMessage()));
@@ -43,5 +43,9 @@ final class ValidateCommand implements Callable<Integer> {
       return Lakemill.INVALID;
     }
     return Lakemill.OK;
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

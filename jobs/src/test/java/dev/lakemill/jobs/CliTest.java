@@ -85,7 +85,7 @@ class CliTest {
 
     assertThat(ok).startsWith("file:/");
     assertThat(r.exit()).isEqualTo(Lakemill.INVALID);
-    assertThat(r.out()).isEqualTo(ok + ": OK (pipeline ok, 1 sources, 1 steps)\n");
+    assertThat(r.out()).isEqualTo(ok + ": OK (pipeline ok, 1 source, 1 step)\n");
     assertThat(r.err()).isEqualTo(bad + ": 3: steps.a.sql: Unknown table or step 'ss'; did you mean 's'?\n1 of 2 pipeline files invalid\n");
   }
 
