@@ -428,15 +428,17 @@ public final class KernelTables {
     private final io.delta.kernel.Transaction txn;
     private final List<Row> data;
     private final List<Map<String, Object>> rows;
+    private final DeltaIO.Damaged damaged;
 
     private Append(String location, Snapshot latest, StructType schema, io.delta.kernel.Transaction txn, List<Row> data,
-        List<Map<String, Object>> rows) {
+        List<Map<String, Object>> rows, DeltaIO.Damaged damaged) {
       this.location = location;
       this.latest = latest;
       this.schema = schema;
       this.txn = txn;
       this.data = data;
       this.rows = rows;
+      this.damaged = damaged;
     }
 
     /**
@@ -452,7 +454,7 @@ public final class KernelTables {
           throw created;
         }
         latestKnown.remove(location);
-        return prepareAppend(location, rows, (v, cause) -> TableErrors.damaged("table", location, v, cause))
+        return prepareAppend(location, rows, damaged)
             .orElseThrow(() -> new IllegalStateException("Cannot append to " + location + ", created meanwhile with"
                 + " another schema", created))
             .commit();
@@ -508,7 +510,7 @@ public final class KernelTables {
     } catch (io.delta.kernel.exceptions.KernelException unsupported) {
       return Optional.empty(); // a table feature Kernel cannot write (e.g. deletion vectors enabled by hand)
     }
-    return Optional.of(new Append(location, latest.get(), schema, txn, data, rows));
+    return Optional.of(new Append(location, latest.get(), schema, txn, data, rows, damaged));
   }
 
   /**
@@ -517,8 +519,10 @@ public final class KernelTables {
    *
    * @param sparkSchemaJson the schema as Spark's {@code StructType.json()} gives it, which is also the
    *     form the Delta log stores it in
+   * @param damaged the error when the table, found created meanwhile, cannot be read to append to
    */
-  public Append prepareCreate(String location, String sparkSchemaJson, List<Map<String, Object>> rows) {
+  public Append prepareCreate(String location, String sparkSchemaJson, List<Map<String, Object>> rows,
+      DeltaIO.Damaged damaged) {
     StructType schema = io.delta.kernel.internal.types.DataTypeJsonSerDe.deserializeStructType(sparkSchemaJson);
     List<Row> data = new ArrayList<>();
     for (Map<String, Object> row : rows) {
@@ -530,7 +534,7 @@ public final class KernelTables {
     }
     io.delta.kernel.Transaction txn = TableManager.buildCreateTableTransaction(location, schema, "lakemill")
         .build(engine);
-    return new Append(location, null, schema, txn, data, rows);
+    return new Append(location, null, schema, txn, data, rows, damaged);
   }
 
   private long commit(String location, StructType schema, io.delta.kernel.Transaction txn, List<Row> data) {

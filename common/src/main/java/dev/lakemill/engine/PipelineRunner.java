@@ -133,8 +133,9 @@ public final class PipelineRunner {
     RunResult.Phases phases = new RunResult.Phases();
     Instant started = Instant.now();
     Set<String> toRun = StepSelection.withViewInputs(plan, selected);
-    DecisionReads reads = prefetched != null ? DecisionReads.kernel(prefetched.tables(), plan, zone.get())
-        : DecisionReads.kernel(hadoop.get(), plan, zone.get());
+    // One Kernel reader for the run: the ledger write at its end reuses the snapshots deciding loaded.
+    KernelTables tables = prefetched != null ? prefetched.tables() : KernelTables.of(hadoop.get());
+    DecisionReads reads = DecisionReads.kernel(tables, plan, zone.get());
     StepCache cache = cache(reads, plan, options);
     cache.load();
     phases.end("ledger query (latest done steps)");
@@ -200,7 +201,7 @@ public final class PipelineRunner {
     long ledgerStart = System.nanoTime();
     // Two one-row appends: through Kernel they cost a fraction of a second; through Spark, 3 to 4 s at the
     // end of a run (planning, a job per table, the commit), so Spark only where Kernel cannot append.
-    if (RunLedger.recordWithoutSpark(KernelTables.of(hadoop.get()), plan.ledgerLocation(), run, records)) {
+    if (RunLedger.recordWithoutSpark(tables, plan.ledgerLocation(), run, records)) {
       phases.end("ledger write (Delta Kernel)");
     } else {
       new RunLedger(session != null ? session : spark.get().newSession(), plan.ledgerLocation()).record(run, records);

@@ -147,7 +147,7 @@ public final class RunLedger {
       List<Map<String, Object>> rows) {
     DeltaIO.Damaged damaged = (latest, cause) -> LedgerErrors.damaged(location, latest, cause);
     if (tables.latest(location, damaged).isEmpty()) {
-      return Optional.of(tables.prepareCreate(location, schema.json(), rows));
+      return Optional.of(tables.prepareCreate(location, schema.json(), rows, damaged));
     }
     return tables.prepareAppend(location, rows, damaged);
   }

@@ -173,8 +173,8 @@ class StepCacheTest extends SparkTestBase {
     // Two first runs in a new lakehouse: both create the table; the second finds it created and appends.
     String fresh = lakehouse.resolve("_lakemill/fresh").toString();
     String schema = spark.table("delta.`" + table + "`").schema().json();
-    var c = kernel.prepareCreate(fresh, schema, List.of(Map.of("id", 1L, "run", "c")));
-    var d = kernel.prepareCreate(fresh, schema, List.of(Map.of("id", 2L, "run", "d")));
+    var c = kernel.prepareCreate(fresh, schema, List.of(Map.of("id", 1L, "run", "c")), damaged);
+    var d = kernel.prepareCreate(fresh, schema, List.of(Map.of("id", 2L, "run", "d")), damaged);
     assertThat(c.commit()).isZero();
     assertThat(d.commit()).isEqualTo(1);
     assertThat(sql("SELECT id, run FROM delta.`%s` ORDER BY id", fresh).toString()).isEqualTo("[[1,c], [2,d]]");
