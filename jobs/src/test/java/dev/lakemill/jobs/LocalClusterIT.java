@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,12 +45,14 @@ class LocalClusterIT {
 
   private static Path clusterDir;
   private static String masterUrl;
-  private static SparkSession spark;
+  /** The test JVM's session for reading what the cluster wrote: started while the cluster starts and the submit runs. */
+  private static CompletableFuture<SparkSession> reader;
 
   @TempDir Path lakehouse;
 
   @BeforeAll
   static void startCluster() throws IOException {
+    reader = CompletableFuture.supplyAsync(() -> PipelineFixture.localSpark("LocalClusterIT reader"));
     clusterDir = Files.createTempDirectory("lakemill-cluster");
     int port = freePort();
     Result started = exec(List.of(ROOT.resolve("scripts/local-cluster").toString(), "start"),
@@ -65,8 +68,8 @@ class LocalClusterIT {
   @AfterAll
   static void stopCluster() throws IOException {
     try {
-      if (spark != null) {
-        spark.stop();
+      if (reader != null) {
+        reader.join().stop();
       }
     } finally {
       Result stopped = exec(List.of(ROOT.resolve("scripts/local-cluster").toString(), "stop"), Map.of());
@@ -186,10 +189,7 @@ class LocalClusterIT {
 
   /** A small local session in the test JVM, for reading what the cluster wrote. */
   private static SparkSession local() {
-    if (spark == null) {
-      spark = PipelineFixture.localSpark("LocalClusterIT reader");
-    }
-    return spark;
+    return reader.join();
   }
 
   private record Result(int exit, String output) {}
