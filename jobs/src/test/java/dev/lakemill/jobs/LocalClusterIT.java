@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The application jar on a real Spark standalone cluster (scripts/local-cluster: a master and a worker
  * in their own JVMs, executors in theirs), submitted with Spark's own SparkSubmit through
- * scripts/submit. Runs after {@code package} (failsafe), because it needs the application jar.
+ * scripts/submit. Runs with the unit tests (surefire); jobs/pom.xml builds the application jar before them.
  */
 class LocalClusterIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
