@@ -23,6 +23,12 @@ import java.util.stream.Stream;
 final class ChildJvm implements AutoCloseable {
   /** A guard against hangs only; no test asserts on durations. */
   private static final long PATIENCE_SECONDS = 1200;
+  /**
+   * JVM flags for the short-lived JVMs tests start (these children, LocalClusterIT's driver and executors):
+   * the client compiler alone, and no bytecode verification of classpath classes (CONTRIBUTING.md).
+   */
+  static final List<String> SHORT_LIVED = List.of("-XX:TieredStopAtLevel=1", "-XX:+UnlockDiagnosticVMOptions",
+      "-XX:-BytecodeVerificationRemote");
 
   private final Process process;
   private final List<String> lines = new ArrayList<>();
@@ -42,8 +48,9 @@ final class ChildJvm implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(addOpens());
-    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+UnlockDiagnosticVMOptions",
-        "-XX:-BytecodeVerificationRemote"));
+    command.add("-Xmx1g");
+    command.addAll(SHORT_LIVED);
+    command.add("-XX:+UseSerialGC");
     command.addAll(sparkSettings());
     command.addAll(properties);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));

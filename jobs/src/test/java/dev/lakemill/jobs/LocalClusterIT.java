@@ -36,12 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalClusterIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern RUN_ID = Pattern.compile("lakemill run \\S+: run (\\S+),");
-  /**
-   * The client compiler alone, and no bytecode verification of classpath classes (as in every test JVM,
-   * CONTRIBUTING.md), for the submit's short-lived driver and executors ({@link #submit}).
-   */
-  private static final String CLIENT_COMPILER = "-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions"
-      + " -XX:-BytecodeVerificationRemote";
+  /** The submit's short-lived driver and executors ({@link #submit}) run with {@link ChildJvm#SHORT_LIVED}. */
+  private static final String SHORT_LIVED_FLAGS = String.join(" ", ChildJvm.SHORT_LIVED);
 
   private static Path clusterDir;
   private static String masterUrl;
@@ -145,7 +141,7 @@ class LocalClusterIT {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/submit").toString(),
         "--master", masterUrl, "--executor-memory", "1g", "--conf", "spark.sql.shuffle.partitions=4",
         "--conf", "spark.databricks.delta.snapshotPartitions=2",
-        "--conf", "spark.executor.extraJavaOptions=" + CLIENT_COMPILER,
+        "--conf", "spark.executor.extraJavaOptions=" + SHORT_LIVED_FLAGS,
         "run", ROOT.resolve("pipeline-defs").resolve(pipeline).toString(), "--env", "cluster",
         "--conf", ROOT.resolve("conf").toString(), "--lakehouse", lakehouse.toString()));
     for (String p : params) {
@@ -153,7 +149,7 @@ class LocalClusterIT {
       command.add(p);
     }
     return exec(command, Map.of("LAKEMILL_APP_JAR", ROOT.resolve("jobs/target/lakemill-jobs-app.jar").toString(),
-        "LAKEMILL_DRIVER_JAVA_OPTS", "-Xmx2g " + CLIENT_COMPILER));
+        "LAKEMILL_DRIVER_JAVA_OPTS", "-Xmx2g " + SHORT_LIVED_FLAGS));
   }
 
   private static long executorTasks() throws IOException {
