@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The one way from a pipeline file to a {@link PipelinePlan}, in fixed phases: load → bind →
@@ -55,18 +56,32 @@ public final class Compiler {
    * {@code hdfs://nn:8020/pipelines/churn.conf}); messages name the file as given.
    */
   public PipelineSpec validate(String file, Map<String, String> params, PipelineFiles files) {
+    return validate(file, params, files, spec -> {});
+  }
+
+  /**
+   * {@link #validate(String, Map, PipelineFiles)}, handing the spec to {@code bound} as soon as it is bound without
+   * a problem, before its SQL, checks and stages are analysed (most of the work): what a command reads for the
+   * pipeline (its ledger records) can be read meanwhile. The spec is not validated yet; use it to read, not to run.
+   */
+  public PipelineSpec validate(String file, Map<String, String> params, PipelineFiles files,
+      Consumer<PipelineSpec> bound) {
     try {
-      return check(file, params, files);
+      return check(file, params, files, bound);
     } catch (StackOverflowError e) {
       // Reading and binding recurse once per nesting level: thousands of levels are not a pipeline.
       throw PipelineErrors.tooDeep(file);
     }
   }
 
-  private PipelineSpec check(String file, Map<String, String> params, PipelineFiles files) {
+  private PipelineSpec check(String file, Map<String, String> params, PipelineFiles files,
+      Consumer<PipelineSpec> bound) {
     PipelineConfigLoader.Loaded loaded = PipelineConfigLoader.read(file, params, files);
     List<Problem> problems = new ArrayList<>();
     PipelineSpec spec = new SpecBinder(file, problems).bind(loaded);
+    if (problems.isEmpty()) {
+      bound.accept(spec);
+    }
     catalog.prefetch(mlTypes(spec));
     Set<String> unbound = new HashSet<>();
     for (Problem p : problems) {
@@ -103,6 +118,12 @@ public final class Compiler {
   /** {@link #compile(Path, Map, Environment)} of a file anywhere {@code files} reads. */
   public PipelinePlan compile(String file, Map<String, String> params, Environment env, PipelineFiles files) {
     return compile(validate(file, params, files), env);
+  }
+
+  /** {@link #compile(String, Map, Environment, PipelineFiles)}, with {@code bound} as in {@link #validate(String, Map, PipelineFiles, Consumer)}. */
+  public PipelinePlan compile(String file, Map<String, String> params, Environment env, PipelineFiles files,
+      Consumer<PipelineSpec> bound) {
+    return compile(validate(file, params, files, bound), env);
   }
 
   private static List<String> mlTypes(PipelineSpec spec) {

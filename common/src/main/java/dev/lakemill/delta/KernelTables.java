@@ -14,6 +14,9 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.types.ArrayType;
@@ -291,19 +294,43 @@ public final class KernelTables {
     return latest(location, damaged).map(s -> rows(s, columns, damaged));
   }
 
+  /**
+   * The rows of the latest snapshot of {@code location} whose {@code where.column()} equals {@code where.value()},
+   * projected on {@code columns} as {@link #rows(String, List, DeltaIO.Damaged)}. Files whose statistics rule the
+   * value out are not read (Delta's data skipping): the ledger's files of other pipelines, for example.
+   */
+  public Optional<Rows> rows(String location, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
+    return latest(location, damaged).map(s -> rows(s, columns, where, damaged));
+  }
+
   /** Every row of {@code snapshot}, projected on {@code columns} as {@link #rows(String, List, DeltaIO.Damaged)}. */
   public Rows rows(Snapshot snapshot, List<String> columns, DeltaIO.Damaged damaged) {
-    String key = snapshot.getPath() + "\n" + columns;
+    return rows(snapshot, columns, null, damaged);
+  }
+
+  /** A string column equal to a value: which rows {@link #rows(String, List, Equals, DeltaIO.Damaged)} returns. */
+  public record Equals(String column, String value) {
+    public Equals {
+      java.util.Objects.requireNonNull(column, "column");
+      java.util.Objects.requireNonNull(value, "value");
+    }
+  }
+
+  private Rows rows(Snapshot snapshot, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
+    if (where != null && !columns.contains(where.column())) {
+      throw new IllegalArgumentException("filter column " + where.column() + " is not among the columns read " + columns);
+    }
+    String key = snapshot.getPath() + "\n" + columns + (where == null ? "" : "\n" + where);
     Rows known = lastRead.get(key);
     if (known != null && known.version() == snapshot.getVersion()) {
       return known;
     }
-    Rows read = read(snapshot, columns, damaged);
+    Rows read = read(snapshot, columns, where, damaged);
     lastRead.put(key, read);
     return read;
   }
 
-  private Rows read(Snapshot snapshot, List<String> columns, DeltaIO.Damaged damaged) {
+  private Rows read(Snapshot snapshot, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
     StructType schema = snapshot.getSchema();
     List<StructField> fields = new ArrayList<>();
     for (String c : columns) {
@@ -312,9 +339,16 @@ public final class KernelTables {
       }
     }
     StructType read = new StructType(fields);
+    boolean filtered = where != null && schema.fieldNames().contains(where.column());
     return reading(snapshot.getPath(), () -> {
       List<Map<String, Object>> out = new ArrayList<>();
-      Scan scan = snapshot.getScanBuilder().withReadSchema(read).build();
+      var builder = snapshot.getScanBuilder().withReadSchema(read);
+      if (filtered) {
+        // Skips the files whose min and max of the column exclude the value; the rows of the files read are
+        // filtered below (Kernel leaves that to the reader).
+        builder = builder.withFilter(new Predicate("=", new Column(where.column()), Literal.ofString(where.value())));
+      }
+      Scan scan = builder.build();
       Row state = scan.getScanState(engine);
       StructType physical = ScanStateRow.getPhysicalDataReadSchema(state);
       try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
@@ -337,6 +371,9 @@ public final class KernelTables {
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+      if (where != null) {
+        out.removeIf(r -> !where.value().equals(r.get(where.column())));
       }
       return new Rows(snapshot.getVersion(), out);
     }, damaged);

@@ -21,34 +21,55 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class LedgerPrefetch {
   private final Environment env;
+  private final String ledger;
   private final CompletableFuture<KernelTables> tables;
+  private final CompletableFuture<Void> registry;
+  private CompletableFuture<Void> steps;
 
-  private LedgerPrefetch(Environment env, CompletableFuture<KernelTables> tables) {
+  private LedgerPrefetch(Environment env, String ledger) {
     this.env = env;
-    this.tables = tables;
+    this.ledger = ledger;
+    this.tables = CompletableFuture.supplyAsync(() -> KernelTables.of(HadoopConf.of(env)));
+    // Two threads: on two cores the registry's first Parquet reads overlap the ledger's log replay.
+    this.steps = tables.thenAcceptAsync(t -> quietly(() -> new LedgerReader(t, ledger).prefetch()));
+    this.registry = tables.thenAcceptAsync(t -> quietly(() -> new ModelRegistry(t, ledger).prefetch()));
   }
 
   /** Starts reading the ledger and registry of {@code env}'s lakehouse in the background. */
   public static LedgerPrefetch start(Environment env) {
-    String ledger = PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER;
-    return new LedgerPrefetch(env, CompletableFuture.supplyAsync(() -> {
-      KernelTables tables = KernelTables.of(HadoopConf.of(env));
-      try {
-        new LedgerReader(tables, ledger).prefetch();
-        new ModelRegistry(tables, ledger).prefetch();
-      } catch (RuntimeException e) {
-        // Read again when deciding, which reports it.
-      }
-      return tables;
-    }));
+    return new LedgerPrefetch(env, PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER);
   }
 
-  /** The reader that holds what was read: waits for the background read to finish. */
+  /**
+   * Reads the step records of {@code pipeline} next, in the background: call it once the file's pipeline name is
+   * known (see {@link dev.lakemill.compile.Compiler#validate(String, java.util.Map,
+   * dev.lakemill.load.PipelineFiles, java.util.function.Consumer)}), while the rest of the file is checked.
+   */
+  public void pipeline(String pipeline) {
+    steps = steps.thenRunAsync(() -> quietly(() -> new LedgerReader(tables.join(), ledger).prefetch(pipeline)));
+  }
+
+  /** The ledger folder read, {@code <lakehouse root>/_lakemill}. */
+  public String location() {
+    return ledger;
+  }
+
+  /** The reader that holds what was read: waits for the background reads to finish. */
   KernelTables tables() {
     try {
+      CompletableFuture.allOf(steps, registry).join();
       return tables.join();
     } catch (RuntimeException e) {
       return KernelTables.of(HadoopConf.of(env));
+    }
+  }
+
+  /** A read that failed here is read again when deciding, which reports it. */
+  private static void quietly(Runnable read) {
+    try {
+      read.run();
+    } catch (RuntimeException e) {
+      // Read again when deciding.
     }
   }
 }

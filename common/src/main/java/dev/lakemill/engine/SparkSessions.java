@@ -43,6 +43,11 @@ public final class SparkSessions {
    *     environment's {@code spark.ui.enabled} still wins
    */
   public static SparkSession create(Environment env, String appName, boolean ui) {
+    REQUESTS.incrementAndGet();
+    return started(builder(env, appName, ui));
+  }
+
+  private static SparkSession.Builder builder(Environment env, String appName, boolean ui) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
@@ -61,7 +66,66 @@ public final class SparkSessions {
     // Pipeline SQL never expands ${env:NAME}: params are bound values (SqlStepRunner sets it again).
     builder.config(SqlStepRunner.VARIABLE_SUBSTITUTE, "false")
         .config(SqlStepRunner.MARKERS_BOUND_BY_ANALYZER, "true");
-    return started(builder);
+    return builder;
+  }
+
+  /**
+   * Starts a session on another thread if {@code certain} says (on that thread) that the command will need one: a
+   * run whose steps will run whatever the ledger says (every step forced, or a lakehouse without a ledger), so that
+   * Spark starts while the pipeline file is still being checked instead of after it. See {@link Early}.
+   */
+  public static Early startEarly(java.util.function.BooleanSupplier certain, Environment env, String appName,
+      boolean ui) {
+    java.util.concurrent.CompletableFuture<Boolean> decided = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      boolean start = certain.getAsBoolean();
+      if (start) {
+        REQUESTS.incrementAndGet();
+      }
+      return start;
+    });
+    return new Early(decided, decided.thenApplyAsync(start -> start ? started(builder(env, appName, ui)) : null));
+  }
+
+  /** A session started by {@link #startEarly}, or none when it was not certain to be needed. */
+  public static final class Early {
+    private final java.util.concurrent.CompletableFuture<Boolean> decided;
+    private final java.util.concurrent.CompletableFuture<SparkSession> session;
+
+    private Early(java.util.concurrent.CompletableFuture<Boolean> decided,
+        java.util.concurrent.CompletableFuture<SparkSession> session) {
+      this.decided = decided;
+      this.session = session;
+    }
+
+    /**
+     * Waits for the start: the session, or null when none was started (start one with {@link #create}); what
+     * starting it threw is thrown here, as {@link #create} would have thrown it.
+     */
+    public SparkSession get() {
+      try {
+        return session.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+
+    /**
+     * The command ends without using the session (the file was invalid, the lease busy, nothing to run): stops it
+     * once started, without waiting for that. Waits only for the decision whether to start one (a listing), so that
+     * {@link #requests} counts it before the command returns.
+     */
+    public void discard() {
+      try {
+        decided.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        // Nothing was started; the run itself reports what cannot be read.
+      }
+      session.thenAccept(s -> {
+        if (s != null) {
+          stop(s);
+        }
+      });
+    }
   }
 
   /** Stops {@code spark} if {@link #create} started it, and leaves it running otherwise. */
@@ -72,7 +136,6 @@ public final class SparkSessions {
   }
 
   private static SparkSession started(SparkSession.Builder builder) {
-    REQUESTS.incrementAndGet();
     Option<SparkSession> active = SparkSession.getActiveSession();
     Option<SparkSession> before = active.isDefined() ? active : SparkSession.getDefaultSession();
     SparkSession spark = builder.getOrCreate();

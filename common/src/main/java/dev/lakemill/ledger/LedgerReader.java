@@ -57,7 +57,8 @@ public final class LedgerReader {
    * fails as damaged.
    */
   public Optional<List<RecentRun>> recent(String pipeline, int limit) {
-    Optional<KernelTables.Rows> steps = tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation()));
+    Optional<KernelTables.Rows> steps = pipeline == null
+        ? tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation())) : stepsOf(pipeline);
     Optional<KernelTables.Rows> runs = tables.rows(runsLocation(), RUN_COLUMNS, damaged(runsLocation()));
     if (runs.isEmpty()) {
       if (steps.isPresent()) {
@@ -93,8 +94,7 @@ public final class LedgerReader {
       }
       return Map.of();
     }
-    List<Map<String, Object>> steps = tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation()))
-        .map(KernelTables.Rows::rows).orElse(List.of());
+    List<Map<String, Object>> steps = stepsOf(pipeline).map(KernelTables.Rows::rows).orElse(List.of());
     Map<String, Map<String, Object>> newest = new java.util.HashMap<>();
     Comparator<Map<String, Object>> byEnd = Comparator.comparing(r -> (Timestamp) r.get("ended_at"),
         Comparator.nullsFirst(Comparator.naturalOrder()));
@@ -109,12 +109,26 @@ public final class LedgerReader {
   }
 
   /**
-   * Reads the tables deciding a run reads (the runs table's latest snapshot, every step record), so that the
-   * next reads of the same versions through the same {@link KernelTables} are answered from memory.
+   * Loads the latest snapshots of the ledger's tables, so that the next reads through the same
+   * {@link KernelTables} start from them; {@link #prefetch(String)} then reads a pipeline's step records.
    */
   public void prefetch() {
     tables.latest(runsLocation(), damaged(runsLocation()));
-    tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation()));
+    tables.latest(stepsLocation(), damaged(stepsLocation()));
+  }
+
+  /** Reads the step records of {@code pipeline} that deciding its next run reads, answered from memory afterwards. */
+  public void prefetch(String pipeline) {
+    stepsOf(pipeline);
+  }
+
+  /**
+   * The step records of {@code pipeline} in the latest snapshot: files holding only other pipelines' records
+   * are skipped by their statistics, so a ledger shared by many pipelines costs each one its own files.
+   */
+  private Optional<KernelTables.Rows> stepsOf(String pipeline) {
+    return tables.rows(stepsLocation(), STEP_COLUMNS, new KernelTables.Equals("pipeline", pipeline),
+        damaged(stepsLocation()));
   }
 
   /**
@@ -125,8 +139,7 @@ public final class LedgerReader {
     Comparator<Map<String, Object>> newestFirst = Comparator
         .comparing((Map<String, Object> r) -> runId.equals(r.get("run_id")) ? 0 : 1)
         .thenComparing(r -> (Timestamp) r.get("ended_at"), Comparator.nullsLast(Comparator.reverseOrder()));
-    return tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation())).map(KernelTables.Rows::rows)
-        .orElse(List.of()).stream()
+    return stepsOf(pipeline).map(KernelTables.Rows::rows).orElse(List.of()).stream()
         .filter(r -> pipeline.equals(r.get("pipeline")) && step.equals(r.get("step")) && DONE.contains(r.get("status")))
         .min(newestFirst).map(LedgerReader::recorded);
   }
@@ -158,8 +171,7 @@ public final class LedgerReader {
     Set<String> selected = new java.util.LinkedHashSet<>();
     ofPipeline.stream().filter(r -> id.equals(r.get("run_id")))
         .forEach(r -> selected.addAll((List<String>) r.get("steps")));
-    tables.rows(stepsLocation(), STEP_COLUMNS, damaged(stepsLocation())).map(KernelTables.Rows::rows)
-        .orElse(List.of()).stream()
+    stepsOf(pipeline).map(KernelTables.Rows::rows).orElse(List.of()).stream()
         .filter(r -> pipeline.equals(r.get("pipeline")) && id.equals(r.get("run_id")) && DONE.contains(r.get("status")))
         .forEach(r -> selected.remove((String) r.get("step")));
     return Optional.of(new RunLedger.Resumable(id, RunStatus.parse((String) latest.get().get("status")),

@@ -180,6 +180,50 @@ class StepCacheTest extends SparkTestBase {
     assertThat(sql("SELECT id, run FROM delta.`%s` ORDER BY id", fresh).toString()).isEqualTo("[[1,c], [2,d]]");
   }
 
+  /**
+   * Deciding a run reads the pipeline's own step records only: in a ledger shared by many pipelines, the files that
+   * hold only other pipelines' records are skipped by their statistics (Spark's and Kernel's files alike). Shown
+   * with another pipeline's file damaged: reading all records fails on it, reading one pipeline's does not touch it.
+   */
+  @Test
+  void aPipelinesRecordsAreReadWithoutReadingOtherPipelinesFiles() throws IOException {
+    String table = lakehouse.resolve("_lakemill/filtered").toString();
+    // Spark's files with statistics, as Delta writes them by default (the test JVMs turn them off).
+    DeltaIO.withSettings(spark, Map.of("spark.databricks.delta.stats.collect", "true"), () -> {
+      spark.sql("SELECT 'a' AS pipeline, CAST(1 AS BIGINT) AS n").write().format("delta").save(table);
+      return null;
+    });
+    Set<Path> before = parquetFiles(table);
+    DeltaIO.withSettings(spark, Map.of("spark.databricks.delta.stats.collect", "true"), () -> {
+      spark.sql("SELECT 'b' AS pipeline, CAST(2 AS BIGINT) AS n").write().format("delta").mode("append").save(table);
+      return null;
+    });
+    Set<Path> ofB = parquetFiles(table);
+    ofB.removeAll(before);
+    dev.lakemill.delta.KernelTables kernel = dev.lakemill.delta.KernelTables.of(spark.sessionState().newHadoopConf());
+    DeltaIO.Damaged damaged = (latest, cause) -> dev.lakemill.delta.TableErrors.damaged("table", table, latest, cause);
+    kernel.prepareAppend(table, List.of(Map.of("pipeline", "c", "n", 3L), Map.of("pipeline", "c", "n", 4L)), damaged)
+        .orElseThrow().commit();
+    assertThat(ofB).hasSize(1);
+    Files.write(ofB.iterator().next(), new byte[] {1, 2, 3});
+    List<String> columns = List.of("pipeline", "n");
+
+    assertThat(kernel.rows(table, columns, new dev.lakemill.delta.KernelTables.Equals("pipeline", "a"), damaged)
+        .orElseThrow().rows()).isEqualTo(List.of(Map.of("pipeline", "a", "n", 1L)));
+    assertThat(kernel.rows(table, columns, new dev.lakemill.delta.KernelTables.Equals("pipeline", "c"), damaged)
+        .orElseThrow().rows()).extracting(r -> r.get("n")).containsExactlyInAnyOrder(3L, 4L);
+    assertThat(kernel.rows(table, columns, new dev.lakemill.delta.KernelTables.Equals("pipeline", "none"), damaged)
+        .orElseThrow().rows()).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> kernel.rows(table, columns, damaged))
+        .isInstanceOf(dev.lakemill.error.LakemillException.class);
+  }
+
+  private static Set<Path> parquetFiles(String table) throws IOException {
+    try (var files = Files.list(Path.of(table))) {
+      return files.filter(f -> f.toString().endsWith(".parquet")).collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
   /** The first run creates the ledger's tables through Kernel: the schema, protocol and rows Spark's first append gives. */
   @Test
   void theFirstRunCreatesTheLedgerThroughKernelAsSparkWould() {

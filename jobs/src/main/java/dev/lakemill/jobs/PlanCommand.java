@@ -55,7 +55,8 @@ final class PlanCommand implements Callable<Integer> {
     Environment env = options.environment();
     // The text format says what a run would do, which reads the ledger: read it while the file compiles.
     LedgerPrefetch ledger = f == PlanRenderer.Format.TEXT ? LedgerPrefetch.start(env) : null;
-    var spec = compiler.validate(file, options.params, PipelineOptions.files(env));
+    var spec = compiler.validate(file, options.params, PipelineOptions.files(env),
+        ledger == null ? bound -> {} : bound -> ledger.pipeline(bound.info().name()));
     PipelinePlan plan = compiler.compile(spec, env);
     RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
     System.out.print(PlanRenderer.render(plan, f));

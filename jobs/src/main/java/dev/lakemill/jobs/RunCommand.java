@@ -96,7 +96,28 @@ final class RunCommand implements Callable<Integer> {
     Environment env = options.environment();
     // Deciding which steps run reads the ledger: read it while the file compiles.
     LedgerPrefetch ledger = LedgerPrefetch.start(env);
-    PipelinePlan plan = Checks.compiler().compile(file, options.params, env, PipelineOptions.files(env));
+    // A run whose steps will run whatever the ledger says (--force, or no ledger yet) starts Spark as soon as the
+    // pipeline's name is known, while the rest of the file is checked: on two cores the two overlap.
+    SparkSessions.Early[] early = {null};
+    SparkSession[] started = {null};
+    try {
+      return run(env, ledger, early, started, phases, calledAt, json);
+    } finally {
+      if (started[0] == null && early[0] != null) {
+        early[0].discard();
+      }
+    }
+  }
+
+  private int run(Environment env, LedgerPrefetch ledger, SparkSessions.Early[] early, SparkSession[] started,
+      RunResult.Phases phases, long calledAt, boolean json) {
+    PipelinePlan plan = Checks.compiler().compile(file, options.params, env, PipelineOptions.files(env), bound -> {
+      ledger.pipeline(bound.info().name());
+      if (resume == null) {
+        early[0] = SparkSessions.startEarly(() -> force || !RunLedger.hasSteps(env, ledger.location()), env,
+            "lakemill " + bound.info().name(), ui);
+      }
+    });
     Set<String> selected = StepSelection.select(plan, steps, from);
     RunOptions runOptions = new RunOptions(force, StepSelection.steps(plan, forceSteps, "--force-steps"));
     DriftTrigger trigger = trigger(plan, options);
@@ -113,10 +134,10 @@ final class RunCommand implements Callable<Integer> {
         waitForLease ? LeaseSettings.OnBusy.WAIT : noWait ? LeaseSettings.OnBusy.FAIL : null, report::line)) {
       phases.end("lease");
       // Spark starts only when something needs it: a step that has to run, an abandoned run to record.
-      SparkSession[] started = {null};
       java.util.function.Supplier<SparkSession> spark = () -> {
         if (started[0] == null) {
-          started[0] = SparkSessions.create(env, "lakemill " + plan.pipeline(), ui);
+          SparkSession ready = early[0] != null ? early[0].get() : null;
+          started[0] = ready != null ? ready : SparkSessions.create(env, "lakemill " + plan.pipeline(), ui);
           guard.attach(started[0]);
           if (ui) {
             report.line("Spark UI: " + (started[0].sparkContext().uiWebUrl().isDefined()

@@ -106,6 +106,28 @@ class ConcurrentRunsTest extends ChildRunsTestBase {
     }
   }
 
+  /**
+   * The first run in a lakehouse starts Spark while its file is still being analysed (it will need it whatever the
+   * ledger says). When the file then turns out invalid, the run fails as any invalid file does: exit code 2, the
+   * problem alone on stderr, nothing written, and the process exits with the half-started Spark.
+   */
+  @Test
+  void aFirstRunOfAnInvalidFileFailsAsBeforeWhileSparkWasStarting() throws Exception {
+    Path file = root.resolve("broken.conf");
+    Files.writeString(file, TINY.replace("pipeline { name = tiny }", "pipeline { name = broken }")
+        .replace("SELECT count(*) AS n FROM numbers", "SELECT count(*) AS n FROM numbers GROUP BY"));
+    Path lakehouse = root.resolve("broken");
+    ChildJvm run = lakemill(lakehouse, null, "broken");
+
+    assertThat(run.await()).as(run.output()).isEqualTo(Lakemill.INVALID);
+    // Only the problem (the child has no log4j2.properties, so Kernel's and Spark's WARN lines may precede it).
+    assertThat(run.stderr().lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d WARN .*")))
+        .as(run.output()).singleElement().asString().startsWith(file + ": 5: steps.total.sql: SQL does not parse");
+    assertThat(run.stderr()).as(run.output()).doesNotContain("Exception", "ERROR");
+    assertThat(run.stdout()).isEmpty();
+    assertThat(lakehouse).doesNotExist();
+  }
+
   @Test
   void waitAndNoWaitTogetherAreRejected() {
     CliTest.Outcome r = CliTest.lakemill("run", root.resolve("tiny.conf").toString(), "--conf",
