@@ -81,6 +81,25 @@ public final class KernelTables {
     this.engine = DefaultEngine.create(hadoop);
   }
 
+  /**
+   * Loads and initialises, on another thread, what any Kernel read needs whatever the environment: Hadoop's file
+   * system classes and login user (as the first {@code FileSystem.get} would, with Hadoop's defaults) and Delta
+   * Kernel's engine. For a command to call first, before its environment (and so its Hadoop settings) is loaded.
+   * Reads nothing and caches no file system: the reads that follow use the environment's settings.
+   */
+  public static void warmUp() {
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        Configuration defaults = new Configuration();
+        FileSystem.getFileSystemClass("file", defaults);
+        org.apache.hadoop.security.UserGroupInformation.getCurrentUser();
+        DefaultEngine.create(defaults);
+      } catch (IOException | RuntimeException e) {
+        // The reads that follow meet it again and report it.
+      }
+    });
+  }
+
   /** Reads with the environment's Hadoop configuration ({@link HadoopConf#of}). */
   public static KernelTables of(Environment env) {
     return new KernelTables(HadoopConf.of(env));

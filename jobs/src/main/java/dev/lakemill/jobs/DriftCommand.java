@@ -2,6 +2,7 @@ package dev.lakemill.jobs;
 
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.delta.KernelTables;
 import dev.lakemill.drift.HistoryEntry;
 import dev.lakemill.drift.spark.DriftHistory;
 import dev.lakemill.ledger.LedgerReader;
@@ -45,6 +46,7 @@ final class DriftCommand {
     @Override
     public Integer call() {
       boolean json = format.json();
+      KernelTables.warmUp();
       Environment env = options.environment();
       if (last < 1) {
         throw CliErrors.badLast(last);

@@ -1,6 +1,7 @@
 package dev.lakemill.jobs;
 
 import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.delta.KernelTables;
 import dev.lakemill.ledger.LedgerReader;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.settings.Environment;
@@ -32,6 +33,7 @@ final class HistoryCommand implements Callable<Integer> {
       throw CliErrors.badLimit(limit);
     }
     boolean json = format.json();
+    KernelTables.warmUp();
     Environment env = options.environment();
     String root = env.lakehouseRoot();
     // Read through Delta Kernel: no SparkSession.

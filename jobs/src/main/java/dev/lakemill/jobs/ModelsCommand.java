@@ -2,6 +2,7 @@ package dev.lakemill.jobs;
 
 import dev.lakemill.airflow.rest.AirflowAssetEvents;
 import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.delta.KernelTables;
 import dev.lakemill.engine.SparkSessions;
 import dev.lakemill.plan.PipelinePlan;
 import dev.lakemill.registry.ModelLifecycle;
@@ -43,6 +44,9 @@ final class ModelsCommand {
 
     @Override
     public Integer call() {
+      if (this instanceof ReadSubcommand) {
+        KernelTables.warmUp();
+      }
       Environment env = options.environment();
       check();
       String location = PipelineCompiler.resolveRoot(env.lakehouseRoot()) + "/" + PipelinePlan.LEDGER_FOLDER;

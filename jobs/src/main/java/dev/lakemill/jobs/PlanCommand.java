@@ -4,6 +4,7 @@ import dev.lakemill.check.Checks;
 import dev.lakemill.compile.Compiler;
 import dev.lakemill.compile.PlanRenderer;
 import dev.lakemill.compile.StepSelection;
+import dev.lakemill.delta.KernelTables;
 import dev.lakemill.engine.LedgerPrefetch;
 import dev.lakemill.engine.PipelineRunner;
 import dev.lakemill.engine.RunOptions;
@@ -51,6 +52,9 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     PlanRenderer.Format f = Arrays.stream(PlanRenderer.Format.values()).filter(v -> v.name().equalsIgnoreCase(format))
         .findFirst().orElseThrow(() -> CliErrors.unknownFormat(format));
+    if (f == PlanRenderer.Format.TEXT) {
+      KernelTables.warmUp();
+    }
     Compiler compiler = Checks.compiler();
     Environment env = options.environment();
     // The text format says what a run would do, which reads the ledger: read it while the file compiles.

@@ -3,6 +3,7 @@ package dev.lakemill.jobs;
 import dev.lakemill.airflow.rest.AirflowDriftTrigger;
 import dev.lakemill.check.Checks;
 import dev.lakemill.compile.StepSelection;
+import dev.lakemill.delta.KernelTables;
 import dev.lakemill.drift.DriftTrigger;
 import dev.lakemill.engine.LedgerPrefetch;
 import dev.lakemill.engine.PipelineRunner;
@@ -93,6 +94,7 @@ final class RunCommand implements Callable<Integer> {
     }
     boolean json = format.json();
     StepProgress.configuredPeriod();
+    KernelTables.warmUp();
     Environment env = options.environment();
     // Deciding which steps run reads the ledger: read it while the file compiles.
     LedgerPrefetch ledger = LedgerPrefetch.start(env);
