@@ -31,6 +31,38 @@ class PipelineCompilerTest {
     return PipelineFixture.plan(file, Map.of(), Environment.local(dir.resolve("lake").toString()));
   }
 
+  /**
+   * The bound spec is handed out before its SQL is analysed (the CLI starts reading the pipeline's ledger records
+   * then), once, and only when binding found no problem; a problem found later still fails the file.
+   */
+  @Test
+  void theBoundSpecIsHandedOutBeforeItsSqlIsCheckedAndOnlyWhenItBound() throws IOException {
+    List<String> bound = new java.util.ArrayList<>();
+    Path valid = dir.resolve("valid.conf");
+    Files.writeString(valid, """
+        pipeline { name = early }
+        sources { people { format = generate, generator = churn-customers, rows = 10 } }
+        steps { ages { type = sql, sql = "SELECT age FROM people", output = silver.ages } }
+        """);
+    Checks.compiler().validate(valid.toString(), Map.of(), dev.lakemill.load.PipelineFiles.LOCAL,
+        spec -> bound.add(spec.info().name()));
+    assertThat(bound).containsExactly("early");
+
+    Path badSql = dir.resolve("bad-sql.conf");
+    Files.writeString(badSql, Files.readString(valid).replace("SELECT age FROM people", "SELECT age FROM people GROUP BY"));
+    assertThatThrownBy(() -> Checks.compiler().validate(badSql.toString(), Map.of(),
+        dev.lakemill.load.PipelineFiles.LOCAL, spec -> bound.add("bad-sql " + spec.info().name())))
+        .isInstanceOf(LakemillException.class).hasMessageContaining("SQL does not parse");
+    assertThat(bound).containsExactly("early", "bad-sql early");
+
+    Path unbound = dir.resolve("unbound.conf");
+    Files.writeString(unbound, Files.readString(valid).replace("type = sql", "type = sqll"));
+    assertThatThrownBy(() -> Checks.compiler().validate(unbound.toString(), Map.of(),
+        dev.lakemill.load.PipelineFiles.LOCAL, spec -> bound.add("unbound")))
+        .isInstanceOf(LakemillException.class);
+    assertThat(bound).containsExactly("early", "bad-sql early");
+  }
+
   @Test
   void compilesChurnPrepWithResolvedLocations() {
     PipelinePlan plan = compile(PipelinesTest.CHURN_PREP);
