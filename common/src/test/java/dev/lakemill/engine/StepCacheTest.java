@@ -214,6 +214,19 @@ class StepCacheTest extends SparkTestBase {
         .orElseThrow().rows()).extracting(r -> r.get("n")).containsExactlyInAnyOrder(3L, 4L);
     assertThat(kernel.rows(table, columns, new dev.lakemill.delta.KernelTables.Equals("pipeline", "none"), damaged)
         .orElseThrow().rows()).isEmpty();
+    // Names longer than the 32 characters Delta keeps of a string's statistics, written by Kernel and by Spark.
+    String longName = "customer-churn-weekly-refresh-" + "x".repeat(40);
+    String longer = longName + "-y";
+    kernel.prepareAppend(table, List.of(Map.of("pipeline", longer, "n", 5L)), damaged).orElseThrow().commit();
+    DeltaIO.withSettings(spark, Map.of("spark.databricks.delta.stats.collect", "true"), () -> {
+      spark.sql("SELECT '" + longName + "' AS pipeline, CAST(6 AS BIGINT) AS n").write().format("delta")
+          .mode("append").save(table);
+      return null;
+    });
+    assertThat(kernel.rows(table, columns, new dev.lakemill.delta.KernelTables.Equals("pipeline", longer), damaged)
+        .orElseThrow().rows()).isEqualTo(List.of(Map.of("pipeline", longer, "n", 5L)));
+    assertThat(kernel.rows(table, columns, new dev.lakemill.delta.KernelTables.Equals("pipeline", longName), damaged)
+        .orElseThrow().rows()).isEqualTo(List.of(Map.of("pipeline", longName, "n", 6L)));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> kernel.rows(table, columns, damaged))
         .isInstanceOf(dev.lakemill.error.LakemillException.class);
   }
