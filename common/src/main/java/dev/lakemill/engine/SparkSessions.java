@@ -6,6 +6,10 @@ import java.net.InetAddress;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
 
@@ -22,7 +26,7 @@ public final class SparkSessions {
   private static final Set<SparkSession> STARTED = Collections.synchronizedSet(
       Collections.newSetFromMap(new IdentityHashMap<>()));
 
-  private static final java.util.concurrent.atomic.AtomicInteger REQUESTS = new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger REQUESTS = new AtomicInteger();
 
   private SparkSessions() {}
 
@@ -74,9 +78,9 @@ public final class SparkSessions {
    * run whose steps will run whatever the ledger says (every step forced, or a lakehouse without a ledger), so that
    * Spark starts while the pipeline file is still being checked instead of after it. See {@link Early}.
    */
-  public static Early startEarly(java.util.function.BooleanSupplier certain, Environment env, String appName,
+  public static Early startEarly(BooleanSupplier certain, Environment env, String appName,
       boolean ui) {
-    java.util.concurrent.CompletableFuture<Boolean> decided = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Boolean> decided = CompletableFuture.supplyAsync(() -> {
       boolean start = certain.getAsBoolean();
       if (start) {
         REQUESTS.incrementAndGet();
@@ -88,11 +92,11 @@ public final class SparkSessions {
 
   /** A session started by {@link #startEarly}, or none when it was not certain to be needed. */
   public static final class Early {
-    private final java.util.concurrent.CompletableFuture<Boolean> decided;
-    private final java.util.concurrent.CompletableFuture<SparkSession> session;
+    private final CompletableFuture<Boolean> decided;
+    private final CompletableFuture<SparkSession> session;
 
-    private Early(java.util.concurrent.CompletableFuture<Boolean> decided,
-        java.util.concurrent.CompletableFuture<SparkSession> session) {
+    private Early(CompletableFuture<Boolean> decided,
+        CompletableFuture<SparkSession> session) {
       this.decided = decided;
       this.session = session;
     }
@@ -104,7 +108,7 @@ public final class SparkSessions {
     public SparkSession get() {
       try {
         return session.join();
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         throw e.getCause() instanceof RuntimeException r ? r : e;
       }
     }
@@ -117,7 +121,7 @@ public final class SparkSessions {
     public void discard() {
       try {
         decided.join();
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         // Nothing was started; the run itself reports what cannot be read.
       }
       session.thenAccept(s -> {

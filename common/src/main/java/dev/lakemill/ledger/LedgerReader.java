@@ -99,7 +99,7 @@ public final class LedgerReader {
     Comparator<Map<String, Object>> byEnd = Comparator.comparing(r -> (Timestamp) r.get("ended_at"),
         Comparator.nullsFirst(Comparator.naturalOrder()));
     for (Map<String, Object> r : steps) {
-      if (pipeline.equals(r.get("pipeline")) && DONE.contains(r.get("status"))) {
+      if (DONE.contains(r.get("status"))) {
         newest.merge((String) r.get("step"), r, (a, b) -> byEnd.compare(b, a) > 0 ? b : a);
       }
     }
@@ -140,7 +140,7 @@ public final class LedgerReader {
         .comparing((Map<String, Object> r) -> runId.equals(r.get("run_id")) ? 0 : 1)
         .thenComparing(r -> (Timestamp) r.get("ended_at"), Comparator.nullsLast(Comparator.reverseOrder()));
     return stepsOf(pipeline).map(KernelTables.Rows::rows).orElse(List.of()).stream()
-        .filter(r -> pipeline.equals(r.get("pipeline")) && step.equals(r.get("step")) && DONE.contains(r.get("status")))
+        .filter(r -> step.equals(r.get("step")) && DONE.contains(r.get("status")))
         .min(newestFirst).map(LedgerReader::recorded);
   }
 
@@ -172,7 +172,7 @@ public final class LedgerReader {
     ofPipeline.stream().filter(r -> id.equals(r.get("run_id")))
         .forEach(r -> selected.addAll((List<String>) r.get("steps")));
     stepsOf(pipeline).map(KernelTables.Rows::rows).orElse(List.of()).stream()
-        .filter(r -> pipeline.equals(r.get("pipeline")) && id.equals(r.get("run_id")) && DONE.contains(r.get("status")))
+        .filter(r -> id.equals(r.get("run_id")) && DONE.contains(r.get("status")))
         .forEach(r -> selected.remove((String) r.get("step")));
     return Optional.of(new RunLedger.Resumable(id, RunStatus.parse((String) latest.get().get("status")),
         List.copyOf(selected)));

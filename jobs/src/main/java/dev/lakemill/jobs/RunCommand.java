@@ -85,6 +85,11 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   OutputFormat format;
 
+  /** The session started early for this run ({@link SparkSessions#startEarly}), if it was certain to need one. */
+  private SparkSessions.Early early;
+  /** The session this run uses, once a step (or an abandoned run to record) needs it. */
+  private SparkSession started;
+
   @Override
   public Integer call() {
     long calledAt = System.currentTimeMillis();
@@ -98,25 +103,22 @@ final class RunCommand implements Callable<Integer> {
     Environment env = options.environment();
     // Deciding which steps run reads the ledger: read it while the file compiles.
     LedgerPrefetch ledger = LedgerPrefetch.start(env);
-    // A run whose steps will run whatever the ledger says (--force, or no ledger yet) starts Spark as soon as the
-    // pipeline's name is known, while the rest of the file is checked: on two cores the two overlap.
-    SparkSessions.Early[] early = {null};
-    SparkSession[] started = {null};
     try {
-      return run(env, ledger, early, started, phases, calledAt, json);
+      return run(env, ledger, phases, calledAt, json);
     } finally {
-      if (started[0] == null && early[0] != null) {
-        early[0].discard();
+      if (started == null && early != null) {
+        early.discard();
       }
     }
   }
 
-  private int run(Environment env, LedgerPrefetch ledger, SparkSessions.Early[] early, SparkSession[] started,
-      RunResult.Phases phases, long calledAt, boolean json) {
+  private int run(Environment env, LedgerPrefetch ledger, RunResult.Phases phases, long calledAt, boolean json) {
     PipelinePlan plan = Checks.compiler().compile(file, options.params, env, PipelineOptions.files(env), bound -> {
       ledger.pipeline(bound.info().name());
+      // A run whose steps will run whatever the ledger says (--force, or no ledger yet) starts Spark as soon as the
+      // pipeline's name is known, while the rest of the file is checked: on two cores the two overlap.
       if (resume == null) {
-        early[0] = SparkSessions.startEarly(() -> force || !RunLedger.hasSteps(env, ledger.location()), env,
+        early = SparkSessions.startEarly(() -> force || !RunLedger.hasSteps(env, ledger.location()), env,
             "lakemill " + bound.info().name(), ui);
       }
     });
@@ -137,17 +139,17 @@ final class RunCommand implements Callable<Integer> {
       phases.end("lease");
       // Spark starts only when something needs it: a step that has to run, an abandoned run to record.
       java.util.function.Supplier<SparkSession> spark = () -> {
-        if (started[0] == null) {
-          SparkSession ready = early[0] != null ? early[0].get() : null;
-          started[0] = ready != null ? ready : SparkSessions.create(env, "lakemill " + plan.pipeline(), ui);
-          guard.attach(started[0]);
+        if (started == null) {
+          SparkSession ready = early != null ? early.get() : null;
+          started = ready != null ? ready : SparkSessions.create(env, "lakemill " + plan.pipeline(), ui);
+          guard.attach(started);
           if (ui) {
-            report.line("Spark UI: " + (started[0].sparkContext().uiWebUrl().isDefined()
-                ? started[0].sparkContext().uiWebUrl().get()
+            report.line("Spark UI: " + (started.sparkContext().uiWebUrl().isDefined()
+                ? started.sparkContext().uiWebUrl().get()
                 : "off (spark.ui.enabled = false in the environment's spark conf)"));
           }
         }
-        return started[0];
+        return started;
       };
       try {
         PipelineRunner runner = PipelineRunner.startingSparkWhenNeeded(env, spark, trigger).stopOn(guard.start(spark))
@@ -183,8 +185,8 @@ final class RunCommand implements Callable<Integer> {
         phases.end("run (see below)");
         out.print(summary(result));
       } finally {
-        if (started[0] != null) {
-          SparkSessions.stop(started[0]);
+        if (started != null) {
+          SparkSessions.stop(started);
           phases.end("Spark stop");
         }
       }
