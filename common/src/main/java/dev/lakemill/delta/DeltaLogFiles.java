@@ -1,6 +1,7 @@
 package dev.lakemill.delta;
 
 import dev.lakemill.fs.HadoopConf;
+import dev.lakemill.fs.Storage;
 import dev.lakemill.settings.Environment;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -10,8 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -44,19 +43,22 @@ public final class DeltaLogFiles {
   }
 
   static java.util.Optional<String> remainsWithoutLog(org.apache.hadoop.conf.Configuration hadoop, String location) {
+    return remainsWithoutLog(Storage.of(hadoop), location);
+  }
+
+  static java.util.Optional<String> remainsWithoutLog(Storage storage, String location) {
     Path table = new Path(location);
     Path log = new Path(location, "_delta_log");
     try {
-      FileSystem fs = table.getFileSystem(hadoop);
-      if (fs.exists(log)) {
+      if (storage.exists(log.toString())) {
         return java.util.Optional.of("its _delta_log folder has no commit files");
       }
-      if (!fs.exists(table)) {
+      if (!storage.exists(table.toString())) {
         return java.util.Optional.empty();
       }
-      for (FileStatus status : fs.listStatus(table)) {
-        if (status.getPath().getName().endsWith(".parquet") || status.isDirectory()
-            && !status.getPath().getName().startsWith("_") && !status.getPath().getName().startsWith(".")) {
+      for (Storage.Entry entry : storage.list(table.toString())) {
+        if (entry.name().endsWith(".parquet") || entry.directory()
+            && !entry.name().startsWith("_") && !entry.name().startsWith(".")) {
           return java.util.Optional.of("it has data files but no _delta_log folder");
         }
       }
@@ -68,8 +70,7 @@ public final class DeltaLogFiles {
 
   /** Whether the folder {@code location} exists, with the environment's Hadoop settings ({@link HadoopConf#of}). */
   public static boolean folderExists(Environment env, String location) throws IOException {
-    Path folder = new Path(location);
-    return folder.getFileSystem(HadoopConf.of(env)).exists(folder);
+    return Storage.of(HadoopConf.of(env)).exists(location);
   }
 
   /** Whether {@code name} is a commit file's name in a Delta log: twenty digits, then {@code .json}. */
@@ -85,12 +86,10 @@ public final class DeltaLogFiles {
   static List<Long> commitVersions(org.apache.hadoop.conf.Configuration hadoop, String location) {
     Path log = new Path(location, "_delta_log");
     try {
-      FileSystem fs = log.getFileSystem(hadoop);
       List<Long> versions = new ArrayList<>();
-      for (FileStatus status : fs.listStatus(log)) {
-        String name = status.getPath().getName();
-        if (isCommitFile(name)) {
-          versions.add(Long.parseLong(name.substring(0, 20)));
+      for (Storage.Entry entry : Storage.of(hadoop).list(log.toString())) {
+        if (isCommitFile(entry.name())) {
+          versions.add(Long.parseLong(entry.name().substring(0, 20)));
         }
       }
       versions.sort(Comparator.reverseOrder());

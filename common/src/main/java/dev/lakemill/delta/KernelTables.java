@@ -47,7 +47,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -64,6 +63,7 @@ import org.apache.hadoop.fs.Path;
 public final class KernelTables {
   private final Engine engine;
   private final Configuration hadoop;
+  private final dev.lakemill.fs.Storage storage;
   /**
    * The rows last read of each table and column list, with their snapshot's version: a snapshot never changes,
    * so a second read of the same version (deciding a run reads the ledger and the registry more than once) is
@@ -78,23 +78,23 @@ public final class KernelTables {
 
   private KernelTables(Configuration hadoop) {
     this.hadoop = hadoop;
-    this.engine = DefaultEngine.create(hadoop);
+    LocalFirstFileIO io = new LocalFirstFileIO(hadoop);
+    this.storage = io.storage();
+    this.engine = DefaultEngine.create(io);
   }
 
   /**
-   * Loads and initialises, on another thread, what any Kernel read needs whatever the environment: Hadoop's file
-   * system classes and login user (as the first {@code FileSystem.get} would, with Hadoop's defaults) and Delta
-   * Kernel's engine. For a command to call first, before its environment (and so its Hadoop settings) is loaded.
-   * Reads nothing and caches no file system: the reads that follow use the environment's settings.
+   * Loads and initialises, on another thread, what any Kernel read needs whatever the environment: Delta Kernel's
+   * engine and the Parquet reader's classes. For a command to call first, before its environment (and so its
+   * Hadoop settings) is loaded. Reads nothing.
    */
   public static void warmUp() {
     java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
-        Configuration defaults = new Configuration();
-        FileSystem.getFileSystemClass("file", defaults);
-        org.apache.hadoop.security.UserGroupInformation.getCurrentUser();
-        DefaultEngine.create(defaults);
-      } catch (IOException | RuntimeException e) {
+        DefaultEngine.create(new LocalFirstFileIO(new Configuration(false)));
+        Class.forName("org.apache.parquet.hadoop.ParquetReader");
+        Class.forName("org.apache.parquet.hadoop.metadata.ParquetMetadata", true, KernelTables.class.getClassLoader());
+      } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
         // The reads that follow meet it again and report it.
       }
     });
@@ -225,8 +225,8 @@ public final class KernelTables {
     List<String> added = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     try {
-      FileSystem fs = file.getFileSystem(hadoop);
-      if (!fs.exists(file)) {
+      Optional<dev.lakemill.fs.Storage.Entry> status = storage.status(file.toString());
+      if (status.isEmpty()) {
         return Optional.empty();
       }
       try (CloseableIterator<ColumnarBatch> batches = engine.getJsonHandler().readJsonFiles(
@@ -258,7 +258,7 @@ public final class KernelTables {
         }
       }
       if (timestamp < 0) {
-        timestamp = fs.getFileStatus(file).getModificationTime();
+        timestamp = status.get().modified();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the Delta log of " + location + " at version " + version, e);
@@ -777,7 +777,7 @@ public final class KernelTables {
   private RuntimeException tornCommit(String location, long latest, RuntimeException failure) {
     String name = String.format("%020d.json", latest);
     Path commit = new Path(new Path(location, "_delta_log"), name);
-    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(commit.getFileSystem(hadoop).open(commit),
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(storage.open(commit.toString()),
         java.nio.charset.StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (!line.isBlank()) {
@@ -806,27 +806,24 @@ public final class KernelTables {
   private CommitFile newestCommitFile(String location) {
     Path log = new Path(location, "_delta_log");
     try {
-      FileSystem fs = log.getFileSystem(hadoop);
-      if (!fs.exists(log)) {
-        return null;
-      }
       CommitFile newest = null;
-      for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(log)) {
-        String name = status.getPath().getName();
-        long version = DeltaLogFiles.isCommitFile(name) ? Long.parseLong(name.substring(0, 20)) : -1;
+      for (dev.lakemill.fs.Storage.Entry entry : storage.list(log.toString())) {
+        long version = DeltaLogFiles.isCommitFile(entry.name()) ? Long.parseLong(entry.name().substring(0, 20)) : -1;
         if (version >= 0 && (newest == null || version > newest.version())) {
-          newest = new CommitFile(version, status.getLen(), status.getModificationTime());
+          newest = new CommitFile(version, entry.length(), entry.modified());
         }
       }
       return newest;
+    } catch (java.io.FileNotFoundException e) {
+      return null;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the Delta log " + log, e);
     }
   }
 
 
-  /** As {@link DeltaLogFiles#remainsWithoutLog}, with this reader's Hadoop configuration. */
+  /** As {@link DeltaLogFiles#remainsWithoutLog}, with this reader's storage. */
   private Optional<String> remainsWithoutLog(String location) {
-    return DeltaLogFiles.remainsWithoutLog(hadoop, location);
+    return DeltaLogFiles.remainsWithoutLog(storage, location);
   }
 }

@@ -1,6 +1,7 @@
 package dev.lakemill.sources;
 
 import dev.lakemill.compile.PipelineCompiler;
+import dev.lakemill.fs.Storage;
 import dev.lakemill.plan.SourcePlan;
 import dev.lakemill.spec.SourceFormat;
 import java.io.FileNotFoundException;
@@ -10,11 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * A source's own fingerprint: its declaration's hash; for file sources also every data file's path,
@@ -37,12 +34,9 @@ public final class SourceStamps {
     Path root = new Path(location);
     List<String> files = new ArrayList<>();
     try {
-      FileSystem fs = root.getFileSystem(hadoop);
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-      while (it.hasNext()) {
-        FileStatus f = it.next();
-        if (visible(root, f.getPath())) {
-          files.add(f.getPath() + " " + f.getLen() + " " + f.getModificationTime());
+      for (Storage.Entry f : Storage.of(hadoop).filesUnder(location)) {
+        if (visible(root, new Path(f.path()))) {
+          files.add(f.path() + " " + f.length() + " " + f.modified());
         }
       }
     } catch (FileNotFoundException e) {

@@ -160,4 +160,27 @@ class HdfsPipelineFilesTest extends SparkTestBase {
         () -> EnvironmentLoader.load(root + "/conf", "bad", files)).getMessage())
         .isEqualTo(root + "/conf/bad.conf: 2: lakemill.dags.retries: Cannot use retries -1: must be >= 0");
   }
+
+  @Test
+  void aDeltaTableOnHdfsIsReadWithoutSparkThroughHadoop() throws IOException {
+    String table = root + "/lake/numbers";
+    spark.range(3).selectExpr("id", "concat('n', id) AS name").write().format("delta").save(table);
+    Configuration conf = cluster.getConfiguration(0);
+    dev.lakemill.delta.DeltaIO.Damaged damaged = (latest, cause) ->
+        dev.lakemill.delta.TableErrors.damaged("table", table, latest, cause);
+
+    var rows = dev.lakemill.delta.KernelTables.of(conf).rows(table, java.util.List.of("id", "name"), damaged);
+
+    assertThat(rows).hasValueSatisfying(r -> {
+      assertThat(r.version()).isZero();
+      assertThat(r.rows()).extracting(row -> row.get("name")).containsExactlyInAnyOrder("n0", "n1", "n2");
+    });
+    Storage storage = Storage.of(conf);
+    assertThat(storage.isLocal(table)).isFalse();
+    assertThat(storage.list(table + "/_delta_log")).extracting(Storage.Entry::name)
+        .contains("00000000000000000000.json");
+    assertThat(storage.filesUnder(table)).extracting(Storage.Entry::path)
+        .allMatch(path -> path.startsWith(root + "/lake/numbers/"))
+        .anyMatch(path -> path.endsWith(".parquet"));
+  }
 }
