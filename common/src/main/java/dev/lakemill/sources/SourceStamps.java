@@ -48,10 +48,18 @@ public final class SourceStamps {
     return files;
   }
 
-  /** Spark skips files and folders starting with {@code _} or {@code .} (markers, checksums). */
+  /**
+   * Spark skips files and folders starting with {@code _} or {@code .} (markers, checksums) below the location it
+   * reads; the folders above it (say {@code /data/_incoming/plans}) do not count. Compared by path alone: the
+   * listing qualifies its paths ({@code file:/...}, {@code hdfs://nn/...}) where the location may not be.
+   */
   private static boolean visible(Path root, Path file) {
-    for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
-      String name = p.getName();
+    String rootPath = root.toUri().getPath();
+    String filePath = file.toUri().getPath();
+    String below = filePath.equals(rootPath) ? ""
+        : filePath.startsWith(rootPath.endsWith("/") ? rootPath : rootPath + "/")
+            ? filePath.substring(rootPath.length()) : file.getName();
+    for (String name : below.split("/")) {
       if (name.startsWith("_") || name.startsWith(".")) {
         return false;
       }
