@@ -2,6 +2,7 @@ package dev.lakemill.delta;
 
 import dev.lakemill.error.LakemillException;
 import dev.lakemill.fs.HadoopConf;
+import dev.lakemill.fs.Storage;
 import dev.lakemill.settings.Environment;
 import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
@@ -63,7 +64,7 @@ import org.apache.hadoop.fs.Path;
 public final class KernelTables {
   private final Engine engine;
   private final Configuration hadoop;
-  private final dev.lakemill.fs.Storage storage;
+  private final Storage storage;
   /**
    * The rows last read of each table and column list, with their snapshot's version: a snapshot never changes,
    * so a second read of the same version (deciding a run reads the ledger and the registry more than once) is
@@ -225,7 +226,7 @@ public final class KernelTables {
     List<String> added = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     try {
-      Optional<dev.lakemill.fs.Storage.Entry> status = storage.status(file.toString());
+      Optional<Storage.Entry> status = storage.status(file.toString());
       if (status.isEmpty()) {
         return Optional.empty();
       }
@@ -807,7 +808,7 @@ public final class KernelTables {
     Path log = new Path(location, "_delta_log");
     try {
       CommitFile newest = null;
-      for (dev.lakemill.fs.Storage.Entry entry : storage.list(log.toString())) {
+      for (Storage.Entry entry : storage.list(log.toString())) {
         long version = DeltaLogFiles.isCommitFile(entry.name()) ? Long.parseLong(entry.name().substring(0, 20)) : -1;
         if (version >= 0 && (newest == null || version > newest.version())) {
           newest = new CommitFile(version, entry.length(), entry.modified());
