@@ -1,8 +1,6 @@
 package dev.lakemill.delta;
 
-import dev.lakemill.fs.HadoopConf;
 import dev.lakemill.fs.Storage;
-import dev.lakemill.settings.Environment;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,11 +64,6 @@ public final class DeltaLogFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + location, e);
     }
-  }
-
-  /** Whether the folder {@code location} exists, with the environment's Hadoop settings ({@link HadoopConf#of}). */
-  public static boolean folderExists(Environment env, String location) throws IOException {
-    return Storage.of(HadoopConf.of(env)).exists(location);
   }
 
   /** Whether {@code name} is a commit file's name in a Delta log: twenty digits, then {@code .json}. */

@@ -94,7 +94,7 @@ public final class KernelTables {
       try {
         DefaultEngine.create(new LocalFirstFileIO(new Configuration(false)));
         Class.forName("org.apache.parquet.hadoop.ParquetReader");
-        Class.forName("org.apache.parquet.hadoop.metadata.ParquetMetadata", true, KernelTables.class.getClassLoader());
+        Class.forName("org.apache.parquet.hadoop.metadata.ParquetMetadata");
       } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
         // The reads that follow meet it again and report it.
       }
@@ -231,7 +231,8 @@ public final class KernelTables {
         return Optional.empty();
       }
       try (CloseableIterator<ColumnarBatch> batches = engine.getJsonHandler().readJsonFiles(
-          io.delta.kernel.internal.util.Utils.singletonCloseableIterator(FileStatus.of(file.toString())),
+          io.delta.kernel.internal.util.Utils.singletonCloseableIterator(
+              FileStatus.of(status.get().path(), status.get().length(), status.get().modified())),
           COMMIT_ACTIONS, Optional.empty())) {
         while (batches.hasNext()) {
           ColumnarBatch batch = batches.next();

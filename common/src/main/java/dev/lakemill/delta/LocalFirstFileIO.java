@@ -133,6 +133,7 @@ final class LocalFirstFileIO implements FileIO {
   /** A file channel read as a seekable stream. */
   private static final class ChannelStream extends SeekableInputStream {
     private final FileChannel channel;
+    private final byte[] one = new byte[1];
 
     ChannelStream(FileChannel channel) {
       this.channel = channel;
@@ -140,7 +141,6 @@ final class LocalFirstFileIO implements FileIO {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
       int n = read(one, 0, 1);
       return n < 0 ? -1 : one[0] & 0xff;
     }

@@ -1,10 +1,11 @@
 package dev.lakemill.ledger;
 
 import dev.lakemill.delta.DeltaIO;
-import dev.lakemill.delta.DeltaLogFiles;
 import dev.lakemill.delta.InputVersion;
 import dev.lakemill.delta.KernelTables;
 import dev.lakemill.error.LakemillException;
+import dev.lakemill.fs.HadoopConf;
+import dev.lakemill.fs.Storage;
 import dev.lakemill.settings.Environment;
 import java.io.IOException;
 import java.sql.Timestamp;
@@ -308,7 +309,8 @@ public final class RunLedger {
    */
   public static boolean hasSteps(Environment env, String location) {
     try {
-      return DeltaLogFiles.folderExists(env, location + "/steps") || DeltaLogFiles.folderExists(env, location + "/runs");
+      Storage storage = Storage.of(HadoopConf.of(env));
+      return storage.exists(location + "/steps") || storage.exists(location + "/runs");
     } catch (IOException e) {
       throw LedgerErrors.cannotLook(location, e);
     }

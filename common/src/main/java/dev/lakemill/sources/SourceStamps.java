@@ -56,9 +56,14 @@ public final class SourceStamps {
   private static boolean visible(Path root, Path file) {
     String rootPath = root.toUri().getPath();
     String filePath = file.toUri().getPath();
-    String below = filePath.equals(rootPath) ? ""
-        : filePath.startsWith(rootPath.endsWith("/") ? rootPath : rootPath + "/")
-            ? filePath.substring(rootPath.length()) : file.getName();
+    String below;
+    if (filePath.equals(rootPath)) {
+      below = "";
+    } else if (filePath.startsWith(rootPath.endsWith("/") ? rootPath : rootPath + "/")) {
+      below = filePath.substring(rootPath.length());
+    } else {
+      below = file.getName();
+    }
     for (String name : below.split("/")) {
       if (name.startsWith("_") || name.startsWith(".")) {
         return false;
