@@ -70,7 +70,9 @@ public final class KernelTables {
    * so a second read of the same version (deciding a run reads the ledger and the registry more than once) is
    * answered from here. One entry per table and columns, replaced when the table moves on.
    */
-  private final Map<String, Rows> lastRead = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Read> lastRead = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Copies of the latest rows kept beside each local table, for the next process (see {@link RowsCache}). */
+  private final RowsCache copies;
   /**
    * The latest snapshot last loaded of each table, reused while a listing of its log shows the same newest
    * commit file (name, size and time: a table deleted and written again at the same version does not match).
@@ -82,6 +84,7 @@ public final class KernelTables {
     LocalFirstFileIO io = new LocalFirstFileIO(hadoop);
     this.storage = io.storage();
     this.engine = DefaultEngine.create(io);
+    this.copies = new RowsCache(storage);
   }
 
   /**
@@ -312,7 +315,7 @@ public final class KernelTables {
    * it lacks, e.g. one added by a later lakemill version, reads as null); empty when there is no table.
    */
   public Optional<Rows> rows(String location, List<String> columns, DeltaIO.Damaged damaged) {
-    return latest(location, damaged).map(s -> rows(s, columns, damaged));
+    return latestRows(location, columns, null, damaged);
   }
 
   /**
@@ -321,12 +324,47 @@ public final class KernelTables {
    * value out are not read (Delta's data skipping): the ledger's files of other pipelines, for example.
    */
   public Optional<Rows> rows(String location, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
-    return latest(location, damaged).map(s -> rows(s, columns, where, damaged));
+    return latestRows(location, columns, where, damaged);
+  }
+
+  /**
+   * The rows of the latest version of {@code location}: from the copy kept beside the table when it is of that
+   * version ({@link RowsCache}), else read through Kernel, and kept for the next reader.
+   */
+  private Optional<Rows> latestRows(String location, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
+    checkFilter(columns, where);
+    CommitFile newest = listedNewest(location);
+    RowsCache.Stamp stamp = newest == null ? null
+        : copies.stamp(location, newest.version(), newest.size(), newest.modified());
+    if (stamp != null) {
+      Optional<List<Map<String, Object>>> copy = copies.read(location, columns, where, stamp);
+      if (copy.isPresent()) {
+        return Optional.of(new Rows(stamp.version(), copy.get()));
+      }
+    }
+    Optional<Snapshot> latest = latest(location, damaged);
+    if (latest.isEmpty()) {
+      return Optional.empty();
+    }
+    Read read = read(latest.get(), columns, where, damaged);
+    if (stamp != null && read.rows().version() == stamp.version()) {
+      copies.write(location, columns, where, stamp, read.files(), read.rows().rows());
+    }
+    return Optional.of(read.rows());
+  }
+
+  /** Rows read through Kernel, with the data files they were read from (paths as Kernel gives them). */
+  private record Read(Rows rows, List<String> files) {}
+
+  private static void checkFilter(List<String> columns, Equals where) {
+    if (where != null && !columns.contains(where.column())) {
+      throw new IllegalArgumentException("filter column " + where.column() + " is not among the columns read " + columns);
+    }
   }
 
   /** Every row of {@code snapshot}, projected on {@code columns} as {@link #rows(String, List, DeltaIO.Damaged)}. */
   public Rows rows(Snapshot snapshot, List<String> columns, DeltaIO.Damaged damaged) {
-    return rows(snapshot, columns, null, damaged);
+    return read(snapshot, columns, null, damaged).rows();
   }
 
   /** A string column equal to a value: which rows {@link #rows(String, List, Equals, DeltaIO.Damaged)} returns. */
@@ -337,21 +375,19 @@ public final class KernelTables {
     }
   }
 
-  private Rows rows(Snapshot snapshot, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
-    if (where != null && !columns.contains(where.column())) {
-      throw new IllegalArgumentException("filter column " + where.column() + " is not among the columns read " + columns);
-    }
+  private Read read(Snapshot snapshot, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
+    checkFilter(columns, where);
     String key = snapshot.getPath() + "\n" + columns + (where == null ? "" : "\n" + where);
-    Rows known = lastRead.get(key);
-    if (known != null && known.version() == snapshot.getVersion()) {
+    Read known = lastRead.get(key);
+    if (known != null && known.rows().version() == snapshot.getVersion()) {
       return known;
     }
-    Rows read = read(snapshot, columns, where, damaged);
+    Read read = scan(snapshot, columns, where, damaged);
     lastRead.put(key, read);
     return read;
   }
 
-  private Rows read(Snapshot snapshot, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
+  private Read scan(Snapshot snapshot, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
     StructType schema = snapshot.getSchema();
     List<StructField> fields = new ArrayList<>();
     for (String c : columns) {
@@ -363,6 +399,7 @@ public final class KernelTables {
     boolean filtered = where != null && schema.fieldNames().contains(where.column());
     return reading(snapshot.getPath(), () -> {
       List<Map<String, Object>> out = new ArrayList<>();
+      List<String> readFrom = new ArrayList<>();
       var builder = snapshot.getScanBuilder().withReadSchema(read);
       if (filtered) {
         // Skips the files whose min and max of the column exclude the value; the rows of the files read are
@@ -378,6 +415,7 @@ public final class KernelTables {
             while (fileRows.hasNext()) {
               Row file = fileRows.next();
               FileStatus status = InternalScanFileUtils.getAddFileStatus(file);
+              readFrom.add(status.getPath());
               CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
                   .readParquetFiles(io.delta.kernel.internal.util.Utils.singletonCloseableIterator(status), physical,
                       Optional.empty())
@@ -396,7 +434,7 @@ public final class KernelTables {
       if (where != null) {
         out.removeIf(r -> !where.value().equals(r.get(where.column())));
       }
-      return new Rows(snapshot.getVersion(), out);
+      return new Read(new Rows(snapshot.getVersion(), out), readFrom);
     }, damaged);
   }
 
@@ -504,8 +542,9 @@ public final class KernelTables {
      * the table created meanwhile (another run's first ledger write at the same moment) appends instead.
      */
     public long commit() {
+      Committed done;
       try {
-        return KernelTables.this.commit(location, schema, txn, data);
+        done = KernelTables.this.commit(location, schema, txn, data);
       } catch (io.delta.kernel.exceptions.ConcurrentWriteException
           | io.delta.kernel.exceptions.TableAlreadyExistsException created) {
         if (latest != null) {
@@ -517,6 +556,25 @@ public final class KernelTables {
                 + " another schema", created))
             .commit();
       }
+      // Exactly this append on top of the version read (Kernel did not rebase it past another writer's commit):
+      // the copies of that version plus these rows are the copies of this one.
+      if (latest != null && done.version() == latest.getVersion() + 1) {
+        copies.carryForward(location, copies.stamp(location, latest.getVersion()), copies.stamp(location, done.version()),
+            done.files(), this::appended);
+      }
+      return done.version();
+    }
+
+    /** The appended rows as a read of {@code columns} and {@code where} gives them. */
+    private List<Map<String, Object>> appended(List<String> columns, Equals where) {
+      List<Map<String, Object>> out = new ArrayList<>();
+      collect(new FilteredColumnarBatch(
+          new io.delta.kernel.defaults.internal.data.DefaultRowBasedColumnarBatch(schema, data), Optional.empty()),
+          columns, out);
+      if (where != null) {
+        out.removeIf(r -> !where.value().equals(r.get(where.column())));
+      }
+      return out;
     }
 
     /** How many data files the table has before this append: its snapshot's files, read from its log. */
@@ -595,7 +653,10 @@ public final class KernelTables {
     return new Append(location, null, schema, txn, data, rows, damaged);
   }
 
-  private long commit(String location, StructType schema, io.delta.kernel.Transaction txn, List<Row> data) {
+  /** A commit's version and the data files it added (paths as Kernel gives them). */
+  private record Committed(long version, List<String> files) {}
+
+  private Committed commit(String location, StructType schema, io.delta.kernel.Transaction txn, List<Row> data) {
     try {
       Row state = txn.getTransactionState(engine);
       io.delta.kernel.DataWriteContext context = io.delta.kernel.Transaction.getWriteContext(engine, state, Map.of());
@@ -619,7 +680,7 @@ public final class KernelTables {
       for (io.delta.kernel.hook.PostCommitHook hook : result.getPostCommitHooks()) {
         hook.threadSafeInvoke(engine); // checkpoints, as Spark writes them
       }
-      return result.getVersion();
+      return new Committed(result.getVersion(), files.stream().map(io.delta.kernel.utils.FileStatus::getPath).toList());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot append to the Delta table " + location, e);
     }

@@ -88,7 +88,8 @@ public final class LedgerReader {
    * step cache compares fingerprints with (see {@link RunLedger#latestDone}); empty for a new lakehouse.
    */
   public Map<String, RunLedger.Recorded> latestDone(String pipeline) {
-    if (tables.latest(runsLocation(), damaged(runsLocation())).isEmpty()) {
+    // The runs' rows rather than the runs table's snapshot: a copy of them answers without Kernel (RowsCache).
+    if (tables.rows(runsLocation(), RUN_COLUMNS, damaged(runsLocation())).isEmpty()) {
       if (tables.latest(stepsLocation(), damaged(stepsLocation())).isPresent()) {
         throw LedgerErrors.runsMissing(runsLocation(), stepsLocation());
       }
@@ -109,12 +110,11 @@ public final class LedgerReader {
   }
 
   /**
-   * Loads the latest snapshots of the ledger's tables, so that the next reads through the same
-   * {@link KernelTables} start from them; {@link #prefetch(String)} then reads a pipeline's step records.
+   * Reads the runs table, which deciding a run reads, so that the next reads through the same
+   * {@link KernelTables} are answered from memory; {@link #prefetch(String)} then reads a pipeline's step records.
    */
   public void prefetch() {
-    tables.latest(runsLocation(), damaged(runsLocation()));
-    tables.latest(stepsLocation(), damaged(stepsLocation()));
+    tables.rows(runsLocation(), RUN_COLUMNS, damaged(runsLocation()));
   }
 
   /** Reads the step records of {@code pipeline} that deciding its next run reads, answered from memory afterwards. */

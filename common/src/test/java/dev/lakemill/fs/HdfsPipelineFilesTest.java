@@ -182,5 +182,7 @@ class HdfsPipelineFilesTest extends SparkTestBase {
     assertThat(storage.filesUnder(table)).extracting(Storage.Entry::path)
         .allMatch(path -> path.startsWith(root + "/lake/numbers/"))
         .anyMatch(path -> path.endsWith(".parquet"));
+    // Copies of what was read are kept beside local tables only: nothing is written to a remote lakehouse by a read.
+    assertThat(storage.exists(table + "/_lakemill_rows")).isFalse();
   }
 }
