@@ -89,16 +89,15 @@ public final class KernelTables {
 
   /**
    * Loads and initialises, on another thread, what any Kernel read needs whatever the environment: Delta Kernel's
-   * engine and the Parquet reader's classes. For a command to call first, before its environment (and so its
-   * Hadoop settings) is loaded. Reads nothing.
+   * engine. For a command to call first, before its environment (and so its Hadoop settings) is loaded. Reads
+   * nothing. The Parquet reader is not loaded here: most reads are answered from copies ({@link RowsCache}), and
+   * one that is not loads it on the background thread that reads.
    */
   public static void warmUp() {
     java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
         DefaultEngine.create(new LocalFirstFileIO(new Configuration(false)));
-        Class.forName("org.apache.parquet.hadoop.ParquetReader");
-        Class.forName("org.apache.parquet.hadoop.metadata.ParquetMetadata");
-      } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+      } catch (RuntimeException | LinkageError e) {
         // The reads that follow meet it again and report it.
       }
     });
@@ -351,6 +350,25 @@ public final class KernelTables {
       copies.write(location, columns, where, stamp, read.files(), read.rows().rows());
     }
     return Optional.of(read.rows());
+  }
+
+  /**
+   * Whether there is a table at {@code location}: from a copy of the fact kept beside it when it is of the
+   * table's newest commit, else by loading its latest snapshot through Kernel ({@link #latest}), which reports a
+   * table whose log cannot be read as {@code damaged}. Reads no data, as {@link #latest} does not.
+   */
+  public boolean present(String location, DeltaIO.Damaged damaged) {
+    CommitFile newest = listedNewest(location);
+    RowsCache.Stamp stamp = newest == null ? null
+        : copies.stamp(location, newest.version(), newest.size(), newest.modified());
+    if (stamp != null && copies.read(location, List.of(), null, stamp).isPresent()) {
+      return true;
+    }
+    Optional<Snapshot> latest = latest(location, damaged);
+    if (stamp != null && latest.isPresent() && latest.get().getVersion() == stamp.version()) {
+      copies.write(location, List.of(), null, stamp, List.of(), List.of());
+    }
+    return latest.isPresent();
   }
 
   /** Rows read through Kernel, with the data files they were read from (paths as Kernel gives them). */
@@ -844,7 +862,7 @@ public final class KernelTables {
         java.nio.charset.StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (!line.isBlank()) {
-          JSON.readTree(line);
+          Json.MAPPER.readTree(line);
         }
       }
       return failure;
@@ -857,7 +875,10 @@ public final class KernelTables {
     }
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  /** Created when a torn commit is looked at, not when this class loads. */
+  private static final class Json {
+    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+  }
 
   /** The newest version that has a commit file in the log folder, -1 when none. */
   private long newestCommit(String location) {

@@ -27,7 +27,8 @@ import java.util.function.BiFunction;
 import java.util.zip.CRC32;
 
 /**
- * Copies of what {@link KernelTables} read of lakemill's metadata tables, kept beside each table, so that the
+ * Copies of what {@link KernelTables} read of lakemill's metadata tables (or, with no columns, only that the
+ * table is there: {@link KernelTables#present}), kept beside each table, so that the
  * next process reading the same version of the table answers from a small file instead of loading Delta Kernel's
  * snapshot and reading Parquet: what lets {@code lakemill plan}, {@code history} and {@code models} cost little
  * more than {@code validate}.
@@ -190,7 +191,9 @@ final class RowsCache {
         continue;
       }
       List<Map<String, Object>> rows = new ArrayList<>(copy.rows());
-      rows.addAll(appended.apply(copy.columns(), copy.where()));
+      if (!copy.columns().isEmpty()) { // no columns: the copy says only that the table is there
+        rows.addAll(appended.apply(copy.columns(), copy.where()));
+      }
       List<DataFile> files = new ArrayList<>(copy.files());
       files.addAll(added);
       Copy next = new Copy(copy.columns(), copy.where(), to, files, rows);

@@ -88,9 +88,8 @@ public final class LedgerReader {
    * step cache compares fingerprints with (see {@link RunLedger#latestDone}); empty for a new lakehouse.
    */
   public Map<String, RunLedger.Recorded> latestDone(String pipeline) {
-    // The runs' rows rather than the runs table's snapshot: a copy of them answers without Kernel (RowsCache).
-    if (tables.rows(runsLocation(), RUN_COLUMNS, damaged(runsLocation())).isEmpty()) {
-      if (tables.latest(stepsLocation(), damaged(stepsLocation())).isPresent()) {
+    if (!tables.present(runsLocation(), damaged(runsLocation()))) {
+      if (tables.present(stepsLocation(), damaged(stepsLocation()))) {
         throw LedgerErrors.runsMissing(runsLocation(), stepsLocation());
       }
       return Map.of();
@@ -110,11 +109,13 @@ public final class LedgerReader {
   }
 
   /**
-   * Reads the runs table, which deciding a run reads, so that the next reads through the same
-   * {@link KernelTables} are answered from memory; {@link #prefetch(String)} then reads a pipeline's step records.
+   * Checks that the ledger's tables are there, loading their latest snapshots unless copies answer
+   * ({@link KernelTables#present}), so that the next reads through the same {@link KernelTables} start from
+   * them; {@link #prefetch(String)} then reads a pipeline's step records.
    */
   public void prefetch() {
-    tables.rows(runsLocation(), RUN_COLUMNS, damaged(runsLocation()));
+    tables.present(runsLocation(), damaged(runsLocation()));
+    tables.present(stepsLocation(), damaged(stepsLocation()));
   }
 
   /** Reads the step records of {@code pipeline} that deciding its next run reads, answered from memory afterwards. */

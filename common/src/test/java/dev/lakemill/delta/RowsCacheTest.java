@@ -199,6 +199,29 @@ class RowsCacheTest {
   }
 
   @Test
+  void thatATableIsThereIsCopiedToAndCarriedForwardWithoutRows() throws IOException {
+    assertThat(reader().present(folder.resolve("none").toString(), DAMAGED)).isFalse();
+    KernelTables writer = reader();
+    assertThat(writer.present(table, DAMAGED)).isTrue();
+    assertThat(copyFiles()).singleElement().satisfies(f -> {
+      RowsCache.Copy copy = RowsCache.decode(Files.readAllBytes(f));
+      assertThat(copy.columns()).isEmpty();
+      assertThat(copy.stamp().version()).isZero();
+    });
+
+    writer.prepareAppend(table, List.of(row("c", 4)), DAMAGED).orElseThrow().commit();
+    RowsCache.Copy carried = RowsCache.decode(Files.readAllBytes(copyFiles().get(0)));
+    assertThat(carried.stamp().version()).isEqualTo(1);
+    assertThat(carried.rows()).isEmpty();
+    assertThat(reader().present(table, DAMAGED)).isTrue();
+
+    // A table whose log is gone is damaged, copy or not: its data files remain without a log.
+    deleteTree(Path.of(table, "_delta_log"));
+    assertThatThrownBy(() -> reader().present(table, DAMAGED)).isInstanceOf(LakemillException.class)
+        .hasMessageContaining("_delta_log");
+  }
+
+  @Test
   void countsBeyondTheFileAreRejectedBeforeAnythingIsAllocated() throws IOException {
     rows(reader());
     byte[] bytes = Files.readAllBytes(copyFiles().get(0));
