@@ -89,15 +89,31 @@ public final class KernelTables {
 
   /**
    * Loads and initialises, on another thread, what any Kernel read needs whatever the environment: Delta Kernel's
-   * engine. For a command to call first, before its environment (and so its Hadoop settings) is loaded. Reads
-   * nothing. The Parquet reader is not loaded here: most reads are answered from copies ({@link RowsCache}), and
-   * one that is not loads it on the background thread that reads.
+   * engine. For a command that only reads to call first, before its environment (and so its Hadoop settings) is
+   * loaded. Reads nothing. The Parquet reader is not loaded here: most reads are answered from copies
+   * ({@link RowsCache}), and one that is not loads it on the background thread that reads.
    */
   public static void warmUp() {
+    warmUp(false);
+  }
+
+  /**
+   * {@link #warmUp()} for a run, with the Parquet reader's and writer's classes too: every run writes its ledger
+   * rows as a Parquet file, and a step that runs reads and writes Parquet through Spark.
+   */
+  public static void warmUpForRun() {
+    warmUp(true);
+  }
+
+  private static void warmUp(boolean parquet) {
     java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
         DefaultEngine.create(new LocalFirstFileIO(new Configuration(false)));
-      } catch (RuntimeException | LinkageError e) {
+        if (parquet) {
+          Class.forName("org.apache.parquet.hadoop.ParquetReader");
+          Class.forName("org.apache.parquet.hadoop.metadata.ParquetMetadata");
+        }
+      } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
         // The reads that follow meet it again and report it.
       }
     });

@@ -99,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
     }
     boolean json = format.json();
     StepProgress.configuredPeriod();
-    KernelTables.warmUp();
+    KernelTables.warmUpForRun();
     Environment env = options.environment();
     // Deciding which steps run reads the ledger: read it while the file compiles.
     LedgerPrefetch ledger = LedgerPrefetch.start(env);
