@@ -26,10 +26,17 @@ import picocli.CommandLine.ScopeType;
     scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = Lakemill.Version.class,
-    description = "Declarative batch pipelines on Apache Spark and Delta Lake.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, BackfillCommand.class, HistoryCommand.class, ModelsCommand.class,
-        ReproduceCommand.class, VacuumCommand.class, DoctorCommand.class, DagsCommand.class, AirflowCommand.class, DriftCommand.class})
+    description = "Declarative batch pipelines on Apache Spark and Delta Lake.")
 public final class Lakemill {
+  /**
+   * The commands, in the order help lists them. Added by {@link #commandLine(Map, String...)}: all of them, or
+   * only the one named on the command line, since building each command's model costs picocli time every
+   * invocation would pay.
+   */
+  private static final java.util.List<Class<?>> COMMANDS = java.util.List.of(ValidateCommand.class, PlanCommand.class,
+      RunCommand.class, BackfillCommand.class, HistoryCommand.class, ModelsCommand.class, ReproduceCommand.class,
+      VacuumCommand.class, DoctorCommand.class, DagsCommand.class, AirflowCommand.class, DriftCommand.class);
+
   public static final int OK = 0;
   public static final int RUN_FAILED = LakemillException.Kind.RUN_FAILED.exitCode();
   public static final int INVALID = LakemillException.Kind.INVALID_INPUT.exitCode();
@@ -61,13 +68,27 @@ public final class Lakemill {
   }
 
   static int execute(Map<String, String> environment, String... args) {
-    return commandLine(environment).execute(args);
+    return commandLine(environment, args).execute(args);
   }
 
-  /** The command line with its exception handling; {@code environment} holds {@code LAKEMILL_DEBUG}. */
+  /** The command line with all its commands and its exception handling; {@code environment} holds {@code LAKEMILL_DEBUG}. */
   static CommandLine commandLine(Map<String, String> environment) {
+    return commandLine(environment, new String[0]);
+  }
+
+  /**
+   * {@link #commandLine(Map)} for {@code arguments}: when they name a command (the first argument that is not an
+   * option; the root's options take no values), only that command is added, else all of them (for the root's
+   * help, and the did-you-mean of a misspelt name).
+   */
+  static CommandLine commandLine(Map<String, String> environment, String... arguments) {
     Lakemill root = new Lakemill();
     CommandLine cli = new CommandLine(root);
+    String named = java.util.Arrays.stream(arguments).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+    java.util.List<Class<?>> only = COMMANDS.stream().filter(c -> names(c).contains(named)).toList();
+    for (Class<?> command : only.isEmpty() ? COMMANDS : only) {
+      cli.addSubcommand(command);
+    }
     boolean debugByEnvironment = "1".equals(environment.get(DEBUG_VARIABLE));
     cli.setExecutionExceptionHandler((e, command, parsed) -> report(e, root.debug || debugByEnvironment, System.err));
     cli.setExitCodeExceptionMapper(Lakemill::exitCode);
@@ -114,6 +135,13 @@ public final class Lakemill {
    */
   private static Logger log() {
     return LoggerFactory.getLogger(Lakemill.class);
+  }
+
+  private static java.util.List<String> names(Class<?> command) {
+    Command c = command.getAnnotation(Command.class);
+    java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(c.aliases()));
+    names.add(c.name());
+    return names;
   }
 
   static int exitCode(Throwable e) {

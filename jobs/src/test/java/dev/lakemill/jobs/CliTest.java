@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
@@ -60,6 +61,30 @@ class CliTest {
       System.setOut(out);
       System.setErr(err);
     }
+  }
+
+  /**
+   * A command line naming a command builds only that command (picocli's model of every command costs each
+   * invocation about 0.1 s); the root's help and a misspelt name still see them all.
+   */
+  @Test
+  void onlyTheNamedCommandIsBuiltWhileHelpAndMisspellingsSeeThemAll() {
+    assertThat(Lakemill.commandLine(Map.of(), "--debug", "run", "validate.conf").getSubcommands().keySet())
+        .containsExactly("run");
+    assertThat(Lakemill.commandLine(Map.of(), "--help").getSubcommands()).hasSize(12);
+
+    Outcome help = lakemill("--help");
+    assertThat(help.exit()).isEqualTo(Lakemill.OK);
+    assertThat(help.out()).contains("  validate ", "  run ", "  history ", "  drift ");
+    Outcome misspelt = lakemill("hsitory");
+    assertThat(misspelt.exit()).isEqualTo(Lakemill.INVALID);
+    assertThat(misspelt.err()).isEqualTo("""
+        Unmatched argument at index 0: 'hsitory'
+        Did you mean: lakemill history or lakemill doctor?
+        See 'lakemill --help' for the options.
+        """);
+    Outcome models = lakemill("models", "--help");
+    assertThat(models.out()).contains("  list ", "  show ", "  history ");
   }
 
   @Test
