@@ -348,9 +348,7 @@ public final class KernelTables {
    */
   private Optional<Rows> latestRows(String location, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
     checkFilter(columns, where);
-    CommitFile newest = listedNewest(location);
-    RowsCache.Stamp stamp = newest == null ? null
-        : copies.stamp(location, newest.version(), newest.size(), newest.modified());
+    RowsCache.Stamp stamp = stamp(location);
     if (stamp != null) {
       Optional<List<Map<String, Object>>> copy = copies.read(location, columns, where, stamp);
       if (copy.isPresent()) {
@@ -374,9 +372,7 @@ public final class KernelTables {
    * table whose log cannot be read as {@code damaged}. Reads no data, as {@link #latest} does not.
    */
   public boolean present(String location, DeltaIO.Damaged damaged) {
-    CommitFile newest = listedNewest(location);
-    RowsCache.Stamp stamp = newest == null ? null
-        : copies.stamp(location, newest.version(), newest.size(), newest.modified());
+    RowsCache.Stamp stamp = stamp(location);
     if (stamp != null && copies.read(location, List.of(), null, stamp).isPresent()) {
       return true;
     }
@@ -385,6 +381,12 @@ public final class KernelTables {
       copies.write(location, List.of(), null, stamp, List.of(), List.of());
     }
     return latest.isPresent();
+  }
+
+  /** The stamp of the newest commit a listing of {@code location}'s log shows; null without one (no copy then). */
+  private RowsCache.Stamp stamp(String location) {
+    CommitFile newest = listedNewest(location);
+    return newest == null ? null : copies.stamp(location, newest.version(), newest.size(), newest.modified());
   }
 
   /** Rows read through Kernel, with the data files they were read from (paths as Kernel gives them). */

@@ -84,6 +84,14 @@ final class RowsCache {
    * {@code size} and {@code modified}; null when the table is not local or the file cannot be read.
    */
   Stamp stamp(String location, long version, long size, long modified) {
+    try {
+      return stampOf(location, version, size, modified);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private Stamp stampOf(String location, long version, long size, long modified) {
     if (!storage.isLocal(location)) {
       return null;
     }
@@ -104,13 +112,13 @@ final class RowsCache {
 
   /** The stamp of version {@code version}, stat'ing its commit file first; null as {@link #stamp}. */
   Stamp stamp(String location, long version) {
-    if (!storage.isLocal(location)) {
-      return null;
-    }
     try {
+      if (!storage.isLocal(location)) {
+        return null;
+      }
       BasicFileAttributes a = Files.readAttributes(commitFile(location, version), BasicFileAttributes.class);
       return stamp(location, version, a.size(), a.lastModifiedTime().toMillis());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return null;
     }
   }
@@ -120,6 +128,15 @@ final class RowsCache {
    * file it was read from is as it was; empty otherwise.
    */
   Optional<List<Map<String, Object>>> read(String location, List<String> columns, KernelTables.Equals where,
+      Stamp stamp) {
+    try {
+      return copy(location, columns, where, stamp);
+    } catch (RuntimeException e) {
+      return Optional.empty(); // a path java.nio cannot take, say: read through Kernel
+    }
+  }
+
+  private Optional<List<Map<String, Object>>> copy(String location, List<String> columns, KernelTables.Equals where,
       Stamp stamp) {
     Path file = file(location, columns, where);
     Copy copy = known.get(file);
@@ -140,6 +157,15 @@ final class RowsCache {
    * the copy of {@code columns} and {@code where}. Writes nothing when the table is not local or a file is gone.
    */
   void write(String location, List<String> columns, KernelTables.Equals where, Stamp stamp, List<String> read,
+      List<Map<String, Object>> rows) {
+    try {
+      keep(location, columns, where, stamp, read, rows);
+    } catch (RuntimeException e) {
+      // Not kept: the next read goes through Kernel.
+    }
+  }
+
+  private void keep(String location, List<String> columns, KernelTables.Equals where, Stamp stamp, List<String> read,
       List<Map<String, Object>> rows) {
     if (!storage.isLocal(location)) {
       return;
@@ -166,6 +192,15 @@ final class RowsCache {
    * {@code from}: the caller checks that {@code to} is {@code from}'s version plus one.
    */
   void carryForward(String location, Stamp from, Stamp to, List<String> written,
+      BiFunction<List<String>, KernelTables.Equals, List<Map<String, Object>>> appended) {
+    try {
+      carry(location, from, to, written, appended);
+    } catch (RuntimeException e) {
+      // The commit stands; copies not carried forward are of the previous version, and the next read misses.
+    }
+  }
+
+  private void carry(String location, Stamp from, Stamp to, List<String> written,
       BiFunction<List<String>, KernelTables.Equals, List<Map<String, Object>>> appended) {
     if (!storage.isLocal(location) || from == null || to == null) {
       return;
