@@ -52,6 +52,13 @@ class VacuumTest extends SparkTestBase {
     writeThreeVersions(holdout);
     ModelRegistry registry = new ModelRegistry(spark, lake.location("_lakemill"));
     registry.register(model("churn", List.of(new InputVersion("prepare", silver, 0)), holdout));
+    // A read through Kernel keeps a copy of its rows beside the table (_lakemill_rows/): VACUUM leaves it alone.
+    dev.lakemill.delta.DeltaIO.Damaged damaged = (latest, cause) ->
+        dev.lakemill.delta.TableErrors.damaged("table", gold, latest, cause);
+    assertThat(dev.lakemill.delta.KernelTables.of(spark.sessionState().newHadoopConf())
+        .rows(gold, List.of("id"), damaged).orElseThrow().rows()).hasSize(30);
+    java.nio.file.Path copies = java.nio.file.Path.of(gold, "_lakemill_rows");
+    assertThat(copies).isNotEmptyDirectory();
 
     List<Vacuum.Outcome> outcomes = new Vacuum(spark).run(lakehouse.toString(), 0, false);
 
@@ -70,6 +77,9 @@ class VacuumTest extends SparkTestBase {
     assertThatThrownBy(() -> rowsAt(gold, 0))
         .hasMessageContaining("does not exist");
     assertThat(count(gold)).isEqualTo(30);
+    assertThat(copies).isNotEmptyDirectory();
+    assertThat(dev.lakemill.delta.KernelTables.of(spark.sessionState().newHadoopConf())
+        .rows(gold, List.of("id"), damaged).orElseThrow().rows()).hasSize(30);
   }
 
   @Test
