@@ -141,7 +141,11 @@ public final class KernelTables {
    * {@code damaged} when a folder remains without a readable log or Kernel cannot read the log.
    */
   public Optional<Snapshot> latest(String location, DeltaIO.Damaged damaged) {
-    CommitFile newest = listedNewest(location);
+    return latest(location, listedNewest(location), damaged);
+  }
+
+  /** {@link #latest(String, DeltaIO.Damaged)} with the newest commit file a listing just showed (null: none). */
+  private Optional<Snapshot> latest(String location, CommitFile newest, DeltaIO.Damaged damaged) {
     Known known = latestKnown.get(location);
     if (known != null && known.commit().equals(newest)) {
       return Optional.of(known.snapshot());
@@ -348,14 +352,15 @@ public final class KernelTables {
    */
   private Optional<Rows> latestRows(String location, List<String> columns, Equals where, DeltaIO.Damaged damaged) {
     checkFilter(columns, where);
-    RowsCache.Stamp stamp = stamp(location);
+    CommitFile newest = listedNewest(location);
+    RowsCache.Stamp stamp = stamp(location, newest);
     if (stamp != null) {
       Optional<List<Map<String, Object>>> copy = copies.read(location, columns, where, stamp);
       if (copy.isPresent()) {
         return Optional.of(new Rows(stamp.version(), copy.get()));
       }
     }
-    Optional<Snapshot> latest = latest(location, damaged);
+    Optional<Snapshot> latest = latest(location, newest, damaged);
     if (latest.isEmpty()) {
       return Optional.empty();
     }
@@ -372,20 +377,20 @@ public final class KernelTables {
    * table whose log cannot be read as {@code damaged}. Reads no data, as {@link #latest} does not.
    */
   public boolean present(String location, DeltaIO.Damaged damaged) {
-    RowsCache.Stamp stamp = stamp(location);
+    CommitFile newest = listedNewest(location);
+    RowsCache.Stamp stamp = stamp(location, newest);
     if (stamp != null && copies.read(location, List.of(), null, stamp).isPresent()) {
       return true;
     }
-    Optional<Snapshot> latest = latest(location, damaged);
+    Optional<Snapshot> latest = latest(location, newest, damaged);
     if (stamp != null && latest.isPresent() && latest.get().getVersion() == stamp.version()) {
       copies.write(location, List.of(), null, stamp, List.of(), List.of());
     }
     return latest.isPresent();
   }
 
-  /** The stamp of the newest commit a listing of {@code location}'s log shows; null without one (no copy then). */
-  private RowsCache.Stamp stamp(String location) {
-    CommitFile newest = listedNewest(location);
+  /** The stamp of {@code newest}, the newest commit a listing of {@code location}'s log shows; null without one. */
+  private RowsCache.Stamp stamp(String location, CommitFile newest) {
     return newest == null ? null : copies.stamp(location, newest.version(), newest.size(), newest.modified());
   }
 

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -69,7 +68,10 @@ final class RowsCache {
     this.storage = storage;
   }
 
-  /** A table version as a copy records it: the version and the SHA-256 of its commit file. */
+  /**
+   * A table version as a copy records it: the version and the SHA-256 of its commit file. Only local tables have
+   * one ({@link #stamp}), so reading, keeping and carrying forward, which all take a stamp, are local only.
+   */
   record Stamp(long version, String commitHash) {}
 
   /** A data file a copy was read from, by its path relative to the table, with its size and time then. */
@@ -167,21 +169,14 @@ final class RowsCache {
 
   private void keep(String location, List<String> columns, KernelTables.Equals where, Stamp stamp, List<String> read,
       List<Map<String, Object>> rows) {
-    if (!storage.isLocal(location)) {
+    List<DataFile> files = dataFiles(location, read);
+    if (files == null) {
       return;
     }
-    Path table = Storage.localPath(location);
-    List<DataFile> files = new ArrayList<>();
-    for (String path : read) {
-      DataFile f = dataFile(table, Storage.localPath(path));
-      if (f == null) {
-        return;
-      }
-      files.add(f);
-    }
+    Path file = file(location, columns, where);
     Copy copy = new Copy(columns, where, stamp, files, rows);
-    if (store(file(location, columns, where), copy)) {
-      known.put(file(location, columns, where), copy);
+    if (store(file, copy)) {
+      known.put(file, copy);
     }
   }
 
@@ -202,20 +197,12 @@ final class RowsCache {
 
   private void carry(String location, Stamp from, Stamp to, List<String> written,
       BiFunction<List<String>, KernelTables.Equals, List<Map<String, Object>>> appended) {
-    if (!storage.isLocal(location) || from == null || to == null) {
+    List<DataFile> added = from == null || to == null ? null : dataFiles(location, written);
+    if (added == null) {
       return;
     }
-    Path table = Storage.localPath(location);
-    List<DataFile> added = new ArrayList<>();
-    for (String path : written) {
-      DataFile f = dataFile(table, Storage.localPath(path));
-      if (f == null) {
-        return;
-      }
-      added.add(f);
-    }
     List<Path> copies;
-    try (var listed = Files.list(table.resolve(FOLDER))) {
+    try (var listed = Files.list(Storage.localPath(location).resolve(FOLDER))) {
       copies = listed.filter(p -> p.getFileName().toString().endsWith(".rows")).toList();
     } catch (IOException e) {
       return; // no copies yet
@@ -252,6 +239,20 @@ final class RowsCache {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The data files at {@code paths} (as Kernel gives them) as they are now; null when one is gone. */
+  private static List<DataFile> dataFiles(String location, List<String> paths) {
+    Path table = Storage.localPath(location);
+    List<DataFile> files = new ArrayList<>();
+    for (String path : paths) {
+      DataFile f = dataFile(table, Storage.localPath(path));
+      if (f == null) {
+        return null;
+      }
+      files.add(f);
+    }
+    return files;
   }
 
   private static DataFile dataFile(Path table, Path file) {
@@ -338,10 +339,8 @@ final class RowsCache {
         return null;
       }
       bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return null;
     } catch (IOException e) {
-      return null;
+      return null; // none (NoSuchFileException) or unreadable: a miss either way
     }
     return decode(bytes);
   }
